@@ -1,0 +1,146 @@
+import { Command, Option } from 'commander';
+import { Provisioning } from '../src/control/provisioning.js';
+import { CHATTERBOX_VERSION } from '../src/http/routes/control.js';
+import { createRuntime, loadConfig, type RawFlags, serve } from '../src/main.js';
+import { migrate } from '../src/store/open-store.js';
+
+/** `chatterbox` (SPEC §10): thin calls into the same modules the server uses. */
+const program = new Command('chatterbox').version(CHATTERBOX_VERSION).showHelpAfterError();
+
+const storeOptions = (command: Command) =>
+  command
+    .option('--db <path>', 'SQLite file (or :memory:)', undefined)
+    .option('--database-url <url>', 'PostgreSQL instead of SQLite')
+    .option('--pg-schema <name>', 'PostgreSQL schema (created if missing)');
+
+storeOptions(
+  program
+    .command('serve')
+    .description('serve the API')
+    .option('--port <n>', 'port (default 8080)')
+    .option('--host <host>', 'host (default 127.0.0.1)')
+    .option('--redis-url <url>', 'Redis for shared quota counters and caches')
+    .option('--redis-prefix <prefix>', 'key prefix in Redis (default chatterbox:)')
+    .option('--demo', 'create the demo org if the store is empty')
+    .option('--admin-token <token>', 'control-plane token (generated and printed when unset)')
+    .option('--public-url <url>', 'public base URL (instance_url)')
+    .option('--hourly-limit <n>', 'hourly Chatter requests per user and app (default 200)')
+    .option('--daily-limit <n>', 'API requests per org per 24 hours (default 15000)')
+    .addOption(
+      new Option('--daily-limit-status <status>', 'status when the daily quota is used up').choices([
+        '429',
+        '403',
+      ]),
+    )
+    .option('--session-timeout <seconds>', 'session inactivity timeout (default 7200)')
+    .option('--max-body-bytes <n>', 'request body limit (default 10485760)')
+    .option('--workers <n>', 'one process per core')
+    .option('--log-level <level>', 'pino log level (default info)'),
+).action(async (options: RawFlags) => serve(options));
+
+storeOptions(program.command('migrate').description('bring the schema up to date')).action(
+  async (options: RawFlags) => {
+    const runtime = await createRuntime(loadConfig(options), { prepare: false });
+    const applied = await migrate(runtime.services.store);
+    await runtime.close();
+    process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Already up to date.\n');
+  },
+);
+
+storeOptions(
+  program.command('reset').description('back to the start state (the demo org with --demo, else empty)'),
+)
+  .option('--demo', 'seed the demo org')
+  .action(async (options: RawFlags) => {
+    const runtime = await createRuntime(loadConfig(options));
+    await runtime.reset();
+    await runtime.close();
+    process.stdout.write('Reset.\n');
+  });
+
+const users = program.command('users').description('manage users');
+storeOptions(users.command('add').description('add a user'))
+  .requiredOption('--username <username>')
+  .requiredOption('--password <password>')
+  .requiredOption('--first-name <name>')
+  .requiredOption('--last-name <name>')
+  .addOption(new Option('--type <type>').choices(['standard', 'admin', 'external']).default('standard'))
+  .option('--org-id <id>')
+  .option('--community <id...>', 'communities of an external user')
+  .option('--inactive', 'create the user inactive')
+  .action(async (options) => {
+    const runtime = await createRuntime(loadConfig(options));
+    try {
+      const user = await new Provisioning(runtime.services.store, runtime.services.clock).createUser({
+        orgId: options.orgId,
+        username: options.username,
+        password: options.password,
+        firstName: options.firstName,
+        lastName: options.lastName,
+        type: options.type,
+        communities: options.community,
+        isActive: !options.inactive,
+      });
+      process.stdout.write(
+        `${JSON.stringify({ id: user.id, orgId: user.orgId, username: user.username, type: user.type })}\n`,
+      );
+    } finally {
+      await runtime.close();
+    }
+  });
+
+const apps = program.command('apps').description('manage connected apps');
+storeOptions(apps.command('add').description('add a connected app'))
+  .requiredOption('--name <name>')
+  .option('--client-id <id>')
+  .option('--client-secret <secret>')
+  .option('--run-as-username <username>', 'the user of the client-credentials flow')
+  .option('--org-id <id>')
+  .action(async (options) => {
+    const runtime = await createRuntime(loadConfig(options));
+    try {
+      const app = await new Provisioning(runtime.services.store, runtime.services.clock).createApp({
+        orgId: options.orgId,
+        name: options.name,
+        clientId: options.clientId,
+        clientSecret: options.clientSecret,
+        runAsUsername: options.runAsUsername,
+      });
+      const { id, orgId, name, clientId, clientSecret } = app;
+      process.stdout.write(`${JSON.stringify({ id, orgId, name, clientId, clientSecret })}\n`);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+storeOptions(program.command('token').description('print an access and a refresh token for a user'))
+  .requiredOption('--username <username>')
+  .option('--client-id <id>', "the connected app (default: the org's first app)")
+  .option('--public-url <url>', 'instance_url of the token (default http://127.0.0.1:8080)')
+  .action(async (options) => {
+    const config = loadConfig(options);
+    const runtime = await createRuntime(config);
+    try {
+      const { store } = runtime.services;
+      const user = await store.users.findByUsername(options.username);
+      if (!user || user.type === 'guest' || !user.isActive)
+        throw new Error(`No active user ${options.username}`);
+      const app = options.clientId
+        ? await store.orgs.findAppByClientId(options.clientId)
+        : await store.orgs.firstApp(user.orgId);
+      if (!app || app.orgId !== user.orgId) throw new Error('No connected app for that user');
+      const body = await runtime.services.oauth.issueWithRefresh(
+        user,
+        app,
+        config.publicUrl ?? `http://${config.host}:${config.port}`,
+      );
+      process.stdout.write(`${JSON.stringify(body)}\n`);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+program.parseAsync(process.argv).catch((error: Error) => {
+  process.stderr.write(`chatterbox: ${error.message}\n`);
+  process.exit(1);
+});

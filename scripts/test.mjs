@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Runs the whole suite (node:test through tsx) once per store: SQLite, then PostgreSQL
+// (STYLE #10; both stores pass the same suite). `--store sqlite|postgres` runs one.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const storeIndex = args.indexOf('--store');
+const stores = storeIndex >= 0 ? [args[storeIndex + 1]] : ['sqlite', 'postgres'];
+const rest = storeIndex >= 0 ? args.filter((_, i) => i !== storeIndex && i !== storeIndex + 1) : args;
+
+function findTests(dir) {
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) return findTests(path);
+      return name.endsWith('.test.ts') ? [path] : [];
+    })
+    .sort();
+}
+
+const files = rest.length > 0 ? rest : findTests('test');
+let failed = false;
+for (const store of stores) {
+  process.stdout.write(`\n# store: ${store}\n`);
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-concurrency=2', ...files],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, CHATTERBOX_TEST_STORE: store },
+    },
+  );
+  if (result.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,44 @@
+import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+
+/** Passwords are stored as scrypt hashes: `scrypt$<salt b64>$<hash b64>` (SPEC §4). */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scryptAsync(password, salt, 32);
+  return `scrypt$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, saltB64, hashB64] = stored.split('$');
+  if (scheme !== 'scrypt' || !saltB64 || !hashB64) return false;
+  const expected = Buffer.from(hashB64, 'base64');
+  const actual = await scryptAsync(password, Buffer.from(saltB64, 'base64'), expected.length);
+  return timingSafeEqual(actual, expected);
+}
+
+/**
+ * Tokens are long random strings; a fast hash is enough to store them (unlike passwords, they
+ * cannot be guessed), and it keeps the per-request lookup cheap.
+ */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+export function randomToken(bytes = 36): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/** The token response's `signature`: Base64 HMAC-SHA256 of id + issued_at keyed with the client secret. */
+export function signIdentity(id: string, issuedAt: string, clientSecret: string): string {
+  return createHmac('sha256', clientSecret)
+    .update(id + issuedAt)
+    .digest('base64');
+}
+
+export function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}

@@ -1,0 +1,126 @@
+import { apiError } from '../errors/api-error.js';
+import type { Clock } from '../lib/clock.js';
+import type { ConnectedAppRecord, UserRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import { hashToken, randomToken } from './secrets.js';
+import type { Viewer } from './viewer.js';
+
+interface CachedSession {
+  viewer: Viewer;
+  lastUsedAt: number;
+  persistedLastUsedAt: number;
+  verifiedAt: number;
+}
+
+export interface IssuedTokens {
+  accessToken: string;
+  refreshToken: string | undefined;
+  issuedAt: number;
+}
+
+/**
+ * Access tokens and their sessions (SPEC §4). A verified session is cached in memory so that a
+ * request costs no store round trip for authentication in steady state; the cache entry is dropped
+ * on revoke, expiry or deactivation, and re-checked against the store after `cacheTtlMs` (other
+ * servers sharing the database may have revoked it).
+ */
+export class SessionService {
+  readonly #cache = new Map<string, CachedSession>();
+  /** last_used_at is written back at most this often: inactivity is measured in minutes, not ms. */
+  static readonly TOUCH_INTERVAL_MS = 60_000;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly options: { sessionTimeoutMs: number; cacheTtlMs: number },
+  ) {}
+
+  async issue(
+    user: UserRecord,
+    app: ConnectedAppRecord,
+    options: { withRefreshToken: boolean; refreshTokenId?: string },
+  ): Promise<IssuedTokens> {
+    const now = this.clock.now();
+    const accessToken = `${user.orgId.slice(0, 15)}!${randomToken()}`;
+    let refreshToken: string | undefined;
+    let refreshTokenId = options.refreshTokenId ?? null;
+    await this.store.transaction(async (tx) => {
+      if (options.withRefreshToken) {
+        refreshToken = `5Aep${randomToken(48)}`;
+        refreshTokenId = randomToken(12);
+        await tx.auth.createRefreshToken({
+          id: refreshTokenId,
+          tokenHash: hashToken(refreshToken),
+          orgId: user.orgId,
+          userId: user.id,
+          appId: app.id,
+          issuedAt: now,
+          revokedAt: null,
+        });
+      }
+      await tx.auth.createSession({
+        tokenHash: hashToken(accessToken),
+        orgId: user.orgId,
+        userId: user.id,
+        appId: app.id,
+        refreshTokenId,
+        issuedAt: now,
+        lastUsedAt: now,
+        revokedAt: null,
+      });
+    });
+    return { accessToken, refreshToken, issuedAt: now };
+  }
+
+  /** The viewer for a bearer token, or 401 INVALID_SESSION_ID. */
+  async verify(token: string): Promise<Viewer> {
+    const tokenHash = hashToken(token);
+    const now = this.clock.now();
+    const cached = this.#cache.get(tokenHash);
+    if (cached && now - cached.verifiedAt < this.options.cacheTtlMs && now >= cached.verifiedAt) {
+      if (now - cached.lastUsedAt > this.options.sessionTimeoutMs) {
+        this.#cache.delete(tokenHash);
+        throw apiError('INVALID_SESSION_ID');
+      }
+      cached.lastUsedAt = now;
+      if (now - cached.persistedLastUsedAt > SessionService.TOUCH_INTERVAL_MS) {
+        cached.persistedLastUsedAt = now;
+        await this.store.auth.touchSession(tokenHash, now);
+      }
+      return cached.viewer;
+    }
+    const session = await this.store.auth.findSession(tokenHash);
+    const lastUsedAt = Math.max(session?.lastUsedAt ?? 0, cached?.lastUsedAt ?? 0);
+    if (!session || session.revokedAt !== null || now - lastUsedAt > this.options.sessionTimeoutMs) {
+      this.#cache.delete(tokenHash);
+      throw apiError('INVALID_SESSION_ID');
+    }
+    const user = await this.store.users.find(session.orgId, session.userId);
+    if (!user?.isActive) {
+      this.#cache.delete(tokenHash);
+      throw apiError('INVALID_SESSION_ID');
+    }
+    await this.store.auth.touchSession(tokenHash, now);
+    const viewer: Viewer = { user, orgId: user.orgId, appId: session.appId, isGuest: false, tokenHash };
+    this.#cache.set(tokenHash, { viewer, lastUsedAt: now, persistedLastUsedAt: now, verifiedAt: now });
+    return viewer;
+  }
+
+  forgetToken(tokenHash: string): void {
+    this.#cache.delete(tokenHash);
+  }
+
+  /** Drops cached sessions of a user whose record changed (deactivated, renamed, aboutMe). */
+  forgetUser(userId: string): void {
+    for (const [hash, entry] of this.#cache) if (entry.viewer.user.id === userId) this.#cache.delete(hash);
+  }
+
+  /** Keeps cached viewers in step with a user record that changed in this process. */
+  refreshUser(user: UserRecord): void {
+    for (const entry of this.#cache.values()) if (entry.viewer.user.id === user.id) entry.viewer.user = user;
+  }
+
+  clear(): void {
+    this.#cache.clear();
+  }
+}

@@ -1,0 +1,15 @@
+import type { UserRecord } from '../store/records.js';
+
+/** Who is calling: the context user of a request, with the app its session belongs to. */
+export interface Viewer {
+  user: UserRecord;
+  orgId: string;
+  /** The connected app of the session; null for a guest (no session). */
+  appId: string | null;
+  isGuest: boolean;
+  /** Hash of the access token, so the session can be found again (revoke, journal). */
+  tokenHash: string | null;
+}
+
+export const isAdmin = (viewer: Viewer): boolean => viewer.user.type === 'admin';
+export const isExternal = (viewer: Viewer): boolean => viewer.user.type === 'external';

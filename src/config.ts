@@ -1,0 +1,50 @@
+/** One typed config object (SPEC §10). Built from flags and env vars in main.ts only. */
+export interface Config {
+  port: number;
+  host: string;
+  db: string;
+  databaseUrl: string | undefined;
+  pgSchema: string;
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  demo: boolean;
+  adminToken: string;
+  adminTokenGenerated: boolean;
+  publicUrl: string | undefined;
+  hourlyLimit: number;
+  dailyLimit: number;
+  dailyLimitStatus: 429 | 403;
+  sessionTimeout: number;
+  maxBodyBytes: number;
+  workers: number;
+  logLevel: string;
+  /** The 2-character instance code inside generated IDs (SPEC §3). */
+  idInstance: string;
+  /** Failed logins in a row before the user is locked, and for how long (SPEC §4). */
+  lockoutThreshold: number;
+  lockoutSeconds: number;
+  journalSize: number;
+}
+
+export const defaults: Omit<Config, 'adminToken' | 'adminTokenGenerated'> = {
+  port: 8080,
+  host: '127.0.0.1',
+  db: './data/chatterbox.db',
+  databaseUrl: undefined,
+  pgSchema: 'public',
+  redisUrl: undefined,
+  redisPrefix: 'chatterbox:',
+  demo: false,
+  publicUrl: undefined,
+  hourlyLimit: 200,
+  dailyLimit: 15000,
+  dailyLimitStatus: 429,
+  sessionTimeout: 7200,
+  maxBodyBytes: 10 * 1024 * 1024,
+  workers: 1,
+  logLevel: 'info',
+  idInstance: 'Cb',
+  lockoutThreshold: 10,
+  lockoutSeconds: 15 * 60,
+  journalSize: 1000,
+};

@@ -1,0 +1,72 @@
+import { hashPassword } from '../auth/secrets.js';
+import { Provisioning } from '../control/provisioning.js';
+import type { Clock } from '../lib/clock.js';
+import type { Store } from '../store/store.js';
+
+export const DEMO_PASSWORD = 'demo-password-1';
+export const DEMO_CLIENT_ID = 'chatterbox-demo';
+export const DEMO_CLIENT_SECRET = 'chatterbox-demo-secret';
+
+let demoPasswordHash: Promise<string> | undefined;
+
+export const demoUsers = [
+  { username: 'admin@acme.example', firstName: 'Ada', lastName: 'Admin', type: 'admin', partner: true },
+  { username: 'alice@acme.example', firstName: 'Alice', lastName: 'Anders', type: 'standard', partner: true },
+  { username: 'bob@acme.example', firstName: 'Bob', lastName: 'Baker', type: 'standard', partner: false },
+  {
+    username: 'dan@acme.example',
+    firstName: 'Dan',
+    lastName: 'Departed',
+    type: 'standard',
+    partner: false,
+    inactive: true,
+  },
+  {
+    username: 'carol@partner.example',
+    firstName: 'Carol',
+    lastName: 'Chen',
+    type: 'external',
+    partner: true,
+  },
+] as const;
+
+/**
+ * The demo org of SPEC §11. IDs come from the store's sequences, so on an empty store the demo
+ * org always has the same IDs.
+ */
+export async function seedDemoOrg(store: Store, clock: Clock): Promise<void> {
+  // scrypt is slow on purpose; hashing the one demo password once keeps reset well under a second.
+  demoPasswordHash ??= hashPassword(DEMO_PASSWORD);
+  const passwordHash = await demoPasswordHash;
+  await store.transaction(async (tx) => {
+    const provisioning = new Provisioning(tx, clock);
+    const org = await provisioning.createOrg('Acme');
+    const community = await provisioning.createCommunity({
+      orgId: org.id,
+      name: 'Partner Community',
+      description: 'Where Acme works with its partners.',
+      urlPathPrefix: 'partners',
+      guestAccess: true,
+    });
+    for (const user of demoUsers) {
+      await provisioning.createUser({
+        orgId: org.id,
+        username: user.username,
+        passwordHash,
+        firstName: user.firstName,
+        lastName: user.lastName,
+        type: user.type,
+        isActive: !('inactive' in user),
+        communities: user.partner ? [community.id] : [],
+        companyName: user.type === 'external' ? 'Partner Co' : 'Acme',
+      });
+    }
+    await provisioning.createApp({
+      orgId: org.id,
+      name: 'Chatterbox Demo',
+      clientId: DEMO_CLIENT_ID,
+      clientSecret: DEMO_CLIENT_SECRET,
+      runAsUsername: 'alice@acme.example',
+    });
+  });
+}

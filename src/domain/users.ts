@@ -1,0 +1,149 @@
+import type { Viewer } from '../auth/viewer.js';
+import { insufficientAccess, invalidInput, notFound } from '../errors/api-error.js';
+import type { Clock } from '../lib/clock.js';
+import type { UserRecord, UserStats, UserType } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import { requireUserId } from './ids.js';
+import type { Scope } from './scope.js';
+
+export interface UserReadView {
+  user: UserRecord;
+  stats: UserStats;
+  mySubscriptionId: string | null;
+  isInThisCommunity: boolean;
+}
+
+const INTERNAL_TYPES: UserType[] = ['standard', 'admin'];
+export const ABOUT_ME_MAX = 1000;
+export const USERS_BATCH_MAX = 500;
+
+/** Users as a viewer sees them in a scope (SPEC §5, §6). */
+export class UserService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Which users a scope contains: the internal users, or the members of one community. */
+  async #inScope(scope: Scope, users: UserRecord[]): Promise<Set<string>> {
+    if (!scope.community)
+      return new Set(users.filter((u) => INTERNAL_TYPES.includes(u.type)).map((u) => u.id));
+    const members = await this.store.orgs.communityMembers(
+      scope.community.id,
+      users.map((u) => u.id),
+    );
+    return new Set(members);
+  }
+
+  /** Read views for users the viewer may see, in the order given; invisible ones are left out. */
+  async views(viewer: Viewer, scope: Scope, ids: readonly string[]): Promise<Map<string, UserReadView>> {
+    const rows = await this.store.users.findManyWithStats(viewer.orgId, ids);
+    const visible = rows.filter((r) => r.user.type !== 'guest');
+    const [inScope, subscriptions] = await Promise.all([
+      this.#inScope(
+        scope,
+        visible.map((r) => r.user),
+      ),
+      viewer.isGuest
+        ? Promise.resolve(new Map<string, string>())
+        : this.store.follows.subscriptionIds(
+            viewer.user.id,
+            visible.map((r) => r.user.id),
+          ),
+    ]);
+    // Internal viewers of the internal scope see every user of the org; everyone else only the
+    // users of the scope (external users are confined to their communities, SPEC §5).
+    const seesWholeOrg = !scope.community && !viewer.isGuest && viewer.user.type !== 'external';
+    const views = new Map<string, UserReadView>();
+    for (const { user, stats } of visible) {
+      const isInThisCommunity = inScope.has(user.id);
+      if (!isInThisCommunity && !seesWholeOrg && user.id !== viewer.user.id) continue;
+      views.set(user.id, {
+        user,
+        stats,
+        mySubscriptionId: subscriptions.get(user.id) ?? null,
+        isInThisCommunity,
+      });
+    }
+    return views;
+  }
+
+  async get(viewer: Viewer, scope: Scope, rawId: string): Promise<UserReadView> {
+    const id = requireUserId(rawId, viewer);
+    const view = (await this.views(viewer, scope, [id])).get(id);
+    if (!view) throw notFound();
+    return view;
+  }
+
+  async list(
+    viewer: Viewer,
+    scope: Scope,
+    params: { q?: string | undefined; page: number; pageSize: number },
+  ): Promise<{ views: UserReadView[]; total: number }> {
+    const q = params.q?.trim();
+    if (q !== undefined && q.replace(/\*/g, '').length < 2) {
+      throw invalidInput('Invalid q: the search term must have at least 2 characters other than wildcards.');
+    }
+    const { users, total } = await this.store.users.search(viewer.orgId, {
+      q: q?.replace(/\*/g, ''),
+      communityId: scope.community?.id ?? null,
+      types: scope.community ? ['standard', 'admin', 'external'] : INTERNAL_TYPES,
+      offset: params.page * params.pageSize,
+      limit: params.pageSize,
+    });
+    const views = await this.views(
+      viewer,
+      scope,
+      users.map((u) => u.id),
+    );
+    return { views: users.flatMap((u) => views.get(u.id) ?? []), total };
+  }
+
+  /** users/batch/{ids}: one result per ID, in order, each with its own status (SPEC §6). */
+  async batch(viewer: Viewer, scope: Scope, rawIds: string): Promise<BatchItem<UserReadView>[]> {
+    const parts = rawIds.split(',').map((p) => p.trim());
+    if (parts.length > USERS_BATCH_MAX || parts.some((p) => p === '')) {
+      throw invalidInput(`Invalid userIds: specify between 1 and ${USERS_BATCH_MAX} comma-separated IDs.`);
+    }
+    const parsed = parts.map((raw) => {
+      try {
+        return { raw, id: requireUserId(raw, viewer) };
+      } catch (error) {
+        return { raw, error: error as Error };
+      }
+    });
+    const views = await this.views(
+      viewer,
+      scope,
+      parsed.flatMap((p) => (p.id ? [p.id] : [])),
+    );
+    return parsed.map((p) => {
+      if (!p.id) return { error: p.error as Error };
+      const view = views.get(p.id);
+      return view ? { value: view } : { error: notFound() };
+    });
+  }
+
+  async updateAboutMe(
+    viewer: Viewer,
+    scope: Scope,
+    rawId: string,
+    aboutMe: string | null,
+  ): Promise<UserReadView> {
+    const id = requireUserId(rawId, viewer);
+    const target = (await this.views(viewer, scope, [id])).get(id);
+    if (!target) throw notFound();
+    if (id !== viewer.user.id && viewer.user.type !== 'admin') {
+      throw insufficientAccess("You don't have permission to edit this user's profile.");
+    }
+    if (aboutMe !== null && aboutMe.length > ABOUT_ME_MAX) {
+      throw invalidInput(
+        `Invalid aboutMe: ${aboutMe.length} characters. Specify at most ${ABOUT_ME_MAX} characters.`,
+      );
+    }
+    await this.store.users.updateAboutMe(viewer.orgId, id, aboutMe, this.clock.now());
+    return this.get(viewer, scope, id);
+  }
+}
+
+export type BatchItem<T> = { value: T; error?: undefined } | { error: Error; value?: undefined };

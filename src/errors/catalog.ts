@@ -1,0 +1,141 @@
+/**
+ * The one table of API errors (SPEC §2). Every error a client can see under /services/data comes
+ * from an entry here, so a future recording against a real org can correct it in one place.
+ * `real` marks entries seen from the real service, `ours` the ones decided by the SPEC.
+ */
+export const catalog = {
+  INVALID_ID_FIELD: {
+    status: 400,
+    message: (p: { id: string }) => `Invalid identifier: ${p.id}`,
+    origin: 'real',
+  },
+  JSON_PARSER_ERROR: { status: 400, message: (p: { detail: string }) => p.detail, origin: 'real' },
+  INVALID_INPUT: { status: 400, message: (p: { detail: string }) => p.detail, origin: 'ours' },
+  INVALID_FILTER_VALUE: { status: 400, message: (p: { detail: string }) => p.detail, origin: 'real' },
+  INVALID_SESSION_ID: { status: 401, message: () => 'Session expired or invalid', origin: 'real' },
+  GUEST_NOT_ALLOWED: {
+    status: 401,
+    errorCode: 'INVALID_SESSION_ID',
+    message: () => "This resource isn't accessible to guest users.",
+    origin: 'ours',
+  },
+  INSUFFICIENT_ACCESS: { status: 403, message: (p: { detail: string }) => p.detail, origin: 'real' },
+  EXTERNAL_USER_REFUSED: {
+    status: 403,
+    errorCode: 'INSUFFICIENT_ACCESS',
+    message: () => "External users can't access this resource.",
+    origin: 'ours',
+  },
+  INSUFFICIENT_ACCESS_OR_READONLY: {
+    status: 403,
+    message: () => "You can't add members to a private group; create a membership request instead.",
+    origin: 'real',
+  },
+  FUNCTIONALITY_NOT_ENABLED: {
+    status: 403,
+    message: () => 'This feature is not currently enabled for this user type or org.',
+    origin: 'real',
+  },
+  NOT_FOUND: { status: 404, message: () => 'The requested resource does not exist', origin: 'real' },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    message: (p: { method: string; allow: string }) =>
+      `HTTP Method '${p.method}' not allowed. Allowed are ${p.allow}`,
+    origin: 'real',
+  },
+  INVALID_STATUS: {
+    status: 409,
+    message: () => 'This membership request was already accepted or declined.',
+    origin: 'ours',
+  },
+  DUPLICATE_VALUE: { status: 409, message: (p: { detail: string }) => p.detail, origin: 'ours' },
+  GONE_VERSION: {
+    status: 410,
+    errorCode: 'GONE',
+    message: (p: { version: string }) => `API version ${p.version} is retired. Use version 32.0 or later.`,
+    origin: 'ours',
+  },
+  GONE_FEED_ITEMS: {
+    status: 410,
+    errorCode: 'GONE',
+    message: () => 'Feed items resources were retired in version 32.0. Use /chatter/feed-elements.',
+    origin: 'ours',
+  },
+  BATCH_PROCESSING_HALTED: {
+    status: 412,
+    message: () => 'Batch processing halted because an earlier subrequest failed.',
+    origin: 'real',
+  },
+  REQUEST_ENTITY_TOO_LARGE: {
+    status: 413,
+    message: (p: { limit: number }) => `The request body exceeds the limit of ${p.limit} bytes.`,
+    origin: 'ours',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    message: (p: { contentType: string }) =>
+      `Content type '${p.contentType}' is not supported by this resource.`,
+    origin: 'real',
+  },
+  DAILY_LIMIT_EXCEEDED: {
+    status: 429,
+    errorCode: 'REQUEST_LIMIT_EXCEEDED',
+    message: () => 'TotalRequests Limit exceeded.',
+    origin: 'real',
+  },
+  UNKNOWN_EXCEPTION: {
+    status: 500,
+    message: (p: { errorId: string }) =>
+      `An unexpected error occurred. Please include this ErrorId if you contact support: ${p.errorId}`,
+    origin: 'real',
+  },
+  HOURLY_LIMIT_EXCEEDED: {
+    status: 503,
+    errorCode: 'REQUEST_LIMIT_EXCEEDED',
+    message: () =>
+      'You have reached the Connect API\u2019s hourly request limit for this user and application. Please try again later.',
+    origin: 'real',
+  },
+  SERVER_UNAVAILABLE: {
+    status: 503,
+    message: () => 'The server is down for maintenance. Try again later.',
+    origin: 'ours',
+  },
+} as const satisfies Record<string, CatalogEntry>;
+
+interface CatalogEntry {
+  status: number;
+  /** The wire errorCode when it differs from the entry's key (several entries share a code). */
+  errorCode?: string;
+  // biome-ignore lint/suspicious/noExplicitAny: each entry declares its own parameters
+  message: (params: any) => string;
+  origin: 'real' | 'ours';
+}
+
+export type CatalogKey = keyof typeof catalog;
+export type CatalogParams<K extends CatalogKey> = Parameters<(typeof catalog)[K]['message']>[0];
+
+export function wireErrorCode(key: CatalogKey): string {
+  const entry: CatalogEntry = catalog[key];
+  return entry.errorCode ?? key;
+}
+
+/** The default entry for a bare status (used by injected faults that name only a status, §9). */
+export function entryForStatus(status: number): CatalogKey | undefined {
+  const preferred: Record<number, CatalogKey> = {
+    400: 'INVALID_INPUT',
+    401: 'INVALID_SESSION_ID',
+    403: 'INSUFFICIENT_ACCESS',
+    404: 'NOT_FOUND',
+    405: 'METHOD_NOT_ALLOWED',
+    409: 'DUPLICATE_VALUE',
+    410: 'GONE_VERSION',
+    412: 'BATCH_PROCESSING_HALTED',
+    413: 'REQUEST_ENTITY_TOO_LARGE',
+    415: 'UNSUPPORTED_MEDIA_TYPE',
+    429: 'DAILY_LIMIT_EXCEEDED',
+    500: 'UNKNOWN_EXCEPTION',
+    503: 'SERVER_UNAVAILABLE',
+  };
+  return preferred[status];
+}

@@ -1,0 +1,58 @@
+import type { FastifyRequest } from 'fastify';
+import type { Static, TSchema } from 'typebox';
+import type { Viewer } from '../auth/viewer.js';
+import type { Scope } from '../domain/scope.js';
+import type { Services } from '../services.js';
+import type { PresentContext } from './present-context.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** Everything a handler gets: the request already authenticated, scoped and validated. */
+export interface ApiCall<Q = Record<string, unknown>, B = unknown> {
+  request: FastifyRequest;
+  services: Services;
+  viewer: Viewer;
+  scope: Scope;
+  ctx: PresentContext;
+  params: Record<string, string>;
+  query: Q;
+  body: B;
+}
+
+export interface ApiResult {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * One resource method under /services/data/vNN.N (SPEC §6). Routes read as a pipeline
+ * (STYLE #4): the registrar runs version → auth → quotas → method → body → scope/permission, then
+ * the handler validates IDs, calls the domain and presents.
+ */
+export interface ApiRoute<Q extends TSchema = TSchema, B extends TSchema = TSchema> {
+  method: HttpMethod;
+  /** The path after /services/data/vNN.N, with :params. */
+  path: string;
+  summary: string;
+  /** 'none': no token needed (the versions list). Default 'user'. */
+  auth?: 'user' | 'none';
+  /** Guest users of a community may call it (SPEC §5). Default false: 401 with the guest message. */
+  guests?: boolean;
+  /** Also served under /connect/communities/{id|internal} (SPEC §5). Default true for /chatter paths. */
+  communities?: boolean;
+  /** External users may call it on the internal scope (the communities list). Default false. */
+  externalOnInternal?: boolean;
+  /** Root element of the XML rendering. */
+  xmlRoot?: string;
+  schema?: { querystring?: Q; body?: B };
+  /** Body-less resources still accept a body-less POST (jsforce's `create('')`). */
+  handler: (call: ApiCall<Static<Q>, Static<B>>) => Promise<ApiResult>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the registrar handles routes of every schema
+export type AnyApiRoute = ApiRoute<any, any>;
+
+export function defineRoute<Q extends TSchema, B extends TSchema>(route: ApiRoute<Q, B>): ApiRoute<Q, B> {
+  return route;
+}

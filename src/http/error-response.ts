@@ -1,0 +1,157 @@
+import { randomInt } from 'node:crypto';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, apiError, OAuthError } from '../errors/api-error.js';
+import { JSON_CONTENT_TYPE, requestFormat, sendBody, wantsPretty } from './negotiation.js';
+
+/**
+ * The one place where errors become responses (STYLE #2). Known errors keep their catalogue entry;
+ * every error Fastify or a library raises is mapped into the catalogue; anything else is a 500
+ * UNKNOWN_EXCEPTION whose ErrorId is logged with the stack.
+ */
+export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const surface = surfaceOf(request.url);
+  const mapped = toKnownError(error, request);
+  const known = mapped ?? unknownException(error, request);
+  if (known instanceof OAuthError) return sendOAuthError(reply, known);
+  if (surface === 'oauth') {
+    return sendOAuthError(
+      reply,
+      new OAuthError(oauthCodeFor(known.status), known.message, known.status, known.headers),
+    );
+  }
+  for (const [name, value] of Object.entries(known.headers)) reply.header(name, value);
+  const format = surface === 'api' ? requestFormat(request) : 'json';
+  return sendBody(reply, known.status, [known.toWire()], {
+    format,
+    pretty: wantsPretty(request),
+    xmlRoot: 'Errors',
+  });
+}
+
+export function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
+  for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+  return reply
+    .code(error.status)
+    .header('content-type', JSON_CONTENT_TYPE)
+    .send(JSON.stringify({ error: error.error, error_description: error.description }));
+}
+
+function surfaceOf(url: string): 'api' | 'oauth' | 'control' {
+  if (url.startsWith('/services/oauth2/')) return 'oauth';
+  if (url.startsWith('/_chatterbox')) return 'control';
+  return 'api';
+}
+
+function oauthCodeFor(status: number): string {
+  if (status === 503) return 'temporarily_unavailable';
+  if (status >= 500) return 'server_error';
+  if (status === 401) return 'invalid_token';
+  return 'invalid_request';
+}
+
+function toKnownError(error: unknown, request: FastifyRequest): ApiError | OAuthError | undefined {
+  if (error instanceof ApiError || error instanceof OAuthError) return error;
+  const fe = error as FastifyError & {
+    validation?: ValidationIssue[];
+    validationContext?: string;
+    body?: unknown;
+  };
+  if (fe.validation) return validationError(fe.validation, fe.validationContext);
+  switch (fe.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return apiError('REQUEST_ENTITY_TOO_LARGE', { limit: request.routeOptions.bodyLimit ?? 0 });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return apiError('UNSUPPORTED_MEDIA_TYPE', { contentType: mediaType(request) });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return apiError('JSON_PARSER_ERROR', {
+        detail: 'The HTTP entity body is required, but this request has no entity body.',
+      });
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return apiError('INVALID_INPUT', { detail: 'The request body does not match its Content-Length.' });
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return apiError('JSON_PARSER_ERROR', { detail: fe.message });
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_ASYNC_CONSTRAINT':
+      return apiError('NOT_FOUND');
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+    case 'ECONNRESET':
+      return apiError('INVALID_INPUT', { detail: 'The request body could not be read.' });
+  }
+  // Errors raised by the body reader itself carry an HTTP status below 500 (aborted, bad encoding).
+  if (
+    typeof fe.statusCode === 'number' &&
+    fe.statusCode >= 400 &&
+    fe.statusCode < 500 &&
+    fe.code?.startsWith('FST_')
+  ) {
+    return apiError('INVALID_INPUT', { detail: fe.message });
+  }
+  return undefined;
+}
+
+function mediaType(request: FastifyRequest): string {
+  return (request.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+}
+
+function unknownException(error: unknown, request: FastifyRequest): ApiError {
+  // Salesforce's ErrorId shape: <digits>-<digits> (<signed int>).
+  const errorId = `${Date.now() % 10_000_000_000}-${randomInt(100_000, 999_999)} (${randomInt(-2_147_483_648, 2_147_483_647)})`;
+  request.log.error({ err: error, errorId }, 'unexpected error');
+  return apiError('UNKNOWN_EXCEPTION', { errorId });
+}
+
+interface ValidationIssue {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params: Record<string, unknown>;
+  data?: unknown;
+  parentSchema?: Record<string, unknown>;
+}
+
+/** Schema validation failures, in the catalogue's words: the field and what is allowed. */
+function validationError(issues: ValidationIssue[], context: string | undefined): ApiError {
+  const issue = issues[0] as ValidationIssue;
+  const path = issue.instancePath.split('/').filter(Boolean);
+  const field = path.length > 0 ? path.join('.') : context === 'body' ? 'body' : 'parameter';
+  const value = typeof issue.data === 'string' ? issue.data : JSON.stringify(issue.data);
+  const schema = issue.parentSchema ?? {};
+  switch (issue.keyword) {
+    case 'required':
+      return apiError('INVALID_INPUT', {
+        detail: `Missing required field: ${String(issue.params.missingProperty)}.`,
+      });
+    case 'additionalProperties':
+      if (context === 'body') {
+        return apiError('JSON_PARSER_ERROR', {
+          detail: `Unrecognized field "${String(issue.params.additionalProperty)}"`,
+        });
+      }
+      return apiError('INVALID_INPUT', {
+        detail: `Unrecognized parameter: ${String(issue.params.additionalProperty)}.`,
+      });
+    case 'minimum':
+    case 'maximum':
+      return apiError('INVALID_INPUT', {
+        detail: `Invalid ${field}: ${value}. Specify a value between ${schema.minimum} and ${schema.maximum}.`,
+      });
+    case 'type':
+      return apiError('INVALID_INPUT', {
+        detail: `Invalid ${field}: ${value}. Specify a value of type ${String(issue.params.type)}.`,
+      });
+    case 'enum':
+      return apiError('INVALID_INPUT', {
+        detail: `Invalid ${field}: ${value}. Specify one of: ${(issue.params.allowedValues as unknown[]).join(', ')}.`,
+      });
+    case 'maxLength':
+      return apiError('INVALID_INPUT', {
+        detail: `Invalid ${field}: specify at most ${String(issue.params.limit)} characters.`,
+      });
+    case 'minLength':
+      return apiError('INVALID_INPUT', {
+        detail: `Invalid ${field}: specify at least ${String(issue.params.limit)} characters.`,
+      });
+    default:
+      return apiError('INVALID_INPUT', { detail: `Invalid ${field}: ${issue.message ?? 'not allowed'}.` });
+  }
+}

@@ -1,0 +1,101 @@
+import type { IncomingMessage } from 'node:http';
+import { XMLBuilder } from 'fast-xml-parser';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
+export const XML_CONTENT_TYPE = 'application/xml;charset=UTF-8';
+
+export type Format = 'json' | 'xml';
+
+const FORMAT = Symbol('chatterbox.format');
+type RawWithFormat = IncomingMessage & { [FORMAT]?: Format };
+
+/**
+ * Runs before routing (Fastify's rewriteUrl): a `.xml`/`.json` suffix picks the format and is
+ * removed from the path (SPEC §1), and `POST …?_HttpMethod=PATCH|DELETE` becomes that method.
+ */
+export function rewriteUrl(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  let path = q < 0 ? url : url.slice(0, q);
+  const query = q < 0 ? '' : url.slice(q);
+  const suffix = /\.(xml|json)(\/?)$/.exec(path);
+  if (suffix && path.startsWith('/services/data/')) {
+    (req as RawWithFormat)[FORMAT] = suffix[1] as Format;
+    path = path.slice(0, suffix.index) + (suffix[2] ?? '');
+  }
+  if (req.method === 'POST' && query.includes('_HttpMethod=')) {
+    const override = new URLSearchParams(query.slice(1)).get('_HttpMethod')?.toUpperCase();
+    if (override === 'PATCH' || override === 'DELETE' || override === 'PUT' || override === 'GET')
+      req.method = override;
+  }
+  return path + query;
+}
+
+/** The response format: a path suffix wins, then Accept; no Accept or *\/* means JSON. */
+export function requestFormat(request: FastifyRequest): Format {
+  const fromSuffix = (request.raw as RawWithFormat)[FORMAT];
+  if (fromSuffix) return fromSuffix;
+  const accept = request.headers.accept;
+  if (!accept) return 'json';
+  const xml = accept.search(/application\/xml|text\/xml/);
+  if (xml < 0) return 'json';
+  const json = accept.indexOf('application/json');
+  return json >= 0 && json < xml ? 'json' : 'xml';
+}
+
+const xmlBuilder = new XMLBuilder({ ignoreAttributes: true, format: false, suppressEmptyNode: false });
+
+/**
+ * XML rendering of a wire body: the root element is named by the resource; arrays repeat their
+ * element name, as Salesforce's XML does; null becomes an empty element.
+ */
+export function toXml(root: string, body: unknown): string {
+  const content = Array.isArray(body) ? { [itemName(root)]: body.map(normalize) } : normalize(body);
+  return `<?xml version="1.0" encoding="UTF-8"?>${xmlBuilder.build({ [root]: content })}`;
+}
+
+function itemName(root: string): string {
+  if (root === 'Errors') return 'Error';
+  if (root === 'Versions') return 'Version';
+  return 'item';
+}
+
+function normalize(value: unknown): unknown {
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.map(normalize);
+  if (typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, normalize(v)]),
+    );
+  }
+  return value;
+}
+
+export interface SendOptions {
+  format: Format;
+  pretty: boolean;
+  xmlRoot: string;
+}
+
+/** Writes a body in the negotiated format. The wire format is built here, never in handlers. */
+export function sendBody(
+  reply: FastifyReply,
+  status: number,
+  body: unknown,
+  options: SendOptions,
+): FastifyReply {
+  reply.code(status);
+  if (status === 204 || body === undefined) return reply.send();
+  if (options.format === 'xml') {
+    return reply.header('content-type', XML_CONTENT_TYPE).send(toXml(options.xmlRoot, body));
+  }
+  return reply
+    .header('content-type', JSON_CONTENT_TYPE)
+    .send(options.pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body));
+}
+
+export function wantsPretty(request: FastifyRequest): boolean {
+  const value = request.headers['x-prettyprint'];
+  return value === '1' || value === 'true';
+}

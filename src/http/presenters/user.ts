@@ -1,0 +1,117 @@
+import type { UserRecord, UserStats } from '../../store/records.js';
+import { nullableText, type PresentContext } from '../present-context.js';
+
+/** What a viewer knows about a user beyond the record (computed in read views, STYLE #7). */
+export interface UserView {
+  user: UserRecord;
+  /** The viewer's subscription to this user, if any. */
+  mySubscriptionId: string | null;
+  isInThisCommunity: boolean;
+}
+
+const USER_TYPES = { standard: 'Internal', admin: 'Internal', external: 'Portal', guest: 'Guest' } as const;
+
+export function presentPhoto(ctx: PresentContext, userId: string) {
+  const key = userId.slice(0, 15);
+  return {
+    fullEmailPhotoUrl: `/profilephoto/${key}/F`,
+    largePhotoUrl: `/profilephoto/${key}/F`,
+    mediumPhotoUrl: `/profilephoto/${key}/M`,
+    photoVersionId: null,
+    smallPhotoUrl: `/profilephoto/${key}/T`,
+    standardEmailPhotoUrl: `/profilephoto/${key}/T`,
+    url: `${ctx.base}/chatter/users/${userId}/photo`,
+  };
+}
+
+const userMotif = {
+  color: '1797C0',
+  largeIconUrl: '/img/icon/profile64.png',
+  mediumIconUrl: '/img/icon/profile32.png',
+  smallIconUrl: '/img/icon/profile16.png',
+};
+
+/** User Summary (reference/chatter-facts.md §2.1). */
+export function presentUserSummary(ctx: PresentContext, view: UserView) {
+  const { user } = view;
+  const name = `${user.firstName} ${user.lastName}`.trim();
+  return {
+    additionalLabel: null,
+    communityNickname: ctx.text(user.nickname),
+    companyName: nullableText(ctx, user.companyName),
+    displayName: ctx.text(name),
+    firstName: ctx.text(user.firstName),
+    id: user.id,
+    isActive: user.isActive,
+    isInThisCommunity: view.isInThisCommunity,
+    lastName: ctx.text(user.lastName),
+    motif: userMotif,
+    mySubscription: view.mySubscriptionId
+      ? { id: view.mySubscriptionId, url: `${ctx.base}/chatter/subscriptions/${view.mySubscriptionId}` }
+      : null,
+    name: ctx.text(name),
+    photo: presentPhoto(ctx, user.id),
+    reputation: null,
+    title: nullableText(ctx, user.title),
+    type: 'User',
+    url: `${ctx.base}/chatter/users/${user.id}`,
+    userType: USER_TYPES[user.type],
+  };
+}
+
+/**
+ * User Detail = User Summary + profile fields and counts. Fields the viewer may not see (an
+ * external or guest viewer looking at someone else) are null, as the real service does.
+ */
+export function presentUserDetail(ctx: PresentContext, view: UserView, stats: UserStats) {
+  const summary = presentUserSummary(ctx, view);
+  const self = ctx.viewer.user.id === view.user.id;
+  const restricted = !self && (ctx.viewer.isGuest || ctx.viewer.user.type === 'external');
+  const detail = {
+    ...summary,
+    aboutMe: restricted ? null : nullableText(ctx, view.user.aboutMe),
+    address: restricted
+      ? null
+      : { city: null, country: null, formattedAddress: null, state: null, street: null, zip: null },
+    chatterActivity: restricted
+      ? null
+      : {
+          commentCount: stats.commentCount,
+          commentReceivedCount: stats.commentReceivedCount,
+          likeReceivedCount: stats.likeReceivedCount,
+          postCount: stats.postCount,
+        },
+    chatterInfluence: null,
+    email: restricted ? null : view.user.email,
+    followersCount: restricted ? null : stats.followersCount,
+    followingCounts: restricted
+      ? null
+      : {
+          people: stats.followingPeople,
+          records: stats.followingRecords,
+          total: stats.followingPeople + stats.followingRecords,
+        },
+    groupCount: restricted ? null : stats.groupCount,
+    hasChatter: true,
+    managerId: null,
+    managerName: null,
+    phoneNumbers: restricted ? null : [],
+    thanksReceived: null,
+    username: restricted ? null : view.user.username,
+  };
+  if (ctx.major >= 36) {
+    return {
+      ...detail,
+      bannerPhoto: {
+        bannerPhotoUrl: null,
+        bannerPhotoVersionId: null,
+        url: `${ctx.base}/chatter/users/${view.user.id}/banner-photo`,
+      },
+    };
+  }
+  return detail;
+}
+
+export function sortKeys<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b))) as T;
+}

@@ -1,0 +1,243 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { Viewer } from '../auth/viewer.js';
+import { internalScope, type Scope } from '../domain/scope.js';
+import { apiError, insufficientAccess, withHeaders } from '../errors/api-error.js';
+import { parseId, prefixOf, to18 } from '../ids/salesforce-id.js';
+import type { Services } from '../services.js';
+import type { AnyApiRoute, HttpMethod } from './api-route.js';
+import { type Format, requestFormat, sendBody, wantsPretty } from './negotiation.js';
+import { type PresentContext, textEncoder } from './present-context.js';
+import { checkVersion } from './versions.js';
+
+/** Per-request state of an API call, filled in stage by stage by the pipeline below. */
+export interface ApiState {
+  route: AnyApiRoute;
+  version: string;
+  major: number;
+  /** '/services/data/v36.0' (+ '/connect/communities/<id>' when the caller used a prefix) */
+  base: string;
+  format: Format;
+  pretty: boolean;
+  viewer: Viewer | undefined;
+  scope: Scope;
+  /** The org's 24-hour usage after this request was counted (for Sforce-Limit-Info). */
+  dailyUsed: number | undefined;
+  /** Set on batch subrequests, which count towards the hourly quota only (SPEC §7). */
+  subrequest: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    api: ApiState | null;
+  }
+  interface FastifyContextConfig {
+    api?: AnyApiRoute;
+    /** The methods a path supports, on the routes that answer 405 for the others. */
+    allow?: string;
+  }
+}
+
+const COMMUNITY_PREFIX = '/connect/communities/:communityId';
+const ALL_METHODS: HttpMethod[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
+
+/** Registers API routes at their root and community paths, each with 405 for unsupported methods. */
+export function registerApiRoutes(app: FastifyInstance, services: Services, routes: AnyApiRoute[]): void {
+  const byPath = new Map<string, AnyApiRoute[]>();
+  for (const route of routes) {
+    const list = byPath.get(route.path) ?? [];
+    list.push(route);
+    byPath.set(route.path, list);
+  }
+  const pipeline = new Pipeline(services);
+  for (const [path, group] of byPath) {
+    const first = group[0] as AnyApiRoute;
+    const communities = first.communities ?? path.startsWith('/chatter');
+    const prefixes = communities ? ['', COMMUNITY_PREFIX] : [''];
+    const methods = group.map((r) => r.method);
+    const allow = [...methods, ...(methods.includes('GET') ? ['HEAD'] : [])].sort().join(',');
+    const others = ALL_METHODS.filter((m) => !methods.includes(m));
+    for (const prefix of prefixes) {
+      const url = `/services/data/:version${prefix}${path}`;
+      for (const route of group) {
+        app.route({
+          method: route.method,
+          url,
+          schema: {
+            ...(route.schema?.querystring ? { querystring: route.schema.querystring } : {}),
+            ...(route.schema?.body ? { body: route.schema.body } : {}),
+            summary: route.summary,
+            tags: [path.split('/')[1] ?? 'api'],
+          },
+          config: { api: route },
+          onRequest: pipeline.onRequest,
+          preValidation: pipeline.preValidation,
+          preHandler: pipeline.preHandler,
+          onSend: pipeline.onSend,
+          handler: pipeline.handler,
+        } as RouteOptions);
+      }
+      if (others.length > 0) {
+        app.route({
+          method: others,
+          url,
+          schema: { hide: true },
+          config: { api: first, allow },
+          onRequest: pipeline.onRequest,
+          onSend: pipeline.onSend,
+          handler: pipeline.handler,
+        } as RouteOptions);
+      }
+    }
+  }
+}
+
+/** The order of checks of SPEC §2, one stage per Fastify hook. */
+class Pipeline {
+  constructor(private readonly services: Services) {}
+
+  /** version (404/410) → authentication (401) → quotas → method (405); before the body is read. */
+  onRequest = async (request: FastifyRequest): Promise<void> => {
+    const route = request.routeOptions.config.api as AnyApiRoute;
+    const params = request.params as Record<string, string>;
+    const version = checkVersion(params.version ?? '');
+    if (version.kind === 'retired') throw apiError('GONE_VERSION', { version: version.version });
+    if (version.kind === 'unknown') throw apiError('NOT_FOUND');
+    const community = params.communityId;
+    const state: ApiState = {
+      route,
+      version: version.version,
+      major: version.major,
+      base: `/services/data/v${version.version}${community === undefined ? '' : `/connect/communities/${normalizeCommunity(community)}`}`,
+      format: requestFormat(request),
+      pretty: wantsPretty(request),
+      viewer: undefined,
+      scope: internalScope,
+      dailyUsed: undefined,
+      subrequest: false,
+    };
+    request.api = state;
+    if (route.auth === 'none') return;
+    state.viewer = await this.authenticate(request, community);
+    await this.count(state, state.viewer);
+    const allow = request.routeOptions.config.allow;
+    if (allow) {
+      throw withHeaders(apiError('METHOD_NOT_ALLOWED', { method: request.method, allow }), { Allow: allow });
+    }
+  };
+
+  /** Resources that document parameters take them from the query string when there is no body. */
+  preValidation = async (request: FastifyRequest): Promise<void> => {
+    const route = request.routeOptions.config.api as AnyApiRoute;
+    if (route.schema?.body && (request.body === undefined || request.body === null)) {
+      request.body = { ...(request.query as Record<string, unknown>) };
+    }
+  };
+
+  /** Scope and the permission checks every resource shares (external and guest users, SPEC §5). */
+  preHandler = async (request: FastifyRequest): Promise<void> => {
+    const state = request.api as ApiState;
+    const viewer = state.viewer;
+    if (!viewer) return;
+    const community = (request.params as Record<string, string>).communityId;
+    state.scope = await this.resolveScope(viewer, community);
+    if (!state.scope.community && viewer.user.type === 'external' && !state.route.externalOnInternal) {
+      throw apiError('EXTERNAL_USER_REFUSED');
+    }
+    if (viewer.isGuest && !state.route.guests) throw apiError('GUEST_NOT_ALLOWED');
+  };
+
+  onSend = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
+    const used = request.api?.dailyUsed;
+    if (used !== undefined) {
+      reply.header('Sforce-Limit-Info', `api-usage=${used}/${this.services.control.limits.daily}`);
+    }
+    return payload;
+  };
+
+  handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const state = request.api as ApiState;
+    const route = state.route;
+    const viewer = state.viewer as Viewer;
+    const ctx: PresentContext = {
+      viewer,
+      version: state.version,
+      major: state.major,
+      base: state.base,
+      communityId: state.scope.community?.id ?? null,
+      text: textEncoder(request.headers['x-chatter-entity-encoding'] !== 'false'),
+    };
+    const result = await route.handler({
+      request,
+      services: this.services,
+      viewer,
+      scope: state.scope,
+      ctx,
+      params: request.params as Record<string, string>,
+      query: request.query,
+      body: request.body,
+    });
+    for (const [name, value] of Object.entries(result.headers ?? {})) reply.header(name, value);
+    return sendBody(reply, result.status ?? 200, result.body, {
+      format: state.format,
+      pretty: state.pretty,
+      xmlRoot: route.xmlRoot ?? 'response',
+    });
+  };
+
+  private async authenticate(request: FastifyRequest, community: string | undefined): Promise<Viewer> {
+    const header = request.headers.authorization;
+    if (header !== undefined) {
+      const match = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(header);
+      if (!match) throw apiError('INVALID_SESSION_ID');
+      return this.services.sessions.verify(match[1] as string);
+    }
+    // No Authorization header: the guest user of a community that enables guest access (SPEC §5).
+    const communityId = community && community !== 'internal' ? parseId(community) : undefined;
+    if (communityId) {
+      const record = await this.services.store.orgs.findCommunityAnyOrg(to18(communityId));
+      if (record?.guestAccess && record.guestUserId) {
+        const user = await this.services.store.users.find(record.orgId, record.guestUserId);
+        if (user) return { user, orgId: record.orgId, appId: null, isGuest: true, tokenHash: null };
+      }
+    }
+    throw apiError('INVALID_SESSION_ID');
+  }
+
+  /** Counts the request towards the org's daily usage and the hourly Chatter usage (SPEC §7). */
+  private async count(state: ApiState, viewer: Viewer): Promise<void> {
+    const now = this.services.clock.now();
+    const { usage } = this.services;
+    if (!state.subrequest) state.dailyUsed = await usage.countDaily(viewer.orgId, now);
+    const path = state.route.path;
+    const chatter = path.startsWith('/chatter') || path.startsWith('/connect');
+    if (chatter && !path.startsWith('/connect/batch')) {
+      await usage.countHourly(viewer.user.id, viewer.appId ?? 'guest', now);
+    }
+  }
+
+  private async resolveScope(viewer: Viewer, community: string | undefined): Promise<Scope> {
+    if (community === undefined || community === 'internal') return internalScope;
+    const id = parseId(community);
+    if (!id || prefixOf(id) !== '0DB') throw apiError('INVALID_ID_FIELD', { id: community });
+    const record = await this.services.store.orgs.findCommunity(viewer.orgId, to18(id));
+    if (!record) throw apiError('NOT_FOUND');
+    if (viewer.isGuest) {
+      if (record.guestUserId !== viewer.user.id) throw apiError('GUEST_NOT_ALLOWED');
+      return { community: record };
+    }
+    if (
+      viewer.user.type !== 'admin' &&
+      !(await this.services.store.orgs.isCommunityMember(record.id, viewer.user.id))
+    ) {
+      if (viewer.user.type === 'external') throw apiError('EXTERNAL_USER_REFUSED');
+      throw insufficientAccess("You aren't a member of this community.");
+    }
+    return { community: record };
+  }
+}
+
+function normalizeCommunity(raw: string): string {
+  if (raw === 'internal') return raw;
+  const id = parseId(raw);
+  return id ? to18(id) : raw;
+}

@@ -1,0 +1,192 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { safeEqual } from '../../auth/secrets.js';
+import { Provisioning } from '../../control/provisioning.js';
+import { apiError, invalidInput, notFound } from '../../errors/api-error.js';
+import { parseId, to18 } from '../../ids/salesforce-id.js';
+import { isoDate } from '../../lib/clock.js';
+import type { Services } from '../../services.js';
+import { instanceUrl } from '../instance-url.js';
+import { JSON_CONTENT_TYPE } from '../negotiation.js';
+
+export const CHATTERBOX_VERSION = '0.1.0';
+
+const OrgInput = Type.Object({ name: Type.String({ minLength: 1 }) }, { additionalProperties: false });
+const UserInput = Type.Object(
+  {
+    orgId: Type.Optional(Type.String()),
+    username: Type.String({ minLength: 3, pattern: '^[^@\\s]+@[^@\\s]+$' }),
+    password: Type.String({ minLength: 1 }),
+    firstName: Type.String(),
+    lastName: Type.String({ minLength: 1 }),
+    type: Type.Union([Type.Literal('standard'), Type.Literal('admin'), Type.Literal('external')]),
+    communities: Type.Optional(Type.Array(Type.String())),
+    isActive: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+const AppInput = Type.Object(
+  {
+    orgId: Type.Optional(Type.String()),
+    name: Type.String({ minLength: 1 }),
+    clientId: Type.Optional(Type.String({ minLength: 1 })),
+    clientSecret: Type.Optional(Type.String({ minLength: 1 })),
+    runAsUsername: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+const TokenInput = Type.Object(
+  { username: Type.String(), clientId: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+);
+const ClockInput = Type.Object(
+  { advanceSeconds: Type.Optional(Type.Number()), now: Type.Optional(Type.String({ format: 'date-time' })) },
+  { additionalProperties: false },
+);
+const UserPatch = Type.Object({ isActive: Type.Boolean() }, { additionalProperties: false });
+
+/**
+ * The control plane (SPEC §9), for test suites and operators, guarded by the admin token. Other
+ * control resources (limits, maintenance, faults, journal) register beside these.
+ */
+export function registerControlRoutes(
+  app: FastifyInstance,
+  services: Services,
+  reset: () => Promise<void>,
+): void {
+  const json = (reply: FastifyReply, status: number, body: unknown) =>
+    reply.code(status).header('content-type', JSON_CONTENT_TYPE).send(JSON.stringify(body));
+  const provisioning = () => new Provisioning(services.store, services.clock);
+
+  const guard = async (request: FastifyRequest) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+    if (!match || !safeEqual(match[1] as string, services.config.adminToken))
+      throw apiError('INVALID_SESSION_ID');
+  };
+  const tags = ['control'];
+
+  app.get('/_chatterbox/health', { schema: { summary: 'Health', tags } }, async (_request, reply) =>
+    json(reply, 200, { status: 'ok', version: CHATTERBOX_VERSION, store: services.store.kind }),
+  );
+
+  app.register(async (guarded) => {
+    guarded.addHook('onRequest', guard);
+
+    guarded.post(
+      '/_chatterbox/reset',
+      { schema: { summary: 'Back to the start state', tags } },
+      async (_request, reply) => {
+        await reset();
+        return json(reply, 200, { status: 'ok' });
+      },
+    );
+
+    const clockBody = () => ({ now: isoDate(services.clock.now()), offsetMs: services.clock.offsetMs });
+    guarded.get('/_chatterbox/clock', { schema: { summary: 'Server clock', tags } }, async (_r, reply) =>
+      json(reply, 200, clockBody()),
+    );
+    guarded.post(
+      '/_chatterbox/clock',
+      { schema: { summary: 'Move the server clock', tags, body: ClockInput } },
+      async (request, reply) => {
+        const body = request.body as { advanceSeconds?: number; now?: string };
+        if ((body.advanceSeconds === undefined) === (body.now === undefined)) {
+          throw invalidInput('Specify exactly one of advanceSeconds and now.');
+        }
+        if (body.advanceSeconds !== undefined) services.clock.advance(body.advanceSeconds * 1000);
+        if (body.now !== undefined) services.clock.setNow(Date.parse(body.now));
+        return json(reply, 200, clockBody());
+      },
+    );
+
+    guarded.post(
+      '/_chatterbox/orgs',
+      { schema: { summary: 'Create an org', tags, body: OrgInput } },
+      async (request, reply) => {
+        const org = await provisioning().createOrg((request.body as { name: string }).name);
+        return json(reply, 201, { id: org.id, name: org.name });
+      },
+    );
+
+    guarded.post(
+      '/_chatterbox/users',
+      { schema: { summary: 'Create a user', tags, body: UserInput } },
+      async (request, reply) => {
+        const user = await provisioning().createUser(request.body as never);
+        return json(reply, 201, { id: user.id, orgId: user.orgId, username: user.username, type: user.type });
+      },
+    );
+
+    guarded.patch(
+      '/_chatterbox/users/:userId',
+      { schema: { summary: 'Activate or deactivate a user', tags, body: UserPatch } },
+      async (request, reply) => {
+        const { userId } = request.params as { userId: string };
+        const id = parseId(userId);
+        const target = id
+          ? await services.store.users.findAnyOrg(to18(id))
+          : await services.store.users.findByUsername(userId);
+        if (!target) throw notFound();
+        await services.store.users.setActive(
+          target.id,
+          (request.body as { isActive: boolean }).isActive,
+          services.clock.now(),
+        );
+        services.sessions.forgetUser(target.id);
+        const user = await services.store.users.find(target.orgId, target.id);
+        return json(reply, 200, {
+          id: target.id,
+          orgId: target.orgId,
+          username: target.username,
+          type: target.type,
+          isActive: user?.isActive,
+        });
+      },
+    );
+
+    guarded.post(
+      '/_chatterbox/apps',
+      { schema: { summary: 'Create a connected app', tags, body: AppInput } },
+      async (request, reply) => {
+        const created = await provisioning().createApp(request.body as never);
+        return json(reply, 201, {
+          id: created.id,
+          orgId: created.orgId,
+          name: created.name,
+          clientId: created.clientId,
+          clientSecret: created.clientSecret,
+        });
+      },
+    );
+
+    guarded.post(
+      '/_chatterbox/tokens',
+      { schema: { summary: 'Issue tokens for a user', tags, body: TokenInput } },
+      async (request, reply) => {
+        const body = request.body as { username: string; clientId?: string };
+        const user = await services.store.users.findByUsername(body.username);
+        if (!user || user.type === 'guest') throw invalidInput(`Invalid username: no user ${body.username}.`);
+        if (!user.isActive) throw invalidInput(`Invalid username: ${body.username} is inactive.`);
+        const clientApp = body.clientId
+          ? await services.store.orgs.findAppByClientId(body.clientId)
+          : await services.store.orgs.firstApp(user.orgId);
+        if (!clientApp || clientApp.orgId !== user.orgId) {
+          throw invalidInput(
+            body.clientId
+              ? `Invalid clientId: no app ${body.clientId} in the user's org.`
+              : 'The org has no connected app.',
+          );
+        }
+        return json(
+          reply,
+          201,
+          await services.oauth.issueWithRefresh(user, clientApp, instanceUrl(request, services.config)),
+        );
+      },
+    );
+
+    guarded.get('/_chatterbox/openapi.json', { schema: { hide: true } }, async (_request, reply) =>
+      json(reply, 200, (app as unknown as { swagger: () => unknown }).swagger()),
+    );
+  });
+}

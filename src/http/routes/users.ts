@@ -1,0 +1,80 @@
+import { Type } from 'typebox';
+import { ABOUT_ME_MAX } from '../../domain/users.js';
+import { ApiError, apiError } from '../../errors/api-error.js';
+import { defineRoute } from '../api-route.js';
+import { pageLinks, presentBatchResults } from '../presenters/pages.js';
+import { presentUserDetail } from '../presenters/user.js';
+
+const PageQuery = Type.Object({
+  page: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000, default: 0 })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 250, default: 25 })),
+  q: Type.Optional(Type.String()),
+});
+
+const UserInput = Type.Object(
+  { aboutMe: Type.Union([Type.String({ maxLength: ABOUT_ME_MAX }), Type.Null()]) },
+  { additionalProperties: false },
+);
+
+function errorResult(error: Error) {
+  if (error instanceof ApiError) return { status: error.status, body: [error.toWire()] };
+  throw error;
+}
+
+export const userRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/chatter/users',
+    summary: 'Users: search and list (User Page)',
+    guests: true,
+    xmlRoot: 'userPage',
+    schema: { querystring: PageQuery },
+    handler: async ({ services, viewer, scope, ctx, query }) => {
+      const page = query.page ?? 0;
+      const pageSize = query.pageSize ?? 25;
+      const { views, total } = await services.users.list(viewer, scope, { q: query.q, page, pageSize });
+      return {
+        body: {
+          ...pageLinks(`${ctx.base}/chatter/users`, { q: query.q }, page, pageSize, total),
+          users: views.map((v) => presentUserDetail(ctx, v, v.stats)),
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/chatter/users/batch/:userIds',
+    summary: 'Users: several by ID (Batch Results)',
+    guests: true,
+    xmlRoot: 'batchResults',
+    handler: async ({ services, viewer, scope, ctx, params }) => {
+      const items = await services.users.batch(viewer, scope, params.userIds as string);
+      return { body: presentBatchResults(items, (v) => presentUserDetail(ctx, v, v.stats), errorResult) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/chatter/users/:userId',
+    summary: 'User Detail',
+    guests: true,
+    xmlRoot: 'user',
+    handler: async ({ services, viewer, scope, ctx, params }) => {
+      // Guests may read user summaries, but have no profile of their own (SPEC §5).
+      if (viewer.isGuest && params.userId === 'me') throw apiError('GUEST_NOT_ALLOWED');
+      const view = await services.users.get(viewer, scope, params.userId as string);
+      return { body: presentUserDetail(ctx, view, view.stats) };
+    },
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/chatter/users/:userId',
+    summary: 'User Detail: update aboutMe',
+    xmlRoot: 'user',
+    schema: { body: UserInput },
+    handler: async ({ services, viewer, scope, ctx, params, body }) => {
+      const view = await services.users.updateAboutMe(viewer, scope, params.userId as string, body.aboutMe);
+      services.sessions.refreshUser(view.user);
+      return { body: presentUserDetail(ctx, view, view.stats) };
+    },
+  }),
+];

@@ -1,0 +1,199 @@
+import cluster from 'node:cluster';
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { OAuthService } from './auth/oauth.js';
+import { SessionService } from './auth/session-service.js';
+import { type Config, defaults } from './config.js';
+import { ControlState } from './control/control-state.js';
+import {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_PASSWORD,
+  demoUsers,
+  seedDemoOrg,
+} from './demo/demo-org.js';
+import { UserService } from './domain/users.js';
+import { buildApp } from './http/app.js';
+import { Clock } from './lib/clock.js';
+import { MemoryUsageCounters } from './limits/usage.js';
+import type { Services } from './services.js';
+import { migrate, openStore } from './store/open-store.js';
+import type { Store } from './store/store.js';
+
+export type RawFlags = Record<string, string | boolean | undefined>;
+
+const NUMBER_FLAGS = [
+  'port',
+  'hourlyLimit',
+  'dailyLimit',
+  'sessionTimeout',
+  'maxBodyBytes',
+  'workers',
+] as const;
+
+/**
+ * The one place that reads flags and env vars (SPEC §10): each flag `--some-flag` is also
+ * `CHATTERBOX_SOME_FLAG`; a flag given on the command line wins.
+ */
+export function loadConfig(flags: RawFlags, env: NodeJS.ProcessEnv = process.env): Config {
+  const pick = (name: string): string | boolean | undefined => {
+    if (flags[name] !== undefined) return flags[name];
+    const envName = `CHATTERBOX_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+    return env[envName];
+  };
+  const str = (name: string): string | undefined => {
+    const value = pick(name);
+    return value === undefined || value === false ? undefined : String(value);
+  };
+  const config: Config = { ...defaults, adminToken: '', adminTokenGenerated: false };
+  for (const name of NUMBER_FLAGS) {
+    const value = str(name);
+    if (value === undefined) continue;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0)
+      throw new Error(`--${kebab(name)} must be a whole number, not ${value}`);
+    config[name] = n;
+  }
+  config.host = str('host') ?? config.host;
+  config.db = str('db') ?? config.db;
+  config.databaseUrl = str('databaseUrl') ?? env.DATABASE_URL_CHATTERBOX;
+  config.pgSchema = str('pgSchema') ?? config.pgSchema;
+  config.redisUrl = str('redisUrl');
+  config.redisPrefix = str('redisPrefix') ?? config.redisPrefix;
+  config.publicUrl = str('publicUrl');
+  config.logLevel = str('logLevel') ?? config.logLevel;
+  const demo = pick('demo');
+  config.demo = demo === true || demo === 'true' || demo === '1';
+  const status = str('dailyLimitStatus');
+  if (status !== undefined) {
+    if (status !== '429' && status !== '403')
+      throw new Error(`--daily-limit-status must be 429 or 403, not ${status}`);
+    config.dailyLimitStatus = Number(status) as 429 | 403;
+  }
+  const adminToken = str('adminToken');
+  config.adminToken = adminToken ?? randomBytes(24).toString('base64url');
+  config.adminTokenGenerated = adminToken === undefined;
+  if (config.workers < 1) throw new Error('--workers must be at least 1');
+  return config;
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+export interface Runtime {
+  services: Services;
+  reset: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/** Opens the store, migrates it, seeds the demo org on an empty store with --demo, wires the services. */
+export async function createRuntime(config: Config, options: { prepare?: boolean } = {}): Promise<Runtime> {
+  const store = await openStore({
+    sqlitePath: config.db,
+    databaseUrl: config.databaseUrl,
+    pgSchema: config.pgSchema,
+    idInstance: config.idInstance,
+  });
+  const clock = new Clock();
+  if (options.prepare !== false) await prepareStore(store, clock, config);
+  const shared = store.kind === 'postgres' || config.workers > 1;
+  const sessions = new SessionService(store, clock, {
+    sessionTimeoutMs: config.sessionTimeout * 1000,
+    // Another server may revoke a session this one has cached: re-check shared sessions often.
+    cacheTtlMs: shared ? 2_000 : 30_000,
+  });
+  const control = new ControlState({
+    hourly: config.hourlyLimit,
+    daily: config.dailyLimit,
+    dailyStatus: config.dailyLimitStatus,
+  });
+  const usage = new MemoryUsageCounters();
+  const services: Services = {
+    config,
+    store,
+    clock,
+    control,
+    usage,
+    sessions,
+    oauth: new OAuthService(store, clock, sessions, {
+      lockoutThreshold: config.lockoutThreshold,
+      lockoutMs: config.lockoutSeconds * 1000,
+    }),
+    users: new UserService(store, clock),
+  };
+  const reset = async () => {
+    clock.offsetMs = 0;
+    await store.exclusive('seed', async (tx) => {
+      await tx.truncateAll();
+      if (config.demo) await seedDemoOrg(tx, clock);
+    });
+    await usage.clear();
+    control.reset();
+    sessions.clear();
+  };
+  return { services, reset, close: () => store.close() };
+}
+
+/** Migrations, then the demo org if asked and the store is empty; safe with several servers at once. */
+export async function prepareStore(store: Store, clock: Clock, config: Config): Promise<void> {
+  await migrate(store);
+  if (!config.demo) return;
+  await store.exclusive('seed', async (tx) => {
+    if (await tx.isEmpty()) await seedDemoOrg(tx, clock);
+  });
+}
+
+export async function startServer(
+  config: Config,
+): Promise<{ app: FastifyInstance; runtime: Runtime; url: string }> {
+  const runtime = await createRuntime(config, { prepare: !cluster.isWorker });
+  const app = await buildApp(runtime.services, {
+    logger: { level: config.logLevel },
+    reset: runtime.reset,
+  });
+  app.addHook('onClose', async () => runtime.close());
+  const url = await app.listen({ port: config.port, host: config.host });
+  return { app, runtime, url };
+}
+
+/** `chatterbox serve`: one process, or a primary that prepares the store and forks --workers. */
+export async function serve(flags: RawFlags): Promise<void> {
+  const config = loadConfig(flags);
+  if (config.workers > 1 && cluster.isPrimary) {
+    if (!config.databaseUrl && config.db === ':memory:')
+      throw new Error('--workers needs a shared store: a SQLite file or PostgreSQL');
+    const runtime = await createRuntime(config);
+    await runtime.close();
+    // Every worker must use the same admin token.
+    const env = { CHATTERBOX_ADMIN_TOKEN: config.adminToken };
+    for (let i = 0; i < config.workers; i++) cluster.fork(env);
+    printBanner(config, `http://${config.host}:${config.port}`);
+    return;
+  }
+  const { app, url } = await startServer(config);
+  if (!cluster.isWorker) printBanner(config, url);
+  const stop = async () => {
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+function printBanner(config: Config, url: string): void {
+  const lines = [
+    `Chatterbox is listening on ${url} (${config.databaseUrl ? 'postgres' : `sqlite ${config.db}`})`,
+  ];
+  if (config.adminTokenGenerated)
+    lines.push(`Admin token (control plane /_chatterbox): ${config.adminToken}`);
+  if (config.demo) {
+    lines.push(
+      'Demo org "Acme":',
+      `  client_id=${DEMO_CLIENT_ID} client_secret=${DEMO_CLIENT_SECRET}`,
+      `  users: ${demoUsers.map((u) => u.username).join(', ')}`,
+      `  password: ${DEMO_PASSWORD}`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,20 @@
+import type { OAuthService } from './auth/oauth.js';
+import type { SessionService } from './auth/session-service.js';
+import type { Config } from './config.js';
+import type { ControlState } from './control/control-state.js';
+import type { UserService } from './domain/users.js';
+import type { Clock } from './lib/clock.js';
+import type { UsageCounters } from './limits/usage.js';
+import type { Store } from './store/store.js';
+
+/** The app's collaborators, built once in main.ts (or by a test) and handed to buildApp. */
+export interface Services {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  control: ControlState;
+  usage: UsageCounters;
+  sessions: SessionService;
+  oauth: OAuthService;
+  users: UserService;
+}

@@ -1,0 +1,156 @@
+/**
+ * Table shapes as Kysely sees them. Times are epoch milliseconds (bigint in PostgreSQL, read back as
+ * numbers); flags are 0/1 integers so both dialects return the same values.
+ */
+export interface Database {
+  id_sequences: { prefix: string; value: number };
+  settings: { key: string; value: string };
+  usage_counters: { key: string; count: number; expires_at: number };
+  orgs: { id: string; name: string; created_at: number };
+  communities: {
+    id: string;
+    org_id: string;
+    name: string;
+    description: string | null;
+    url_path_prefix: string;
+    status: string;
+    guest_access: number;
+    allow_members_to_flag: number;
+    guest_user_id: string | null;
+    created_at: number;
+  };
+  users: {
+    id: string;
+    org_id: string;
+    username: string;
+    email: string;
+    first_name: string;
+    last_name: string;
+    nickname: string;
+    title: string | null;
+    company_name: string | null;
+    about_me: string | null;
+    type: UserType;
+    is_active: number;
+    password_hash: string | null;
+    failed_logins: number;
+    locked_until: number | null;
+    created_at: number;
+    modified_at: number;
+  };
+  community_members: { community_id: string; user_id: string; org_id: string };
+  connected_apps: {
+    id: string;
+    org_id: string;
+    name: string;
+    client_id: string;
+    client_secret: string;
+    run_as_user_id: string | null;
+    created_at: number;
+  };
+  refresh_tokens: {
+    id: string;
+    token_hash: string;
+    org_id: string;
+    user_id: string;
+    app_id: string;
+    issued_at: number;
+    revoked_at: number | null;
+  };
+  sessions: {
+    token_hash: string;
+    org_id: string;
+    user_id: string;
+    app_id: string;
+    refresh_token_id: string | null;
+    issued_at: number;
+    last_used_at: number;
+    revoked_at: number | null;
+  };
+  groups: {
+    id: string;
+    org_id: string;
+    community_id: string | null;
+    name: string;
+    description: string | null;
+    information_title: string | null;
+    information_text: string | null;
+    visibility: 'PublicAccess' | 'PrivateAccess' | 'Unlisted';
+    owner_id: string;
+    can_have_guests: number;
+    is_archived: number;
+    is_auto_archive_disabled: number;
+    is_broadcast: number;
+    last_post_at: number | null;
+    created_at: number;
+    modified_at: number;
+    deleted_at: number | null;
+  };
+  group_members: {
+    id: string;
+    org_id: string;
+    group_id: string;
+    user_id: string;
+    role: 'GroupOwner' | 'GroupManager' | 'StandardMember';
+    created_at: number;
+  };
+  join_requests: {
+    id: string;
+    org_id: string;
+    group_id: string;
+    user_id: string;
+    status: 'Pending' | 'Accepted' | 'Declined';
+    response_message: string | null;
+    created_at: number;
+    modified_at: number;
+  };
+  feed_elements: {
+    id: string;
+    org_id: string;
+    community_id: string | null;
+    author_id: string;
+    subject_id: string;
+    subject_kind: 'user' | 'group';
+    body: string;
+    text: string;
+    type: string;
+    created_at: number;
+    modified_at: number;
+    comment_count: number;
+    like_count: number;
+    deleted_at: number | null;
+  };
+  feed_mentions: { feed_element_id: string; user_id: string; org_id: string };
+  comments: {
+    id: string;
+    org_id: string;
+    feed_element_id: string;
+    author_id: string;
+    body: string;
+    text: string;
+    created_at: number;
+    modified_at: number;
+    like_count: number;
+    deleted_at: number | null;
+  };
+  likes: {
+    id: string;
+    org_id: string;
+    feed_element_id: string;
+    /** '' for a like of the feed element itself (see migration 001). */
+    comment_id: string;
+    user_id: string;
+    created_at: number;
+  };
+  subscriptions: {
+    id: string;
+    org_id: string;
+    community_id: string | null;
+    subscriber_id: string;
+    subject_id: string;
+    subject_kind: 'user' | 'group';
+    created_at: number;
+  };
+}
+
+export type UserType = 'standard' | 'admin' | 'external' | 'guest';

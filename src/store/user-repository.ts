@@ -1,0 +1,323 @@
+import { type Selectable, sql } from 'kysely';
+import type { UserCredentials, UserRecord, UserStats, UserType } from './records.js';
+import type { Database } from './schema.js';
+import type { Db } from './store.js';
+
+export interface NewUser {
+  id: string;
+  orgId: string;
+  username: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  nickname: string;
+  title?: string | null;
+  companyName?: string | null;
+  aboutMe?: string | null;
+  type: UserType;
+  isActive: boolean;
+  passwordHash: string | null;
+  createdAt: number;
+}
+
+export class UserRepository {
+  constructor(private readonly db: Db) {}
+
+  async create(user: NewUser): Promise<void> {
+    await this.db
+      .insertInto('users')
+      .values({
+        id: user.id,
+        org_id: user.orgId,
+        username: user.username,
+        email: user.email,
+        first_name: user.firstName,
+        last_name: user.lastName,
+        nickname: user.nickname,
+        title: user.title ?? null,
+        company_name: user.companyName ?? null,
+        about_me: user.aboutMe ?? null,
+        type: user.type,
+        is_active: user.isActive ? 1 : 0,
+        password_hash: user.passwordHash,
+        failed_logins: 0,
+        locked_until: null,
+        created_at: user.createdAt,
+        modified_at: user.createdAt,
+      })
+      .execute();
+  }
+
+  async usernameTaken(username: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('users')
+      .select('id')
+      .where(sql`lower(username)`, '=', username.toLowerCase())
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async find(orgId: string, id: string): Promise<UserRecord | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  /** A user by ID in any org (the control plane is above orgs). */
+  async findAnyOrg(id: string): Promise<UserRecord | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async findMany(orgId: string, ids: readonly string[]): Promise<UserRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
+    return rows.map(toUser);
+  }
+
+  async findByUsername(username: string): Promise<UserRecord | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where(sql`lower(username)`, '=', username.toLowerCase())
+      .executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  /**
+   * A user with the counts User Detail shows, in one round trip (scalar subqueries), so that
+   * `GET users/me` costs one query in steady state.
+   */
+  async findWithStats(
+    orgId: string,
+    id: string,
+  ): Promise<{ user: UserRecord; stats: UserStats } | undefined> {
+    return (await this.findManyWithStats(orgId, [id]))[0];
+  }
+
+  /** Users with their counts, in one round trip whatever the number of users (no N+1). */
+  async findManyWithStats(
+    orgId: string,
+    ids: readonly string[],
+  ): Promise<{ user: UserRecord; stats: UserStats }[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('users as u')
+      .selectAll('u')
+      .select((eb) => [
+        eb
+          .selectFrom('subscriptions')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('subscriptions.subject_id', '=', 'u.id')
+          .as('followers_count'),
+        eb
+          .selectFrom('subscriptions')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('subscriptions.subscriber_id', '=', 'u.id')
+          .where('subscriptions.subject_kind', '=', 'user')
+          .as('following_people'),
+        eb
+          .selectFrom('subscriptions')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('subscriptions.subscriber_id', '=', 'u.id')
+          .where('subscriptions.subject_kind', '<>', 'user')
+          .as('following_records'),
+        eb
+          .selectFrom('group_members')
+          .innerJoin('groups', 'groups.id', 'group_members.group_id')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('group_members.user_id', '=', 'u.id')
+          .where('groups.deleted_at', 'is', null)
+          .as('group_count'),
+        eb
+          .selectFrom('feed_elements')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('feed_elements.author_id', '=', 'u.id')
+          .where('feed_elements.deleted_at', 'is', null)
+          .as('post_count'),
+        eb
+          .selectFrom('comments')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('comments.author_id', '=', 'u.id')
+          .where('comments.deleted_at', 'is', null)
+          .as('comment_count'),
+        eb
+          .selectFrom('comments')
+          .innerJoin('feed_elements', 'feed_elements.id', 'comments.feed_element_id')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('feed_elements.author_id', '=', 'u.id')
+          .where('comments.deleted_at', 'is', null)
+          .where('feed_elements.deleted_at', 'is', null)
+          .as('comment_received_count'),
+        eb
+          .selectFrom('likes')
+          .innerJoin('feed_elements', 'feed_elements.id', 'likes.feed_element_id')
+          .leftJoin('comments', (join) =>
+            join.onRef('comments.id', '=', 'likes.comment_id').on('likes.comment_id', '<>', ''),
+          )
+          .select(eb.fn.countAll<number>().as('n'))
+          .where('feed_elements.deleted_at', 'is', null)
+          .where((w) =>
+            w.or([
+              w.and([w('likes.comment_id', '=', ''), w('feed_elements.author_id', '=', w.ref('u.id'))]),
+              w.and([w('comments.author_id', '=', w.ref('u.id')), w('comments.deleted_at', 'is', null)]),
+            ]),
+          )
+          .as('like_received_count'),
+      ])
+      .where('u.org_id', '=', orgId)
+      .where('u.id', 'in', [...new Set(ids)])
+      .execute();
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [toUserWithStats(row)] : [];
+    });
+  }
+
+  /**
+   * Users of an org, by name, optionally filtered by a name search and limited to the members of
+   * a community. Integer-page paging as the real users resource (SPEC §6).
+   */
+  async search(
+    orgId: string,
+    options: { q?: string; communityId?: string | null; offset: number; limit: number; types: UserType[] },
+  ): Promise<{ users: UserRecord[]; total: number }> {
+    let query = this.db
+      .selectFrom('users')
+      .where('users.org_id', '=', orgId)
+      .where('users.type', 'in', options.types);
+    if (options.communityId) {
+      const communityId = options.communityId;
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('community_members')
+            .select('community_members.user_id')
+            .whereRef('community_members.user_id', '=', 'users.id')
+            .where('community_members.community_id', '=', communityId),
+        ),
+      );
+    }
+    if (options.q) {
+      const pattern = `%${options.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query = query.where((eb) =>
+        eb.or([
+          eb(sql`lower(users.first_name || ' ' || users.last_name)`, 'like', sql`${pattern} escape '\\'`),
+          eb(sql`lower(users.nickname)`, 'like', sql`${pattern} escape '\\'`),
+        ]),
+      );
+    }
+    const [rows, count] = await Promise.all([
+      query
+        .selectAll('users')
+        .orderBy('users.last_name')
+        .orderBy('users.first_name')
+        .orderBy('users.id')
+        .offset(options.offset)
+        .limit(options.limit)
+        .execute(),
+      query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { users: rows.map(toUser), total: Number(count.n) };
+  }
+
+  async updateAboutMe(orgId: string, id: string, aboutMe: string | null, now: number): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ about_me: aboutMe, modified_at: now })
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async setActive(id: string, isActive: boolean, now: number): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ is_active: isActive ? 1 : 0, modified_at: now })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async credentials(username: string): Promise<UserCredentials | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .select(['id', 'org_id', 'is_active', 'password_hash', 'failed_logins', 'locked_until'])
+      .where(sql`lower(username)`, '=', username.toLowerCase())
+      .executeTakeFirst();
+    return (
+      row && {
+        id: row.id,
+        orgId: row.org_id,
+        isActive: row.is_active === 1,
+        passwordHash: row.password_hash,
+        failedLogins: row.failed_logins,
+        lockedUntil: row.locked_until,
+      }
+    );
+  }
+
+  async recordLoginFailure(id: string, lockedUntil: number | null): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1), locked_until: lockedUntil }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async resetLoginFailures(id: string): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ failed_logins: 0, locked_until: null })
+      .where('id', '=', id)
+      .execute();
+  }
+}
+
+export function toUser(row: Selectable<Database['users']>): UserRecord {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    username: row.username,
+    email: row.email,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    nickname: row.nickname,
+    title: row.title,
+    companyName: row.company_name,
+    aboutMe: row.about_me,
+    type: row.type,
+    isActive: row.is_active === 1,
+    createdAt: row.created_at,
+    modifiedAt: row.modified_at,
+  };
+}
+
+function toUserWithStats(row: Selectable<Database['users']> & Record<string, unknown>): {
+  user: UserRecord;
+  stats: UserStats;
+} {
+  const n = (key: string) => Number(row[key] ?? 0);
+  return {
+    user: toUser(row),
+    stats: {
+      followersCount: n('followers_count'),
+      followingPeople: n('following_people'),
+      followingRecords: n('following_records'),
+      groupCount: n('group_count'),
+      postCount: n('post_count'),
+      commentCount: n('comment_count'),
+      commentReceivedCount: n('comment_received_count'),
+      likeReceivedCount: n('like_received_count'),
+    },
+  };
+}

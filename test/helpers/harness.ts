@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { type Config, defaults } from '../../src/config.js';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD } from '../../src/demo/demo-org.js';
+import { buildApp } from '../../src/http/app.js';
+import { createRuntime, type Runtime } from '../../src/main.js';
+import type { Services } from '../../src/services.js';
+import { dropPostgresSchema } from '../../src/store/dialects/postgres.js';
+
+/** Which store the suite runs on: CHATTERBOX_TEST_STORE=sqlite (default) or postgres (STYLE #10). */
+export const testStore = (process.env.CHATTERBOX_TEST_STORE ?? 'sqlite') as 'sqlite' | 'postgres';
+export const testDatabaseUrl =
+  process.env.CHATTERBOX_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const ADMIN_TOKEN = 'test-admin-token';
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  // Each harness gets its own PostgreSQL schema, so test files and runs never collide.
+  const pgSchema = `cbtest_${process.pid}_${randomBytes(4).toString('hex')}`;
+  return {
+    ...defaults,
+    db: ':memory:',
+    databaseUrl: testStore === 'postgres' ? testDatabaseUrl : undefined,
+    pgSchema,
+    demo: true,
+    adminToken: ADMIN_TOKEN,
+    adminTokenGenerated: false,
+    logLevel: 'silent',
+    ...overrides,
+  };
+}
+
+export interface Harness {
+  app: FastifyInstance;
+  services: Services;
+  runtime: Runtime;
+  config: Config;
+  /** A fresh access token for a demo (or any) user, through the password grant. */
+  login(username: string, password?: string): Promise<string>;
+  /** An in-process request; `token` becomes `Authorization: Bearer`. */
+  request(options: InjectOptions & { token?: string }): Promise<LightMyRequestResponse>;
+  /** A control-plane request with the admin token. */
+  admin(method: InjectOptions['method'], url: string, payload?: unknown): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export async function createHarness(overrides: Partial<Config> = {}): Promise<Harness> {
+  const config = testConfig(overrides);
+  const runtime = await createRuntime(config);
+  const app = await buildApp(runtime.services, { logger: false, reset: runtime.reset });
+  await app.ready();
+  const harness: Harness = {
+    app,
+    services: runtime.services,
+    runtime,
+    config,
+    async login(username, password = DEMO_PASSWORD) {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/services/oauth2/token',
+        payload: new URLSearchParams({
+          grant_type: 'password',
+          client_id: DEMO_CLIENT_ID,
+          client_secret: DEMO_CLIENT_SECRET,
+          username,
+          password,
+        }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      if (response.statusCode !== 200) throw new Error(`login ${username} failed: ${response.body}`);
+      return response.json().access_token as string;
+    },
+    async request({ token, ...options }) {
+      const headers = { ...(options.headers ?? {}) } as Record<string, string>;
+      if (token) headers.authorization = `Bearer ${token}`;
+      return app.inject({ ...options, headers });
+    },
+    async admin(method, url, payload) {
+      return app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+      });
+    },
+    async close() {
+      await app.close();
+      await runtime.close();
+      if (config.databaseUrl) await dropPostgresSchema(config.databaseUrl, config.pgSchema);
+    },
+  };
+  return harness;
+}
+
+export const JSON_TYPE = 'application/json;charset=UTF-8';
