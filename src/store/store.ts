@@ -2,6 +2,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { formatId18 } from '../ids/id-generator.js';
 import { AuthRepository } from './auth-repository.js';
 import { FollowRepository } from './follow-repository.js';
+import { GroupRepository } from './group-repository.js';
 import { OrgRepository } from './org-repository.js';
 import type { Database } from './schema.js';
 import { UserRepository } from './user-repository.js';
@@ -18,6 +19,7 @@ export class Store {
   readonly users: UserRepository;
   readonly auth: AuthRepository;
   readonly follows: FollowRepository;
+  readonly groups: GroupRepository;
 
   constructor(
     readonly db: Db,
@@ -28,6 +30,7 @@ export class Store {
     this.users = new UserRepository(db);
     this.auth = new AuthRepository(db);
     this.follows = new FollowRepository(db);
+    this.groups = new GroupRepository(db);
   }
 
   /** Runs fn in one transaction; everything it writes is rolled back if it throws. */
