@@ -1,5 +1,6 @@
 import { hashPassword } from '../auth/secrets.js';
 import { Provisioning } from '../control/provisioning.js';
+import { KeyPrefix } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
 import type { Store } from '../store/store.js';
 
@@ -48,8 +49,9 @@ export async function seedDemoOrg(store: Store, clock: Clock): Promise<void> {
       urlPathPrefix: 'partners',
       guestAccess: true,
     });
+    const ids = new Map<string, string>();
     for (const user of demoUsers) {
-      await provisioning.createUser({
+      const created = await provisioning.createUser({
         orgId: org.id,
         username: user.username,
         passwordHash,
@@ -60,6 +62,7 @@ export async function seedDemoOrg(store: Store, clock: Clock): Promise<void> {
         communities: user.partner ? [community.id] : [],
         companyName: user.type === 'external' ? 'Partner Co' : 'Acme',
       });
+      ids.set(user.username.split('@')[0] as string, created.id);
     }
     await provisioning.createApp({
       orgId: org.id,
@@ -68,5 +71,66 @@ export async function seedDemoOrg(store: Store, clock: Clock): Promise<void> {
       clientSecret: DEMO_CLIENT_SECRET,
       runAsUsername: 'alice@acme.example',
     });
+    const now = clock.now();
+    for (const group of demoGroups) {
+      const groupId = await tx.newId(KeyPrefix.group);
+      const ownerId = ids.get(group.owner) as string;
+      await tx.groups.create({
+        id: groupId,
+        orgId: org.id,
+        communityId: group.partner ? community.id : null,
+        name: group.name,
+        description: group.description,
+        informationTitle: null,
+        informationText: null,
+        visibility: group.visibility,
+        ownerId,
+        canHaveChatterGuests: false,
+        isArchived: false,
+        isAutoArchiveDisabled: false,
+        isBroadcast: false,
+        lastPostAt: null,
+        createdAt: now,
+        modifiedAt: now,
+      });
+      for (const member of group.members) {
+        await tx.groups.addMember({
+          id: await tx.newId(KeyPrefix.groupMember),
+          orgId: org.id,
+          groupId,
+          userId: ids.get(member) as string,
+          role: member === group.owner ? 'GroupOwner' : 'StandardMember',
+          createdAt: now,
+        });
+      }
+    }
   });
 }
+
+/** SPEC §11: the demo groups (members by username before the @). */
+export const demoGroups = [
+  {
+    name: 'All Acme',
+    description: 'Everyone at Acme.',
+    visibility: 'PublicAccess',
+    owner: 'admin',
+    members: ['admin', 'alice', 'bob'],
+    partner: false,
+  },
+  {
+    name: 'Leadership',
+    description: 'Where the leadership team talks.',
+    visibility: 'PrivateAccess',
+    owner: 'admin',
+    members: ['admin'],
+    partner: false,
+  },
+  {
+    name: 'Partner Hub',
+    description: 'Acme and its partners.',
+    visibility: 'PublicAccess',
+    owner: 'alice',
+    members: ['alice', 'carol'],
+    partner: true,
+  },
+] as const;

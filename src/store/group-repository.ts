@@ -29,6 +29,52 @@ export interface GroupRecord {
 export class GroupRepository {
   constructor(private readonly db: Db) {}
 
+  async create(group: GroupRecord): Promise<void> {
+    await this.db
+      .insertInto('groups')
+      .values({
+        id: group.id,
+        org_id: group.orgId,
+        community_id: group.communityId,
+        name: group.name,
+        description: group.description,
+        information_title: group.informationTitle,
+        information_text: group.informationText,
+        visibility: group.visibility,
+        owner_id: group.ownerId,
+        can_have_guests: group.canHaveChatterGuests ? 1 : 0,
+        is_archived: group.isArchived ? 1 : 0,
+        is_auto_archive_disabled: group.isAutoArchiveDisabled ? 1 : 0,
+        is_broadcast: group.isBroadcast ? 1 : 0,
+        last_post_at: group.lastPostAt,
+        created_at: group.createdAt,
+        modified_at: group.modifiedAt,
+        deleted_at: null,
+      })
+      .execute();
+  }
+
+  async addMember(member: {
+    id: string;
+    orgId: string;
+    groupId: string;
+    userId: string;
+    role: GroupRole;
+    createdAt: number;
+  }): Promise<void> {
+    await this.db
+      .insertInto('group_members')
+      .values({
+        id: member.id,
+        org_id: member.orgId,
+        group_id: member.groupId,
+        user_id: member.userId,
+        role: member.role,
+        created_at: member.createdAt,
+      })
+      .execute();
+  }
+
   async findMany(orgId: string, ids: readonly string[]): Promise<GroupRecord[]> {
     if (ids.length === 0) return [];
     const rows = await this.db
