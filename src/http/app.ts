@@ -1,12 +1,14 @@
 import '@fastify/swagger';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
-import { apiError, OAuthError, withHeaders } from '../errors/api-error.js';
+import { apiError } from '../errors/api-error.js';
 import type { Services } from '../services.js';
 import type { AnyApiRoute } from './api-route.js';
 import { handleError } from './error-response.js';
 import { JSON_CONTENT_TYPE, rewriteUrl, sendBody } from './negotiation.js';
+import { registerOpsHooks } from './ops-hooks.js';
 import { registerApiRoutes } from './register-api.js';
+import { batchRoutes } from './routes/batch.js';
 import { CHATTERBOX_VERSION, registerControlRoutes } from './routes/control.js';
 import { directoryRoutes } from './routes/directories.js';
 import { limitRoutes } from './routes/limits.js';
@@ -14,7 +16,7 @@ import { registerOAuthRoutes } from './routes/oauth.js';
 import { userRoutes } from './routes/users.js';
 import { checkVersion, supportedVersions } from './versions.js';
 
-export const apiRoutes: AnyApiRoute[] = [...directoryRoutes, ...userRoutes, ...limitRoutes];
+export const apiRoutes: AnyApiRoute[] = [...directoryRoutes, ...userRoutes, ...limitRoutes, ...batchRoutes];
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
@@ -43,6 +45,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
     },
   });
   app.decorateRequest('api', null);
+  app.decorateRequest('errorCode', null);
   registerBodyParsers(app);
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
   app.setNotFoundHandler(async (request) => {
@@ -53,16 +56,8 @@ export async function buildApp(services: Services, options: AppOptions): Promise
     throw apiError('NOT_FOUND');
   });
 
-  // Maintenance answers before anything else, on every /services path (SPEC §9).
-  app.addHook('onRequest', async (request) => {
-    const { maintenance } = services.control;
-    if (!maintenance.enabled || !request.url.startsWith('/services')) return;
-    const headers = { 'Retry-After': String(maintenance.retryAfterSeconds) };
-    if (request.url.startsWith('/services/oauth2/')) {
-      throw new OAuthError('temporarily_unavailable', 'The server is down for maintenance.', 503, headers);
-    }
-    throw withHeaders(apiError('SERVER_UNAVAILABLE'), headers);
-  });
+  // Maintenance, faults and the journal (SPEC §9) wrap every request outside the control plane.
+  registerOpsHooks(app, services);
 
   await app.register(swagger, {
     openapi: {

@@ -3,6 +3,13 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, apiError, OAuthError } from '../errors/api-error.js';
 import { JSON_CONTENT_TYPE, requestFormat, sendBody, wantsPretty } from './negotiation.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The errorCode of the error answer, once one was sent. */
+    errorCode: string | null;
+  }
+}
+
 /**
  * The one place where errors become responses (STYLE #2). Known errors keep their catalogue entry;
  * every error Fastify or a library raises is mapped into the catalogue; anything else is a 500
@@ -12,6 +19,8 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   const surface = surfaceOf(request.url);
   const mapped = toKnownError(error, request);
   const known = mapped ?? unknownException(error, request);
+  // The journal (SPEC §9) records which error a request got.
+  request.errorCode = known instanceof OAuthError ? known.error : known.errorCode;
   if (known instanceof OAuthError) return sendOAuthError(reply, known);
   if (surface === 'oauth') {
     return sendOAuthError(
@@ -93,9 +102,13 @@ function mediaType(request: FastifyRequest): string {
   return (request.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
 }
 
+/** A new ErrorId in Salesforce's shape: <digits>-<digits> (<signed int>). */
+export function newErrorId(): string {
+  return `${Date.now() % 10_000_000_000}-${randomInt(100_000, 999_999)} (${randomInt(-2_147_483_648, 2_147_483_647)})`;
+}
+
 function unknownException(error: unknown, request: FastifyRequest): ApiError {
-  // Salesforce's ErrorId shape: <digits>-<digits> (<signed int>).
-  const errorId = `${Date.now() % 10_000_000_000}-${randomInt(100_000, 999_999)} (${randomInt(-2_147_483_648, 2_147_483_647)})`;
+  const errorId = newErrorId();
   request.log.error({ err: error, errorId }, 'unexpected error');
   return apiError('UNKNOWN_EXCEPTION', { errorId });
 }
