@@ -144,10 +144,16 @@ function validationError(issues: ValidationIssue[], context: string | undefined)
         detail: `Unrecognized parameter: ${String(issue.params.additionalProperty)}.`,
       });
     case 'minimum':
-    case 'maximum':
-      return apiError('INVALID_INPUT', {
-        detail: `Invalid ${field}: ${value}. Specify a value between ${schema.minimum} and ${schema.maximum}.`,
-      });
+    case 'maximum': {
+      // A bound may be open on one side: say only the bound there is.
+      const range =
+        schema.maximum === undefined
+          ? `of at least ${schema.minimum}`
+          : schema.minimum === undefined
+            ? `of at most ${schema.maximum}`
+            : `between ${schema.minimum} and ${schema.maximum}`;
+      return apiError('INVALID_INPUT', { detail: `Invalid ${field}: ${value}. Specify a value ${range}.` });
+    }
     case 'type':
       return apiError('INVALID_INPUT', {
         detail: `Invalid ${field}: ${value}. Specify a value of type ${String(issue.params.type)}.`,
