@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { apiError } from '../errors/api-error.js';
 import type { Batch, Subrequest } from './batch-request.js';
+import { dispatchInProcess } from './in-process.js';
 import { SUBREQUEST_HEADER, SUBREQUEST_SECRET } from './subrequest.js';
 
 export interface BatchResult {
@@ -41,7 +42,7 @@ export async function runBatch(
       results.push({ statusCode: 412, result: [apiError('BATCH_PROCESSING_HALTED').toWire()] });
       continue;
     }
-    const result = await dispatch(app, subrequest, headers);
+    const result = await dispatch(app, caller, subrequest, headers);
     results.push(result);
     if (batch.haltOnError && result.statusCode >= 400) halted = true;
   }
@@ -50,16 +51,19 @@ export async function runBatch(
 
 async function dispatch(
   app: FastifyInstance,
+  caller: FastifyRequest,
   subrequest: Subrequest,
   headers: Record<string, string>,
 ): Promise<{ statusCode: number; result: unknown }> {
   const hasBody =
     subrequest.body !== undefined && subrequest.method !== 'GET' && subrequest.method !== 'HEAD';
-  const response = await app.inject({
+  const response = await dispatchInProcess(app, {
     method: subrequest.method,
     url: subrequest.url,
     headers: hasBody ? { ...headers, 'content-type': 'application/json' } : headers,
-    ...(hasBody ? { payload: JSON.stringify(subrequest.body) } : {}),
+    payload: hasBody ? JSON.stringify(subrequest.body) : undefined,
+    remoteAddress: caller.raw.socket?.remoteAddress,
+    encrypted: Boolean((caller.raw.socket as { encrypted?: boolean } | undefined)?.encrypted),
   });
   const statusCode = response.statusCode;
   if (statusCode === 204 || subrequest.method === 'HEAD' || response.body === '') {
