@@ -6,6 +6,7 @@ import { OAuthService } from './auth/oauth.js';
 import { SessionService } from './auth/session-service.js';
 import { type Config, defaults } from './config.js';
 import { ControlState } from './control/control-state.js';
+import { ControlSync } from './control/control-sync.js';
 import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
@@ -109,7 +110,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
   });
   const control = new ControlState(
     { hourly: config.hourlyLimit, daily: config.dailyLimit, dailyStatus: config.dailyLimitStatus },
-    { journalSize: config.journalSize },
+    { journalSize: config.journalSize, clock },
   );
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   const usage = usageCounters(config, store, redis);
@@ -135,8 +136,16 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     await usage.clear();
     control.reset();
     sessions.clear();
+    // Servers sharing this one's Redis reset their settings, journals and session caches too.
+    await control.changed('reset');
   };
+  // Several servers on one Redis share the control plane's settings (decision 0008).
+  const sync = redis
+    ? new ControlSync(redis, config.redisPrefix, control, () => sessions.clear())
+    : undefined;
+  await sync?.start();
   const close = async () => {
+    await sync?.stop();
     await usage.close();
     if (redis) await redis.quit();
     await store.close();

@@ -1,3 +1,4 @@
+import type { Clock } from '../lib/clock.js';
 import { type Fault, type FaultInput, FaultSet } from './faults.js';
 import { RequestJournal } from './journal.js';
 
@@ -27,6 +28,7 @@ export interface ControlSnapshot {
   limits: LimitSettings;
   maintenance: MaintenanceSettings;
   faults: Fault[];
+  clockOffsetMs: number;
 }
 
 /**
@@ -40,12 +42,15 @@ export class ControlState {
   readonly journal: RequestJournal;
   readonly #listeners: ((change: ControlChange) => Promise<void>)[] = [];
 
+  readonly #clock: Clock | undefined;
+
   constructor(
     private readonly initialLimits: LimitSettings,
-    options: { journalSize?: number } = {},
+    options: { journalSize?: number; clock?: Clock } = {},
   ) {
     this.limits = { ...initialLimits };
     this.journal = new RequestJournal(options.journalSize ?? 1000);
+    this.#clock = options.clock;
   }
 
   onChange(listener: (change: ControlChange) => Promise<void>): void {
@@ -92,7 +97,12 @@ export class ControlState {
   }
 
   snapshot(): ControlSnapshot {
-    return { limits: { ...this.limits }, maintenance: { ...this.maintenance }, faults: this.faults.list() };
+    return {
+      limits: { ...this.limits },
+      maintenance: { ...this.maintenance },
+      faults: this.faults.list(),
+      clockOffsetMs: this.#clock?.offsetMs ?? 0,
+    };
   }
 
   /** Takes over another server's settings (the journal stays this process's own). */
@@ -101,5 +111,6 @@ export class ControlState {
     this.maintenance = { ...snapshot.maintenance };
     this.faults.clear();
     for (const fault of snapshot.faults) this.faults.restore(fault);
+    if (this.#clock) this.#clock.offsetMs = snapshot.clockOffsetMs;
   }
 }

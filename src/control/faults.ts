@@ -51,13 +51,22 @@ interface StoredFault {
 const FAULT_METHODS = ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE'];
 const NO_FAULT: FaultOutcome = { delayMs: 0, failure: undefined, defaultKey: undefined };
 
+/** Firing counts kept where every server sharing the faults sees them (control-sync.ts). */
+export interface SharedFirings {
+  /** Counts one more firing of the fault, atomically; returns the count after it. */
+  fire(id: string): Promise<number>;
+  counts(ids: readonly string[]): Promise<number[]>;
+}
+
 /**
- * Injected failures and delays (SPEC §9). Matching is synchronous: a fault's firing count is
- * checked and advanced with no await in between, so `times` holds under concurrent requests.
+ * Injected failures and delays (SPEC §9). In one process a fault's firing count is checked and
+ * advanced with no await in between, so `times` holds under concurrent requests; servers that
+ * share their faults count firings atomically in Redis instead (`shared`).
  * `random` is the source for `probability`; tests replace it to make firings deterministic.
  */
 export class FaultSet {
   random: () => number = Math.random;
+  shared: SharedFirings | undefined;
   #faults: StoredFault[] = [];
   /** Set while the set holds faults that name a username (the pipeline skips a stage otherwise). */
   hasUserFaults = false;
@@ -117,6 +126,17 @@ export class FaultSet {
     return this.#faults.map((f) => ({ ...f.fault }));
   }
 
+  /** The faults with their firing counts as every server sharing them has counted. */
+  async listCurrent(): Promise<Fault[]> {
+    const faults = this.list();
+    if (!this.shared || faults.length === 0) return faults;
+    const counts = await this.shared.counts(faults.map((f) => f.id));
+    return faults.map((f, i) => ({
+      ...f,
+      fired: Math.min(counts[i] ?? 0, f.times ?? Number.POSITIVE_INFINITY),
+    }));
+  }
+
   remove(id: string): boolean {
     const before = this.#faults.length;
     this.#faults = this.#faults.filter((f) => f.fault.id !== id);
@@ -134,7 +154,7 @@ export class FaultSet {
    * firing fault with a status is the answer. `username` null: the faults that name no user (the
    * stage right after routing); otherwise only the faults naming that user (after authentication).
    */
-  fire(method: string, path: string, username: string | null): FaultOutcome {
+  async fire(method: string, path: string, username: string | null): Promise<FaultOutcome> {
     if (this.#faults.length === 0) return NO_FAULT;
     let delayMs = 0;
     for (const { fault, matches, defaultKey } of this.#faults) {
@@ -146,7 +166,13 @@ export class FaultSet {
       if (fault.times !== null && fault.fired >= fault.times) continue;
       if (!matches(path)) continue;
       if (fault.probability < 1 && !(this.random() < fault.probability)) continue;
-      fault.fired += 1;
+      if (this.shared) {
+        const count = await this.shared.fire(fault.id);
+        fault.fired = Math.min(count, fault.times ?? count);
+        if (fault.times !== null && count > fault.times) continue;
+      } else {
+        fault.fired += 1;
+      }
       delayMs += fault.delayMs;
       if (fault.status !== null) return { delayMs, failure: { ...fault }, defaultKey };
     }

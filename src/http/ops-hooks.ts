@@ -64,7 +64,7 @@ export async function applyFaults(
 ): Promise<void> {
   const { match, version } = faultPath(request.url);
   if (match === undefined) return;
-  const outcome = services.control.faults.fire(request.method, match, username);
+  const outcome = await services.control.faults.fire(request.method, match, username);
   if (outcome.delayMs > 0) await sleep(outcome.delayMs);
   if (outcome.failure) throw faultError(outcome, request, services, version);
 }

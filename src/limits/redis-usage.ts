@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { deleteKeys, escapeGlob } from '../lib/redis-keys.js';
 import {
   DAY_HOURS,
   dailyRetryAfterMs,
@@ -110,19 +111,4 @@ export class RedisUsageCounters implements UsageCounters {
   }
 
   async close(): Promise<void> {}
-}
-
-/** Deletes the keys matching a pattern (SCAN, never KEYS, so a big Redis is not blocked). */
-export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== '0');
-}
-
-/** A literal prefix inside a SCAN MATCH pattern. */
-export function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }

@@ -186,7 +186,7 @@ export function registerControlOpsRoutes(app: FastifyInstance, services: Service
         response: { 200: Type.Object({ faults: Type.Array(Fault) }) },
       },
     },
-    async (_request, reply) => json(reply, 200, { faults: control.faults.list() }),
+    async (_request, reply) => json(reply, 200, { faults: await control.faults.listCurrent() }),
   );
   app.delete(
     '/_chatterbox/faults/:id',

@@ -96,6 +96,8 @@ export function registerControlRoutes(
         }
         if (body.advanceSeconds !== undefined) services.clock.advance(body.advanceSeconds * 1000);
         if (body.now !== undefined) services.clock.setNow(Date.parse(body.now));
+        // Servers sharing settings through Redis move their clocks too (decision 0008).
+        await services.control.changed('clock');
         return json(reply, 200, clockBody());
       },
     );
