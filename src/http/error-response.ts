@@ -9,9 +9,14 @@ import { JSON_CONTENT_TYPE, requestFormat, sendBody, wantsPretty } from './negot
  * UNKNOWN_EXCEPTION whose ErrorId is logged with the stack.
  */
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  let known: ApiError | OAuthError;
+  try {
+    known = toKnownError(error, request) ?? unknownException(error, request);
+  } catch (mappingError) {
+    // Mapping must never be the reason a response is Fastify-shaped: the unmappable is a 500.
+    known = unknownException(mappingError, request);
+  }
   const surface = surfaceOf(request.url);
-  const mapped = toKnownError(error, request);
-  const known = mapped ?? unknownException(error, request);
   if (known instanceof OAuthError) return sendOAuthError(reply, known);
   if (surface === 'oauth') {
     return sendOAuthError(
@@ -114,7 +119,7 @@ function validationError(issues: ValidationIssue[], context: string | undefined)
   const issue = issues[0] as ValidationIssue;
   const path = issue.instancePath.split('/').filter(Boolean);
   const field = path.length > 0 ? path.join('.') : context === 'body' ? 'body' : 'parameter';
-  const value = typeof issue.data === 'string' ? issue.data : JSON.stringify(issue.data);
+  const value = describeValue(issue.data);
   const schema = issue.parentSchema ?? {};
   switch (issue.keyword) {
     case 'required':
@@ -154,4 +159,20 @@ function validationError(issues: ValidationIssue[], context: string | undefined)
     default:
       return apiError('INVALID_INPUT', { detail: `Invalid ${field}: ${issue.message ?? 'not allowed'}.` });
   }
+}
+
+const MAX_ECHOED_VALUE = 200;
+
+/**
+ * The offending value as a message shows it: as sent, but never more than a few hundred
+ * characters (a body may be megabytes, or nested deeper than JSON.stringify can follow).
+ */
+function describeValue(data: unknown): string {
+  let text: string;
+  try {
+    text = typeof data === 'string' ? data : (JSON.stringify(data) ?? String(data));
+  } catch {
+    text = Array.isArray(data) ? '[…]' : '{…}';
+  }
+  return text.length > MAX_ECHOED_VALUE ? `${text.slice(0, MAX_ECHOED_VALUE)}…` : text;
 }
