@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import { apiError, OAuthError, withHeaders } from '../errors/api-error.js';
 import type { Services } from '../services.js';
 import type { AnyApiRoute } from './api-route.js';
-import { handleError } from './error-response.js';
+import { handleError, unknownPath } from './error-response.js';
 import { JSON_CONTENT_TYPE, rewriteUrl, sendBody } from './negotiation.js';
 import { registerApiRoutes } from './register-api.js';
 import { CHATTERBOX_VERSION, registerControlRoutes } from './routes/control.js';
@@ -12,7 +12,7 @@ import { directoryRoutes } from './routes/directories.js';
 import { limitRoutes } from './routes/limits.js';
 import { registerOAuthRoutes } from './routes/oauth.js';
 import { userRoutes } from './routes/users.js';
-import { checkVersion, supportedVersions } from './versions.js';
+import { supportedVersions } from './versions.js';
 
 export const apiRoutes: AnyApiRoute[] = [...directoryRoutes, ...userRoutes, ...limitRoutes];
 
@@ -27,8 +27,13 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: services.config.maxBodyBytes,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 10_000 },
+    // A segment may be as long as a whole request line (Node's default header limit), so that an
+    // overlong `users/batch/{ids}` reaches the resource and gets its INVALID_INPUT.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16_384 },
     rewriteUrl,
+    // Paths the router cannot even match (bad percent-encoding, overlong segments) are answered
+    // by the one error serializer too, never with Fastify's own body (SPEC §2).
+    frameworkErrors: (error, request, reply) => handleError(error, request, reply),
     exposeHeadRoutes: true,
     // Per-request lines would cost more than the requests; the journal (SPEC §9) records them.
     logController: new LogController({ disableRequestLogging: true }),
@@ -46,11 +51,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   registerBodyParsers(app);
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
   app.setNotFoundHandler(async (request) => {
-    // Order of checks (SPEC §2): a retired version is 410 even on a path that does not exist.
-    const segment = /^\/services\/data\/([^/?]+)/.exec(request.url)?.[1];
-    const version = segment ? checkVersion(segment) : undefined;
-    if (version?.kind === 'retired') throw apiError('GONE_VERSION', { version: version.version });
-    throw apiError('NOT_FOUND');
+    throw unknownPath(request.url);
   });
 
   // Maintenance answers before anything else, on every /services path (SPEC §9).

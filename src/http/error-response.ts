@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, apiError, OAuthError } from '../errors/api-error.js';
 import { JSON_CONTENT_TYPE, requestFormat, sendBody, wantsPretty } from './negotiation.js';
+import { checkVersion } from './versions.js';
 
 /**
  * The one place where errors become responses (STYLE #2). Known errors keep their catalogue entry;
@@ -75,9 +76,12 @@ function toKnownError(error: unknown, request: FastifyRequest): ApiError | OAuth
       return apiError('INVALID_INPUT', { detail: 'The request body does not match its Content-Length.' });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return apiError('JSON_PARSER_ERROR', { detail: fe.message });
+    // The router could not match the path: its percent-encoding is broken, or a segment is longer
+    // than any resource takes. Either way no such resource exists.
     case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_MAX_PARAM_LENGTH':
     case 'FST_ERR_ASYNC_CONSTRAINT':
-      return apiError('NOT_FOUND');
+      return unknownPath(request.url);
     case 'ERR_HTTP_REQUEST_TIMEOUT':
     case 'ECONNRESET':
       return apiError('INVALID_INPUT', { detail: 'The request body could not be read.' });
@@ -92,6 +96,17 @@ function toKnownError(error: unknown, request: FastifyRequest): ApiError | OAuth
     return apiError('INVALID_INPUT', { detail: fe.message });
   }
   return undefined;
+}
+
+/**
+ * A path no route serves: 404, except that a retired version is 410 even on a path that does not
+ * exist (SPEC §2: path and version are checked together, before anything else).
+ */
+export function unknownPath(url: string): ApiError {
+  const segment = /^\/services\/data\/([^/?]+)/.exec(url)?.[1];
+  const version = segment ? checkVersion(segment) : undefined;
+  if (version?.kind === 'retired') return apiError('GONE_VERSION', { version: version.version });
+  return apiError('NOT_FOUND');
 }
 
 function mediaType(request: FastifyRequest): string {
