@@ -128,8 +128,18 @@ class Pipeline {
   /** Resources that document parameters take them from the query string when there is no body. */
   preValidation = async (request: FastifyRequest): Promise<void> => {
     const route = request.routeOptions.config.api as AnyApiRoute;
-    if (route.schema?.body && (request.body === undefined || request.body === null)) {
-      request.body = { ...(request.query as Record<string, unknown>) };
+    const schema = route.schema?.body;
+    if (!schema) return;
+    if (request.body === undefined || request.body === null) {
+      // `_HttpMethod` chose the method (SPEC §1); it is not one of the resource's parameters.
+      const { _HttpMethod, ...parameters } = request.query as Record<string, unknown>;
+      request.body = parameters;
+    }
+    // A field the input doesn't have is a parse error, found before any value is checked, as
+    // Salesforce's JSON binding reports it (SPEC §2): so `{"x":1}` is not "missing aboutMe".
+    const unknown = unknownField(schema, request.body);
+    if (unknown !== undefined) {
+      throw apiError('JSON_PARSER_ERROR', { detail: `Unrecognized field "${unknown}"` });
     }
   };
 
@@ -240,4 +250,35 @@ function normalizeCommunity(raw: string): string {
   if (raw === 'internal') return raw;
   const id = parseId(raw);
   return id ? to18(id) : raw;
+}
+
+interface ObjectSchema {
+  type?: unknown;
+  properties?: Record<string, ObjectSchema>;
+  additionalProperties?: unknown;
+  items?: ObjectSchema;
+}
+
+/** The first field of `value` that a closed object schema (additionalProperties: false) lacks. */
+function unknownField(schema: ObjectSchema, value: unknown): string | undefined {
+  if (Array.isArray(value)) {
+    if (schema.type !== 'array' || !schema.items) return undefined;
+    for (const item of value) {
+      const found = unknownField(schema.items, item);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (schema.type !== 'object' || value === null || typeof value !== 'object') return undefined;
+  for (const [key, field] of Object.entries(value)) {
+    const declared =
+      schema.properties && Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
+    if (!declared) {
+      if (schema.additionalProperties === false) return key;
+      continue;
+    }
+    const found = unknownField(declared, field);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
