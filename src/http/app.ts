@@ -90,6 +90,17 @@ export async function buildApp(services: Services, options: AppOptions): Promise
     },
   );
 
+  app.route({
+    method: app.supportedMethods.filter((m) => m !== 'GET' && m !== 'HEAD'),
+    url: '/services/data',
+    schema: { hide: true },
+    handler: async (request) => {
+      throw withHeaders(apiError('METHOD_NOT_ALLOWED', { method: request.method, allow: 'GET,HEAD' }), {
+        Allow: 'GET,HEAD',
+      });
+    },
+  });
+
   registerApiRoutes(app, services, apiRoutes);
   registerOAuthRoutes(app, services);
   registerControlRoutes(app, services, options.reset);

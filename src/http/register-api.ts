@@ -4,7 +4,7 @@ import { internalScope, type Scope } from '../domain/scope.js';
 import { apiError, insufficientAccess, withHeaders } from '../errors/api-error.js';
 import { parseId, prefixOf, to18 } from '../ids/salesforce-id.js';
 import type { Services } from '../services.js';
-import type { AnyApiRoute, HttpMethod } from './api-route.js';
+import type { AnyApiRoute } from './api-route.js';
 import { type Format, requestFormat, sendBody, wantsPretty } from './negotiation.js';
 import { type PresentContext, textEncoder } from './present-context.js';
 import { checkVersion } from './versions.js';
@@ -38,7 +38,6 @@ declare module 'fastify' {
 }
 
 const COMMUNITY_PREFIX = '/connect/communities/:communityId';
-const ALL_METHODS: HttpMethod[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
 
 /** Registers API routes at their root and community paths, each with 405 for unsupported methods. */
 export function registerApiRoutes(app: FastifyInstance, services: Services, routes: AnyApiRoute[]): void {
@@ -53,9 +52,12 @@ export function registerApiRoutes(app: FastifyInstance, services: Services, rout
     const first = group[0] as AnyApiRoute;
     const communities = first.communities ?? path.startsWith('/chatter');
     const prefixes = communities ? ['', COMMUNITY_PREFIX] : [''];
-    const methods = group.map((r) => r.method);
-    const allow = [...methods, ...(methods.includes('GET') ? ['HEAD'] : [])].sort().join(',');
-    const others = ALL_METHODS.filter((m) => !methods.includes(m));
+    const methods: string[] = group.map((r) => r.method);
+    const supported = [...methods, ...(methods.includes('GET') ? ['HEAD'] : [])];
+    const allow = [...supported].sort().join(',');
+    // Every other method the server knows (OPTIONS, TRACE, HEAD without GET…) is 405 on a path
+    // that exists (SPEC §2), not 404.
+    const others = app.supportedMethods.filter((m) => !supported.includes(m));
     for (const prefix of prefixes) {
       const url = `/services/data/:version${prefix}${path}`;
       for (const route of group) {
