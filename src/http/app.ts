@@ -1,6 +1,11 @@
 import '@fastify/swagger';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import { apiError, OAuthError, withHeaders } from '../errors/api-error.js';
 import type { Services } from '../services.js';
 import type { AnyApiRoute } from './api-route.js';
@@ -49,6 +54,9 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   });
   app.decorateRequest('api', null);
   registerBodyParsers(app);
+  // After parsing and schema validation, before any resource looks at the input (SPEC §2: IDs
+  // and parameters come before permission and state).
+  app.addHook('preHandler', async (request) => rejectNulCharacters(request));
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
   app.setNotFoundHandler(async (request) => {
     throw unknownPath(request.url);
@@ -152,6 +160,44 @@ function registerBodyParsers(app: FastifyInstance): void {
     const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
     done(apiError('UNSUPPORTED_MEDIA_TYPE', { contentType }), undefined);
   });
+}
+
+/**
+ * U+0000 in any input text is refused (400): PostgreSQL cannot store it in a text column, and
+ * both stores must answer alike (SPEC §10), so no store ever sees one. In a path segment (a record
+ * ID everywhere here) it is an invalid identifier; in a parameter or body field, invalid input.
+ */
+function rejectNulCharacters(request: FastifyRequest): void {
+  for (const raw of Object.values((request.params ?? {}) as Record<string, unknown>)) {
+    if (typeof raw === 'string' && raw.includes('\u0000')) throw apiError('INVALID_ID_FIELD', { id: raw });
+  }
+  for (const source of [request.query, request.body]) {
+    const field = nulField(source, '');
+    if (field !== undefined) {
+      throw apiError('INVALID_INPUT', {
+        detail: `Invalid ${field}: the value contains a NUL character (U+0000), which isn't allowed.`,
+      });
+    }
+  }
+}
+
+/** The dotted path of the first string (or key) holding U+0000; iterative, as bodies may nest deep. */
+function nulField(root: unknown, rootName: string): string | undefined {
+  const pending: [unknown, string][] = [[root, rootName]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [value, path] = next;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return path;
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    for (const [key, item] of Object.entries(value)) {
+      const itemPath = path ? `${path}.${key}` : key;
+      if (key.includes('\u0000')) return itemPath;
+      pending.push([item, itemPath]);
+    }
+  }
+  return undefined;
 }
 
 /** `Unexpected token … at [line:1, column:18]`: V8's message with the position as line and column. */
