@@ -7,6 +7,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { apiError, OAuthError, withHeaders } from '../errors/api-error.js';
+import { jsonErrorOffset } from '../lib/json-error-offset.js';
 import type { Services } from '../services.js';
 import type { AnyApiRoute } from './api-route.js';
 import { handleError, unknownPath } from './error-response.js';
@@ -129,7 +130,8 @@ function registerBodyParsers(app: FastifyInstance): void {
       });
     }
     try {
-      return JSON.parse(body);
+      // A UTF-8 byte order mark is not JSON, but Jackson skips it, and some clients send one.
+      return JSON.parse(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
     } catch (error) {
       throw apiError('JSON_PARSER_ERROR', { detail: jsonErrorDetail(body, (error as Error).message) });
     }
@@ -200,15 +202,19 @@ function nulField(root: unknown, rootName: string): string | undefined {
   return undefined;
 }
 
-/** `Unexpected token … at [line:1, column:18]`: V8's message with the position as line and column. */
+/**
+ * `Expected ':' after property name at [line:1, column:12]`: V8's message with the position as
+ * line and column (1-based), as Salesforce's Jackson reports it. Where V8 leaves the position out
+ * (`Unexpected token 'x', "…" is not valid JSON`), it is found by scanning the body.
+ */
 function jsonErrorDetail(body: string, message: string): string {
   const position = /at position (\d+)/.exec(message);
-  const offset = position ? Number(position[1]) : body.length;
+  const offset = position ? Number(position[1]) : (jsonErrorOffset(body) ?? body.length);
   const before = body.slice(0, offset);
   const line = before.split('\n').length;
   const column = offset - before.lastIndexOf('\n');
   const reason = message
-    .replace(/\s*in JSON at position \d+.*$/s, '')
+    .replace(/\s*(?:in JSON )?at position \d+.*$/s, '')
     .replace(/, ".*" is not valid JSON$/s, '');
   return `${reason} at [line:${line}, column:${column}]`;
 }
