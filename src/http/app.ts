@@ -11,7 +11,7 @@ import { jsonErrorOffset } from '../lib/json-error-offset.js';
 import type { Services } from '../services.js';
 import type { AnyApiRoute } from './api-route.js';
 import { handleError, unknownPath } from './error-response.js';
-import { JSON_CONTENT_TYPE, rewriteUrl, sendBody } from './negotiation.js';
+import { JSON_CONTENT_TYPE, requestFormat, rewriteUrl, sendBody, wantsPretty } from './negotiation.js';
 import { registerApiRoutes } from './register-api.js';
 import { CHATTERBOX_VERSION, registerControlRoutes } from './routes/control.js';
 import { directoryRoutes } from './routes/directories.js';
@@ -90,10 +90,10 @@ export async function buildApp(services: Services, options: AppOptions): Promise
     '/services/data',
     { schema: { summary: 'API versions', tags: ['versions'] } },
     async (request, reply) => {
-      const format = /application\/xml|text\/xml/.test(request.headers.accept ?? '') ? 'xml' : 'json';
+      // Negotiated as every other resource (SPEC §1).
       return sendBody(reply, 200, supportedVersions(), {
-        format,
-        pretty: request.headers['x-prettyprint'] === '1',
+        format: requestFormat(request),
+        pretty: wantsPretty(request),
         xmlRoot: 'Versions',
       });
     },
