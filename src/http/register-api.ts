@@ -50,8 +50,7 @@ export function registerApiRoutes(app: FastifyInstance, services: Services, rout
   const pipeline = new Pipeline(services);
   for (const [path, group] of byPath) {
     const first = group[0] as AnyApiRoute;
-    const communities = first.communities ?? path.startsWith('/chatter');
-    const prefixes = communities ? ['', COMMUNITY_PREFIX] : [''];
+    const prefixes = servedInCommunities(first) ? ['', COMMUNITY_PREFIX] : [''];
     const methods: string[] = group.map((r) => r.method);
     const supported = [...methods, ...(methods.includes('GET') ? ['HEAD'] : [])];
     const allow = [...supported].sort().join(',');
@@ -91,6 +90,11 @@ export function registerApiRoutes(app: FastifyInstance, services: Services, rout
       }
     }
   }
+}
+
+/** Whether a route is also served under /connect/communities/{id} (SPEC §5). */
+export function servedInCommunities(route: AnyApiRoute): boolean {
+  return route.communities ?? route.path.startsWith('/chatter');
 }
 
 /** The order of checks of SPEC §2, one stage per Fastify hook. */
