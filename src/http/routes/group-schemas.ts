@@ -8,7 +8,8 @@ export const PageSize = (max: number) =>
   Type.Optional(Type.Integer({ minimum: 1, maximum: max, default: 25 }));
 
 /**
- * A text field that may be cleared with null. Null comes first: with type coercion on, a string
- * branch first would turn null into "".
+ * A text field that may be cleared with null. One `type: [string, null]` rather than a union, so
+ * that a too-long string is reported as too long, and type coercion never turns null into "".
  */
-export const NullableText = (maxLength: number) => Type.Union([Type.Null(), Type.String({ maxLength })]);
+export const NullableText = (maxLength: number) =>
+  Type.Unsafe<string | null>({ type: ['string', 'null'], maxLength });
