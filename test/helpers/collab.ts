@@ -293,16 +293,17 @@ export function subscriptionBody(
   id: string,
   subscriber: UserRecord,
   subject: unknown,
-  communityId: string | null = null,
+  options: { communityId?: string | null; subscriberSubscriptionId?: string } = {},
 ) {
   const { version } = versionOf(base);
+  const communityId = options.communityId ?? null;
   return {
     community: communityId
       ? { id: communityId, url: `/services/data/v${version}/connect/communities/${communityId}` }
       : null,
     id,
     subject,
-    subscriber: userSummary(base, subscriber),
+    subscriber: userSummary(base, subscriber, { mySubscriptionId: options.subscriberSubscriptionId ?? null }),
     url: `${base}/chatter/subscriptions/${id}`,
   };
 }
