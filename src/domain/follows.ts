@@ -6,7 +6,7 @@ import type { SubjectKind, SubscriptionFilter, SubscriptionRecord } from '../sto
 import type { Store } from '../store/store.js';
 import { groupAccess, groupListFilter, requireGroupContent } from './group-access.js';
 import type { GroupReadView, GroupService } from './groups.js';
-import { idPrefix, requireId } from './ids.js';
+import { idPrefix, requireId, requireUserId } from './ids.js';
 import { type Scope, scopeCommunityId } from './scope.js';
 import { summaryOf, type UserSummaryView, userSummaries } from './user-summaries.js';
 import type { UserService } from './users.js';
@@ -79,13 +79,15 @@ export class FollowService {
     rawUserId: string,
     rawSubjectId: string,
   ): Promise<SubscriptionReadView> {
-    const subscriber = await this.users.get(viewer, scope, rawUserId);
+    // IDs first (400), then visibility and permission (SPEC §2 order of checks).
+    const subscriberId = requireUserId(rawUserId, viewer);
+    const subjectId =
+      rawSubjectId === 'me' ? viewer.user.id : requireId(rawSubjectId, KeyPrefix.user, KeyPrefix.group);
+    if (subjectId === subscriberId) throw invalidInput("Invalid subjectId: you can't follow yourself.");
+    const subscriber = await this.users.get(viewer, scope, subscriberId);
     if (subscriber.user.id !== viewer.user.id && viewer.user.type !== 'admin') {
       throw insufficientAccess('You can only follow people and groups for yourself.');
     }
-    const subjectId =
-      rawSubjectId === 'me' ? viewer.user.id : requireId(rawSubjectId, KeyPrefix.user, KeyPrefix.group);
-    if (subjectId === subscriber.user.id) throw invalidInput("Invalid subjectId: you can't follow yourself.");
     const kind: SubjectKind = idPrefix(subjectId) === KeyPrefix.group ? 'group' : 'user';
     if (kind === 'user') {
       await this.users.get(viewer, scope, subjectId);

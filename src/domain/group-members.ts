@@ -75,8 +75,9 @@ export class GroupMemberService {
     rawGroupId: string,
     input: { userId: string; role?: AssignableRole | undefined },
   ): Promise<MemberReadView> {
-    const access = await this.groups.access(viewer, scope, rawGroupId);
+    // IDs first (400), then visibility and permission (SPEC §2 order of checks).
     const userId = requireUserId(input.userId, viewer);
+    const access = await this.groups.access(viewer, scope, rawGroupId);
     const role = input.role ?? 'StandardMember';
     const self = userId === viewer.user.id;
     if (!access.canManage) {

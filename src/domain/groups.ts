@@ -217,6 +217,8 @@ export class GroupService {
     input: GroupInput,
     major: number,
   ): Promise<GroupReadView> {
+    // IDs first (400), then visibility and permission (SPEC §2 order of checks).
+    const newOwnerId = input.owner === undefined ? undefined : requireUserId(input.owner, viewer);
     const access = await this.access(viewer, scope, rawId);
     if (!access.canManage) throw insufficientAccess("You don't have permission to edit this group.");
     const group = access.group;
@@ -240,9 +242,7 @@ export class GroupService {
     if (input.isAutoArchiveDisabled !== undefined)
       changes.isAutoArchiveDisabled = input.isAutoArchiveDisabled;
     if (input.isBroadcast !== undefined) changes.isBroadcast = input.isBroadcast;
-    let newOwnerId: string | undefined;
-    if (input.owner !== undefined) {
-      newOwnerId = requireUserId(input.owner, viewer);
+    if (newOwnerId !== undefined) {
       // What the viewer could manage without any membership: an admin's powers (group-access.ts).
       const manageAsAdmin = groupAccess(viewer, scope, group, null).canManage;
       if (access.role !== 'GroupOwner' && !manageAsAdmin) {

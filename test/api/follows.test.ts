@@ -139,6 +139,12 @@ describe('follows (SPEC §6)', () => {
     );
     assertError(await post({}), 400, 'INVALID_INPUT', 'Missing required field: subjectId.');
     assertError(await post({ subjectId: unusedId('005') }), 404, ...NOT_FOUND);
+    assertError(
+      await post({ subjectId: 'x' }, unusedId('005')),
+      400,
+      'INVALID_ID_FIELD',
+      'Invalid identifier: x',
+    );
     assertError(await post({ subjectId: unusedId('0F9') }), 404, ...NOT_FOUND);
     assertError(
       await post({ subjectId: d.users.dan.id }, d.users.alice.id),

@@ -236,6 +236,13 @@ describe('group members (SPEC §2, §5, §6)', () => {
       404,
       ...NOT_FOUND,
     );
+    // A malformed ID is 400 before anything is looked up (SPEC §2 order of checks).
+    assertError(
+      await call('POST', `${base}/chatter/groups/${unusedId('0F9')}/members`, tokens.bob, { userId: 'x' }),
+      400,
+      'INVALID_ID_FIELD',
+      'Invalid identifier: x',
+    );
     assert.equal((await call('GET', url, tokens.admin)).json().totalMemberCount, 3, 'nothing was added');
   });
 
