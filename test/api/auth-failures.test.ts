@@ -13,12 +13,14 @@ describe('auth failures on every route of the route table (SPEC §2, §4, §5)',
   before(async () => {
     h = await createHarness();
     revoked = await revokedToken(h);
-    ids = await sampleIds(h.services.store);
+    // The internal scope everywhere a community goes: a community with guest access would let a
+    // request without Authorization in as its guest (SPEC §5), checked on its own below.
+    ids = { ...(await sampleIds(h.services.store)), community: 'internal' };
   });
   after(() => h.close());
 
   test('every route, at its root path and under /connect/communities/internal: 401 for every bad credential', async () => {
-    const cases = routeCases(ids, { community: 'internal' }).filter((c) => c.route.auth !== 'none');
+    const cases = routeCases(ids).filter((c) => c.route.auth !== 'none');
     assert.ok(cases.length >= 10, `${cases.length} routes`);
     for (const { route, path } of cases) {
       for (const version of ['v32.0', 'v66.0']) {
@@ -34,14 +36,17 @@ describe('auth failures on every route of the route table (SPEC §2, §4, §5)',
   });
 
   test('every path, with a method it does not support: 401 before 405', async () => {
-    for (const { route, path } of routeCases(ids, { community: 'internal' })) {
+    for (const { route, path } of routeCases(ids)) {
       const url = `/services/data/v36.0${path}`;
       await assertAuthFailures(h, { method: route.method === 'PUT' ? 'PATCH' : 'PUT', url }, revoked);
     }
   });
 
   test('under a community with guest access, no Authorization runs as its guest: refused routes are 401 guest', async () => {
-    for (const { route, path, community } of routeCases(ids)) {
+    const partner = (
+      await h.services.store.orgs.listCommunities((await h.services.store.orgs.firstOrg())?.id as string)
+    )[0]?.id as string;
+    for (const { route, path, community } of routeCases({ ...ids, community: partner })) {
       if (!community || (route.method !== 'GET' && route.method !== 'DELETE')) continue;
       const response = await h.request({ method: route.method, url: `/services/data/v36.0${path}` });
       const context = `guest ${route.method} ${path}`;
