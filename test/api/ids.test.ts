@@ -130,6 +130,70 @@ describe('record IDs through the API (SPEC §3)', () => {
     assert.equal(response.json().hasErrors, true);
   });
 
+  test('IDs in bodies and parameters: the same rules as in paths', async () => {
+    const store = h.services.store;
+    const admin = await h.login('admin@acme.example');
+    const bob = (await store.users.findByUsername('bob@acme.example'))?.id as string;
+    const leadership = (
+      await store.db
+        .selectFrom('groups')
+        .select('id')
+        .where('name', '=', 'Leadership')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const missingUser = to18('005Cb0zzzzzzzzz');
+    const comment = to18('0D7Cb0zzzzzzzzz');
+    const follow = (subjectId: string, asParameters = false) =>
+      h.request({
+        method: 'POST',
+        url: `${V}/chatter/users/me/following${asParameters ? `?subjectId=${encodeURIComponent(subjectId)}` : ''}`,
+        token,
+        payload: asParameters ? undefined : { subjectId },
+      });
+    const addMember = (userId: string) =>
+      h.request({
+        method: 'POST',
+        url: `${V}/chatter/groups/${leadership}/members`,
+        token: admin,
+        payload: { userId },
+      });
+    const setOwner = (owner: string) =>
+      h.request({
+        method: 'PATCH',
+        url: `${V}/chatter/groups/${leadership}`,
+        token: admin,
+        payload: { owner },
+      });
+
+    const malformed = ['bad', `${bob.slice(0, 15)}x`, `${bob.slice(0, 15)}B${bob.slice(16)}`];
+    // A group is something one may follow, but never a member or an owner.
+    const senders: [(id: string) => ReturnType<Harness['request']>, string[]][] = [
+      [follow, [comment, orgId]],
+      [(id) => follow(id, true), [comment, orgId]],
+      [addMember, [comment, leadership]],
+      [setOwner, [comment, leadership]],
+    ];
+    for (const [send, wrongTypes] of senders) {
+      for (const id of [...malformed, ...wrongTypes]) {
+        assertError(await send(id), 400, 'INVALID_ID_FIELD', `Invalid identifier: ${id}`, id);
+      }
+    }
+    assertError(await follow(missingUser), 404, 'NOT_FOUND', NOT_FOUND);
+    assertError(await addMember(missingUser), 404, 'NOT_FOUND', NOT_FOUND);
+    assert.equal(
+      await store.follows.subscriptionIds(alice, [bob]).then((m) => m.size),
+      0,
+      'nothing followed',
+    );
+
+    const followed = await follow(bob.toLowerCase());
+    assert.equal(followed.statusCode, 201, followed.body);
+    assert.equal(followed.json().subject.id, bob);
+    const added = await addMember(bob.toUpperCase());
+    assert.equal(added.statusCode, 201, added.body);
+    assert.equal(added.json().user.id, bob);
+  });
+
   test('the community in /connect/communities/{id}: any case of the 18; malformed or wrong type → 400; missing → 404', async () => {
     const chatter = (id: string, auth = true) =>
       h.request({
