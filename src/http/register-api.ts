@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Viewer } from '../auth/viewer.js';
+import { requireId } from '../domain/ids.js';
 import { internalScope, type Scope } from '../domain/scope.js';
 import { apiError, insufficientAccess, withHeaders } from '../errors/api-error.js';
-import { parseId, prefixOf, to18 } from '../ids/salesforce-id.js';
+import { KeyPrefix, parseId, prefixOf, to18 } from '../ids/salesforce-id.js';
 import type { Services } from '../services.js';
 import type { AnyApiRoute } from './api-route.js';
 import { type Format, requestFormat, sendBody, wantsPretty } from './negotiation.js';
@@ -92,6 +93,32 @@ export function registerApiRoutes(app: FastifyInstance, services: Services, rout
   }
 }
 
+/**
+ * The key prefixes (SPEC §3) of the record IDs that path parameters name, by parameter name: a
+ * route's path IDs are checked here, before scope and permission, so that a malformed or
+ * wrong-type ID is 400 even where the caller would also be refused (SPEC §2 order: IDs and
+ * parameters, then permission and state). Handlers check them again with requireId; lists
+ * (`userIds`) are answered per item by their resources.
+ */
+const PATH_ID_PREFIXES: Record<string, { prefixes: string[]; also?: string }> = {
+  communityId: { prefixes: [KeyPrefix.community], also: 'internal' },
+  userId: { prefixes: [KeyPrefix.user], also: 'me' },
+  groupId: { prefixes: [KeyPrefix.group] },
+  membershipId: { prefixes: [KeyPrefix.groupMember] },
+  requestId: { prefixes: [KeyPrefix.joinRequest] },
+  subscriptionId: { prefixes: [KeyPrefix.subscription] },
+  feedElementId: { prefixes: [KeyPrefix.feedElement] },
+  commentId: { prefixes: [KeyPrefix.comment] },
+  likeId: { prefixes: [KeyPrefix.like] },
+};
+
+function checkPathIds(params: Record<string, string>): void {
+  for (const [name, raw] of Object.entries(params)) {
+    const rule = PATH_ID_PREFIXES[name];
+    if (rule && raw !== rule.also) requireId(raw, ...rule.prefixes);
+  }
+}
+
 /** Whether a route is also served under /connect/communities/{id} (SPEC §5). */
 export function servedInCommunities(route: AnyApiRoute): boolean {
   return route.communities ?? route.path.startsWith('/chatter');
@@ -154,8 +181,9 @@ class Pipeline {
     const state = request.api as ApiState;
     const viewer = state.viewer;
     if (!viewer) return;
-    const community = (request.params as Record<string, string>).communityId;
-    state.scope = await this.resolveScope(viewer, community);
+    const params = request.params as Record<string, string>;
+    checkPathIds(params);
+    state.scope = await this.resolveScope(viewer, params.communityId);
     if (!state.scope.community && viewer.user.type === 'external' && !state.route.externalOnInternal) {
       throw apiError('EXTERNAL_USER_REFUSED');
     }
