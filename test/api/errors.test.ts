@@ -499,6 +499,59 @@ describe('the error model (SPEC §2)', () => {
       assertError(missing, 400, 'INVALID_INPUT', 'Invalid aboutMe: {}. Specify a value of type string.');
     });
 
+    test('bad path ID + a caller the resource refuses (external, guest, non-member) → 400 first', async () => {
+      const store = h.services.store;
+      const orgId = (await store.orgs.firstOrg())?.id as string;
+      const partner = (await store.orgs.listCommunities(orgId))[0]?.id as string;
+      const carol = await h.login('carol@partner.example');
+      const bob = await h.login('bob@acme.example');
+      const inPartner = `${V}/connect/communities/${partner}/chatter`;
+      const cases: [string, string | undefined, number, string, string][] = [
+        // An external user on the internal scope is refused (403) only once the ID is right.
+        [`${V}/chatter/users/not-an-id`, carol, 400, 'INVALID_ID_FIELD', 'Invalid identifier: not-an-id'],
+        [
+          `${V}/chatter/users/${aliceId}`,
+          carol,
+          403,
+          'INSUFFICIENT_ACCESS',
+          "External users can't access this resource.",
+        ],
+        // The community's guest (no Authorization) on a resource guests can't use.
+        [
+          `${inPartner}/users/not-an-id/following`,
+          undefined,
+          400,
+          'INVALID_ID_FIELD',
+          'Invalid identifier: not-an-id',
+        ],
+        [
+          `${inPartner}/users/${aliceId}/following`,
+          undefined,
+          401,
+          'INVALID_SESSION_ID',
+          "This resource isn't accessible to guest users.",
+        ],
+        // A user who is not a member of the community.
+        [
+          `${inPartner}/users/${MISSING_USER}X`,
+          bob,
+          400,
+          'INVALID_ID_FIELD',
+          `Invalid identifier: ${MISSING_USER}X`,
+        ],
+        [
+          `${inPartner}/users/${aliceId}`,
+          bob,
+          403,
+          'INSUFFICIENT_ACCESS',
+          "You aren't a member of this community.",
+        ],
+      ];
+      for (const [url, auth, status, errorCode, message] of cases) {
+        assertError(await h.request({ method: 'GET', url, token: auth }), status, errorCode, message, url);
+      }
+    });
+
     test('a well-formed ID of a record that does not exist, after authentication → 404, counted', async () => {
       const response = await h.request({ method: 'GET', url: `${V}/chatter/users/${MISSING_USER}`, token });
       assertError(response, 404, 'NOT_FOUND', NOT_FOUND);
