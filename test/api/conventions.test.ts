@@ -72,7 +72,7 @@ describe('wire conventions (SPEC §1)', () => {
     assert.equal(patch.json().aboutMe, 'slash');
   });
 
-  test('every URL in every GET body carries the requested version (and community prefix); IDs are 18 characters', async () => {
+  test('every GET body: URLs carry the requested version (and community prefix), IDs have 18 characters, dates milliseconds', async () => {
     let checked = 0;
     for (const version of ['32.0', '66.0']) {
       for (const { name, path, community } of getCases()) {
@@ -91,6 +91,9 @@ describe('wire conventions (SPEC §1)', () => {
           if ((key === 'id' || key.endsWith('Id')) && /^[0-9A-Za-z]{15,18}$/.test(value)) {
             assert.equal(value.length, 18, `${name}: ${key}=${value}`);
             assert.ok(parseId(value), `${name}: ${key}=${value}`);
+          }
+          if (key.endsWith('Date')) {
+            assert.match(value, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, `${name}: ${key}=${value}`);
           }
         });
         checked += urls;
