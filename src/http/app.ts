@@ -10,7 +10,7 @@ import { apiError, OAuthError, withHeaders } from '../errors/api-error.js';
 import { jsonErrorOffset } from '../lib/json-error-offset.js';
 import type { Services } from '../services.js';
 import type { AnyApiRoute } from './api-route.js';
-import { handleError, unknownPath } from './error-response.js';
+import { clientErrorHandler, handleError, unknownPath } from './error-response.js';
 import { JSON_CONTENT_TYPE, requestFormat, rewriteUrl, sendBody, wantsPretty } from './negotiation.js';
 import { registerApiRoutes } from './register-api.js';
 import { communityRoutes } from './routes/communities.js';
@@ -54,6 +54,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
     // Paths the router cannot even match (bad percent-encoding, overlong segments) are answered
     // by the one error serializer too, never with Fastify's own body (SPEC §2).
     frameworkErrors: (error, request, reply) => handleError(error, request, reply),
+    clientErrorHandler,
     exposeHeadRoutes: true,
     // Per-request lines would cost more than the requests; the journal (SPEC §9) records them.
     logController: new LogController({ disableRequestLogging: true }),

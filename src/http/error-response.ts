@@ -1,4 +1,6 @@
 import { randomInt } from 'node:crypto';
+import { maxHeaderSize } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, apiError, OAuthError } from '../errors/api-error.js';
 import { JSON_CONTENT_TYPE, requestFormat, sendBody, wantsPretty } from './negotiation.js';
@@ -32,6 +34,29 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
     pretty: wantsPretty(request),
     xmlRoot: 'Errors',
   });
+}
+
+/**
+ * Requests Node's HTTP parser rejects before the app sees them (malformed HTTP, headers over the
+ * limit, a request too slow to arrive) are answered on the socket. Fastify's default writes its own
+ * JSON shape there; this writes the catalogue's (SPEC §2): 400 INVALID_INPUT.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const detail =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? `The request headers exceed the limit of ${maxHeaderSize} bytes.`
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'The request was not received in time.'
+        : 'The request is not valid HTTP.';
+  const body = JSON.stringify([apiError('INVALID_INPUT', { detail }).toWire()]);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: ${JSON_CONTENT_TYPE}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 export function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
