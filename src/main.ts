@@ -12,6 +12,11 @@ import {
   demoUsers,
   seedDemoOrg,
 } from './demo/demo-org.js';
+import { CommentService } from './domain/comments.js';
+import { FeedElementService } from './domain/feed-elements.js';
+import { FeedViews } from './domain/feed-views.js';
+import { FeedService } from './domain/feeds.js';
+import { LikeService } from './domain/likes.js';
 import { UserService } from './domain/users.js';
 import { buildApp } from './http/app.js';
 import { Clock } from './lib/clock.js';
@@ -109,6 +114,10 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     dailyStatus: config.dailyLimitStatus,
   });
   const usage = new MemoryUsageCounters();
+  const users = new UserService(store, clock);
+  const feedViews = new FeedViews(store, clock, users);
+  const feedElements = new FeedElementService(store, clock, users, feedViews);
+  const comments = new CommentService(store, clock, feedElements, feedViews);
   const services: Services = {
     config,
     store,
@@ -120,7 +129,11 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
       lockoutThreshold: config.lockoutThreshold,
       lockoutMs: config.lockoutSeconds * 1000,
     }),
-    users: new UserService(store, clock),
+    users,
+    feedElements,
+    feeds: new FeedService(store, users, feedViews),
+    comments,
+    likes: new LikeService(store, clock, feedElements, comments, feedViews),
   };
   const reset = async () => {
     clock.offsetMs = 0;

@@ -2,6 +2,10 @@ import type { OAuthService } from './auth/oauth.js';
 import type { SessionService } from './auth/session-service.js';
 import type { Config } from './config.js';
 import type { ControlState } from './control/control-state.js';
+import type { CommentService } from './domain/comments.js';
+import type { FeedElementService } from './domain/feed-elements.js';
+import type { FeedService } from './domain/feeds.js';
+import type { LikeService } from './domain/likes.js';
 import type { UserService } from './domain/users.js';
 import type { Clock } from './lib/clock.js';
 import type { UsageCounters } from './limits/usage.js';
@@ -17,4 +21,8 @@ export interface Services {
   sessions: SessionService;
   oauth: OAuthService;
   users: UserService;
+  feedElements: FeedElementService;
+  feeds: FeedService;
+  comments: CommentService;
+  likes: LikeService;
 }

@@ -7,14 +7,28 @@ import type { AnyApiRoute } from './api-route.js';
 import { handleError } from './error-response.js';
 import { JSON_CONTENT_TYPE, rewriteUrl, sendBody } from './negotiation.js';
 import { registerApiRoutes } from './register-api.js';
+import { commentRoutes } from './routes/comments.js';
 import { CHATTERBOX_VERSION, registerControlRoutes } from './routes/control.js';
 import { directoryRoutes } from './routes/directories.js';
+import { feedElementRoutes } from './routes/feed-elements.js';
+import { feedItemsGoneRoutes } from './routes/feed-items-gone.js';
+import { feedRoutes } from './routes/feeds.js';
+import { likeRoutes } from './routes/likes.js';
 import { limitRoutes } from './routes/limits.js';
 import { registerOAuthRoutes } from './routes/oauth.js';
 import { userRoutes } from './routes/users.js';
 import { checkVersion, supportedVersions } from './versions.js';
 
-export const apiRoutes: AnyApiRoute[] = [...directoryRoutes, ...userRoutes, ...limitRoutes];
+export const apiRoutes: AnyApiRoute[] = [
+  ...directoryRoutes,
+  ...userRoutes,
+  ...limitRoutes,
+  ...feedElementRoutes,
+  ...feedRoutes,
+  ...commentRoutes,
+  ...likeRoutes,
+  ...feedItemsGoneRoutes,
+];
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];

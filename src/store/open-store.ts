@@ -2,6 +2,7 @@ import { Migrator } from 'kysely';
 import { createPostgresDb } from './dialects/postgres.js';
 import { createSqliteDb } from './dialects/sqlite.js';
 import * as m001 from './migrations/001-foundation.js';
+import * as m002 from './migrations/002-feed.js';
 import { Store } from './store.js';
 
 export interface StoreOptions {
@@ -12,7 +13,7 @@ export interface StoreOptions {
   idInstance: string;
 }
 
-const migrations = { '001-foundation': m001 };
+const migrations = { '001-foundation': m001, '002-feed': m002 };
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) {
