@@ -92,6 +92,8 @@ export class FeedElementService {
       if (record.subjectKind === 'group') await tx.feeds.touchGroupLastPost(subjectId, now);
       return record;
     });
+    const target = access.get(subjectId);
+    if (target) access = new Map([[subjectId, { ...target, group: { ...target.group, lastPostAt: now } }]]);
     const [view] = await this.views.elements(viewer, scope, [element], {
       recentCommentCount: DEFAULT_RECENT_COMMENTS,
       access,
