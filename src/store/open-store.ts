@@ -1,4 +1,4 @@
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { createPostgresDb } from './dialects/postgres.js';
 import { createSqliteDb } from './dialects/sqlite.js';
 import * as m001 from './migrations/001-foundation.js';
@@ -26,9 +26,16 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 /** Brings the schema up to date; safe when several servers start at once (the migrator locks). */
 export async function migrate(store: Store): Promise<string[]> {
   if (store.db.isTransaction) throw new Error('migrate() needs the root store');
+  // Kysely looks for its own tables in every schema unless told which one: another deployment's
+  // (or test's) schema on the same server would then make it skip creating them in ours.
+  const schema =
+    store.kind === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0]?.schema
+      : undefined;
   const migrator = new Migrator({
     db: store.db as never,
     provider: { getMigrations: async () => migrations },
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
