@@ -62,9 +62,18 @@ describe('feed pages cost a fixed number of queries', () => {
       });
       let lastComment = '';
       for (let c = 0; c < 4; c++) {
-        lastComment = await call(authors[(i + c) % 3] as string, `/chatter/feed-elements/${postId}/capabilities/comments/items`, {
-          body: { messageSegments: [{ type: 'Text', text: `comment ${c} ` }, { type: 'Mention', id: ids.alice }] },
-        });
+        lastComment = await call(
+          authors[(i + c) % 3] as string,
+          `/chatter/feed-elements/${postId}/capabilities/comments/items`,
+          {
+            body: {
+              messageSegments: [
+                { type: 'Text', text: `comment ${c} ` },
+                { type: 'Mention', id: ids.alice },
+              ],
+            },
+          },
+        );
       }
       await call('alice', `/chatter/feed-elements/${postId}/capabilities/chatter-likes/items`);
       await call('admin', `/chatter/feed-elements/${postId}/capabilities/chatter-likes/items`);
@@ -100,8 +109,14 @@ describe('feed pages cost a fixed number of queries', () => {
       const url = feed.replace(/\{groupId\}/, groupId);
       const join = url.includes('?') ? '&' : '?';
       const one = await queries(`${url}${join}pageSize=1`);
-      const page = await h.request({ method: 'GET', url: `${v36}${url}${join}pageSize=25`, token: tokens.alice });
-      const elements = page.json().elements as { capabilities: { comments: { page: { items: unknown[] } } } }[];
+      const page = await h.request({
+        method: 'GET',
+        url: `${v36}${url}${join}pageSize=25`,
+        token: tokens.alice,
+      });
+      const elements = page.json().elements as {
+        capabilities: { comments: { page: { items: unknown[] } } };
+      }[];
       assert.equal(elements.length, 25);
       assert.ok(elements.every((e) => e.capabilities.comments.page.items.length === 3));
       const many = await queries(`${url}${join}pageSize=25`);
@@ -114,7 +129,11 @@ describe('feed pages cost a fixed number of queries', () => {
   }
 
   test('GET /chatter/feed-elements/batch/{ids}: 1 and 25 IDs cost the same', async () => {
-    const page = await h.request({ method: 'GET', url: `${v36}/chatter/feeds/company/feed-elements?pageSize=25`, token: tokens.alice });
+    const page = await h.request({
+      method: 'GET',
+      url: `${v36}/chatter/feeds/company/feed-elements?pageSize=25`,
+      token: tokens.alice,
+    });
     const ids = (page.json().elements as { id: string }[]).map((e) => e.id);
     const one = await queries(`/chatter/feed-elements/batch/${ids[0]}`);
     const many = await queries(`/chatter/feed-elements/batch/${ids.join(',')}`);
@@ -122,7 +141,11 @@ describe('feed pages cost a fixed number of queries', () => {
   });
 
   test('GET …/comments/items: 1 and 4 comments cost the same', async () => {
-    const page = await h.request({ method: 'GET', url: `${v36}/chatter/feeds/company/feed-elements?pageSize=1`, token: tokens.alice });
+    const page = await h.request({
+      method: 'GET',
+      url: `${v36}/chatter/feeds/company/feed-elements?pageSize=1`,
+      token: tokens.alice,
+    });
     const postId = page.json().elements[0].id as string;
     const url = `/chatter/feed-elements/${postId}/capabilities/comments/items`;
     assert.equal(await queries(`${url}?pageSize=4`), await queries(`${url}?pageSize=1`));
