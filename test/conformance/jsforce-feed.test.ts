@@ -4,6 +4,7 @@ import jsforce from 'jsforce';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD } from '../../src/demo/demo-org.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: wire bodies as jsforce parses them, read field by field
 type Json = Record<string, any>;
 
 /**
