@@ -1,7 +1,7 @@
-import { type ExpressionBuilder, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
+import { CompiledQuery, type ExpressionBuilder, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import type { GroupRole } from './group-repository.js';
 import type { Database } from './schema.js';
-import type { Db } from './store.js';
+import type { Db, StoreKind } from './store.js';
 
 /**
  * A message segment as stored (docs/decisions/0001-feed-body-storage.md): the input segments
@@ -100,7 +100,10 @@ type LikeRow = Selectable<Database['likes']>;
 
 /** Posts, their mentions, comments and likes. Deleted posts and comments are never returned. */
 export class FeedRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly kind: StoreKind,
+  ) {}
 
   // ---- feed elements ------------------------------------------------------------------------
 
@@ -109,10 +112,23 @@ export class FeedRepository {
     await this.#insertMentions(element.orgId, element.id, mentionedUserIds);
   }
 
-  /** Many posts in one statement (bulk loading; the caller sizes the batch to the dialect's limits). */
+  /**
+   * Many posts in one statement (bulk loading; the caller sizes the batch to the dialect's
+   * parameter limit). The statement text is built once per size and the values passed as they are:
+   * compiling a thousand-row INSERT through the query builder costs more than running it.
+   */
   async insertElements(elements: readonly NewFeedElement[]): Promise<void> {
     if (elements.length === 0) return;
-    await this.db.insertInto('feed_elements').values(elements.map(toFeedRow)).execute();
+    const rows = elements.map(toFeedRow);
+    if (this.kind === 'postgres') {
+      // One array per column: 17 parameters whatever the number of rows.
+      const columns = FEED_COLUMNS.map((column) => rows.map((row) => row[column]));
+      await this.db.executeQuery(CompiledQuery.raw(PG_BULK_INSERT, columns));
+      return;
+    }
+    const parameters: unknown[] = [];
+    for (const row of rows) for (const column of FEED_COLUMNS) parameters.push(row[column]);
+    await this.db.executeQuery(CompiledQuery.raw(sqliteBulkInsert(elements.length), parameters));
   }
 
   async updateElementBody(
@@ -552,6 +568,63 @@ export class FeedRepository {
       .execute();
     return rows.map(toLike);
   }
+}
+
+const FEED_COLUMNS = [
+  'id',
+  'org_id',
+  'community_id',
+  'author_id',
+  'subject_id',
+  'subject_kind',
+  'body',
+  'text',
+  'type',
+  'created_at',
+  'modified_at',
+  'comment_count',
+  'like_count',
+  'deleted_at',
+  'link_url',
+  'link_name',
+  'client_name',
+] as const satisfies readonly (keyof Database['feed_elements'])[];
+
+const COLUMN_TYPES: Record<(typeof FEED_COLUMNS)[number], string> = {
+  id: 'text',
+  org_id: 'text',
+  community_id: 'text',
+  author_id: 'text',
+  subject_id: 'text',
+  subject_kind: 'text',
+  body: 'text',
+  text: 'text',
+  type: 'text',
+  created_at: 'bigint',
+  modified_at: 'bigint',
+  comment_count: 'integer',
+  like_count: 'integer',
+  deleted_at: 'bigint',
+  link_url: 'text',
+  link_name: 'text',
+  client_name: 'text',
+};
+
+/** PostgreSQL: the rows as one array per column, unnested into a multi-row INSERT. */
+const PG_BULK_INSERT = `insert into feed_elements (${FEED_COLUMNS.join(', ')}) select * from unnest(${FEED_COLUMNS.map(
+  (column, i) => `$${i + 1}::${COLUMN_TYPES[column]}[]`,
+).join(', ')})`;
+
+const sqliteTexts = new Map<number, string>();
+
+/** SQLite: `insert into feed_elements (…) values (?, …), …`, the text built once per size. */
+function sqliteBulkInsert(rows: number): string {
+  const cached = sqliteTexts.get(rows);
+  if (cached) return cached;
+  const tuple = `(${FEED_COLUMNS.map(() => '?').join(', ')})`;
+  const text = `insert into feed_elements (${FEED_COLUMNS.join(', ')}) values ${Array(rows).fill(tuple).join(', ')}`;
+  sqliteTexts.set(rows, text);
+  return text;
 }
 
 function toFeedRow(element: NewFeedElement): Database['feed_elements'] {

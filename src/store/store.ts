@@ -51,7 +51,7 @@ export class Store {
     this.auth = new AuthRepository(db);
     this.follows = new FollowRepository(db);
     this.groups = new GroupRepository(db);
-    this.feeds = new FeedRepository(db);
+    this.feeds = new FeedRepository(db, kind);
   }
 
   /** Runs fn in one transaction; everything it writes is rolled back if it throws. */
