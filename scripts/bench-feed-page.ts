@@ -162,6 +162,8 @@ async function explain(kind: 'sqlite' | 'postgres', config: Config, where: strin
     ['news, 21st page', 'news', 'me', 'CreatedDateDesc', page],
     ['news, LastModifiedDateDesc', 'news', 'me', 'LastModifiedDateDesc', undefined],
     ['company', 'company', null, 'CreatedDateDesc', undefined],
+    ['to/me', 'to', 'me', 'CreatedDateDesc', undefined],
+    ['user-profile/me', 'user-profile', 'me', 'CreatedDateDesc', undefined],
   ] as const) {
     captured.length = 0;
     await feeds.elements(viewer, { community: null }, type, subject, {

@@ -1,7 +1,7 @@
 import type { Viewer } from '../auth/viewer.js';
 import { type ApiError, apiError, insufficientAccess, notFound } from '../errors/api-error.js';
 import type { CommentRecord, FeedElementRecord, LikeRecord } from '../store/feed-repository.js';
-import type { GroupAccess } from './group-access.js';
+import { type GroupAccess, hiddenGroupError } from './group-access.js';
 import { type Scope, scopeCommunityId } from './scope.js';
 
 /**
@@ -15,19 +15,17 @@ export function moderates(viewer: Viewer, communityId: string | null): boolean {
 }
 
 /**
- * Why a group's feed is closed to the viewer, or null when it is open: unknown or unlisted → 404;
- * private → 403 (401 with the guest message for a guest, SPEC §5).
+ * Why a group's content is closed to the viewer, or null when it is open: hidden → 404 (401 for a
+ * guest asking for a private group, group-access.ts decides), visible but closed → 403 `detail`.
  */
 export function groupFeedRefusal(
   viewer: Viewer,
+  scope: Scope,
   access: GroupAccess | undefined,
   detail: string,
 ): ApiError | null {
-  if (!access) return notFound();
-  if (access.canReadContent) return null;
-  if (viewer.isGuest && access.group.visibility === 'PrivateAccess') return apiError('GUEST_NOT_ALLOWED');
-  if (!access.visible) return notFound();
-  return insufficientAccess(detail);
+  if (!access?.visible) return hiddenGroupError(viewer, scope, access?.group);
+  return access.canReadContent ? null : insufficientAccess(detail);
 }
 
 /**
@@ -44,6 +42,7 @@ export function readRefusal(
   if (element.subjectKind === 'group') {
     return groupFeedRefusal(
       viewer,
+      scope,
       access.get(element.subjectId),
       "You don't have permission to view this feed element.",
     );

@@ -7,13 +7,15 @@ import type {
   LikeRecord,
   StoredSegment,
 } from '../store/feed-repository.js';
-import type { GroupRecord, GroupRole } from '../store/group-repository.js';
+import type { GroupRole, MembershipRecord } from '../store/group-repository.js';
 import type { Store } from '../store/store.js';
 import { canDeleteComment, canDeleteElement } from './feed-access.js';
 import { type GroupAccess, groupAccess, loadGroupAccess } from './group-access.js';
+import type { GroupReadView } from './groups.js';
 import { keysetToken } from './page-tokens.js';
 import type { Scope } from './scope.js';
-import type { UserService, UserSummaryView } from './users.js';
+import type { UserSummaryView } from './user-summaries.js';
+import type { UserService } from './users.js';
 
 /**
  * Read views of posts, comments and likes (STYLE #7): everything a presenter needs, with the
@@ -29,15 +31,8 @@ export type SegmentView =
   /** `accessible`: the mentioned user can see the post (chatter-facts §2.1, Mention segment). */
   | { type: 'Mention'; id: string; user: UserSummaryView | null; accessible: boolean };
 
-export interface GroupParentView {
-  group: GroupRecord;
-  myRole: GroupRole | null;
-  memberCount: number;
-  membershipId: string | null;
-  owner: UserSummaryView | null;
-}
-
-export type ParentView = { kind: 'user'; user: UserSummaryView } | { kind: 'group'; group: GroupParentView };
+/** A post's parent: the user whose profile it is on, or its group (rendered as the groups resources do). */
+export type ParentView = { kind: 'user'; user: UserSummaryView } | { kind: 'group'; group: GroupReadView };
 
 export interface LikeView {
   like: LikeRecord;
@@ -104,14 +99,19 @@ export class FeedViews {
     const access = options.access ?? (await loadGroupAccess(this.store, viewer, scope, groupIds));
     const ids = elements.map((e) => e.id);
     const comments = await this.store.feeds.recentComments(ids, options.recentCommentCount);
-    const [likes, stats] = await Promise.all([
+    const member = !viewer.isGuest;
+    const [likes, memberships, requested, counts] = await Promise.all([
       this.store.feeds.likesFor(
         ids,
         comments.map((c) => c.id),
         LIKES_SHOWN,
-        viewer.isGuest ? null : viewer.user.id,
+        member ? viewer.user.id : null,
       ),
-      this.store.feeds.groupMemberStats(groupIds, viewer.isGuest ? null : viewer.user.id),
+      member
+        ? this.store.groups.membershipsOf(viewer.user.id, groupIds)
+        : new Map<string, MembershipRecord>(),
+      member ? this.store.groups.pendingRequestGroups(viewer.user.id, groupIds) : new Set<string>(),
+      this.store.groups.memberCounts(groupIds),
     ]);
     const owners = groupIds.flatMap((id) => access.get(id)?.group.ownerId ?? []);
     const loaded = await this.#load(viewer, scope, elements, comments, likes, access, owners);
@@ -120,7 +120,10 @@ export class FeedViews {
     return elements.map((element) => {
       const parent: ParentView =
         element.subjectKind === 'group'
-          ? { kind: 'group', group: groupParent(element.subjectId, access, stats, loaded.users) }
+          ? {
+              kind: 'group',
+              group: groupParent(element.subjectId, access, { memberships, requested, counts }, loaded.users),
+            }
           : { kind: 'user', user: must(loaded.users, element.subjectId) };
       return {
         element,
@@ -299,18 +302,17 @@ function likesOf(
 function groupParent(
   groupId: string,
   access: ReadonlyMap<string, GroupAccess>,
-  stats: Map<string, { memberCount: number; membershipId: string | null }>,
+  loaded: { memberships: Map<string, MembershipRecord>; requested: Set<string>; counts: Map<string, number> },
   users: Map<string, UserSummaryView>,
-): GroupParentView {
+): GroupReadView {
   const a = access.get(groupId);
   if (!a) throw new Error(`Group ${groupId} of a readable post was not loaded`);
-  const s = stats.get(groupId);
   return {
-    group: a.group,
-    myRole: a.role,
-    memberCount: s?.memberCount ?? 0,
-    membershipId: s?.membershipId ?? null,
-    owner: users.get(a.group.ownerId) ?? null,
+    access: a,
+    membership: loaded.memberships.get(groupId) ?? null,
+    requested: loaded.requested.has(groupId),
+    memberCount: loaded.counts.get(groupId) ?? 0,
+    owner: must(users, a.group.ownerId),
   };
 }
 

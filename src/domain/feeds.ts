@@ -223,7 +223,7 @@ export class FeedService {
         return {
           feed: { type, subjectId: me },
           branches: [
-            { kind: 'subject', id: me, notBy: me },
+            { kind: 'subject', id: me, byOthers: true },
             { kind: 'mentions', userId: me },
           ],
           hiddenGroups: hidden,
@@ -251,6 +251,7 @@ export class FeedService {
           const access = await loadGroupAccess(this.store, viewer, scope, [id]);
           const refusal = groupFeedRefusal(
             viewer,
+            scope,
             access.get(id),
             "You don't have permission to view this group's feed.",
           );

@@ -5,17 +5,11 @@ import type { UserRecord, UserStats, UserType } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { requireUserId } from './ids.js';
 import type { Scope } from './scope.js';
+import type { UserSummaryView } from './user-summaries.js';
 
 export interface UserReadView {
   user: UserRecord;
   stats: UserStats;
-  mySubscriptionId: string | null;
-  isInThisCommunity: boolean;
-}
-
-/** A user as shown inside other records (actor, mention, comment author): no counts. */
-export interface UserSummaryView {
-  user: UserRecord;
   mySubscriptionId: string | null;
   isInThisCommunity: boolean;
 }

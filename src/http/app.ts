@@ -8,11 +8,16 @@ import { handleError } from './error-response.js';
 import { JSON_CONTENT_TYPE, rewriteUrl, sendBody } from './negotiation.js';
 import { registerApiRoutes } from './register-api.js';
 import { commentRoutes } from './routes/comments.js';
+import { communityRoutes } from './routes/communities.js';
 import { CHATTERBOX_VERSION, registerControlRoutes } from './routes/control.js';
 import { directoryRoutes } from './routes/directories.js';
 import { feedElementRoutes } from './routes/feed-elements.js';
 import { feedItemsGoneRoutes } from './routes/feed-items-gone.js';
 import { feedRoutes } from './routes/feeds.js';
+import { followRoutes } from './routes/follows.js';
+import { groupMemberRoutes } from './routes/group-members.js';
+import { groupRoutes } from './routes/groups.js';
+import { joinRequestRoutes } from './routes/join-requests.js';
 import { likeRoutes } from './routes/likes.js';
 import { limitRoutes } from './routes/limits.js';
 import { registerOAuthRoutes } from './routes/oauth.js';
@@ -23,6 +28,11 @@ export const apiRoutes: AnyApiRoute[] = [
   ...directoryRoutes,
   ...userRoutes,
   ...limitRoutes,
+  ...communityRoutes,
+  ...groupRoutes,
+  ...groupMemberRoutes,
+  ...joinRequestRoutes,
+  ...followRoutes,
   ...feedElementRoutes,
   ...feedRoutes,
   ...commentRoutes,

@@ -70,8 +70,8 @@ export type FeedSort = 'created' | 'modified';
  * posts by an author, posts mentioning a user, or the whole scope (the org index).
  */
 export type FeedBranch =
-  /** Posts to a user or group; `notBy`: leaving out the posts of one author (the To feed). */
-  | { kind: 'subject'; id: string; notBy?: string }
+  /** Posts to a user or group; `byOthers`: only those not by the subject itself (the To feed). */
+  | { kind: 'subject'; id: string; byOthers?: boolean }
   | { kind: 'author'; id: string }
   | { kind: 'mentions'; userId: string }
   | { kind: 'scope' }
@@ -199,7 +199,8 @@ export class FeedRepository {
             .where('fm.user_id', '=', branch.userId)
         : (this.db.selectFrom('feed_elements as fe').selectAll('fe') as never);
     if (branch.kind === 'subject') q = q.where('fe.subject_id', '=', branch.id);
-    if (branch.kind === 'subject' && branch.notBy) q = q.where('fe.author_id', '<>', branch.notBy);
+    // Written as the partial index feed_elements_wall is (migration 002), so the planner uses it.
+    if (branch.kind === 'subject' && branch.byOthers) q = q.whereRef('fe.author_id', '<>', 'fe.subject_id');
     if (branch.kind === 'author') q = q.where('fe.author_id', '=', branch.id);
     if (branch.kind === 'any') {
       q = q.where((eb) => {
@@ -286,34 +287,6 @@ export class FeedRepository {
       .execute();
     const of = (kind: string) => rows.filter((r) => r.kind === kind).map((r) => r.id);
     return { followedUsers: of('user'), followedGroups: of('group'), memberGroups: of('member') };
-  }
-
-  /** Member counts of groups, and the given user's membership ID in each (one query). */
-  async groupMemberStats(
-    groupIds: readonly string[],
-    userId: string | null,
-  ): Promise<Map<string, { memberCount: number; membershipId: string | null }>> {
-    if (groupIds.length === 0) return new Map();
-    const rows = await this.db
-      .selectFrom('group_members')
-      .select((eb) => [
-        'group_id',
-        eb.fn.countAll<number>().as('n'),
-        eb.fn
-          .max<string | null>(
-            eb
-              .case()
-              .when('user_id', '=', userId ?? '')
-              .then(eb.ref('id'))
-              .else(null)
-              .end(),
-          )
-          .as('mine'),
-      ])
-      .where('group_id', 'in', [...new Set(groupIds)])
-      .groupBy('group_id')
-      .execute();
-    return new Map(rows.map((r) => [r.group_id, { memberCount: Number(r.n), membershipId: r.mine ?? null }]));
   }
 
   /** Roles of several users in several groups (one query). */

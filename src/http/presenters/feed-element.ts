@@ -1,8 +1,9 @@
-import type { FeedElementView, GroupParentView } from '../../domain/feed-views.js';
+import type { FeedElementView } from '../../domain/feed-views.js';
 import type { FeedPage } from '../../domain/feeds.js';
 import { isoDate } from '../../lib/clock.js';
 import type { PresentContext } from '../present-context.js';
 import { encodeToken, presentEmbeddedCommentPage } from './comment.js';
+import { presentGroup } from './group.js';
 import { presentEmbeddedLikePage, presentLikesMessage, presentMyLike } from './like.js';
 import { displayName, presentMessageBody, presentPlainBody } from './message-body.js';
 import { presentUserSummary, sortKeys } from './user.js';
@@ -61,7 +62,7 @@ function headerText(view: FeedElementView): string {
       ? actor
       : `${actor} to ${displayName(view.parent.user.user)}`;
   }
-  return `${actor} to ${view.parent.group.group.name}`;
+  return `${actor} to ${view.parent.group.access.group.name}`;
 }
 
 /** Feed Element Capabilities: a key is present when the capability is (chatter-facts §2.5). */
@@ -94,64 +95,6 @@ export function presentChatterLikesCapability(ctx: PresentContext, view: FeedEle
     myLike: presentMyLike(ctx, view.likes),
     page: presentEmbeddedLikePage(ctx, url, view.likes),
   };
-}
-
-const groupMotif = {
-  color: '1797C0',
-  largeIconUrl: '/img/icon/groups64.png',
-  mediumIconUrl: '/img/icon/groups32.png',
-  smallIconUrl: '/img/icon/groups16.png',
-};
-
-/**
- * A group as the parent of a post (the Group shape of chatter-facts §2.4). The groups resources
- * render groups on their own; this one is limited to what a feed page loads in bulk.
- */
-export function presentGroup(ctx: PresentContext, view: GroupParentView) {
-  const { group } = view;
-  const key = group.id.slice(0, 15);
-  const url = `${ctx.base}/chatter/groups/${group.id}`;
-  return sortKeys({
-    additionalLabel: null,
-    announcement: null,
-    ...(ctx.major >= 36
-      ? { bannerPhoto: { bannerPhotoUrl: null, bannerPhotoVersionId: null, url: `${url}/banner-photo` } }
-      : {}),
-    canHaveChatterGuests: group.canHaveChatterGuests,
-    community: group.communityId
-      ? {
-          id: group.communityId,
-          url: `/services/data/v${ctx.version}/connect/communities/${group.communityId}`,
-        }
-      : null,
-    description: group.description === null ? null : ctx.text(group.description),
-    emailToChatterAddress: null,
-    id: group.id,
-    isArchived: group.isArchived,
-    isAutoArchiveDisabled: group.isAutoArchiveDisabled,
-    ...(ctx.major >= 36 ? { isBroadcast: group.isBroadcast } : {}),
-    lastFeedElementPostDate: group.lastPostAt === null ? null : isoDate(group.lastPostAt),
-    memberCount: view.memberCount,
-    motif: groupMotif,
-    myRole: view.myRole ?? 'NotAMember',
-    mySubscription: view.membershipId
-      ? { id: view.membershipId, url: `${ctx.base}/chatter/group-memberships/${view.membershipId}` }
-      : null,
-    name: ctx.text(group.name),
-    owner: view.owner ? presentUserSummary(ctx, view.owner) : null,
-    photo: {
-      fullEmailPhotoUrl: `/profilephoto/${key}/F`,
-      largePhotoUrl: `/profilephoto/${key}/F`,
-      mediumPhotoUrl: `/profilephoto/${key}/M`,
-      photoVersionId: null,
-      smallPhotoUrl: `/profilephoto/${key}/T`,
-      standardEmailPhotoUrl: `/profilephoto/${key}/T`,
-      url: `${url}/photo`,
-    },
-    type: 'CollaborationGroup',
-    url,
-    visibility: group.visibility,
-  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * Feed elements: what a Feed Item shows beyond its body (the link capability of a LinkPost and the
@@ -25,10 +25,25 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('feed_elements')
     .columns(['org_id', 'modified_at desc', 'id desc'])
     .execute();
+  // Posts to someone else's profile (the To feed): partial, so a user's own status updates, however
+  // many, are never walked to find the few posts others left on the profile.
+  for (const [name, column] of [
+    ['feed_elements_wall', 'created_at desc'],
+    ['feed_elements_wall_modified', 'modified_at desc'],
+  ] as const) {
+    await db.schema
+      .createIndex(name)
+      .on('feed_elements')
+      .columns(['subject_id', column, 'id desc'])
+      .where(sql.ref('author_id'), '<>', sql.ref('subject_id'))
+      .execute();
+  }
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see up()
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('feed_elements_wall_modified').execute();
+  await db.schema.dropIndex('feed_elements_wall').execute();
   await db.schema.dropIndex('feed_elements_org_modified').execute();
   await db.schema.dropIndex('feed_elements_author_modified').execute();
   await db.schema.dropIndex('feed_elements_subject_modified').execute();
