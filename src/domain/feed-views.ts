@@ -98,21 +98,22 @@ export class FeedViews {
     const groupIds = groupSubjects(elements);
     const access = options.access ?? (await loadGroupAccess(this.store, viewer, scope, groupIds));
     const ids = elements.map((e) => e.id);
-    const comments = await this.store.feeds.recentComments(ids, options.recentCommentCount);
     const member = !viewer.isGuest;
-    const [likes, memberships, requested, counts] = await Promise.all([
-      this.store.feeds.likesFor(
-        ids,
-        comments.map((c) => c.id),
-        LIKES_SHOWN,
-        member ? viewer.user.id : null,
-      ),
+    const [comments, memberships, requested, counts] = await Promise.all([
+      this.store.feeds.recentComments(ids, options.recentCommentCount),
       member
         ? this.store.groups.membershipsOf(viewer.user.id, groupIds)
         : new Map<string, MembershipRecord>(),
       member ? this.store.groups.pendingRequestGroups(viewer.user.id, groupIds) : new Set<string>(),
       this.store.groups.memberCounts(groupIds),
     ]);
+    // The likes of the posts and of the comments shown, and the viewer's own, in one query.
+    const likes = await this.store.feeds.likesFor(
+      ids,
+      comments.map((c) => c.id),
+      LIKES_SHOWN,
+      member ? viewer.user.id : null,
+    );
     const owners = groupIds.flatMap((id) => access.get(id)?.group.ownerId ?? []);
     const loaded = await this.#load(viewer, scope, elements, comments, likes, access, owners);
     const byElement = groupBy(comments, (c) => c.feedElementId);
@@ -130,7 +131,7 @@ export class FeedViews {
         relativeCreatedDate: relativeDate(element.createdAt, now),
         actor: must(loaded.users, element.authorId),
         parent,
-        segments: this.#segments(viewer, scope, element, element.segments, loaded),
+        segments: this.#segments(scope, element, element.segments, loaded),
         canDelete: canDeleteElement(viewer, element, access),
         comments: this.#recent(viewer, scope, element, byElement.get(element.id) ?? [], loaded),
         likes: likesOf(viewer, element.id, null, element.likeCount, loaded),
@@ -239,14 +240,13 @@ export class FeedViews {
       relativeCreatedDate: relativeDate(comment.createdAt, this.clock.now()),
       element,
       user: must(loaded.users, comment.authorId),
-      segments: this.#segments(viewer, scope, element, comment.segments, loaded),
+      segments: this.#segments(scope, element, comment.segments, loaded),
       canDelete: canDeleteComment(viewer, comment, element),
       likes: likesOf(viewer, element.id, comment.id, comment.likeCount, loaded),
     };
   }
 
   #segments(
-    _viewer: Viewer,
     scope: Scope,
     element: FeedElementRecord,
     segments: StoredSegment[],
