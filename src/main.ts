@@ -12,6 +12,11 @@ import {
   demoUsers,
   seedDemoOrg,
 } from './demo/demo-org.js';
+import { CommunityService } from './domain/communities.js';
+import { FollowService } from './domain/follows.js';
+import { GroupMemberService } from './domain/group-members.js';
+import { GroupService } from './domain/groups.js';
+import { JoinRequestService } from './domain/join-requests.js';
 import { UserService } from './domain/users.js';
 import { buildApp } from './http/app.js';
 import { Clock } from './lib/clock.js';
@@ -109,6 +114,8 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     dailyStatus: config.dailyLimitStatus,
   });
   const usage = new MemoryUsageCounters();
+  const users = new UserService(store, clock);
+  const groups = new GroupService(store, clock, users);
   const services: Services = {
     config,
     store,
@@ -120,7 +127,12 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
       lockoutThreshold: config.lockoutThreshold,
       lockoutMs: config.lockoutSeconds * 1000,
     }),
-    users: new UserService(store, clock),
+    users,
+    communities: new CommunityService(store),
+    groups,
+    groupMembers: new GroupMemberService(store, clock, users, groups),
+    joinRequests: new JoinRequestService(store, clock, users, groups),
+    follows: new FollowService(store, clock, users, groups),
   };
   const reset = async () => {
     clock.offsetMs = 0;
