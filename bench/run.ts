@@ -1,4 +1,5 @@
-// `npm run bench [-- --quick] [-- --database-url postgres://…] [-- --scenarios a,e] [-- --no-baselines]`:
+// `npm run bench [-- --quick] [-- --database-url postgres://…] [-- --scenarios a,e] [-- --no-baselines]
+// [-- --repeat N] [-- --duration S] [-- --connections N]`:
 // builds (the npm script), then measures Chatterbox and the baselines and writes the report.
 import { execSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,6 +47,7 @@ const { values: args } = parseArgs({
     'no-baselines': { type: 'boolean', default: false },
     duration: { type: 'string' },
     connections: { type: 'string' },
+    repeat: { type: 'string' },
   },
 });
 
@@ -54,6 +56,7 @@ const settings: LoadSettings = {
   connections: Number(args.connections ?? 10),
   durationS: Number(args.duration ?? (quick ? 2 : 10)),
   warmupS: quick ? 1 : 3,
+  repeat: Number(args.repeat ?? (quick ? 1 : 3)),
 };
 /** Store sizes of the curve (f); (b) is the feed page at FEED_POSTS. */
 const CURVE_POSTS = quick ? [1_000, 10_000] : [1_000, 100_000, 1_000_000];
@@ -252,7 +255,9 @@ function versionsOf(packages: string[]): Record<string, string> {
 }
 
 async function main(): Promise<void> {
-  log(`${results.meta.mode} run: ${settings.durationS} s per scenario after ${settings.warmupS} s warm-up`);
+  log(
+    `${results.meta.mode} run: ${settings.repeat} × ${settings.durationS} s per scenario after ${settings.warmupS} s warm-up`,
+  );
   const stores: [BenchStore['kind'], () => BenchStore][] = [['sqlite', sqliteStore]];
   const databaseUrl = args['database-url'];
   if (databaseUrl) stores.push(['postgres', () => postgresStore(databaseUrl)]);

@@ -1,12 +1,12 @@
 // The parts of autocannon's programmatic API (8.x) the bench uses; the package ships no types.
 declare module 'autocannon' {
-  interface Request {
+  export interface Request {
     method?: string;
     path?: string;
     headers?: Record<string, string>;
     body?: string;
   }
-  interface Options {
+  export interface Options {
     url: string;
     connections?: number;
     pipelining?: number;
@@ -18,7 +18,7 @@ declare module 'autocannon' {
     body?: string;
     requests?: Request[];
   }
-  interface Histogram {
+  export interface Histogram {
     average: number;
     mean: number;
     stddev: number;
@@ -29,7 +29,7 @@ declare module 'autocannon' {
     p90: number;
     p99: number;
   }
-  interface Result {
+  export interface Result {
     duration: number;
     requests: Histogram & { sent: number };
     latency: Histogram;

@@ -1,4 +1,4 @@
-import autocannon from 'autocannon';
+import autocannon, { type Options } from 'autocannon';
 import { type CpuShare, sampleCpu, sampleRss } from './processes.js';
 
 /** What one load run sends: one request, or a sequence each connection sends in turn. */
@@ -15,6 +15,8 @@ export interface LoadSettings {
   connections: number;
   durationS: number;
   warmupS: number;
+  /** Measured runs per scenario (default 1); the one with the median req/s is kept. */
+  repeat?: number;
 }
 
 /** One scenario's figures. Latencies in ms, memory in MB. */
@@ -33,6 +35,8 @@ export interface Measurement {
   rssMeanMb: number;
   /** CPU during the measured period, in % of one core; undefined where /proc cannot be read. */
   cpu: CpuShare | undefined;
+  /** req/s of every measured run, when there were several (the row is the median one). */
+  runs?: number[];
   /**
    * Server CPU time per request, in µs: unlike req/s, it hardly depends on what else the machine
    * is doing, so it is the figure to compare runs by.
@@ -42,14 +46,16 @@ export interface Measurement {
 
 /**
  * Warms the server up (results dropped), then drives it for a fixed time with autocannon from
- * this process (the server is another process) while sampling the server's RSS.
+ * this process (the server is another process) while sampling the server's RSS and CPU. With
+ * `repeat`, the run with the median req/s is kept (and the peak RSS of all runs): on a machine
+ * shared with other work, one run can fall on a busy moment.
  */
 export async function measure(
   server: { url: string; pid: number },
   spec: LoadSpec,
   settings: LoadSettings,
 ): Promise<Measurement> {
-  const options = {
+  const options: Options = {
     url: server.url + spec.path,
     method: spec.method ?? 'GET',
     headers: spec.headers,
@@ -60,6 +66,23 @@ export async function measure(
     timeout: 10,
   };
   if (settings.warmupS > 0) await autocannon({ ...options, duration: settings.warmupS });
+  const runs: Measurement[] = [];
+  for (let i = 0; i < Math.max(1, settings.repeat ?? 1); i++)
+    runs.push(await measureOnce(server, options, settings));
+  if (runs.length === 1) return runs[0] as Measurement;
+  const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  return {
+    ...(sorted[Math.floor(sorted.length / 2)] as Measurement),
+    rssPeakMb: Math.max(...runs.map((r) => r.rssPeakMb)),
+    runs: runs.map((r) => r.requestsPerSecond),
+  };
+}
+
+async function measureOnce(
+  server: { pid: number },
+  options: Options,
+  settings: LoadSettings,
+): Promise<Measurement> {
   const rss = sampleRss(server.pid);
   const cpu = sampleCpu(server.pid);
   const result = await autocannon({ ...options, duration: settings.durationS });

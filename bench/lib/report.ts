@@ -93,7 +93,7 @@ export function renderReport(results: BenchResults, chartFile: string): string {
   line(
     `${meta.mode === 'quick' ? '**Quick run (smoke check: short durations, small stores; not for comparison).** ' : ''}` +
       `Commit \`${meta.commit}\`, Node ${meta.node}, ${meta.cpus} × ${meta.cpuModel}, ${num(meta.memoryGb)} GB RAM. ` +
-      `Each scenario: ${settings.warmupS} s warm-up (dropped), then ${settings.durationS} s measured with ` +
+      `Each scenario: ${settings.warmupS} s warm-up (dropped), then ${settings.repeat ?? 1} × ${settings.durationS} s measured with ` +
       `${settings.connections} connections, no pipelining.`,
   );
   line();
@@ -195,15 +195,17 @@ export function renderReport(results: BenchResults, chartFile: string): string {
       line(`| ${targetLabel(row)} | ${scenarioLabel(row)} | ${row.reason ?? row.status} | | | | | | | | |`);
       continue;
     }
+    const range = m.runs ? ` (${num(Math.min(...m.runs))}–${num(Math.max(...m.runs))})` : '';
     line(
-      `| ${targetLabel(row)} | ${scenarioLabel(row)} | ${num(m.requestsPerSecond)} | ${ms(m.latencyP50Ms)} | ` +
+      `| ${targetLabel(row)} | ${scenarioLabel(row)} | ${num(m.requestsPerSecond)}${range} | ${ms(m.latencyP50Ms)} | ` +
         `${ms(m.latencyP99Ms)} | ${num(m.requests)} | ${num(m.errors + m.timeouts)} | ${num(m.non2xx)} | ` +
         `${num(m.rssPeakMb)} | ${num(m.rssMeanMb)} | ${cpuCell(m.cpu)} | ${m.serverCpuUsPerRequest === undefined ? 'n/a' : num(m.serverCpuUsPerRequest)} |`,
     );
   }
   line();
   line(
-    'errors = connection errors and timeouts; non-2xx = responses with another status (both should be 0). ' +
+    'req/s in brackets: the lowest and highest of the measured runs, when there were several (the row is the median run). ' +
+      'errors = connection errors and timeouts; non-2xx = responses with another status (both should be 0). ' +
       'RSS = VmRSS of the server process from /proc, sampled every 200 ms during the measured period. ' +
       `CPU = % of one core during the measured period (the machine has ${meta.cpus * 100} %): the server, the ` +
       'load generator, and every other process on the machine; a large last figure means the machine was busy ' +

@@ -52,7 +52,8 @@ describe('bench harness', () => {
       status: 'measured',
     });
     assert.ok(measurement);
-    const { cpu, serverCpuUsPerRequest, ...figures } = measurement;
+    const { cpu, serverCpuUsPerRequest, runs, ...figures } = measurement;
+    assert.equal(runs, undefined, 'one run: no list of runs');
     assert.deepEqual(Object.keys(figures).sort(), [
       'connections',
       'durationS',
