@@ -26,14 +26,16 @@ import {
   twentyFiveGets,
   usersMe,
 } from './lib/chatterbox-scenarios.js';
-import type { LoadSettings } from './lib/load.js';
+import { type Load, type LoadSettings, type Measurement, medianRun, prepareLoad } from './lib/load.js';
 import type { ServerProcess } from './lib/processes.js';
 import { renderChart, renderReport } from './lib/report.js';
 import type { BenchResults, SeedResult, StartupResult } from './lib/results.js';
 import {
   NOT_AVAILABLE,
   notRun,
+  probe,
   runScenario,
+  type ScenarioDef,
   type ScenarioKey,
   type ScenarioResult,
 } from './lib/scenarios.js';
@@ -82,6 +84,7 @@ const results: BenchResults = {
   startups: [],
   seeds: [],
   scenarios: [],
+  ratios: [],
 };
 const workDir = mkdtempSync(join(tmpdir(), 'chatterbox-bench-work-'));
 
@@ -114,45 +117,120 @@ function startup(server: ServerProcess, target: string, condition: string, store
   log(`${target}${store ? `/${store}` : ''} up in ${server.startupMs.toFixed(0)} ms (${condition})`);
 }
 
-/** Scenarios (a), (c), (d), (e) on one demo store; returns the users/me body for the baselines. */
-async function demoStoreScenarios(makeStore: () => BenchStore): Promise<Record<string, unknown> | undefined> {
+/** A Chatterbox on its own demo store, started for scenarios (a), (c), (d), (e). */
+interface DemoServer {
+  store: BenchStore;
+  server: ServerProcess;
+  token: string;
+}
+
+async function startDemoServer(makeStore: () => BenchStore): Promise<DemoServer> {
   const store = makeStore();
-  let usersMeBody: Record<string, unknown> | undefined;
   try {
-    let server = await startChatterbox(BUILT_CLI, store, { cwd: root });
+    const server = await startChatterbox(BUILT_CLI, store, { cwd: root });
     startup(server, 'chatterbox', 'empty store, `--demo` (migrate, seed the demo org)', store.kind);
-    try {
-      const token = await login(server, 'alice@acme.example');
-      if (wanted.has('a')) {
-        const { result, probeBody } = await runScenario(server, usersMe(store.kind, token), settings);
-        record(result);
-        if (result.status === 'measured') usersMeBody = probeBody as Record<string, unknown>;
-      }
-      if (wanted.has('d')) {
-        const list = await fetch(`${server.url}/services/data/v36.0/chatter/users?pageSize=25`, {
-          headers: { authorization: `Bearer ${token}` },
-        });
-        const ids = ((await list.json()) as { users: { id: string; isActive: boolean }[] }).users
-          .filter((u) => u.isActive)
-          .map((u) => u.id);
-        const gets = twentyFiveGets(ids);
-        record((await runScenario(server, batchOf25(store.kind, token, gets), settings)).result);
-        record((await runScenario(server, oneByOne(store.kind, token, gets), settings)).result);
-      }
-      if (wanted.has('c'))
-        record((await runScenario(server, postFeedElement(store.kind, token), settings)).result);
-      if (wanted.has('e')) record((await runScenario(server, passwordLogin(store.kind), settings)).result);
-    } finally {
-      await server.stop();
+    return { store, server, token: await login(server, 'alice@acme.example') };
+  } catch (error) {
+    await store.dispose();
+    throw error;
+  }
+}
+
+/**
+ * (a) on every Chatterbox and on the baselines, their runs interleaved round by round, so that
+ * each ratio compares runs made under the same load from other work on the machine.
+ */
+async function usersMeAgainstBaselines(demos: DemoServer[]): Promise<void> {
+  const targets: { row: ScenarioDef['row']; server: ServerProcess; load: Load; runs: Measurement[] }[] = [];
+  let body: Record<string, unknown> | undefined;
+  for (const { store, server, token } of demos) {
+    const def = usersMe(store.kind, token);
+    const outcome = await probe(server, def);
+    if (!outcome.ok) {
+      record(outcome.result);
+      continue;
     }
-    // The same store again: start-up without the first-run work.
-    server = await startChatterbox(BUILT_CLI, store, { cwd: root });
-    startup(server, 'chatterbox', 'existing store', store.kind);
-    await server.stop();
+    body ??= outcome.body as Record<string, unknown>;
+    targets.push({ row: def.row, server, load: prepareLoad(server, def.load, settings), runs: [] });
+  }
+  const started: ServerProcess[] = [];
+  try {
+    if (args['no-baselines']) log('baselines not run (--no-baselines)');
+    else if (!body) log('baselines not run: scenario (a) gave no users/me body to serve');
+    else {
+      for (const baseline of baselines(root, workDir, results.meta.versions)) {
+        const { server, path } = await baseline.start(body);
+        started.push(server);
+        startup(server, baseline.id, 'serving the users/me body');
+        const def: ScenarioDef = {
+          row: {
+            scenario: 'a',
+            id: 'a',
+            title: `GET users/me-shaped JSON (${baseline.title})`,
+            target: baseline.id,
+          },
+          probe: { method: 'GET', path, expect: 200 },
+          load: { path },
+        };
+        const outcome = await probe(server, def);
+        if (outcome.ok)
+          targets.push({ row: def.row, server, load: prepareLoad(server, def.load, settings), runs: [] });
+        else record(outcome.result);
+      }
+    }
+    for (const target of targets) await target.load.warmUp();
+    for (let round = 1; round <= (settings.repeat ?? 1); round++) {
+      log(`(a) round ${round} of ${settings.repeat ?? 1}`);
+      for (const target of targets) target.runs.push(await target.load.runOnce());
+    }
   } finally {
+    for (const server of started) await server.stop();
+  }
+  for (const target of targets)
+    record({ ...target.row, status: 'measured', measurement: medianRun(target.runs) });
+  for (const ours of targets.filter((t) => t.row.target === 'chatterbox')) {
+    for (const theirs of targets.filter((t) => t.row.target !== 'chatterbox')) {
+      const perRound = ours.runs.map(
+        (run, i) => run.requestsPerSecond / (theirs.runs[i]?.requestsPerSecond ?? Number.NaN),
+      );
+      const sorted = [...perRound].sort((a, b) => a - b);
+      results.ratios.push({
+        store: ours.row.store as BenchStore['kind'],
+        baseline: theirs.row.target,
+        perRound,
+        median: sorted[Math.floor(sorted.length / 2)] as number,
+      });
+    }
+  }
+}
+
+/** (d), (c), (e) on a demo server, then its start-up again on the now existing store. */
+async function otherDemoScenarios({ store, server, token }: DemoServer): Promise<void> {
+  try {
+    if (wanted.has('d')) {
+      const list = await fetch(`${server.url}/services/data/v36.0/chatter/users?pageSize=25`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const ids = ((await list.json()) as { users: { id: string; isActive: boolean }[] }).users
+        .filter((u) => u.isActive)
+        .map((u) => u.id);
+      const gets = twentyFiveGets(ids);
+      record((await runScenario(server, batchOf25(store.kind, token, gets), settings)).result);
+      record((await runScenario(server, oneByOne(store.kind, token, gets), settings)).result);
+    }
+    if (wanted.has('c'))
+      record((await runScenario(server, postFeedElement(store.kind, token), settings)).result);
+    if (wanted.has('e')) record((await runScenario(server, passwordLogin(store.kind), settings)).result);
+    await server.stop();
+    if (!quick) {
+      const again = await startChatterbox(BUILT_CLI, store, { cwd: root });
+      startup(again, 'chatterbox', 'existing store', store.kind);
+      await again.stop();
+    }
+  } finally {
+    await server.stop();
     await store.dispose();
   }
-  return usersMeBody;
 }
 
 /** (b) and (f): the news-feed page on stores of growing size, each seeded by `chatterbox seed`. */
@@ -212,29 +290,6 @@ async function feedScenarios(makeStore: () => BenchStore, kind: BenchStore['kind
   }
 }
 
-async function baselineScenarios(body: Record<string, unknown>): Promise<void> {
-  const versions = results.meta.versions;
-  for (const baseline of baselines(root, workDir, versions)) {
-    const { server, path } = await baseline.start(body);
-    startup(server, baseline.id, 'serving the users/me body');
-    try {
-      const def = {
-        row: {
-          scenario: 'a' as const,
-          id: 'a',
-          title: `GET users/me-shaped JSON (${baseline.title})`,
-          target: baseline.id,
-        },
-        probe: { method: 'GET' as const, path, expect: 200 },
-        load: { path },
-      };
-      record((await runScenario(server, def, settings)).result);
-    } finally {
-      await server.stop();
-    }
-  }
-}
-
 function commitLabel(): string {
   try {
     const sha = execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
@@ -261,14 +316,19 @@ async function main(): Promise<void> {
   const stores: [BenchStore['kind'], () => BenchStore][] = [['sqlite', sqliteStore]];
   const databaseUrl = args['database-url'];
   if (databaseUrl) stores.push(['postgres', () => postgresStore(databaseUrl)]);
-  let body: Record<string, unknown> | undefined;
-  for (const [kind, makeStore] of stores) {
-    body = (await demoStoreScenarios(makeStore)) ?? body;
-    if (wanted.has('b') || wanted.has('f')) await feedScenarios(makeStore, kind);
+  const demos: DemoServer[] = [];
+  try {
+    for (const [, makeStore] of stores) demos.push(await startDemoServer(makeStore));
+    if (wanted.has('a')) await usersMeAgainstBaselines(demos);
+    while (demos.length > 0) await otherDemoScenarios(demos.shift() as DemoServer);
+  } finally {
+    for (const demo of demos) {
+      await demo.server.stop();
+      await demo.store.dispose();
+    }
   }
-  if (!args['no-baselines']) {
-    if (body) await baselineScenarios(body);
-    else log('baselines not run: scenario (a) gave no users/me body to serve');
+  for (const [kind, makeStore] of stores) {
+    if (wanted.has('b') || wanted.has('f')) await feedScenarios(makeStore, kind);
   }
   results.meta.finishedAt = new Date().toISOString();
 

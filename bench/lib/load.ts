@@ -44,17 +44,17 @@ export interface Measurement {
   serverCpuUsPerRequest: number | undefined;
 }
 
-/**
- * Warms the server up (results dropped), then drives it for a fixed time with autocannon from
- * this process (the server is another process) while sampling the server's RSS and CPU. With
- * `repeat`, the run with the median req/s is kept (and the peak RSS of all runs): on a machine
- * shared with other work, one run can fall on a busy moment.
- */
-export async function measure(
+/** A load run, ready to warm up and to measure; several targets' runs can be interleaved. */
+export interface Load {
+  warmUp: () => Promise<void>;
+  runOnce: () => Promise<Measurement>;
+}
+
+export function prepareLoad(
   server: { url: string; pid: number },
   spec: LoadSpec,
   settings: LoadSettings,
-): Promise<Measurement> {
+): Load {
   const options: Options = {
     url: server.url + spec.path,
     method: spec.method ?? 'GET',
@@ -65,10 +65,19 @@ export async function measure(
     pipelining: 1,
     timeout: 10,
   };
-  if (settings.warmupS > 0) await autocannon({ ...options, duration: settings.warmupS });
-  const runs: Measurement[] = [];
-  for (let i = 0; i < Math.max(1, settings.repeat ?? 1); i++)
-    runs.push(await measureOnce(server, options, settings));
+  return {
+    warmUp: async () => {
+      if (settings.warmupS > 0) await autocannon({ ...options, duration: settings.warmupS });
+    },
+    runOnce: () => measureOnce(server, options, settings),
+  };
+}
+
+/**
+ * Several runs of one scenario as one row: the run with the median req/s, the peak RSS of all,
+ * and every run's req/s. On a machine shared with other work one run can fall on a busy moment.
+ */
+export function medianRun(runs: Measurement[]): Measurement {
   if (runs.length === 1) return runs[0] as Measurement;
   const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
   return {
@@ -76,6 +85,23 @@ export async function measure(
     rssPeakMb: Math.max(...runs.map((r) => r.rssPeakMb)),
     runs: runs.map((r) => r.requestsPerSecond),
   };
+}
+
+/**
+ * Warms the server up (results dropped), then drives it for a fixed time with autocannon from
+ * this process (the server is another process) while sampling the server's RSS and CPU;
+ * `repeat` times, keeping the median run.
+ */
+export async function measure(
+  server: { url: string; pid: number },
+  spec: LoadSpec,
+  settings: LoadSettings,
+): Promise<Measurement> {
+  const load = prepareLoad(server, spec, settings);
+  await load.warmUp();
+  const runs: Measurement[] = [];
+  for (let i = 0; i < Math.max(1, settings.repeat ?? 1); i++) runs.push(await load.runOnce());
+  return medianRun(runs);
 }
 
 async function measureOnce(

@@ -41,4 +41,6 @@ export interface BenchResults {
   startups: StartupResult[];
   seeds: SeedResult[];
   scenarios: ScenarioResult[];
+  /** Chatterbox's (a) req/s ÷ a baseline's, per round of interleaved runs, and their median. */
+  ratios: { store: 'sqlite' | 'postgres'; baseline: string; perRound: number[]; median: number }[];
 }

@@ -49,36 +49,45 @@ export interface ScenarioDef {
   load: LoadSpec;
 }
 
+export type ProbeOutcome = { ok: true; body: unknown } | { ok: false; result: ScenarioResult; body: unknown };
+
 /**
- * Probes the endpoint once, then measures it. A 404 means this build does not have the resource
- * yet: the row says so and carries no figures. Any other unexpected answer is a failure.
+ * Calls the endpoint once. A 404 means this build does not have the resource yet: the row says
+ * so and carries no figures. Any other unexpected answer is a failure.
  */
-export async function runScenario(
-  server: { url: string; pid: number },
-  def: ScenarioDef,
-  settings: LoadSettings,
-): Promise<{ result: ScenarioResult; probeBody: unknown }> {
+export async function probe(server: { url: string }, def: ScenarioDef): Promise<ProbeOutcome> {
   const response = await fetch(server.url + def.probe.path, {
     method: def.probe.method,
     headers: def.probe.headers,
     body: def.probe.body,
   });
   const text = await response.text();
-  let probeBody: unknown = text;
+  let body: unknown = text;
   try {
-    probeBody = JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     // Not JSON: kept as text for the failure message.
   }
   if (response.status === 404) {
-    return { result: { ...def.row, status: 'skipped', reason: NOT_AVAILABLE }, probeBody };
+    return { ok: false, result: { ...def.row, status: 'skipped', reason: NOT_AVAILABLE }, body };
   }
   if (response.status !== def.probe.expect) {
     const reason = `failed: the probe ${def.probe.method} ${def.probe.path} answered ${response.status} (expected ${def.probe.expect}): ${text.slice(0, 200)}`;
-    return { result: { ...def.row, status: 'failed', reason }, probeBody };
+    return { ok: false, result: { ...def.row, status: 'failed', reason }, body };
   }
+  return { ok: true, body };
+}
+
+/** Probes the endpoint once, then measures it (see probe() for what a failed probe gives). */
+export async function runScenario(
+  server: { url: string; pid: number },
+  def: ScenarioDef,
+  settings: LoadSettings,
+): Promise<{ result: ScenarioResult; probeBody: unknown }> {
+  const outcome = await probe(server, def);
+  if (!outcome.ok) return { result: outcome.result, probeBody: outcome.body };
   const measurement = await measure(server, def.load, settings);
-  return { result: { ...def.row, status: 'measured', measurement }, probeBody };
+  return { result: { ...def.row, status: 'measured', measurement }, probeBody: outcome.body };
 }
 
 /** The row of a scenario that could not even be set up (its store could not be seeded, say). */

@@ -146,6 +146,7 @@ describe('bench report', () => {
       { target: 'chatterbox', store: 'sqlite', condition: 'empty store, `--demo`', ms: 800, idleRssMb: 90 },
     ],
     seeds: [{ store: 'sqlite', posts: 1000, status: 'skipped', reason: NOT_AVAILABLE }],
+    ratios: [{ store: 'sqlite', baseline: 'fastify', perRound: [0.25], median: 0.25 }],
     scenarios: [
       measured,
       {
