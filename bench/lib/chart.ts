@@ -89,7 +89,7 @@ function niceCeiling(value: number): number {
 }
 
 function formatMs(ms: number): string {
-  return ms >= 10 ? ms.toFixed(0) : ms.toFixed(1);
+  return String(Number(ms.toFixed(1)));
 }
 
 function escapeXml(text: string): string {

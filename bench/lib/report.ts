@@ -227,7 +227,8 @@ export function renderReport(results: BenchResults, chartFile: string): string {
       'RSS = VmRSS of the server process from /proc, sampled every 200 ms during the measured period. ' +
       `CPU = % of one core during the measured period (the machine has ${meta.cpus * 100} %): the server, the ` +
       'load generator, and every other process on the machine; a large last figure means the machine was busy ' +
-      'with other work and the row is pessimistic. Server CPU µs/req depends little on that other work: compare runs by it.',
+      'with other work and the row is pessimistic (on PostgreSQL rows it also holds the PostgreSQL server itself). ' +
+      'Server CPU µs/req depends less on that other work than req/s: compare runs by it.',
   );
   line();
 
