@@ -47,9 +47,10 @@ export class UserService {
       ),
       viewer.isGuest
         ? Promise.resolve(new Map<string, string>())
-        : this.store.follows.subscriptionIds(
+        : // Nobody follows themselves (follows.ts refuses it), so users/me costs no follow lookup.
+          this.store.follows.subscriptionIds(
             viewer.user.id,
-            visible.map((r) => r.user.id),
+            visible.map((r) => r.user.id).filter((id) => id !== viewer.user.id),
           ),
     ]);
     const views = new Map<string, UserReadView>();
