@@ -13,13 +13,18 @@ import type { AnyApiRoute } from './api-route.js';
 import { clientErrorHandler, handleError, unknownPath } from './error-response.js';
 import { JSON_CONTENT_TYPE, requestFormat, rewriteUrl, sendBody, wantsPretty } from './negotiation.js';
 import { registerApiRoutes } from './register-api.js';
+import { commentRoutes } from './routes/comments.js';
 import { communityRoutes } from './routes/communities.js';
 import { CHATTERBOX_VERSION, registerControlRoutes } from './routes/control.js';
 import { directoryRoutes } from './routes/directories.js';
+import { feedElementRoutes } from './routes/feed-elements.js';
+import { feedItemsGoneRoutes } from './routes/feed-items-gone.js';
+import { feedRoutes } from './routes/feeds.js';
 import { followRoutes } from './routes/follows.js';
 import { groupMemberRoutes } from './routes/group-members.js';
 import { groupRoutes } from './routes/groups.js';
 import { joinRequestRoutes } from './routes/join-requests.js';
+import { likeRoutes } from './routes/likes.js';
 import { limitRoutes } from './routes/limits.js';
 import { registerOAuthRoutes } from './routes/oauth.js';
 import { userRoutes } from './routes/users.js';
@@ -34,6 +39,11 @@ export const apiRoutes: AnyApiRoute[] = [
   ...groupMemberRoutes,
   ...joinRequestRoutes,
   ...followRoutes,
+  ...feedElementRoutes,
+  ...feedRoutes,
+  ...commentRoutes,
+  ...likeRoutes,
+  ...feedItemsGoneRoutes,
 ];
 
 export interface AppOptions {

@@ -135,6 +135,7 @@ class Pipeline {
     const version = checkVersion(params.version ?? '');
     if (version.kind === 'retired') throw apiError('GONE_VERSION', { version: version.version });
     if (version.kind === 'unknown') throw apiError('NOT_FOUND');
+    if (route.gone) throw apiError(route.gone);
     const community = params.communityId;
     const state: ApiState = {
       route,

@@ -3,6 +3,7 @@ import { createPostgresDb } from './dialects/postgres.js';
 import { createSqliteDb } from './dialects/sqlite.js';
 import * as m001 from './migrations/001-foundation.js';
 import * as m002groups from './migrations/002-collab-groups.js';
+import * as m002 from './migrations/002-feed.js';
 import { Store } from './store.js';
 
 export interface StoreOptions {
@@ -13,7 +14,7 @@ export interface StoreOptions {
   idInstance: string;
 }
 
-const migrations = { '001-foundation': m001, '002-collab-groups': m002groups };
+const migrations = { '001-foundation': m001, '002-collab-groups': m002groups, '002-feed': m002 };
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) {
@@ -37,7 +38,13 @@ export async function migrate(store: Store): Promise<string[]> {
     provider: { getMigrations: async () => migrations },
     ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error;
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    // Kysely lists the tables of every schema to find its own; a schema dropped meanwhile by
+    // another deployment or test on the same database fails that listing (invalid_schema_name).
+    // Nothing was migrated then: try again.
+    if (error && (error as { code?: string }).code === '3F000' && attempt < 5) continue;
+    if (error) throw error;
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  }
 }
