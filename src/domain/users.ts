@@ -17,6 +17,7 @@ export interface UserReadView {
 const INTERNAL_TYPES: UserType[] = ['standard', 'admin'];
 export const ABOUT_ME_MAX = 1000;
 export const USERS_BATCH_MAX = 500;
+export const SEARCH_TERM_MAX = 1000;
 
 /** Users as a viewer sees them in a scope (SPEC §5, §6). */
 export class UserService {
@@ -114,6 +115,10 @@ export class UserService {
     const q = params.q?.trim();
     if (q !== undefined && q.replace(/\*/g, '').length < 2) {
       throw invalidInput('Invalid q: the search term must have at least 2 characters other than wildcards.');
+    }
+    // SQLite refuses LIKE patterns over 50 000 bytes; a search term is never near this long.
+    if (q !== undefined && q.length > SEARCH_TERM_MAX) {
+      throw invalidInput(`Invalid q: the search term must have at most ${SEARCH_TERM_MAX} characters.`);
     }
     const { users, total } = await this.store.users.search(viewer.orgId, {
       q: q?.replace(/\*/g, ''),

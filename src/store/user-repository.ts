@@ -295,11 +295,14 @@ function statsQuery(db: Db, orgId: string, ids: string[]) {
         .whereRef('feed_elements.author_id', '=', 'u.id')
         .where('feed_elements.deleted_at', 'is', null)
         .as('post_count'),
+      // Like the other counts, comments on a deleted post no longer count.
       eb
         .selectFrom('comments')
+        .innerJoin('feed_elements', 'feed_elements.id', 'comments.feed_element_id')
         .select(eb.fn.countAll<number>().as('n'))
         .whereRef('comments.author_id', '=', 'u.id')
         .where('comments.deleted_at', 'is', null)
+        .where('feed_elements.deleted_at', 'is', null)
         .as('comment_count'),
       eb
         .selectFrom('comments')
