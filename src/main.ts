@@ -14,6 +14,16 @@ import {
   demoUsers,
   seedDemoOrg,
 } from './demo/demo-org.js';
+import { CommentService } from './domain/comments.js';
+import { CommunityService } from './domain/communities.js';
+import { FeedElementService } from './domain/feed-elements.js';
+import { FeedViews } from './domain/feed-views.js';
+import { FeedService } from './domain/feeds.js';
+import { FollowService } from './domain/follows.js';
+import { GroupMemberService } from './domain/group-members.js';
+import { GroupService } from './domain/groups.js';
+import { JoinRequestService } from './domain/join-requests.js';
+import { LikeService } from './domain/likes.js';
 import { UserService } from './domain/users.js';
 import { buildApp } from './http/app.js';
 import { Clock } from './lib/clock.js';
@@ -114,6 +124,11 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
   );
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   const usage = usageCounters(config, store, redis);
+  const users = new UserService(store, clock);
+  const groups = new GroupService(store, clock, users);
+  const feedViews = new FeedViews(store, clock, users);
+  const feedElements = new FeedElementService(store, clock, users, feedViews);
+  const comments = new CommentService(store, clock, feedElements, feedViews);
   const services: Services = {
     config,
     store,
@@ -125,7 +140,16 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
       lockoutThreshold: config.lockoutThreshold,
       lockoutMs: config.lockoutSeconds * 1000,
     }),
-    users: new UserService(store, clock),
+    users,
+    communities: new CommunityService(store),
+    groups,
+    groupMembers: new GroupMemberService(store, clock, users, groups),
+    joinRequests: new JoinRequestService(store, clock, users, groups),
+    follows: new FollowService(store, clock, users, groups),
+    feedElements,
+    feeds: new FeedService(store, users, feedViews),
+    comments,
+    likes: new LikeService(store, clock, feedElements, comments, feedViews),
   };
   const reset = async () => {
     clock.offsetMs = 0;
@@ -139,7 +163,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     // Servers sharing this one's Redis reset their settings, journals and session caches too.
     await control.changed('reset');
   };
-  // Several servers on one Redis share the control plane's settings (decision 0008).
+  // Several servers on one Redis share the control plane's settings (decision 0013).
   const sync = redis
     ? new ControlSync(redis, config.redisPrefix, control, () => sessions.clear())
     : undefined;

@@ -2,6 +2,8 @@ import { Migrator, sql } from 'kysely';
 import { createPostgresDb } from './dialects/postgres.js';
 import { createSqliteDb } from './dialects/sqlite.js';
 import * as m001 from './migrations/001-foundation.js';
+import * as m002groups from './migrations/002-collab-groups.js';
+import * as m002 from './migrations/002-feed.js';
 import { Store } from './store.js';
 
 export interface StoreOptions {
@@ -12,7 +14,7 @@ export interface StoreOptions {
   idInstance: string;
 }
 
-const migrations = { '001-foundation': m001 };
+const migrations = { '001-foundation': m001, '002-collab-groups': m002groups, '002-feed': m002 };
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) {
@@ -25,27 +27,24 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 /** Brings the schema up to date; safe when several servers start at once (the migrator locks). */
 export async function migrate(store: Store): Promise<string[]> {
   if (store.db.isTransaction) throw new Error('migrate() needs the root store');
-  // Kysely looks for its migration tables in every schema unless told which one: another
-  // deployment's (or test run's) schema on the same PostgreSQL would make it skip creating ours.
-  const schema =
+  // Kysely looks for its own tables in every schema it can see; on PostgreSQL, name ours, or a
+  // deployment (or test) in another schema of the same database hides them from this one (SPEC §10).
+  const migrationTableSchema =
     store.kind === 'postgres'
       ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0]?.schema
       : undefined;
   const migrator = new Migrator({
     db: store.db as never,
     provider: { getMigrations: async () => migrations },
-    ...(schema ? { migrationTableSchema: schema } : {}),
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
-  let { error, results } = await migrator.migrateToLatest();
-  // Kysely's introspection scans every schema; one dropped meanwhile (another test run's) makes it
-  // fail with 3F000 although ours is fine: look again.
-  for (
-    let attempt = 0;
-    attempt < 5 && (error as { code?: string } | undefined)?.code === '3F000';
-    attempt++
-  ) {
-    ({ error, results } = await migrator.migrateToLatest());
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    // Kysely lists the tables of every schema to find its own; a schema dropped meanwhile by
+    // another deployment or test on the same database fails that listing (invalid_schema_name).
+    // Nothing was migrated then: try again.
+    if (error && (error as { code?: string }).code === '3F000' && attempt < 5) continue;
+    if (error) throw error;
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   }
-  if (error) throw error;
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -1,5 +1,4 @@
-import { type Selectable, sql } from 'kysely';
-import { executeCompiled } from './compiled-queries.js';
+import { type CompiledQuery, type Selectable, sql } from 'kysely';
 import type { UserCredentials, UserRecord, UserStats, UserType } from './records.js';
 import type { Database } from './schema.js';
 import type { Db } from './store.js';
@@ -112,11 +111,13 @@ export class UserRepository {
   ): Promise<{ user: UserRecord; stats: UserStats }[]> {
     if (ids.length === 0) return [];
     const unique = [...new Set(ids)];
-    // Built once per number of IDs (store/compiled-queries.ts): building it costs more than running it.
-    const args: [string, ...string[]] = [orgId, ...unique];
-    const rows = await executeCompiled(this.db, 'users.findManyWithStats', args, ([org, ...slots]) =>
-      this.#withStats(org, slots),
-    );
+    const template = this.#statsQueryFor(unique.length);
+    const values = new Map<unknown, string>([[`${PLACEHOLDER}org`, orgId]]);
+    for (const [i, id] of unique.entries()) values.set(`${PLACEHOLDER}${i}`, id);
+    const { rows } = await this.db.executeQuery<StatsRow>({
+      ...template,
+      parameters: template.parameters.map((p) => values.get(p) ?? p),
+    });
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.flatMap((id) => {
       const row = byId.get(id);
@@ -124,74 +125,21 @@ export class UserRepository {
     });
   }
 
-  #withStats(orgId: string, ids: readonly string[]) {
-    return this.db
-      .selectFrom('users as u')
-      .selectAll('u')
-      .select((eb) => [
-        eb
-          .selectFrom('subscriptions')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('subscriptions.subject_id', '=', 'u.id')
-          .as('followers_count'),
-        eb
-          .selectFrom('subscriptions')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('subscriptions.subscriber_id', '=', 'u.id')
-          .where('subscriptions.subject_kind', '=', 'user')
-          .as('following_people'),
-        eb
-          .selectFrom('subscriptions')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('subscriptions.subscriber_id', '=', 'u.id')
-          .where('subscriptions.subject_kind', '<>', 'user')
-          .as('following_records'),
-        eb
-          .selectFrom('group_members')
-          .innerJoin('groups', 'groups.id', 'group_members.group_id')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('group_members.user_id', '=', 'u.id')
-          .where('groups.deleted_at', 'is', null)
-          .as('group_count'),
-        eb
-          .selectFrom('feed_elements')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('feed_elements.author_id', '=', 'u.id')
-          .where('feed_elements.deleted_at', 'is', null)
-          .as('post_count'),
-        eb
-          .selectFrom('comments')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('comments.author_id', '=', 'u.id')
-          .where('comments.deleted_at', 'is', null)
-          .as('comment_count'),
-        eb
-          .selectFrom('comments')
-          .innerJoin('feed_elements', 'feed_elements.id', 'comments.feed_element_id')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('feed_elements.author_id', '=', 'u.id')
-          .where('comments.deleted_at', 'is', null)
-          .where('feed_elements.deleted_at', 'is', null)
-          .as('comment_received_count'),
-        eb
-          .selectFrom('likes')
-          .innerJoin('feed_elements', 'feed_elements.id', 'likes.feed_element_id')
-          .leftJoin('comments', (join) =>
-            join.onRef('comments.id', '=', 'likes.comment_id').on('likes.comment_id', '<>', ''),
-          )
-          .select(eb.fn.countAll<number>().as('n'))
-          .where('feed_elements.deleted_at', 'is', null)
-          .where((w) =>
-            w.or([
-              w.and([w('likes.comment_id', '=', ''), w('feed_elements.author_id', '=', w.ref('u.id'))]),
-              w.and([w('comments.author_id', '=', w.ref('u.id')), w('comments.deleted_at', 'is', null)]),
-            ]),
-          )
-          .as('like_received_count'),
-      ])
-      .where('u.org_id', '=', orgId)
-      .where('u.id', 'in', ids);
+  /**
+   * Building and compiling this query cost more CPU than SQLite takes to run it (bench/profile.ts),
+   * so it is compiled once per number of IDs, with placeholder values that findManyWithStats swaps
+   * for the real ones in the parameter list (the SQL text does not depend on the values).
+   */
+  #statsQueryFor(count: number) {
+    const cached = this.#statsQueries.get(count);
+    if (cached) return cached;
+    const ids = Array.from({ length: count }, (_, i) => `${PLACEHOLDER}${i}`);
+    const compiled = statsQuery(this.db, `${PLACEHOLDER}org`, ids).compile();
+    if (count <= STATS_QUERY_CACHE_MAX_IDS) this.#statsQueries.set(count, compiled);
+    return compiled;
   }
+
+  readonly #statsQueries = new Map<number, CompiledQuery<StatsRow>>();
 
   /**
    * Users of an org, by name, optionally filtered by a name search and limited to the members of
@@ -310,6 +258,86 @@ export function toUser(row: Selectable<Database['users']>): UserRecord {
     modifiedAt: row.modified_at,
   };
 }
+
+/** User rows with the counts of User Detail as scalar subqueries: one round trip for any number of users. */
+function statsQuery(db: Db, orgId: string, ids: string[]) {
+  return db
+    .selectFrom('users as u')
+    .selectAll('u')
+    .select((eb) => [
+      eb
+        .selectFrom('subscriptions')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('subscriptions.subject_id', '=', 'u.id')
+        .as('followers_count'),
+      eb
+        .selectFrom('subscriptions')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('subscriptions.subscriber_id', '=', 'u.id')
+        .where('subscriptions.subject_kind', '=', 'user')
+        .as('following_people'),
+      eb
+        .selectFrom('subscriptions')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('subscriptions.subscriber_id', '=', 'u.id')
+        .where('subscriptions.subject_kind', '<>', 'user')
+        .as('following_records'),
+      eb
+        .selectFrom('group_members')
+        .innerJoin('groups', 'groups.id', 'group_members.group_id')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('group_members.user_id', '=', 'u.id')
+        .where('groups.deleted_at', 'is', null)
+        .as('group_count'),
+      eb
+        .selectFrom('feed_elements')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('feed_elements.author_id', '=', 'u.id')
+        .where('feed_elements.deleted_at', 'is', null)
+        .as('post_count'),
+      // Like the other counts, comments on a deleted post no longer count.
+      eb
+        .selectFrom('comments')
+        .innerJoin('feed_elements', 'feed_elements.id', 'comments.feed_element_id')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('comments.author_id', '=', 'u.id')
+        .where('comments.deleted_at', 'is', null)
+        .where('feed_elements.deleted_at', 'is', null)
+        .as('comment_count'),
+      eb
+        .selectFrom('comments')
+        .innerJoin('feed_elements', 'feed_elements.id', 'comments.feed_element_id')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('feed_elements.author_id', '=', 'u.id')
+        .where('comments.deleted_at', 'is', null)
+        .where('feed_elements.deleted_at', 'is', null)
+        .as('comment_received_count'),
+      eb
+        .selectFrom('likes')
+        .innerJoin('feed_elements', 'feed_elements.id', 'likes.feed_element_id')
+        .leftJoin('comments', (join) =>
+          join.onRef('comments.id', '=', 'likes.comment_id').on('likes.comment_id', '<>', ''),
+        )
+        .select(eb.fn.countAll<number>().as('n'))
+        .where('feed_elements.deleted_at', 'is', null)
+        .where((w) =>
+          w.or([
+            w.and([w('likes.comment_id', '=', ''), w('feed_elements.author_id', '=', w.ref('u.id'))]),
+            w.and([w('comments.author_id', '=', w.ref('u.id')), w('comments.deleted_at', 'is', null)]),
+          ]),
+        )
+        .as('like_received_count'),
+    ])
+    .where('u.org_id', '=', orgId)
+    .where('u.id', 'in', ids);
+}
+
+type StatsRow = Awaited<ReturnType<ReturnType<typeof statsQuery>['executeTakeFirstOrThrow']>>;
+
+/** Placeholder values of the compiled stats query; no real ID or org ID starts with NUL. */
+const PLACEHOLDER = '\u0000';
+/** The users batch takes up to 500 IDs; only the usual small shapes stay compiled. */
+const STATS_QUERY_CACHE_MAX_IDS = 100;
 
 function toUserWithStats(row: Selectable<Database['users']> & Record<string, unknown>): {
   user: UserRecord;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type Config, defaults } from '../../src/config.js';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD } from '../../src/demo/demo-org.js';
@@ -43,10 +44,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(overrides: Partial<Config> = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** Receives the app's pino log lines (see captureLogs); by default the app logs nothing. */
+  logStream?: Writable;
+}
+
+export async function createHarness(
+  overrides: Partial<Config> = {},
+  options: HarnessOptions = {},
+): Promise<Harness> {
   const config = testConfig(overrides);
   const runtime = await createRuntime(config);
-  const app = await buildApp(runtime.services, { logger: false, reset: runtime.reset });
+  const logger = options.logStream ? { level: 'info', stream: options.logStream } : false;
+  const app = await buildApp(runtime.services, { logger, reset: runtime.reset });
   await app.ready();
   const harness: Harness = {
     app,
@@ -92,3 +102,15 @@ export async function createHarness(overrides: Partial<Config> = {}): Promise<Ha
 }
 
 export const JSON_TYPE = 'application/json;charset=UTF-8';
+
+/** A log stream for createHarness({…}, { logStream }) that keeps every line, parsed. */
+export function captureLogs(): { stream: Writable; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { stream, lines };
+}

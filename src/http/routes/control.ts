@@ -96,7 +96,7 @@ export function registerControlRoutes(
         }
         if (body.advanceSeconds !== undefined) services.clock.advance(body.advanceSeconds * 1000);
         if (body.now !== undefined) services.clock.setNow(Date.parse(body.now));
-        // Servers sharing settings through Redis move their clocks too (decision 0008).
+        // Servers sharing settings through Redis move their clocks too (decision 0013).
         await services.control.changed('clock');
         return json(reply, 200, clockBody());
       },
