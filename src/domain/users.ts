@@ -24,46 +24,25 @@ export class UserService {
     private readonly clock: Clock,
   ) {}
 
-  /** Which users a scope contains: the internal users, or the members of one community. */
-  async #inScope(scope: Scope, users: UserRecord[]): Promise<Set<string>> {
-    if (!scope.community)
-      return new Set(users.filter((u) => INTERNAL_TYPES.includes(u.type)).map((u) => u.id));
-    const members = await this.store.orgs.communityMembers(
-      scope.community.id,
-      users.map((u) => u.id),
-    );
-    return new Set(members);
-  }
-
-  /** Read views for users the viewer may see, in the order given; invisible ones are left out. */
+  /**
+   * Read views for users the viewer may see, in the order given; invisible ones are left out. One
+   * store round trip whatever the number of users.
+   */
   async views(viewer: Viewer, scope: Scope, ids: readonly string[]): Promise<Map<string, UserReadView>> {
-    const rows = await this.store.users.findManyWithStats(viewer.orgId, ids);
-    const visible = rows.filter((r) => r.user.type !== 'guest');
-    const [inScope, subscriptions] = await Promise.all([
-      this.#inScope(
-        scope,
-        visible.map((r) => r.user),
-      ),
-      viewer.isGuest
-        ? Promise.resolve(new Map<string, string>())
-        : this.store.follows.subscriptionIds(
-            viewer.user.id,
-            visible.map((r) => r.user.id),
-          ),
-    ]);
+    const rows = await this.store.users.findManyWithStats(viewer.orgId, ids, {
+      subscriberId: viewer.isGuest ? null : viewer.user.id,
+      communityId: scope.community?.id ?? null,
+    });
     // Internal viewers of the internal scope see every user of the org; everyone else only the
     // users of the scope (external users are confined to their communities, SPEC §5).
     const seesWholeOrg = !scope.community && !viewer.isGuest && viewer.user.type !== 'external';
     const views = new Map<string, UserReadView>();
-    for (const { user, stats } of visible) {
-      const isInThisCommunity = inScope.has(user.id);
+    for (const { user, stats, mySubscriptionId, inCommunity } of rows) {
+      if (user.type === 'guest') continue;
+      // The scope's users: the internal users, or the members of its community.
+      const isInThisCommunity = scope.community ? inCommunity : INTERNAL_TYPES.includes(user.type);
       if (!isInThisCommunity && !seesWholeOrg && user.id !== viewer.user.id) continue;
-      views.set(user.id, {
-        user,
-        stats,
-        mySubscriptionId: subscriptions.get(user.id) ?? null,
-        isInThisCommunity,
-      });
+      views.set(user.id, { user, stats, mySubscriptionId, isInThisCommunity });
     }
     return views;
   }

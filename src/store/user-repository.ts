@@ -94,26 +94,35 @@ export class UserRepository {
   }
 
   /**
-   * A user with the counts User Detail shows, in one round trip (scalar subqueries), so that
-   * `GET users/me` costs one query in steady state.
+   * Users with the counts User Detail shows and what the viewer's read view needs (the viewer's
+   * subscription to each, and whether each belongs to a community), in one round trip whatever the
+   * number of users (scalar subqueries; no N+1), so that `GET users/me` costs one query in steady
+   * state (docs/decisions/0003).
    */
-  async findWithStats(
-    orgId: string,
-    id: string,
-  ): Promise<{ user: UserRecord; stats: UserStats } | undefined> {
-    return (await this.findManyWithStats(orgId, [id]))[0];
-  }
-
-  /** Users with their counts, in one round trip whatever the number of users (no N+1). */
   async findManyWithStats(
     orgId: string,
     ids: readonly string[],
-  ): Promise<{ user: UserRecord; stats: UserStats }[]> {
+    context: { subscriberId: string | null; communityId: string | null },
+  ): Promise<UserWithStats[]> {
     if (ids.length === 0) return [];
+    const { subscriberId, communityId } = context;
     const rows = await this.db
       .selectFrom('users as u')
       .selectAll('u')
       .select((eb) => [
+        eb
+          .selectFrom('subscriptions')
+          .select('subscriptions.id')
+          .whereRef('subscriptions.subject_id', '=', 'u.id')
+          .where('subscriptions.subscriber_id', '=', subscriberId ?? '')
+          .limit(1)
+          .as('my_subscription_id'),
+        eb
+          .selectFrom('community_members')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('community_members.user_id', '=', 'u.id')
+          .where('community_members.community_id', '=', communityId ?? '')
+          .as('in_community'),
         eb
           .selectFrom('subscriptions')
           .select(eb.fn.countAll<number>().as('n'))
@@ -302,13 +311,21 @@ export function toUser(row: Selectable<Database['users']>): UserRecord {
   };
 }
 
-function toUserWithStats(row: Selectable<Database['users']> & Record<string, unknown>): {
+export interface UserWithStats {
   user: UserRecord;
   stats: UserStats;
-} {
+  /** The subscriber's subscription to this user (null when none, or no subscriber given). */
+  mySubscriptionId: string | null;
+  /** Whether the user is a member of the given community (false when none given). */
+  inCommunity: boolean;
+}
+
+function toUserWithStats(row: Selectable<Database['users']> & Record<string, unknown>): UserWithStats {
   const n = (key: string) => Number(row[key] ?? 0);
   return {
     user: toUser(row),
+    mySubscriptionId: (row.my_subscription_id as string | null) ?? null,
+    inCommunity: n('in_community') > 0,
     stats: {
       followersCount: n('followers_count'),
       followingPeople: n('following_people'),
