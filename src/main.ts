@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { KyselyPlugin } from 'kysely';
 import { OAuthService } from './auth/oauth.js';
 import { SessionService } from './auth/session-service.js';
 import { type Config, defaults } from './config.js';
@@ -88,12 +89,16 @@ export interface Runtime {
 }
 
 /** Opens the store, migrates it, seeds the demo org on an empty store with --demo, wires the services. */
-export async function createRuntime(config: Config, options: { prepare?: boolean } = {}): Promise<Runtime> {
+export async function createRuntime(
+  config: Config,
+  options: { prepare?: boolean; storePlugins?: KyselyPlugin[] } = {},
+): Promise<Runtime> {
   const store = await openStore({
     sqlitePath: config.db,
     databaseUrl: config.databaseUrl,
     pgSchema: config.pgSchema,
     idInstance: config.idInstance,
+    plugins: options.storePlugins,
   });
   const clock = new Clock();
   if (options.prepare !== false) await prepareStore(store, clock, config);

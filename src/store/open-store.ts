@@ -1,4 +1,4 @@
-import { Migrator } from 'kysely';
+import { type KyselyPlugin, Migrator } from 'kysely';
 import { createPostgresDb } from './dialects/postgres.js';
 import { createSqliteDb } from './dialects/sqlite.js';
 import * as m001 from './migrations/001-foundation.js';
@@ -10,16 +10,28 @@ export interface StoreOptions {
   databaseUrl?: string | undefined;
   pgSchema: string;
   idInstance: string;
+  /** Kysely plugins on every query (tests count store round trips with one). */
+  plugins?: KyselyPlugin[];
 }
 
 const migrations = { '001-foundation': m001 };
 
 export async function openStore(options: StoreOptions): Promise<Store> {
+  const plugins = options.plugins ?? [];
   if (options.databaseUrl) {
     const db = await createPostgresDb(options.databaseUrl, options.pgSchema);
-    return new Store(db, 'postgres', options.idInstance);
+    return new Store(
+      plugins.reduce((d, p) => d.withPlugin(p), db),
+      'postgres',
+      options.idInstance,
+    );
   }
-  return new Store(createSqliteDb(options.sqlitePath), 'sqlite', options.idInstance);
+  const db = createSqliteDb(options.sqlitePath);
+  return new Store(
+    plugins.reduce((d, p) => d.withPlugin(p), db),
+    'sqlite',
+    options.idInstance,
+  );
 }
 
 /** Brings the schema up to date; safe when several servers start at once (the migrator locks). */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs } from 'kysely';
 import { type Config, defaults } from '../../src/config.js';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD } from '../../src/demo/demo-org.js';
 import { buildApp } from '../../src/http/app.js';
@@ -40,12 +41,29 @@ export interface Harness {
   request(options: InjectOptions & { token?: string }): Promise<LightMyRequestResponse>;
   /** A control-plane request with the admin token. */
   admin(method: InjectOptions['method'], url: string, payload?: unknown): Promise<LightMyRequestResponse>;
+  /** How many store round trips (queries) fn makes. */
+  countQueries(fn: () => Promise<unknown>): Promise<number>;
+  /** Starts listening on 127.0.0.1, a free port; returns the base URL (no trailing slash). */
+  listen(): Promise<string>;
   close(): Promise<void>;
+}
+
+/** Counts every query the store runs (each one is a round trip to the database). */
+class QueryCounter implements KyselyPlugin {
+  count = 0;
+  transformQuery(args: PluginTransformQueryArgs) {
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs) {
+    this.count++;
+    return args.result;
+  }
 }
 
 export async function createHarness(overrides: Partial<Config> = {}): Promise<Harness> {
   const config = testConfig(overrides);
-  const runtime = await createRuntime(config);
+  const queries = new QueryCounter();
+  const runtime = await createRuntime(config, { storePlugins: [queries] });
   const app = await buildApp(runtime.services, { logger: false, reset: runtime.reset });
   await app.ready();
   const harness: Harness = {
@@ -81,6 +99,17 @@ export async function createHarness(overrides: Partial<Config> = {}): Promise<Ha
         headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
         ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
       });
+    },
+    async countQueries(fn) {
+      const before = queries.count;
+      await fn();
+      return queries.count - before;
+    },
+    async listen() {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const address = app.server.address();
+      if (address === null || typeof address === 'string') throw new Error('not listening on a port');
+      return `http://127.0.0.1:${address.port}`;
     },
     async close() {
       await app.close();
