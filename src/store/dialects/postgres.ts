@@ -1,4 +1,11 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import {
+  type DatabaseIntrospector,
+  Kysely,
+  PostgresDialect,
+  PostgresIntrospector,
+  sql,
+  type TableMetadata,
+} from 'kysely';
 import pg from 'pg';
 import type { Database } from '../schema.js';
 
@@ -18,7 +25,7 @@ export async function createPostgresDb(url: string, schema: string): Promise<Kys
     await admin.end();
   }
   const pool = new pg.Pool({ connectionString: url, max: 10, options: `-c search_path="${schema}"` });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new SchemaDialect({ pool }, schema) });
   await sql`select 1`.execute(db);
   return db;
 }
@@ -30,5 +37,38 @@ export async function dropPostgresSchema(url: string, schema: string): Promise<v
     await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   } finally {
     await admin.end();
+  }
+}
+
+/**
+ * PostgreSQL with introspection limited to our schema. Kysely's Migrator introspects to find its
+ * own tables; the stock introspector reads every schema of the database, so a deployment in a new
+ * --pg-schema (SPEC §10) found another schema's migration tables, took them for its own and failed
+ * ("relation kysely_migration_lock does not exist"), and a schema dropped meanwhile (other
+ * deployments, test runs) made the whole query fail ("schema … does not exist").
+ */
+class SchemaDialect extends PostgresDialect {
+  constructor(
+    config: ConstructorParameters<typeof PostgresDialect>[0],
+    private readonly schema: string,
+  ) {
+    super(config);
+  }
+
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    const schema = this.schema;
+    const all = new PostgresIntrospector(db);
+    // The Migrator, the only reader, needs the names of the tables only.
+    const getTables = async (): Promise<TableMetadata[]> => {
+      const { rows } = await sql<{ name: string; type: string }>`
+        select table_name as name, table_type as type from information_schema.tables
+        where table_schema = ${schema}`.execute(db);
+      return rows.map((row) => ({ name: row.name, schema, isView: row.type === 'VIEW', columns: [] }));
+    };
+    return {
+      getSchemas: () => all.getSchemas(),
+      getTables,
+      getMetadata: async () => ({ tables: await getTables() }),
+    };
   }
 }
