@@ -135,10 +135,15 @@ function validationError(issues: ValidationIssue[], context: string | undefined)
       return apiError('INVALID_INPUT', {
         detail: `Invalid ${field}: ${value}. Specify a value between ${schema.minimum} and ${schema.maximum}.`,
       });
-    case 'type':
+    case 'type': {
+      // A union (`string` or `null`) fails once per branch: name every type it allows.
+      const types = issues
+        .filter((other) => other.keyword === 'type' && other.instancePath === issue.instancePath)
+        .map((other) => String(other.params.type));
       return apiError('INVALID_INPUT', {
-        detail: `Invalid ${field}: ${value}. Specify a value of type ${String(issue.params.type)}.`,
+        detail: `Invalid ${field}: ${value}. Specify a value of type ${[...new Set(types)].join(' or ')}.`,
       });
+    }
     case 'enum':
       return apiError('INVALID_INPUT', {
         detail: `Invalid ${field}: ${value}. Specify one of: ${(issue.params.allowedValues as unknown[]).join(', ')}.`,
