@@ -111,7 +111,10 @@ interface ValidationIssue {
 
 /** Schema validation failures, in the catalogue's words: the field and what is allowed. */
 function validationError(issues: ValidationIssue[], context: string | undefined): ApiError {
-  const issue = issues[0] as ValidationIssue;
+  // In a union (`null` or a string of at most N characters), a value that has one branch's type
+  // fails the other branch's type too: the constraint it broke is the error to name.
+  const issue =
+    issues.find((i) => i.keyword !== 'type' && i.keyword !== 'anyOf') ?? (issues[0] as ValidationIssue);
   const path = issue.instancePath.split('/').filter(Boolean);
   const field = path.length > 0 ? path.join('.') : context === 'body' ? 'body' : 'parameter';
   const value = typeof issue.data === 'string' ? issue.data : JSON.stringify(issue.data);
