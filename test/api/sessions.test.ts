@@ -229,8 +229,10 @@ describe('steady state: GET users/me costs one store round trip (docs/decisions/
   });
   after(() => h.close());
 
-  test('GET /services/data/v36.0/chatter/users/me with a cached session makes exactly 1 query', async () => {
+  test('GET /services/data/v36.0/chatter/users/me with a cached session makes exactly 1 query', async (t) => {
     const token = await h.login('alice@acme.example');
+    const unfreeze = h.freezeClock();
+    t.after(unfreeze);
     // The first use verifies the session against the store and caches it.
     const first = await h.request({ method: 'GET', url: usersMe, token });
     assert.equal(first.statusCode, 200);
@@ -245,7 +247,7 @@ describe('steady state: GET users/me costs one store round trip (docs/decisions/
     }
   });
 
-  test('GET users/me as a user who follows people still makes 1 query', async () => {
+  test('GET users/me as a user who follows people still makes 1 query', async (t) => {
     // A subscription of the viewer makes the view read mySubscription; it stays in the one query.
     const alice = await demoUser(h, 'alice@acme.example');
     const bob = await demoUser(h, 'bob@acme.example');
@@ -263,6 +265,8 @@ describe('steady state: GET users/me costs one store round trip (docs/decisions/
       })
       .execute();
     const token = await h.login('alice@acme.example');
+    const unfreeze = h.freezeClock();
+    t.after(unfreeze);
     await h.request({ method: 'GET', url: usersMe, token });
     let response: Awaited<ReturnType<Harness['request']>> | undefined;
     const queries = await h.countQueries(async () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { mock } from 'node:test';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs } from 'kysely';
 import { type Config, defaults } from '../../src/config.js';
@@ -41,6 +42,11 @@ export interface Harness {
   request(options: InjectOptions & { token?: string }): Promise<LightMyRequestResponse>;
   /** A control-plane request with the admin token. */
   admin(method: InjectOptions['method'], url: string, payload?: unknown): Promise<LightMyRequestResponse>;
+  /**
+   * Stops the server clock until the returned function is called, so that a steady-state
+   * measurement does not cross a time-based re-check (the session cache's TTL).
+   */
+  freezeClock(): () => void;
   /** How many store round trips (queries) fn makes. */
   countQueries(fn: () => Promise<unknown>): Promise<number>;
   /** Starts listening on 127.0.0.1, a free port; returns the base URL (no trailing slash). */
@@ -99,6 +105,11 @@ export async function createHarness(overrides: Partial<Config> = {}): Promise<Ha
         headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
         ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
       });
+    },
+    freezeClock() {
+      const now = runtime.services.clock.now();
+      const frozen = mock.method(runtime.services.clock, 'now', () => now);
+      return () => frozen.mock.restore();
     },
     async countQueries(fn) {
       const before = queries.count;
