@@ -147,6 +147,15 @@ function validationError(issues: ValidationIssue[], context: string | undefined)
         detail: `Invalid ${field}: ${value}. Specify a value of type ${[...new Set(types)].join(' or ')}.`,
       });
     }
+    case 'const': {
+      // A union of literals fails once per literal: name them all.
+      const allowed = issues
+        .filter((other) => other.keyword === 'const' && other.instancePath === issue.instancePath)
+        .map((other) => String(other.params.allowedValue));
+      return apiError('INVALID_INPUT', {
+        detail: `Invalid ${field}: ${value}. Specify one of: ${allowed.join(', ')}.`,
+      });
+    }
     case 'enum':
       return apiError('INVALID_INPUT', {
         detail: `Invalid ${field}: ${value}. Specify one of: ${(issue.params.allowedValues as unknown[]).join(', ')}.`,
