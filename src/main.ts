@@ -13,6 +13,11 @@ import {
   demoUsers,
   seedDemoOrg,
 } from './demo/demo-org.js';
+import { CommunityService } from './domain/communities.js';
+import { FollowService } from './domain/follows.js';
+import { GroupMemberService } from './domain/group-members.js';
+import { GroupService } from './domain/groups.js';
+import { JoinRequestService } from './domain/join-requests.js';
 import { UserService } from './domain/users.js';
 import { buildApp } from './http/app.js';
 import { Clock } from './lib/clock.js';
@@ -114,6 +119,8 @@ export async function createRuntime(
     dailyStatus: config.dailyLimitStatus,
   });
   const usage = new MemoryUsageCounters();
+  const users = new UserService(store, clock);
+  const groups = new GroupService(store, clock, users);
   const services: Services = {
     config,
     store,
@@ -125,7 +132,12 @@ export async function createRuntime(
       lockoutThreshold: config.lockoutThreshold,
       lockoutMs: config.lockoutSeconds * 1000,
     }),
-    users: new UserService(store, clock),
+    users,
+    communities: new CommunityService(store),
+    groups,
+    groupMembers: new GroupMemberService(store, clock, users, groups),
+    joinRequests: new JoinRequestService(store, clock, users, groups),
+    follows: new FollowService(store, clock, users, groups),
   };
   const reset = async () => {
     clock.offsetMs = 0;

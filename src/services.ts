@@ -2,6 +2,11 @@ import type { OAuthService } from './auth/oauth.js';
 import type { SessionService } from './auth/session-service.js';
 import type { Config } from './config.js';
 import type { ControlState } from './control/control-state.js';
+import type { CommunityService } from './domain/communities.js';
+import type { FollowService } from './domain/follows.js';
+import type { GroupMemberService } from './domain/group-members.js';
+import type { GroupService } from './domain/groups.js';
+import type { JoinRequestService } from './domain/join-requests.js';
 import type { UserService } from './domain/users.js';
 import type { Clock } from './lib/clock.js';
 import type { UsageCounters } from './limits/usage.js';
@@ -17,4 +22,9 @@ export interface Services {
   sessions: SessionService;
   oauth: OAuthService;
   users: UserService;
+  communities: CommunityService;
+  groups: GroupService;
+  groupMembers: GroupMemberService;
+  joinRequests: JoinRequestService;
+  follows: FollowService;
 }

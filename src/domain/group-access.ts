@@ -1,7 +1,8 @@
 import type { Viewer } from '../auth/viewer.js';
-import type { GroupRecord, GroupRole } from '../store/group-repository.js';
+import { type ApiError, apiError, insufficientAccess, notFound } from '../errors/api-error.js';
+import type { GroupListFilter, GroupRecord, GroupRole, GroupVisibility } from '../store/group-repository.js';
 import type { Store } from '../store/store.js';
-import type { Scope } from './scope.js';
+import { type Scope, scopeCommunityId } from './scope.js';
 
 /**
  * What a viewer may do with a group (SPEC §5). The one place these rules live: groups, feeds,
@@ -62,3 +63,81 @@ export async function loadGroupAccess(
   ]);
   return new Map(groups.map((g) => [g.id, groupAccess(viewer, scope, g, roles.get(g.id) ?? null)]));
 }
+
+/**
+ * The answer for a group the viewer may not see: 404, as if it did not exist — except for a guest
+ * asking for a private group of its own community, which is 401 with the guest message (SPEC §5:
+ * guests may read public groups only; "private groups → 401").
+ */
+export function hiddenGroupError(viewer: Viewer, scope: Scope, group: GroupRecord | undefined): ApiError {
+  const inScope =
+    group !== undefined && group.orgId === viewer.orgId && group.communityId === scopeCommunityId(scope);
+  if (viewer.isGuest && inScope && group.visibility === 'PrivateAccess') return apiError('GUEST_NOT_ALLOWED');
+  return notFound();
+}
+
+/** The access to a group the viewer may see; otherwise throws hiddenGroupError. */
+export function requireVisibleGroup(
+  viewer: Viewer,
+  scope: Scope,
+  access: GroupAccess | undefined,
+): GroupAccess {
+  if (!access?.visible) throw hiddenGroupError(viewer, scope, access?.group);
+  return access;
+}
+
+/**
+ * The access to a group whose content (feed, members, information) the viewer may read; a visible
+ * group whose content is closed to the viewer is 403 with `refusal` as the message.
+ */
+export function requireGroupContent(
+  viewer: Viewer,
+  scope: Scope,
+  access: GroupAccess | undefined,
+  refusal: string,
+): GroupAccess {
+  const visible = requireVisibleGroup(viewer, scope, access);
+  if (!visible.canReadContent) throw insufficientAccess(refusal);
+  return visible;
+}
+
+const VISIBILITIES: readonly GroupVisibility[] = ['PublicAccess', 'PrivateAccess', 'Unlisted'];
+
+/**
+ * The groups of the scope a list shows the viewer (group lists, users/{id}/groups, follows), as a
+ * filter the store can apply in SQL so that pages and totals are exact. It is derived from
+ * groupAccess() itself, by asking it about a group of each visibility with and without membership,
+ * so the rule stays in one place: `visible` depends only on the scope, the visibility, membership
+ * and the viewer.
+ */
+export function groupListFilter(viewer: Viewer, scope: Scope): GroupListFilter {
+  const communityId = scopeCommunityId(scope);
+  const probe = (visibility: GroupVisibility, role: GroupRole | null) =>
+    groupAccess(viewer, scope, { ...PROBE_GROUP, orgId: viewer.orgId, communityId, visibility }, role)
+      .visible;
+  return {
+    communityId,
+    open: VISIBILITIES.filter((v) => probe(v, null)),
+    membersOnly: VISIBILITIES.filter((v) => !probe(v, null) && probe(v, 'StandardMember')),
+    viewerId: viewer.isGuest ? null : viewer.user.id,
+  };
+}
+
+const PROBE_GROUP: GroupRecord = {
+  id: '',
+  orgId: '',
+  communityId: null,
+  name: '',
+  description: null,
+  informationTitle: null,
+  informationText: null,
+  visibility: 'PublicAccess',
+  ownerId: '',
+  canHaveChatterGuests: false,
+  isArchived: false,
+  isAutoArchiveDisabled: false,
+  isBroadcast: false,
+  lastPostAt: null,
+  createdAt: 0,
+  modifiedAt: 0,
+};

@@ -7,14 +7,28 @@ import type { AnyApiRoute } from './api-route.js';
 import { handleError } from './error-response.js';
 import { JSON_CONTENT_TYPE, rewriteUrl, sendBody } from './negotiation.js';
 import { registerApiRoutes } from './register-api.js';
+import { communityRoutes } from './routes/communities.js';
 import { CHATTERBOX_VERSION, registerControlRoutes } from './routes/control.js';
 import { directoryRoutes } from './routes/directories.js';
+import { followRoutes } from './routes/follows.js';
+import { groupMemberRoutes } from './routes/group-members.js';
+import { groupRoutes } from './routes/groups.js';
+import { joinRequestRoutes } from './routes/join-requests.js';
 import { limitRoutes } from './routes/limits.js';
 import { registerOAuthRoutes } from './routes/oauth.js';
 import { userRoutes } from './routes/users.js';
 import { checkVersion, supportedVersions } from './versions.js';
 
-export const apiRoutes: AnyApiRoute[] = [...directoryRoutes, ...userRoutes, ...limitRoutes];
+export const apiRoutes: AnyApiRoute[] = [
+  ...directoryRoutes,
+  ...userRoutes,
+  ...limitRoutes,
+  ...communityRoutes,
+  ...groupRoutes,
+  ...groupMemberRoutes,
+  ...joinRequestRoutes,
+  ...followRoutes,
+];
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];

@@ -129,7 +129,9 @@ class Pipeline {
   preValidation = async (request: FastifyRequest): Promise<void> => {
     const route = request.routeOptions.config.api as AnyApiRoute;
     if (route.schema?.body && (request.body === undefined || request.body === null)) {
-      request.body = { ...(request.query as Record<string, unknown>) };
+      // `_HttpMethod` picked the method (rewriteUrl); it is not one of the resource's parameters.
+      const { _HttpMethod, ...params } = request.query as Record<string, unknown>;
+      request.body = params;
     }
   };
 

@@ -1,7 +1,8 @@
-import { type KyselyPlugin, Migrator } from 'kysely';
+import { type KyselyPlugin, Migrator, sql } from 'kysely';
 import { createPostgresDb } from './dialects/postgres.js';
 import { createSqliteDb } from './dialects/sqlite.js';
 import * as m001 from './migrations/001-foundation.js';
+import * as m002groups from './migrations/002-collab-groups.js';
 import { Store } from './store.js';
 
 export interface StoreOptions {
@@ -14,7 +15,7 @@ export interface StoreOptions {
   plugins?: KyselyPlugin[];
 }
 
-const migrations = { '001-foundation': m001 };
+const migrations = { '001-foundation': m001, '002-collab-groups': m002groups };
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   const plugins = options.plugins ?? [];
@@ -37,9 +38,16 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 /** Brings the schema up to date; safe when several servers start at once (the migrator locks). */
 export async function migrate(store: Store): Promise<string[]> {
   if (store.db.isTransaction) throw new Error('migrate() needs the root store');
+  // Kysely looks for its own tables in every schema it can see; on PostgreSQL, name ours, or a
+  // deployment (or test) in another schema of the same database hides them from this one (SPEC §10).
+  const migrationTableSchema =
+    store.kind === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0]?.schema
+      : undefined;
   const migrator = new Migrator({
     db: store.db as never,
     provider: { getMigrations: async () => migrations },
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;

@@ -1,0 +1,100 @@
+import { Type } from 'typebox';
+import { defineRoute } from '../api-route.js';
+import { pageUrls } from '../presenters/group.js';
+import { presentSubscription } from '../presenters/subscription.js';
+import { PageNumber, PageSize } from './group-schemas.js';
+
+export const followRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/chatter/users/:userId/following',
+    summary: 'What a user follows (Following Page)',
+    xmlRoot: 'followingPage',
+    schema: {
+      querystring: Type.Object({
+        page: PageNumber,
+        pageSize: PageSize(1000),
+        filterType: Type.Optional(Type.String()),
+      }),
+    },
+    handler: async ({ services, viewer, scope, ctx, params, query }) => {
+      const page = query.page ?? 0;
+      const pageSize = query.pageSize ?? 25;
+      const { userId, views, total } = await services.follows.following(
+        viewer,
+        scope,
+        params.userId as string,
+        {
+          filterType: query.filterType,
+          page,
+          pageSize,
+        },
+      );
+      const url = `${ctx.base}/chatter/users/${userId}/following`;
+      return {
+        body: {
+          ...pageUrls(url, { filterType: query.filterType }, page, pageSize, total),
+          following: views.map((v) => presentSubscription(ctx, v)),
+          total,
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/chatter/users/:userId/following',
+    summary: 'Follow a person or a group (Subscription)',
+    xmlRoot: 'subscription',
+    schema: { body: Type.Object({ subjectId: Type.String() }, { additionalProperties: false }) },
+    handler: async ({ services, viewer, scope, ctx, params, body }) => {
+      const view = await services.follows.follow(viewer, scope, params.userId as string, body.subjectId);
+      return { status: 201, body: presentSubscription(ctx, view) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/chatter/users/:userId/followers',
+    summary: "A user's followers (Follower Page)",
+    xmlRoot: 'followerPage',
+    schema: { querystring: Type.Object({ page: PageNumber, pageSize: PageSize(1000) }) },
+    handler: async ({ services, viewer, scope, ctx, params, query }) => {
+      const page = query.page ?? 0;
+      const pageSize = query.pageSize ?? 25;
+      const { userId, views, total } = await services.follows.followers(
+        viewer,
+        scope,
+        params.userId as string,
+        {
+          page,
+          pageSize,
+        },
+      );
+      return {
+        body: {
+          ...pageUrls(`${ctx.base}/chatter/users/${userId}/followers`, {}, page, pageSize, total),
+          followers: views.map((v) => presentSubscription(ctx, v)),
+          total,
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/chatter/subscriptions/:subscriptionId',
+    summary: 'Subscription',
+    xmlRoot: 'subscription',
+    handler: async ({ services, viewer, scope, ctx, params }) => {
+      const view = await services.follows.get(viewer, scope, params.subscriptionId as string);
+      return { body: presentSubscription(ctx, view) };
+    },
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/chatter/subscriptions/:subscriptionId',
+    summary: 'Unfollow',
+    handler: async ({ services, viewer, scope, params }) => {
+      await services.follows.unfollow(viewer, scope, params.subscriptionId as string);
+      return { status: 204 };
+    },
+  }),
+];

@@ -1,0 +1,163 @@
+import { Type } from 'typebox';
+import { GROUP_LIMITS } from '../../domain/groups.js';
+import { ApiError } from '../../errors/api-error.js';
+import { defineRoute } from '../api-route.js';
+import { pageUrls, presentGroup, presentGroupDetail } from '../presenters/group.js';
+import { presentBatchResults } from '../presenters/pages.js';
+import { NullableText, PageNumber, PageSize } from './group-schemas.js';
+
+const GroupPageQuery = Type.Object({
+  page: PageNumber,
+  pageSize: PageSize(250),
+  q: Type.Optional(Type.String()),
+  archiveStatus: Type.Optional(Type.Enum(['All', 'Archived', 'NotArchived'])),
+});
+
+const Visibility = Type.Enum(['PublicAccess', 'PrivateAccess', 'Unlisted']);
+
+/** Group Input (reference/chatter-facts.md §2.4); `owner` is PATCH-only. */
+const groupFields = {
+  description: Type.Optional(NullableText(GROUP_LIMITS.description)),
+  information: Type.Optional(
+    Type.Object(
+      {
+        title: Type.Optional(NullableText(GROUP_LIMITS.informationTitle)),
+        text: Type.Optional(NullableText(GROUP_LIMITS.informationText)),
+      },
+      { additionalProperties: false },
+    ),
+  ),
+  canHaveChatterGuests: Type.Optional(Type.Boolean()),
+  isArchived: Type.Optional(Type.Boolean()),
+  isAutoArchiveDisabled: Type.Optional(Type.Boolean()),
+  isBroadcast: Type.Optional(Type.Boolean()),
+};
+
+const NewGroupInput = Type.Object(
+  { name: Type.String({ maxLength: GROUP_LIMITS.name }), visibility: Visibility, ...groupFields },
+  { additionalProperties: false },
+);
+
+const GroupChangesInput = Type.Object(
+  {
+    name: Type.Optional(Type.String({ maxLength: GROUP_LIMITS.name })),
+    visibility: Type.Optional(Visibility),
+    owner: Type.Optional(Type.String()),
+    ...groupFields,
+  },
+  { additionalProperties: false },
+);
+
+function errorResult(error: Error) {
+  if (error instanceof ApiError) return { status: error.status, body: [error.toWire()] };
+  throw error;
+}
+
+export const groupRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/chatter/groups',
+    summary: 'Groups: list and search (Group Page)',
+    guests: true,
+    xmlRoot: 'groupPage',
+    schema: { querystring: GroupPageQuery },
+    handler: async ({ services, viewer, scope, ctx, query }) => {
+      const page = query.page ?? 0;
+      const pageSize = query.pageSize ?? 25;
+      const archiveStatus = query.archiveStatus ?? 'NotArchived';
+      const { views, total } = await services.groups.list(viewer, scope, {
+        q: query.q,
+        archiveStatus,
+        page,
+        pageSize,
+      });
+      const params = { q: query.q, archiveStatus: query.archiveStatus };
+      return {
+        body: {
+          ...pageUrls(`${ctx.base}/chatter/groups`, params, page, pageSize, total),
+          groups: views.map((v) => presentGroup(ctx, v)),
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/chatter/groups',
+    summary: 'Groups: create one (Group Detail)',
+    xmlRoot: 'group',
+    schema: { body: NewGroupInput },
+    handler: async ({ services, viewer, scope, ctx, body }) => {
+      const view = await services.groups.create(viewer, scope, body, ctx.major);
+      return { status: 201, body: presentGroupDetail(ctx, view) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/chatter/groups/batch/:groupIds',
+    summary: 'Groups: several by ID (Batch Results)',
+    guests: true,
+    xmlRoot: 'batchResults',
+    handler: async ({ services, viewer, scope, ctx, params }) => {
+      const items = await services.groups.batch(viewer, scope, params.groupIds as string);
+      return { body: presentBatchResults(items, (v) => presentGroup(ctx, v), errorResult) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/chatter/groups/:groupId',
+    summary: 'Group Detail',
+    guests: true,
+    xmlRoot: 'group',
+    handler: async ({ services, viewer, scope, ctx, params }) => {
+      const view = await services.groups.get(viewer, scope, params.groupId as string);
+      return { body: presentGroupDetail(ctx, view) };
+    },
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/chatter/groups/:groupId',
+    summary: 'Group Detail: change a group',
+    xmlRoot: 'group',
+    schema: { body: GroupChangesInput },
+    handler: async ({ services, viewer, scope, ctx, params, body }) => {
+      const view = await services.groups.update(viewer, scope, params.groupId as string, body, ctx.major);
+      return { body: presentGroupDetail(ctx, view) };
+    },
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/chatter/groups/:groupId',
+    summary: 'Groups: delete one',
+    handler: async ({ services, viewer, scope, params }) => {
+      await services.groups.delete(viewer, scope, params.groupId as string);
+      return { status: 204 };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/chatter/users/:userId/groups',
+    summary: "A user's groups (User Group Page)",
+    xmlRoot: 'userGroupPage',
+    schema: { querystring: Type.Object({ page: PageNumber, pageSize: PageSize(250) }) },
+    handler: async ({ services, viewer, scope, ctx, params, query }) => {
+      const page = query.page ?? 0;
+      const pageSize = query.pageSize ?? 25;
+      const { userId, views, total } = await services.groups.groupsOf(
+        viewer,
+        scope,
+        params.userId as string,
+        {
+          page,
+          pageSize,
+        },
+      );
+      return {
+        body: {
+          ...pageUrls(`${ctx.base}/chatter/users/${userId}/groups`, {}, page, pageSize, total),
+          groups: views.map((v) => presentGroup(ctx, v)),
+          total,
+        },
+      };
+    },
+  }),
+];
