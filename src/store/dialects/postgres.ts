@@ -42,10 +42,10 @@ export async function dropPostgresSchema(url: string, schema: string): Promise<v
 
 /**
  * PostgreSQL with introspection limited to our schema. Kysely's Migrator introspects to find its
- * own tables; the stock introspector reads every schema of the database, so a deployment in a new
- * --pg-schema (SPEC §10) found another schema's migration tables, took them for its own and failed
- * ("relation kysely_migration_lock does not exist"), and a schema dropped meanwhile (other
- * deployments, test runs) made the whole query fail ("schema … does not exist").
+ * own tables, and the stock introspector reads every schema of the database in one query: a schema
+ * dropped meanwhile (another deployment or test run on the same database, SPEC §10 --pg-schema)
+ * failed that query ("schema … does not exist"), and another schema's migration tables looked like
+ * ours (migrate() also names the schema of those tables).
  */
 class SchemaDialect extends PostgresDialect {
   constructor(
