@@ -3,11 +3,13 @@ import { createHmac } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD, demoUsers } from '../../src/demo/demo-org.js';
 import { formatId18 } from '../../src/ids/id-generator.js';
-import { formPost, freshStoreArgs, runCli, type Server, startServe } from '../helpers/cli.js';
+import { formPost, freshStoreArgs, runCli, startServe, stopAllServers } from '../helpers/cli.js';
 
 // Every step starts a Node process on a machine that may be busy: generous, but bounded.
 const SLOW = { timeout: 240_000 };
 const JSON_TYPE = 'application/json;charset=UTF-8';
+
+after(stopAllServers);
 
 const signature = (id: string, issuedAt: string, secret: string) =>
   createHmac('sha256', secret)
@@ -334,9 +336,8 @@ function storeEnv(args: string[]): Record<string, string> {
 
 describe('several chatterbox serve --demo at once on one empty store (SPEC §10)', () => {
   const store = freshStoreArgs();
-  const servers: Server[] = [];
   after(async () => {
-    for (const server of servers) await server.stop();
+    await stopAllServers();
     await store.cleanup();
   });
 
@@ -346,7 +347,6 @@ describe('several chatterbox serve --demo at once on one empty store (SPEC §10)
         startServe([...store.args, '--port', '0', '--demo', '--admin-token', 'a', '--log-level', 'warn']),
       ),
     );
-    servers.push(...started);
     const db = await store.open();
     try {
       const count = async (table: 'orgs' | 'users' | 'communities' | 'connected_apps' | 'groups') =>

@@ -47,6 +47,22 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
   });
 }
 
+/** Every `serve` process not yet exited, so a failed or timed-out test cannot leave one running. */
+const live = new Set<ChildProcess>();
+
+/** Stops every `serve` process still running (call it in `after`). */
+export async function stopAllServers(): Promise<void> {
+  await Promise.all(
+    [...live].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
+}
+
 export interface Server {
   url: string;
   /** Everything the process printed so far. */
@@ -61,8 +77,14 @@ export function startServe(args: string[], env: Record<string, string> = {}): Pr
     cwd: root,
     env: cliEnv(env),
   });
+  live.add(child);
   let output = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      live.delete(child);
+      resolve(code);
+    }),
+  );
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk;
