@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { Provisioning } from '../src/control/provisioning.js';
+import { seedPosts } from '../src/demo/seed-posts.js';
 import { CHATTERBOX_VERSION } from '../src/http/routes/control.js';
 import { createRuntime, loadConfig, type RawFlags, serve } from '../src/main.js';
 import { migrate } from '../src/store/open-store.js';
@@ -56,6 +57,30 @@ storeOptions(
     await runtime.reset();
     await runtime.close();
     process.stdout.write('Reset.\n');
+  });
+
+storeOptions(program.command('seed').description('load many posts fast (load tests, benchmarks)'))
+  .requiredOption('--posts <n>', 'how many posts to add')
+  .option('--org <id>', 'the org to post in (default: the first org)')
+  .option('--demo', 'create the demo org first if the store is empty')
+  .action(async (options) => {
+    const posts = Number(options.posts);
+    if (!Number.isInteger(posts) || posts < 1)
+      throw new Error(`--posts must be a whole number, not ${options.posts}`);
+    const runtime = await createRuntime(loadConfig(options));
+    try {
+      const started = performance.now();
+      const result = await seedPosts(runtime.services.store, runtime.services.clock, {
+        posts,
+        orgId: options.org,
+        onProgress: (done) => process.stderr.write(`\r${done} / ${posts} posts`),
+      });
+      process.stderr.write('\n');
+      const seconds = Math.round((performance.now() - started) / 100) / 10;
+      process.stdout.write(`${JSON.stringify({ ...result, seconds })}\n`);
+    } finally {
+      await runtime.close();
+    }
   });
 
 const users = program.command('users').description('manage users');

@@ -1,7 +1,6 @@
 import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { KyselyPlugin } from 'kysely';
 import { OAuthService } from './auth/oauth.js';
 import { SessionService } from './auth/session-service.js';
 import { type Config, defaults } from './config.js';
@@ -13,11 +12,16 @@ import {
   demoUsers,
   seedDemoOrg,
 } from './demo/demo-org.js';
+import { CommentService } from './domain/comments.js';
 import { CommunityService } from './domain/communities.js';
+import { FeedElementService } from './domain/feed-elements.js';
+import { FeedViews } from './domain/feed-views.js';
+import { FeedService } from './domain/feeds.js';
 import { FollowService } from './domain/follows.js';
 import { GroupMemberService } from './domain/group-members.js';
 import { GroupService } from './domain/groups.js';
 import { JoinRequestService } from './domain/join-requests.js';
+import { LikeService } from './domain/likes.js';
 import { UserService } from './domain/users.js';
 import { buildApp } from './http/app.js';
 import { Clock } from './lib/clock.js';
@@ -94,16 +98,12 @@ export interface Runtime {
 }
 
 /** Opens the store, migrates it, seeds the demo org on an empty store with --demo, wires the services. */
-export async function createRuntime(
-  config: Config,
-  options: { prepare?: boolean; storePlugins?: KyselyPlugin[] } = {},
-): Promise<Runtime> {
+export async function createRuntime(config: Config, options: { prepare?: boolean } = {}): Promise<Runtime> {
   const store = await openStore({
     sqlitePath: config.db,
     databaseUrl: config.databaseUrl,
     pgSchema: config.pgSchema,
     idInstance: config.idInstance,
-    plugins: options.storePlugins,
   });
   const clock = new Clock();
   if (options.prepare !== false) await prepareStore(store, clock, config);
@@ -121,6 +121,9 @@ export async function createRuntime(
   const usage = new MemoryUsageCounters();
   const users = new UserService(store, clock);
   const groups = new GroupService(store, clock, users);
+  const feedViews = new FeedViews(store, clock, users);
+  const feedElements = new FeedElementService(store, clock, users, feedViews);
+  const comments = new CommentService(store, clock, feedElements, feedViews);
   const services: Services = {
     config,
     store,
@@ -138,6 +141,10 @@ export async function createRuntime(
     groupMembers: new GroupMemberService(store, clock, users, groups),
     joinRequests: new JoinRequestService(store, clock, users, groups),
     follows: new FollowService(store, clock, users, groups),
+    feedElements,
+    feeds: new FeedService(store, users, feedViews),
+    comments,
+    likes: new LikeService(store, clock, feedElements, comments, feedViews),
   };
   const reset = async () => {
     clock.offsetMs = 0;

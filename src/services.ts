@@ -2,11 +2,15 @@ import type { OAuthService } from './auth/oauth.js';
 import type { SessionService } from './auth/session-service.js';
 import type { Config } from './config.js';
 import type { ControlState } from './control/control-state.js';
+import type { CommentService } from './domain/comments.js';
 import type { CommunityService } from './domain/communities.js';
+import type { FeedElementService } from './domain/feed-elements.js';
+import type { FeedService } from './domain/feeds.js';
 import type { FollowService } from './domain/follows.js';
 import type { GroupMemberService } from './domain/group-members.js';
 import type { GroupService } from './domain/groups.js';
 import type { JoinRequestService } from './domain/join-requests.js';
+import type { LikeService } from './domain/likes.js';
 import type { UserService } from './domain/users.js';
 import type { Clock } from './lib/clock.js';
 import type { UsageCounters } from './limits/usage.js';
@@ -27,4 +31,8 @@ export interface Services {
   groupMembers: GroupMemberService;
   joinRequests: JoinRequestService;
   follows: FollowService;
+  feedElements: FeedElementService;
+  feeds: FeedService;
+  comments: CommentService;
+  likes: LikeService;
 }

@@ -3,6 +3,7 @@ import { Provisioning } from '../control/provisioning.js';
 import { KeyPrefix } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
 import type { Store } from '../store/store.js';
+import { seedDemoFeed } from './demo-feed.js';
 
 export const DEMO_PASSWORD = 'demo-password-1';
 export const DEMO_CLIENT_ID = 'chatterbox-demo';
@@ -104,6 +105,7 @@ export async function seedDemoOrg(store: Store, clock: Clock): Promise<void> {
         });
       }
     }
+    await seedDemoFeed(tx, clock, org.id);
   });
 }
 

@@ -5,6 +5,7 @@ import type { UserRecord, UserStats, UserType } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { requireUserId } from './ids.js';
 import type { Scope } from './scope.js';
+import type { UserSummaryView } from './user-summaries.js';
 
 export interface UserReadView {
   user: UserRecord;
@@ -16,6 +17,7 @@ export interface UserReadView {
 const INTERNAL_TYPES: UserType[] = ['standard', 'admin'];
 export const ABOUT_ME_MAX = 1000;
 export const USERS_BATCH_MAX = 500;
+export const SEARCH_TERM_MAX = 1000;
 
 /** Users as a viewer sees them in a scope (SPEC §5, §6). */
 export class UserService {
@@ -24,25 +26,76 @@ export class UserService {
     private readonly clock: Clock,
   ) {}
 
-  /**
-   * Read views for users the viewer may see, in the order given; invisible ones are left out. One
-   * store round trip whatever the number of users.
-   */
+  /** Which users a scope contains: the internal users, or the members of one community. */
+  async #inScope(scope: Scope, users: UserRecord[]): Promise<Set<string>> {
+    if (!scope.community)
+      return new Set(users.filter((u) => INTERNAL_TYPES.includes(u.type)).map((u) => u.id));
+    const members = await this.store.orgs.communityMembers(
+      scope.community.id,
+      users.map((u) => u.id),
+    );
+    return new Set(members);
+  }
+
+  /** Read views for users the viewer may see, in the order given; invisible ones are left out. */
   async views(viewer: Viewer, scope: Scope, ids: readonly string[]): Promise<Map<string, UserReadView>> {
-    const rows = await this.store.users.findManyWithStats(viewer.orgId, ids, {
-      subscriberId: viewer.isGuest ? null : viewer.user.id,
-      communityId: scope.community?.id ?? null,
-    });
-    // Internal viewers of the internal scope see every user of the org; everyone else only the
-    // users of the scope (external users are confined to their communities, SPEC §5).
-    const seesWholeOrg = !scope.community && !viewer.isGuest && viewer.user.type !== 'external';
+    const rows = await this.store.users.findManyWithStats(viewer.orgId, ids);
+    const visible = rows.filter((r) => r.user.type !== 'guest');
+    const [inScope, subscriptions] = await Promise.all([
+      this.#inScope(
+        scope,
+        visible.map((r) => r.user),
+      ),
+      viewer.isGuest
+        ? Promise.resolve(new Map<string, string>())
+        : // Nobody follows themselves (follows.ts refuses it), so users/me costs no follow lookup.
+          this.store.follows.subscriptionIds(
+            viewer.user.id,
+            visible.map((r) => r.user.id).filter((id) => id !== viewer.user.id),
+          ),
+    ]);
     const views = new Map<string, UserReadView>();
-    for (const { user, stats, mySubscriptionId, inCommunity } of rows) {
-      if (user.type === 'guest') continue;
-      // The scope's users: the internal users, or the members of its community.
-      const isInThisCommunity = scope.community ? inCommunity : INTERNAL_TYPES.includes(user.type);
-      if (!isInThisCommunity && !seesWholeOrg && user.id !== viewer.user.id) continue;
-      views.set(user.id, { user, stats, mySubscriptionId, isInThisCommunity });
+    for (const { user, stats } of visible) {
+      const isInThisCommunity = inScope.has(user.id);
+      if (!sees(viewer, scope, user, isInThisCommunity)) continue;
+      views.set(user.id, {
+        user,
+        stats,
+        mySubscriptionId: subscriptions.get(user.id) ?? null,
+        isInThisCommunity,
+      });
+    }
+    return views;
+  }
+
+  /**
+   * Summaries of the users a record the viewer may see refers to (authors, mentions, likers), in
+   * three queries at most whatever their number. Nobody is left out unless `visibleOnly` (a post
+   * the viewer may read shows its people); with it, the users views() would show.
+   */
+  async summaries(
+    viewer: Viewer,
+    scope: Scope,
+    ids: readonly string[],
+    options: { visibleOnly?: boolean } = {},
+  ): Promise<Map<string, UserSummaryView>> {
+    if (ids.length === 0) return new Map();
+    let users = await this.store.users.findMany(viewer.orgId, ids);
+    if (options.visibleOnly) users = users.filter((u) => u.type !== 'guest');
+    const [inScope, subscriptions] = await Promise.all([
+      this.#inScope(scope, users),
+      viewer.isGuest
+        ? Promise.resolve(new Map<string, string>())
+        : this.store.follows.subscriptionIds(
+            viewer.user.id,
+            users.map((u) => u.id),
+          ),
+    ]);
+    const views = new Map<string, UserSummaryView>();
+    for (const user of users) {
+      const isInThisCommunity = inScope.has(user.id);
+      if (options.visibleOnly && !sees(viewer, scope, user, isInThisCommunity)) continue;
+      views.set(user.id, { user, mySubscriptionId: subscriptions.get(user.id) ?? null, isInThisCommunity });
     }
     return views;
   }
@@ -62,6 +115,10 @@ export class UserService {
     const q = params.q?.trim();
     if (q !== undefined && q.replace(/\*/g, '').length < 2) {
       throw invalidInput('Invalid q: the search term must have at least 2 characters other than wildcards.');
+    }
+    // SQLite refuses LIKE patterns over 50 000 bytes; a search term is never near this long.
+    if (q !== undefined && q.length > SEARCH_TERM_MAX) {
+      throw invalidInput(`Invalid q: the search term must have at most ${SEARCH_TERM_MAX} characters.`);
     }
     const { users, total } = await this.store.users.search(viewer.orgId, {
       q: q?.replace(/\*/g, ''),
@@ -123,6 +180,15 @@ export class UserService {
     await this.store.users.updateAboutMe(viewer.orgId, id, aboutMe, this.clock.now());
     return this.get(viewer, scope, id);
   }
+}
+
+/**
+ * Internal viewers of the internal scope see every user of the org; everyone else only the users
+ * of the scope (external users are confined to their communities, SPEC §5), and themselves.
+ */
+function sees(viewer: Viewer, scope: Scope, user: UserRecord, isInThisCommunity: boolean): boolean {
+  const seesWholeOrg = !scope.community && !viewer.isGuest && viewer.user.type !== 'external';
+  return isInThisCommunity || seesWholeOrg || user.id === viewer.user.id;
 }
 
 export type BatchItem<T> = { value: T; error?: undefined } | { error: Error; value?: undefined };

@@ -43,6 +43,11 @@ export interface ApiRoute<Q extends TSchema = TSchema, B extends TSchema = TSche
   communities?: boolean;
   /** External users may call it on the internal scope (the communities list). Default false. */
   externalOnInternal?: boolean;
+  /**
+   * A removed resource (SPEC §6, the feed-items family): answers 410 at the path stage of SPEC §2,
+   * before authentication and whatever the method or body.
+   */
+  gone?: 'GONE_FEED_ITEMS';
   /** Root element of the XML rendering. */
   xmlRoot?: string;
   schema?: { querystring?: Q; body?: B };

@@ -1,23 +1,34 @@
 import '@fastify/swagger';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import { apiError, OAuthError, withHeaders } from '../errors/api-error.js';
+import { jsonErrorOffset } from '../lib/json-error-offset.js';
 import type { Services } from '../services.js';
 import type { AnyApiRoute } from './api-route.js';
-import { handleError } from './error-response.js';
-import { JSON_CONTENT_TYPE, rewriteUrl, sendBody } from './negotiation.js';
+import { clientErrorHandler, handleError, unknownPath } from './error-response.js';
+import { JSON_CONTENT_TYPE, requestFormat, rewriteUrl, sendBody, wantsPretty } from './negotiation.js';
 import { registerApiRoutes } from './register-api.js';
+import { commentRoutes } from './routes/comments.js';
 import { communityRoutes } from './routes/communities.js';
 import { CHATTERBOX_VERSION, registerControlRoutes } from './routes/control.js';
 import { directoryRoutes } from './routes/directories.js';
+import { feedElementRoutes } from './routes/feed-elements.js';
+import { feedItemsGoneRoutes } from './routes/feed-items-gone.js';
+import { feedRoutes } from './routes/feeds.js';
 import { followRoutes } from './routes/follows.js';
 import { groupMemberRoutes } from './routes/group-members.js';
 import { groupRoutes } from './routes/groups.js';
 import { joinRequestRoutes } from './routes/join-requests.js';
+import { likeRoutes } from './routes/likes.js';
 import { limitRoutes } from './routes/limits.js';
 import { registerOAuthRoutes } from './routes/oauth.js';
 import { userRoutes } from './routes/users.js';
-import { checkVersion, supportedVersions } from './versions.js';
+import { supportedVersions } from './versions.js';
 
 export const apiRoutes: AnyApiRoute[] = [
   ...directoryRoutes,
@@ -28,6 +39,11 @@ export const apiRoutes: AnyApiRoute[] = [
   ...groupMemberRoutes,
   ...joinRequestRoutes,
   ...followRoutes,
+  ...feedElementRoutes,
+  ...feedRoutes,
+  ...commentRoutes,
+  ...likeRoutes,
+  ...feedItemsGoneRoutes,
 ];
 
 export interface AppOptions {
@@ -41,8 +57,14 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: services.config.maxBodyBytes,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 10_000 },
+    // A segment may be as long as a whole request line (Node's default header limit), so that an
+    // overlong `users/batch/{ids}` reaches the resource and gets its INVALID_INPUT.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16_384 },
     rewriteUrl,
+    // Paths the router cannot even match (bad percent-encoding, overlong segments) are answered
+    // by the one error serializer too, never with Fastify's own body (SPEC §2).
+    frameworkErrors: (error, request, reply) => handleError(error, request, reply),
+    clientErrorHandler,
     exposeHeadRoutes: true,
     // Per-request lines would cost more than the requests; the journal (SPEC §9) records them.
     logController: new LogController({ disableRequestLogging: true }),
@@ -58,13 +80,12 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   });
   app.decorateRequest('api', null);
   registerBodyParsers(app);
+  // After parsing and schema validation, before any resource looks at the input (SPEC §2: IDs
+  // and parameters come before permission and state).
+  app.addHook('preHandler', async (request) => rejectNulCharacters(request));
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
   app.setNotFoundHandler(async (request) => {
-    // Order of checks (SPEC §2): a retired version is 410 even on a path that does not exist.
-    const segment = /^\/services\/data\/([^/?]+)/.exec(request.url)?.[1];
-    const version = segment ? checkVersion(segment) : undefined;
-    if (version?.kind === 'retired') throw apiError('GONE_VERSION', { version: version.version });
-    throw apiError('NOT_FOUND');
+    throw unknownPath(request.url);
   });
 
   // Maintenance answers before anything else, on every /services path (SPEC §9).
@@ -94,14 +115,25 @@ export async function buildApp(services: Services, options: AppOptions): Promise
     '/services/data',
     { schema: { summary: 'API versions', tags: ['versions'] } },
     async (request, reply) => {
-      const format = /application\/xml|text\/xml/.test(request.headers.accept ?? '') ? 'xml' : 'json';
+      // Negotiated as every other resource (SPEC §1).
       return sendBody(reply, 200, supportedVersions(), {
-        format,
-        pretty: request.headers['x-prettyprint'] === '1',
+        format: requestFormat(request),
+        pretty: wantsPretty(request),
         xmlRoot: 'Versions',
       });
     },
   );
+
+  app.route({
+    method: app.supportedMethods.filter((m) => m !== 'GET' && m !== 'HEAD'),
+    url: '/services/data',
+    schema: { hide: true },
+    handler: async (request) => {
+      throw withHeaders(apiError('METHOD_NOT_ALLOWED', { method: request.method, allow: 'GET,HEAD' }), {
+        Allow: 'GET,HEAD',
+      });
+    },
+  });
 
   registerApiRoutes(app, services, apiRoutes);
   registerOAuthRoutes(app, services);
@@ -123,7 +155,8 @@ function registerBodyParsers(app: FastifyInstance): void {
       });
     }
     try {
-      return JSON.parse(body);
+      // A UTF-8 byte order mark is not JSON, but Jackson skips it, and some clients send one.
+      return JSON.parse(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
     } catch (error) {
       throw apiError('JSON_PARSER_ERROR', { detail: jsonErrorDetail(body, (error as Error).message) });
     }
@@ -156,15 +189,57 @@ function registerBodyParsers(app: FastifyInstance): void {
   });
 }
 
-/** `Unexpected token … at [line:1, column:18]`: V8's message with the position as line and column. */
+/**
+ * U+0000 in any input text is refused (400): PostgreSQL cannot store it in a text column, and
+ * both stores must answer alike (SPEC §10), so no store ever sees one. In a path segment (a record
+ * ID everywhere here) it is an invalid identifier; in a parameter or body field, invalid input.
+ */
+function rejectNulCharacters(request: FastifyRequest): void {
+  for (const raw of Object.values((request.params ?? {}) as Record<string, unknown>)) {
+    if (typeof raw === 'string' && raw.includes('\u0000')) throw apiError('INVALID_ID_FIELD', { id: raw });
+  }
+  for (const source of [request.query, request.body]) {
+    const field = nulField(source, '');
+    if (field !== undefined) {
+      throw apiError('INVALID_INPUT', {
+        detail: `Invalid ${field}: the value contains a NUL character (U+0000), which isn't allowed.`,
+      });
+    }
+  }
+}
+
+/** The dotted path of the first string (or key) holding U+0000; iterative, as bodies may nest deep. */
+function nulField(root: unknown, rootName: string): string | undefined {
+  const pending: [unknown, string][] = [[root, rootName]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [value, path] = next;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return path;
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    for (const [key, item] of Object.entries(value)) {
+      const itemPath = path ? `${path}.${key}` : key;
+      if (key.includes('\u0000')) return itemPath;
+      pending.push([item, itemPath]);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `Expected ':' after property name at [line:1, column:12]`: V8's message with the position as
+ * line and column (1-based), as Salesforce's Jackson reports it. Where V8 leaves the position out
+ * (`Unexpected token 'x', "…" is not valid JSON`), it is found by scanning the body.
+ */
 function jsonErrorDetail(body: string, message: string): string {
   const position = /at position (\d+)/.exec(message);
-  const offset = position ? Number(position[1]) : body.length;
+  const offset = position ? Number(position[1]) : (jsonErrorOffset(body) ?? body.length);
   const before = body.slice(0, offset);
   const line = before.split('\n').length;
   const column = offset - before.lastIndexOf('\n');
   const reason = message
-    .replace(/\s*in JSON at position \d+.*$/s, '')
+    .replace(/\s*(?:in JSON )?at position \d+.*$/s, '')
     .replace(/, ".*" is not valid JSON$/s, '');
   return `${reason} at [line:${line}, column:${column}]`;
 }

@@ -1,7 +1,10 @@
 import { randomInt } from 'node:crypto';
+import { maxHeaderSize } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, apiError, OAuthError } from '../errors/api-error.js';
 import { JSON_CONTENT_TYPE, requestFormat, sendBody, wantsPretty } from './negotiation.js';
+import { checkVersion } from './versions.js';
 
 /**
  * The one place where errors become responses (STYLE #2). Known errors keep their catalogue entry;
@@ -9,9 +12,14 @@ import { JSON_CONTENT_TYPE, requestFormat, sendBody, wantsPretty } from './negot
  * UNKNOWN_EXCEPTION whose ErrorId is logged with the stack.
  */
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  let known: ApiError | OAuthError;
+  try {
+    known = toKnownError(error, request) ?? unknownException(error, request);
+  } catch (mappingError) {
+    // Mapping must never be the reason a response is Fastify-shaped: the unmappable is a 500.
+    known = unknownException(mappingError, request);
+  }
   const surface = surfaceOf(request.url);
-  const mapped = toKnownError(error, request);
-  const known = mapped ?? unknownException(error, request);
   if (known instanceof OAuthError) return sendOAuthError(reply, known);
   if (surface === 'oauth') {
     return sendOAuthError(
@@ -26,6 +34,29 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
     pretty: wantsPretty(request),
     xmlRoot: 'Errors',
   });
+}
+
+/**
+ * Requests Node's HTTP parser rejects before the app sees them (malformed HTTP, headers over the
+ * limit, a request too slow to arrive) are answered on the socket. Fastify's default writes its own
+ * JSON shape there; this writes the catalogue's (SPEC §2): 400 INVALID_INPUT.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const detail =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? `The request headers exceed the limit of ${maxHeaderSize} bytes.`
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'The request was not received in time.'
+        : 'The request is not valid HTTP.';
+  const body = JSON.stringify([apiError('INVALID_INPUT', { detail }).toWire()]);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: ${JSON_CONTENT_TYPE}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 export function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
@@ -70,9 +101,12 @@ function toKnownError(error: unknown, request: FastifyRequest): ApiError | OAuth
       return apiError('INVALID_INPUT', { detail: 'The request body does not match its Content-Length.' });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return apiError('JSON_PARSER_ERROR', { detail: fe.message });
+    // The router could not match the path: its percent-encoding is broken, or a segment is longer
+    // than any resource takes. Either way no such resource exists.
     case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_MAX_PARAM_LENGTH':
     case 'FST_ERR_ASYNC_CONSTRAINT':
-      return apiError('NOT_FOUND');
+      return unknownPath(request.url);
     case 'ERR_HTTP_REQUEST_TIMEOUT':
     case 'ECONNRESET':
       return apiError('INVALID_INPUT', { detail: 'The request body could not be read.' });
@@ -87,6 +121,17 @@ function toKnownError(error: unknown, request: FastifyRequest): ApiError | OAuth
     return apiError('INVALID_INPUT', { detail: fe.message });
   }
   return undefined;
+}
+
+/**
+ * A path no route serves: 404, except that a retired version is 410 even on a path that does not
+ * exist (SPEC §2: path and version are checked together, before anything else).
+ */
+export function unknownPath(url: string): ApiError {
+  const segment = /^\/services\/data\/([^/?]+)/.exec(url)?.[1];
+  const version = segment ? checkVersion(segment) : undefined;
+  if (version?.kind === 'retired') return apiError('GONE_VERSION', { version: version.version });
+  return apiError('NOT_FOUND');
 }
 
 function mediaType(request: FastifyRequest): string {
@@ -117,7 +162,7 @@ function validationError(issues: ValidationIssue[], context: string | undefined)
     issues.find((i) => i.keyword !== 'type' && i.keyword !== 'anyOf') ?? (issues[0] as ValidationIssue);
   const path = issue.instancePath.split('/').filter(Boolean);
   const field = path.length > 0 ? path.join('.') : context === 'body' ? 'body' : 'parameter';
-  const value = typeof issue.data === 'string' ? issue.data : JSON.stringify(issue.data);
+  const value = describeValue(issue.data);
   const schema = issue.parentSchema ?? {};
   switch (issue.keyword) {
     case 'required':
@@ -171,4 +216,20 @@ function validationError(issues: ValidationIssue[], context: string | undefined)
     default:
       return apiError('INVALID_INPUT', { detail: `Invalid ${field}: ${issue.message ?? 'not allowed'}.` });
   }
+}
+
+const MAX_ECHOED_VALUE = 200;
+
+/**
+ * The offending value as a message shows it: as sent, but never more than a few hundred
+ * characters (a body may be megabytes, or nested deeper than JSON.stringify can follow).
+ */
+function describeValue(data: unknown): string {
+  let text: string;
+  try {
+    text = typeof data === 'string' ? data : (JSON.stringify(data) ?? String(data));
+  } catch {
+    text = Array.isArray(data) ? '[…]' : '{…}';
+  }
+  return text.length > MAX_ECHOED_VALUE ? `${text.slice(0, MAX_ECHOED_VALUE)}…` : text;
 }

@@ -63,13 +63,31 @@ function itemName(root: string): string {
 
 function normalize(value: unknown): unknown {
   if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return xmlText(value);
   if (Array.isArray(value)) return value.map(normalize);
   if (typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, normalize(v)]),
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [xmlName(k), normalize(v)]),
     );
   }
   return value;
+}
+
+// Characters XML 1.0 cannot carry even escaped (controls, lone surrogates, U+FFFE/U+FFFF).
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** User text may hold characters XML cannot: they become U+FFFD, so the document stays well-formed. */
+function xmlText(text: string): string {
+  return text.replace(NOT_XML_CHAR, '\uFFFD');
+}
+
+/**
+ * Keys become element names; one that is not an XML name (or that the builder would take for an
+ * attribute or a text node: `@_x`, `#text`) is spelled with `_` so the document stays well-formed.
+ */
+function xmlName(key: string): string {
+  const name = key.replace(/[^A-Za-z0-9_.-]/g, '_');
+  return /^[A-Za-z_]/.test(name) ? name : `_${name}`;
 }
 
 export interface SendOptions {

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Viewer } from '../auth/viewer.js';
+import { requireId } from '../domain/ids.js';
 import { internalScope, type Scope } from '../domain/scope.js';
 import { apiError, insufficientAccess, withHeaders } from '../errors/api-error.js';
-import { parseId, prefixOf, to18 } from '../ids/salesforce-id.js';
+import { KeyPrefix, parseId, prefixOf, to18 } from '../ids/salesforce-id.js';
 import type { Services } from '../services.js';
-import type { AnyApiRoute, HttpMethod } from './api-route.js';
+import type { AnyApiRoute } from './api-route.js';
 import { type Format, requestFormat, sendBody, wantsPretty } from './negotiation.js';
 import { type PresentContext, textEncoder } from './present-context.js';
 import { checkVersion } from './versions.js';
@@ -38,7 +39,6 @@ declare module 'fastify' {
 }
 
 const COMMUNITY_PREFIX = '/connect/communities/:communityId';
-const ALL_METHODS: HttpMethod[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
 
 /** Registers API routes at their root and community paths, each with 405 for unsupported methods. */
 export function registerApiRoutes(app: FastifyInstance, services: Services, routes: AnyApiRoute[]): void {
@@ -51,11 +51,13 @@ export function registerApiRoutes(app: FastifyInstance, services: Services, rout
   const pipeline = new Pipeline(services);
   for (const [path, group] of byPath) {
     const first = group[0] as AnyApiRoute;
-    const communities = first.communities ?? path.startsWith('/chatter');
-    const prefixes = communities ? ['', COMMUNITY_PREFIX] : [''];
-    const methods = group.map((r) => r.method);
-    const allow = [...methods, ...(methods.includes('GET') ? ['HEAD'] : [])].sort().join(',');
-    const others = ALL_METHODS.filter((m) => !methods.includes(m));
+    const prefixes = servedInCommunities(first) ? ['', COMMUNITY_PREFIX] : [''];
+    const methods: string[] = group.map((r) => r.method);
+    const supported = [...methods, ...(methods.includes('GET') ? ['HEAD'] : [])];
+    const allow = [...supported].sort().join(',');
+    // Every other method the server knows (OPTIONS, TRACE, HEAD without GET…) is 405 on a path
+    // that exists (SPEC §2), not 404.
+    const others = app.supportedMethods.filter((m) => !supported.includes(m));
     for (const prefix of prefixes) {
       const url = `/services/data/:version${prefix}${path}`;
       for (const route of group) {
@@ -91,6 +93,37 @@ export function registerApiRoutes(app: FastifyInstance, services: Services, rout
   }
 }
 
+/**
+ * The key prefixes (SPEC §3) of the record IDs that path parameters name, by parameter name: a
+ * route's path IDs are checked here, before scope and permission, so that a malformed or
+ * wrong-type ID is 400 even where the caller would also be refused (SPEC §2 order: IDs and
+ * parameters, then permission and state). Handlers check them again with requireId; lists
+ * (`userIds`) are answered per item by their resources.
+ */
+const PATH_ID_PREFIXES: Record<string, { prefixes: string[]; also?: string }> = {
+  communityId: { prefixes: [KeyPrefix.community], also: 'internal' },
+  userId: { prefixes: [KeyPrefix.user], also: 'me' },
+  groupId: { prefixes: [KeyPrefix.group] },
+  membershipId: { prefixes: [KeyPrefix.groupMember] },
+  requestId: { prefixes: [KeyPrefix.joinRequest] },
+  subscriptionId: { prefixes: [KeyPrefix.subscription] },
+  feedElementId: { prefixes: [KeyPrefix.feedElement] },
+  commentId: { prefixes: [KeyPrefix.comment] },
+  likeId: { prefixes: [KeyPrefix.like] },
+};
+
+function checkPathIds(params: Record<string, string>): void {
+  for (const [name, raw] of Object.entries(params)) {
+    const rule = PATH_ID_PREFIXES[name];
+    if (rule && raw !== rule.also) requireId(raw, ...rule.prefixes);
+  }
+}
+
+/** Whether a route is also served under /connect/communities/{id} (SPEC §5). */
+export function servedInCommunities(route: AnyApiRoute): boolean {
+  return route.communities ?? route.path.startsWith('/chatter');
+}
+
 /** The order of checks of SPEC §2, one stage per Fastify hook. */
 class Pipeline {
   constructor(private readonly services: Services) {}
@@ -102,6 +135,7 @@ class Pipeline {
     const version = checkVersion(params.version ?? '');
     if (version.kind === 'retired') throw apiError('GONE_VERSION', { version: version.version });
     if (version.kind === 'unknown') throw apiError('NOT_FOUND');
+    if (route.gone) throw apiError(route.gone);
     const community = params.communityId;
     const state: ApiState = {
       route,
@@ -128,10 +162,18 @@ class Pipeline {
   /** Resources that document parameters take them from the query string when there is no body. */
   preValidation = async (request: FastifyRequest): Promise<void> => {
     const route = request.routeOptions.config.api as AnyApiRoute;
-    if (route.schema?.body && (request.body === undefined || request.body === null)) {
-      // `_HttpMethod` picked the method (rewriteUrl); it is not one of the resource's parameters.
-      const { _HttpMethod, ...params } = request.query as Record<string, unknown>;
-      request.body = params;
+    const schema = route.schema?.body;
+    if (!schema) return;
+    if (request.body === undefined || request.body === null) {
+      // `_HttpMethod` chose the method (SPEC §1); it is not one of the resource's parameters.
+      const { _HttpMethod, ...parameters } = request.query as Record<string, unknown>;
+      request.body = parameters;
+    }
+    // A field the input doesn't have is a parse error, found before any value is checked, as
+    // Salesforce's JSON binding reports it (SPEC §2): so `{"x":1}` is not "missing aboutMe".
+    const unknown = unknownField(schema, request.body);
+    if (unknown !== undefined) {
+      throw apiError('JSON_PARSER_ERROR', { detail: `Unrecognized field "${unknown}"` });
     }
   };
 
@@ -140,8 +182,9 @@ class Pipeline {
     const state = request.api as ApiState;
     const viewer = state.viewer;
     if (!viewer) return;
-    const community = (request.params as Record<string, string>).communityId;
-    state.scope = await this.resolveScope(viewer, community);
+    const params = request.params as Record<string, string>;
+    checkPathIds(params);
+    state.scope = await this.resolveScope(viewer, params.communityId);
     if (!state.scope.community && viewer.user.type === 'external' && !state.route.externalOnInternal) {
       throw apiError('EXTERNAL_USER_REFUSED');
     }
@@ -242,4 +285,35 @@ function normalizeCommunity(raw: string): string {
   if (raw === 'internal') return raw;
   const id = parseId(raw);
   return id ? to18(id) : raw;
+}
+
+interface ObjectSchema {
+  type?: unknown;
+  properties?: Record<string, ObjectSchema>;
+  additionalProperties?: unknown;
+  items?: ObjectSchema;
+}
+
+/** The first field of `value` that a closed object schema (additionalProperties: false) lacks. */
+function unknownField(schema: ObjectSchema, value: unknown): string | undefined {
+  if (Array.isArray(value)) {
+    if (schema.type !== 'array' || !schema.items) return undefined;
+    for (const item of value) {
+      const found = unknownField(schema.items, item);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (schema.type !== 'object' || value === null || typeof value !== 'object') return undefined;
+  for (const [key, field] of Object.entries(value)) {
+    const declared =
+      schema.properties && Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
+    if (!declared) {
+      if (schema.additionalProperties === false) return key;
+      continue;
+    }
+    const found = unknownField(declared, field);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

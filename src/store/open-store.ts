@@ -1,8 +1,9 @@
-import { type KyselyPlugin, Migrator, sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { createPostgresDb } from './dialects/postgres.js';
 import { createSqliteDb } from './dialects/sqlite.js';
 import * as m001 from './migrations/001-foundation.js';
 import * as m002groups from './migrations/002-collab-groups.js';
+import * as m002 from './migrations/002-feed.js';
 import { Store } from './store.js';
 
 export interface StoreOptions {
@@ -11,28 +12,16 @@ export interface StoreOptions {
   databaseUrl?: string | undefined;
   pgSchema: string;
   idInstance: string;
-  /** Kysely plugins on every query (tests count store round trips with one). */
-  plugins?: KyselyPlugin[];
 }
 
-const migrations = { '001-foundation': m001, '002-collab-groups': m002groups };
+const migrations = { '001-foundation': m001, '002-collab-groups': m002groups, '002-feed': m002 };
 
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const plugins = options.plugins ?? [];
   if (options.databaseUrl) {
     const db = await createPostgresDb(options.databaseUrl, options.pgSchema);
-    return new Store(
-      plugins.reduce((d, p) => d.withPlugin(p), db),
-      'postgres',
-      options.idInstance,
-    );
+    return new Store(db, 'postgres', options.idInstance);
   }
-  const db = createSqliteDb(options.sqlitePath);
-  return new Store(
-    plugins.reduce((d, p) => d.withPlugin(p), db),
-    'sqlite',
-    options.idInstance,
-  );
+  return new Store(createSqliteDb(options.sqlitePath), 'sqlite', options.idInstance);
 }
 
 /** Brings the schema up to date; safe when several servers start at once (the migrator locks). */
@@ -49,7 +38,13 @@ export async function migrate(store: Store): Promise<string[]> {
     provider: { getMigrations: async () => migrations },
     ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error;
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    // Kysely lists the tables of every schema to find its own; a schema dropped meanwhile by
+    // another deployment or test on the same database fails that listing (invalid_schema_name).
+    // Nothing was migrated then: try again.
+    if (error && (error as { code?: string }).code === '3F000' && attempt < 5) continue;
+    if (error) throw error;
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  }
 }

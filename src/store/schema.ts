@@ -119,6 +119,11 @@ export interface Database {
     comment_count: number;
     like_count: number;
     deleted_at: number | null;
+    /** The link capability of a LinkPost (migration 002). */
+    link_url: string | null;
+    link_name: string | null;
+    /** The connected app that posted it (clientInfo), null when not posted through an app. */
+    client_name: string | null;
   };
   feed_mentions: { feed_element_id: string; user_id: string; org_id: string };
   comments: {

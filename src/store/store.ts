@@ -1,6 +1,17 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import {
+  type Kysely,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  sql,
+  type Transaction,
+  type UnknownRow,
+} from 'kysely';
 import { formatId18 } from '../ids/id-generator.js';
 import { AuthRepository } from './auth-repository.js';
+import { FeedRepository } from './feed-repository.js';
 import { FollowRepository } from './follow-repository.js';
 import { GroupRepository } from './group-repository.js';
 import { OrgRepository } from './org-repository.js';
@@ -20,17 +31,27 @@ export class Store {
   readonly auth: AuthRepository;
   readonly follows: FollowRepository;
   readonly groups: GroupRepository;
+  readonly feeds: FeedRepository;
+  readonly db: Db;
+  /** Statements run through this store and its transactions (tests prove pages have no N+1). */
+  readonly queries: QueryCounter;
 
   constructor(
-    readonly db: Db,
+    db: Db,
     readonly kind: StoreKind,
     readonly idInstance: string,
+    queries?: QueryCounter,
   ) {
+    this.queries = queries ?? new QueryCounter();
+    // The root store counts through a plugin; its transactions inherit it from the executor.
+    this.db = queries ? db : (db.withPlugin(this.queries) as Db);
+    db = this.db;
     this.orgs = new OrgRepository(db);
     this.users = new UserRepository(db);
     this.auth = new AuthRepository(db);
     this.follows = new FollowRepository(db);
     this.groups = new GroupRepository(db);
+    this.feeds = new FeedRepository(db, kind);
   }
 
   /** Runs fn in one transaction; everything it writes is rolled back if it throws. */
@@ -38,7 +59,7 @@ export class Store {
     if (this.db.isTransaction) return fn(this);
     return (this.db as Kysely<Database>)
       .transaction()
-      .execute((trx) => fn(new Store(trx, this.kind, this.idInstance)));
+      .execute((trx) => fn(new Store(trx, this.kind, this.idInstance, this.queries)));
   }
 
   /**
@@ -72,6 +93,21 @@ export class Store {
       .returning('value')
       .executeTakeFirstOrThrow();
     return formatId18(prefix, this.idInstance, Number(row.value));
+  }
+
+  /**
+   * `count` consecutive IDs of one prefix from a single sequence update (bulk loading, where one
+   * upsert per ID would cost more than the rows): `range.id(i)` is the i-th, 0-based.
+   */
+  async reserveIds(prefix: string, count: number): Promise<IdRange> {
+    const row = await this.db
+      .insertInto('id_sequences')
+      .values({ prefix, value: count })
+      .onConflict((oc) => oc.column('prefix').doUpdateSet({ value: sql`id_sequences.value + ${count}` }))
+      .returning('value')
+      .executeTakeFirstOrThrow();
+    const first = Number(row.value) - count + 1;
+    return { count, id: (i: number) => formatId18(prefix, this.idInstance, first + i) };
   }
 
   async getSetting(key: string): Promise<string | undefined> {
@@ -129,5 +165,24 @@ export class Store {
 
   async close(): Promise<void> {
     if (!this.db.isTransaction) await (this.db as Kysely<Database>).destroy();
+  }
+}
+
+export interface IdRange {
+  count: number;
+  id(i: number): string;
+}
+
+/** A Kysely plugin that counts executed statements (BEGIN/COMMIT are not statements here). */
+export class QueryCounter implements KyselyPlugin {
+  count = 0;
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    return args.node;
+  }
+
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    this.count++;
+    return args.result;
   }
 }

@@ -1,4 +1,4 @@
-import { type Selectable, sql } from 'kysely';
+import { type CompiledQuery, type Selectable, sql } from 'kysely';
 import type { UserCredentials, UserRecord, UserStats, UserType } from './records.js';
 import type { Database } from './schema.js';
 import type { Db } from './store.js';
@@ -94,104 +94,52 @@ export class UserRepository {
   }
 
   /**
-   * Users with the counts User Detail shows and what the viewer's read view needs (the viewer's
-   * subscription to each, and whether each belongs to a community), in one round trip whatever the
-   * number of users (scalar subqueries; no N+1), so that `GET users/me` costs one query in steady
-   * state (docs/decisions/0003).
+   * A user with the counts User Detail shows, in one round trip (scalar subqueries), so that
+   * `GET users/me` costs one query in steady state.
    */
+  async findWithStats(
+    orgId: string,
+    id: string,
+  ): Promise<{ user: UserRecord; stats: UserStats } | undefined> {
+    return (await this.findManyWithStats(orgId, [id]))[0];
+  }
+
+  /** Users with their counts, in one round trip whatever the number of users (no N+1). */
   async findManyWithStats(
     orgId: string,
     ids: readonly string[],
-    context: { subscriberId: string | null; communityId: string | null },
-  ): Promise<UserWithStats[]> {
+  ): Promise<{ user: UserRecord; stats: UserStats }[]> {
     if (ids.length === 0) return [];
-    const { subscriberId, communityId } = context;
-    const rows = await this.db
-      .selectFrom('users as u')
-      .selectAll('u')
-      .select((eb) => [
-        eb
-          .selectFrom('subscriptions')
-          .select('subscriptions.id')
-          .whereRef('subscriptions.subject_id', '=', 'u.id')
-          .where('subscriptions.subscriber_id', '=', subscriberId ?? '')
-          .limit(1)
-          .as('my_subscription_id'),
-        eb
-          .selectFrom('community_members')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('community_members.user_id', '=', 'u.id')
-          .where('community_members.community_id', '=', communityId ?? '')
-          .as('in_community'),
-        eb
-          .selectFrom('subscriptions')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('subscriptions.subject_id', '=', 'u.id')
-          .as('followers_count'),
-        eb
-          .selectFrom('subscriptions')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('subscriptions.subscriber_id', '=', 'u.id')
-          .where('subscriptions.subject_kind', '=', 'user')
-          .as('following_people'),
-        eb
-          .selectFrom('subscriptions')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('subscriptions.subscriber_id', '=', 'u.id')
-          .where('subscriptions.subject_kind', '<>', 'user')
-          .as('following_records'),
-        eb
-          .selectFrom('group_members')
-          .innerJoin('groups', 'groups.id', 'group_members.group_id')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('group_members.user_id', '=', 'u.id')
-          .where('groups.deleted_at', 'is', null)
-          .as('group_count'),
-        eb
-          .selectFrom('feed_elements')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('feed_elements.author_id', '=', 'u.id')
-          .where('feed_elements.deleted_at', 'is', null)
-          .as('post_count'),
-        eb
-          .selectFrom('comments')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('comments.author_id', '=', 'u.id')
-          .where('comments.deleted_at', 'is', null)
-          .as('comment_count'),
-        eb
-          .selectFrom('comments')
-          .innerJoin('feed_elements', 'feed_elements.id', 'comments.feed_element_id')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('feed_elements.author_id', '=', 'u.id')
-          .where('comments.deleted_at', 'is', null)
-          .where('feed_elements.deleted_at', 'is', null)
-          .as('comment_received_count'),
-        eb
-          .selectFrom('likes')
-          .innerJoin('feed_elements', 'feed_elements.id', 'likes.feed_element_id')
-          .leftJoin('comments', (join) =>
-            join.onRef('comments.id', '=', 'likes.comment_id').on('likes.comment_id', '<>', ''),
-          )
-          .select(eb.fn.countAll<number>().as('n'))
-          .where('feed_elements.deleted_at', 'is', null)
-          .where((w) =>
-            w.or([
-              w.and([w('likes.comment_id', '=', ''), w('feed_elements.author_id', '=', w.ref('u.id'))]),
-              w.and([w('comments.author_id', '=', w.ref('u.id')), w('comments.deleted_at', 'is', null)]),
-            ]),
-          )
-          .as('like_received_count'),
-      ])
-      .where('u.org_id', '=', orgId)
-      .where('u.id', 'in', [...new Set(ids)])
-      .execute();
+    const unique = [...new Set(ids)];
+    const template = this.#statsQueryFor(unique.length);
+    const values = new Map<unknown, string>([[`${PLACEHOLDER}org`, orgId]]);
+    for (const [i, id] of unique.entries()) values.set(`${PLACEHOLDER}${i}`, id);
+    const { rows } = await this.db.executeQuery<StatsRow>({
+      ...template,
+      parameters: template.parameters.map((p) => values.get(p) ?? p),
+    });
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.flatMap((id) => {
       const row = byId.get(id);
       return row ? [toUserWithStats(row)] : [];
     });
   }
+
+  /**
+   * Building and compiling this query cost more CPU than SQLite takes to run it (bench/profile.ts),
+   * so it is compiled once per number of IDs, with placeholder values that findManyWithStats swaps
+   * for the real ones in the parameter list (the SQL text does not depend on the values).
+   */
+  #statsQueryFor(count: number) {
+    const cached = this.#statsQueries.get(count);
+    if (cached) return cached;
+    const ids = Array.from({ length: count }, (_, i) => `${PLACEHOLDER}${i}`);
+    const compiled = statsQuery(this.db, `${PLACEHOLDER}org`, ids).compile();
+    if (count <= STATS_QUERY_CACHE_MAX_IDS) this.#statsQueries.set(count, compiled);
+    return compiled;
+  }
+
+  readonly #statsQueries = new Map<number, CompiledQuery<StatsRow>>();
 
   /**
    * Users of an org, by name, optionally filtered by a name search and limited to the members of
@@ -311,21 +259,93 @@ export function toUser(row: Selectable<Database['users']>): UserRecord {
   };
 }
 
-export interface UserWithStats {
-  user: UserRecord;
-  stats: UserStats;
-  /** The subscriber's subscription to this user (null when none, or no subscriber given). */
-  mySubscriptionId: string | null;
-  /** Whether the user is a member of the given community (false when none given). */
-  inCommunity: boolean;
+/** User rows with the counts of User Detail as scalar subqueries: one round trip for any number of users. */
+function statsQuery(db: Db, orgId: string, ids: string[]) {
+  return db
+    .selectFrom('users as u')
+    .selectAll('u')
+    .select((eb) => [
+      eb
+        .selectFrom('subscriptions')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('subscriptions.subject_id', '=', 'u.id')
+        .as('followers_count'),
+      eb
+        .selectFrom('subscriptions')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('subscriptions.subscriber_id', '=', 'u.id')
+        .where('subscriptions.subject_kind', '=', 'user')
+        .as('following_people'),
+      eb
+        .selectFrom('subscriptions')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('subscriptions.subscriber_id', '=', 'u.id')
+        .where('subscriptions.subject_kind', '<>', 'user')
+        .as('following_records'),
+      eb
+        .selectFrom('group_members')
+        .innerJoin('groups', 'groups.id', 'group_members.group_id')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('group_members.user_id', '=', 'u.id')
+        .where('groups.deleted_at', 'is', null)
+        .as('group_count'),
+      eb
+        .selectFrom('feed_elements')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('feed_elements.author_id', '=', 'u.id')
+        .where('feed_elements.deleted_at', 'is', null)
+        .as('post_count'),
+      // Like the other counts, comments on a deleted post no longer count.
+      eb
+        .selectFrom('comments')
+        .innerJoin('feed_elements', 'feed_elements.id', 'comments.feed_element_id')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('comments.author_id', '=', 'u.id')
+        .where('comments.deleted_at', 'is', null)
+        .where('feed_elements.deleted_at', 'is', null)
+        .as('comment_count'),
+      eb
+        .selectFrom('comments')
+        .innerJoin('feed_elements', 'feed_elements.id', 'comments.feed_element_id')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('feed_elements.author_id', '=', 'u.id')
+        .where('comments.deleted_at', 'is', null)
+        .where('feed_elements.deleted_at', 'is', null)
+        .as('comment_received_count'),
+      eb
+        .selectFrom('likes')
+        .innerJoin('feed_elements', 'feed_elements.id', 'likes.feed_element_id')
+        .leftJoin('comments', (join) =>
+          join.onRef('comments.id', '=', 'likes.comment_id').on('likes.comment_id', '<>', ''),
+        )
+        .select(eb.fn.countAll<number>().as('n'))
+        .where('feed_elements.deleted_at', 'is', null)
+        .where((w) =>
+          w.or([
+            w.and([w('likes.comment_id', '=', ''), w('feed_elements.author_id', '=', w.ref('u.id'))]),
+            w.and([w('comments.author_id', '=', w.ref('u.id')), w('comments.deleted_at', 'is', null)]),
+          ]),
+        )
+        .as('like_received_count'),
+    ])
+    .where('u.org_id', '=', orgId)
+    .where('u.id', 'in', ids);
 }
 
-function toUserWithStats(row: Selectable<Database['users']> & Record<string, unknown>): UserWithStats {
+type StatsRow = Awaited<ReturnType<ReturnType<typeof statsQuery>['executeTakeFirstOrThrow']>>;
+
+/** Placeholder values of the compiled stats query; no real ID or org ID starts with NUL. */
+const PLACEHOLDER = '\u0000';
+/** The users batch takes up to 500 IDs; only the usual small shapes stay compiled. */
+const STATS_QUERY_CACHE_MAX_IDS = 100;
+
+function toUserWithStats(row: Selectable<Database['users']> & Record<string, unknown>): {
+  user: UserRecord;
+  stats: UserStats;
+} {
   const n = (key: string) => Number(row[key] ?? 0);
   return {
     user: toUser(row),
-    mySubscriptionId: (row.my_subscription_id as string | null) ?? null,
-    inCommunity: n('in_community') > 0,
     stats: {
       followersCount: n('followers_count'),
       followingPeople: n('following_people'),

@@ -248,38 +248,39 @@ describe('steady state: GET users/me costs one store round trip (docs/decisions/
   });
 
   test('GET users/me as a user who follows people still makes 1 query', async (t) => {
-    // A subscription of the viewer makes the view read mySubscription; it stays in the one query.
+    // The viewer's subscriptions show as mySubscription on the people they follow; nobody follows
+    // themselves, so users/me needs no follow lookup.
     const alice = await demoUser(h, 'alice@acme.example');
     const bob = await demoUser(h, 'bob@acme.example');
-    const subscriptionId = await h.services.store.newId('0E8');
-    await h.services.store.db
-      .insertInto('subscriptions')
-      .values({
-        id: subscriptionId,
-        org_id: alice.orgId,
-        subscriber_id: alice.id,
-        subject_id: bob.id,
-        subject_kind: 'user',
-        community_id: null,
-        created_at: h.services.clock.now(),
-      })
-      .execute();
     const token = await h.login('alice@acme.example');
-    const unfreeze = h.freezeClock();
-    t.after(unfreeze);
-    await h.request({ method: 'GET', url: usersMe, token });
-    let response: Awaited<ReturnType<Harness['request']>> | undefined;
-    const queries = await h.countQueries(async () => {
-      response = await h.request({
-        method: 'GET',
-        url: `/services/data/v36.0/chatter/users/${bob.id}`,
-        token,
-      });
+    const follow = await h.request({
+      method: 'POST',
+      url: '/services/data/v36.0/chatter/users/me/following',
+      token,
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ subjectId: bob.id }),
     });
-    assert.deepEqual(response?.json().mySubscription, {
+    assert.equal(follow.statusCode, 201, follow.body);
+    const subscriptionId = follow.json().id;
+    const seen = await h.request({
+      method: 'GET',
+      url: `/services/data/v36.0/chatter/users/${bob.id}`,
+      token,
+    });
+    assert.deepEqual(seen.json().mySubscription, {
       id: subscriptionId,
       url: `/services/data/v36.0/chatter/subscriptions/${subscriptionId}`,
     });
+    const unfreeze = h.freezeClock();
+    t.after(unfreeze);
+    const first = await h.request({ method: 'GET', url: usersMe, token });
+    assert.equal(first.json().id, alice.id);
+    assert.equal(first.json().followingCounts.people, 1);
+    let response: Awaited<ReturnType<Harness['request']>> | undefined;
+    const queries = await h.countQueries(async () => {
+      response = await h.request({ method: 'GET', url: usersMe, token });
+    });
+    assert.deepEqual(response?.json(), first.json());
     assert.equal(queries, 1);
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { mock } from 'node:test';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs } from 'kysely';
 import { type Config, defaults } from '../../src/config.js';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD } from '../../src/demo/demo-org.js';
 import { buildApp } from '../../src/http/app.js';
@@ -54,23 +54,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Counts every query the store runs (each one is a round trip to the database). */
-class QueryCounter implements KyselyPlugin {
-  count = 0;
-  transformQuery(args: PluginTransformQueryArgs) {
-    return args.node;
-  }
-  async transformResult(args: PluginTransformResultArgs) {
-    this.count++;
-    return args.result;
-  }
+export interface HarnessOptions {
+  /** Receives the app's pino log lines (see captureLogs); by default the app logs nothing. */
+  logStream?: Writable;
 }
 
-export async function createHarness(overrides: Partial<Config> = {}): Promise<Harness> {
+export async function createHarness(
+  overrides: Partial<Config> = {},
+  options: HarnessOptions = {},
+): Promise<Harness> {
   const config = testConfig(overrides);
-  const queries = new QueryCounter();
-  const runtime = await createRuntime(config, { storePlugins: [queries] });
-  const app = await buildApp(runtime.services, { logger: false, reset: runtime.reset });
+  const runtime = await createRuntime(config);
+  const logger = options.logStream ? { level: 'info', stream: options.logStream } : false;
+  const app = await buildApp(runtime.services, { logger, reset: runtime.reset });
   await app.ready();
   const harness: Harness = {
     app,
@@ -112,6 +108,7 @@ export async function createHarness(overrides: Partial<Config> = {}): Promise<Ha
       return () => frozen.mock.restore();
     },
     async countQueries(fn) {
+      const { queries } = runtime.services.store;
       const before = queries.count;
       await fn();
       return queries.count - before;
@@ -132,3 +129,15 @@ export async function createHarness(overrides: Partial<Config> = {}): Promise<Ha
 }
 
 export const JSON_TYPE = 'application/json;charset=UTF-8';
+
+/** A log stream for createHarness({…}, { logStream }) that keeps every line, parsed. */
+export function captureLogs(): { stream: Writable; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { stream, lines };
+}

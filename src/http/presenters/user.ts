@@ -65,11 +65,12 @@ export function presentUserSummary(ctx: PresentContext, view: UserView) {
  * real service does for properties the viewer may not see.
  */
 export function presentUserDetail(ctx: PresentContext, view: UserView, stats: UserStats) {
-  const summary = presentUserSummary(ctx, view);
   const self = ctx.viewer.user.id === view.user.id;
   const restricted = !self && (ctx.viewer.isGuest || ctx.viewer.user.type === 'external');
-  const detail = {
-    ...summary,
+  // Object.assign onto the fresh summary, not `{ ...summary, more }`: on Node 20 a spread followed
+  // by more properties costs about 3.5 µs per property (70 µs here, bench/profile.ts), while
+  // assigning them costs well under 1 µs. Key order, and so the JSON, is the same.
+  const detail = Object.assign(presentUserSummary(ctx, view), {
     aboutMe: restricted ? null : nullableText(ctx, view.user.aboutMe),
     address: restricted
       ? null
@@ -99,10 +100,9 @@ export function presentUserDetail(ctx: PresentContext, view: UserView, stats: Us
     phoneNumbers: restricted ? null : [],
     thanksReceived: null,
     username: restricted ? null : view.user.username,
-  };
+  });
   if (ctx.major >= 36) {
-    return {
-      ...detail,
+    return Object.assign(detail, {
       bannerPhoto: restricted
         ? null
         : {
@@ -110,7 +110,7 @@ export function presentUserDetail(ctx: PresentContext, view: UserView, stats: Us
             bannerPhotoVersionId: null,
             url: `${ctx.base}/chatter/users/${view.user.id}/banner-photo`,
           },
-    };
+    });
   }
   return detail;
 }

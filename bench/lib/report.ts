@@ -1,0 +1,324 @@
+import { type CurveSeries, scalingChart } from './chart.js';
+import type { BenchResults } from './results.js';
+import type { ScenarioResult } from './scenarios.js';
+
+/** The targets of the benchmark issue, for scenario (a) and the Chatterbox process on SQLite. */
+export const TARGETS = {
+  ceilingShare: 0.5,
+  jsonServerTimes: 5,
+  prismTimes: 8,
+  rssMb: 200,
+  startupMs: 1000,
+};
+
+const STORES = ['sqlite', 'postgres'] as const;
+
+const num = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const ms = (n: number) => (n >= 100 ? num(n) : num(n, 1));
+
+function find(results: BenchResults, id: string, target = 'chatterbox', store?: string) {
+  return results.scenarios.find(
+    (r) => r.id === id && r.target === target && (store ? r.store === store : true),
+  );
+}
+
+function rps(row: ScenarioResult | undefined): number | undefined {
+  return row?.status === 'measured' ? row.measurement?.requestsPerSecond : undefined;
+}
+
+/** Chatterbox (a) ÷ a baseline: the median over interleaved rounds when recorded, else the rows' ratio. */
+function ratioOf(
+  results: BenchResults,
+  store: string,
+  baseline: string,
+): { median: number; perRound: number[] } | undefined {
+  const recorded = results.ratios.find((r) => r.store === store && r.baseline === baseline);
+  if (recorded) return recorded;
+  const ours = rps(find(results, 'a', 'chatterbox', store));
+  const theirs = rps(find(results, 'a', baseline));
+  if (ours === undefined || theirs === undefined || theirs === 0) return undefined;
+  return { median: ours / theirs, perRound: [ours / theirs] };
+}
+
+function cpuCell(
+  cpu: { serverPct: number; loadGeneratorPct: number; othersPct: number } | undefined,
+): string {
+  return cpu ? `${num(cpu.serverPct)} / ${num(cpu.loadGeneratorPct)} / ${num(cpu.othersPct)}` : 'n/a';
+}
+
+function targetLabel(row: ScenarioResult): string {
+  return row.target === 'chatterbox' ? `Chatterbox (${row.store})` : row.target;
+}
+
+function scenarioLabel(row: ScenarioResult): string {
+  const posts = row.posts === undefined ? '' : ` — ${num(row.posts)} posts`;
+  return `(${row.scenario}) ${row.title}${posts}`;
+}
+
+/** The feed-page latency curve (f) as chart series: p50 and p99 per store. */
+export function curveSeries(results: BenchResults): CurveSeries[] {
+  const colors = { sqlite: '#1f77b4', postgres: '#d62728' };
+  const series: CurveSeries[] = [];
+  for (const store of STORES) {
+    const rows = results.scenarios.filter(
+      (r) => r.scenario === 'f' && r.store === store && r.status === 'measured' && r.measurement,
+    );
+    if (rows.length === 0) continue;
+    for (const [stat, dashed] of [
+      ['p50', false],
+      ['p99', true],
+    ] as const) {
+      series.push({
+        label: `${store} ${stat}`,
+        color: colors[store],
+        dashed,
+        points: rows.map((r) => ({
+          posts: r.posts as number,
+          ms: stat === 'p50' ? (r.measurement?.latencyP50Ms ?? 0) : (r.measurement?.latencyP99Ms ?? 0),
+        })),
+      });
+    }
+  }
+  return series;
+}
+
+export function renderChart(results: BenchResults): string {
+  const skipped = results.scenarios.find((r) => r.scenario === 'f' && r.status !== 'measured');
+  return scalingChart(
+    `(f) News-feed page of 25: latency by store size (${results.meta.mode} run)`,
+    curveSeries(results),
+    results.meta.curvePosts,
+    `no data: ${skipped?.reason ?? 'not measured'}`,
+  );
+}
+
+export function renderReport(results: BenchResults, chartFile: string): string {
+  const { meta, settings } = results;
+  const out: string[] = [];
+  const line = (text = '') => out.push(text);
+
+  line(`# Chatterbox benchmark — ${meta.startedAt}`);
+  line();
+  line(
+    `${meta.mode === 'quick' ? '**Quick run (smoke check: short durations, small stores; not for comparison).** ' : ''}` +
+      `Commit \`${meta.commit}\`, Node ${meta.node}, ${meta.cpus} × ${meta.cpuModel}, ${num(meta.memoryGb)} GB RAM. ` +
+      `Each scenario: ${settings.warmupS} s warm-up (dropped), then ${settings.repeat ?? 1} × ${settings.durationS} s measured with ` +
+      `${settings.connections} connections, no pipelining.`,
+  );
+  line();
+  line(
+    `The load generator (autocannon ${meta.versions.autocannon}, programmatic API) runs in the bench process; every server ` +
+      `is its own process on 127.0.0.1. **This machine has ${meta.cpus} cores, shared by the load generator and the ` +
+      'server**, so every figure is lower than a server alone on the machine would reach, for the baselines as for Chatterbox. ' +
+      `Load average when the run started: ${meta.loadAverage.map((n) => num(n, 2)).join(', ')} (1, 5, 15 min).`,
+  );
+  line();
+
+  // Targets.
+  line('## Targets (scenario (a) on SQLite)');
+  line();
+  const sqliteRows = results.scenarios.filter(
+    (r) => r.target === 'chatterbox' && r.store === 'sqlite' && r.measurement,
+  );
+  const peakRss = sqliteRows.length
+    ? Math.max(...sqliteRows.map((r) => r.measurement?.rssPeakMb ?? 0))
+    : undefined;
+  const coldStart = results.startups.find(
+    (s) => s.target === 'chatterbox' && s.store === 'sqlite' && s.condition.startsWith('empty'),
+  )?.ms;
+  const targets: [string, string, string, boolean | undefined][] = [];
+  const share = ratioOf(results, 'sqlite', 'fastify')?.median;
+  targets.push([
+    'req/s ÷ bare-Fastify ceiling',
+    `≥ ${num(TARGETS.ceilingShare * 100)} %`,
+    share === undefined ? 'n/a' : `${num(share * 100, 1)} %`,
+    share === undefined ? undefined : share >= TARGETS.ceilingShare,
+  ]);
+  const vsJson = ratioOf(results, 'sqlite', 'json-server')?.median;
+  targets.push([
+    'req/s ÷ json-server',
+    `≥ ${TARGETS.jsonServerTimes}×`,
+    vsJson === undefined ? 'n/a' : `${num(vsJson, 2)}×`,
+    vsJson === undefined ? undefined : vsJson >= TARGETS.jsonServerTimes,
+  ]);
+  const vsPrism = ratioOf(results, 'sqlite', 'prism')?.median;
+  targets.push([
+    'req/s ÷ Prism',
+    `≥ ${TARGETS.prismTimes}×`,
+    vsPrism === undefined ? 'n/a' : `${num(vsPrism, 2)}×`,
+    vsPrism === undefined ? undefined : vsPrism >= TARGETS.prismTimes,
+  ]);
+  targets.push([
+    'server RSS under load (peak over every SQLite scenario)',
+    `< ${TARGETS.rssMb} MB`,
+    peakRss === undefined ? 'n/a' : `${num(peakRss)} MB`,
+    peakRss === undefined ? undefined : peakRss < TARGETS.rssMb,
+  ]);
+  targets.push([
+    'process start → first served request (empty SQLite file, `--demo`)',
+    `< ${num(TARGETS.startupMs)} ms`,
+    coldStart === undefined ? 'n/a' : `${num(coldStart)} ms`,
+    coldStart === undefined ? undefined : coldStart < TARGETS.startupMs,
+  ]);
+  line('| Target | Goal | Measured | |');
+  line('|---|---|---|---|');
+  for (const [name, goal, value, met] of targets) {
+    line(
+      `| ${name} | ${goal} | ${value} | ${met === undefined ? 'not measured' : met ? 'met' : '**missed**'} |`,
+    );
+  }
+  line();
+
+  // Ratios for (a), per store.
+  line('## Scenario (a) against the baselines');
+  line();
+  line(
+    'Chatterbox and the baselines were measured in turn, round by round, so each ratio compares runs made ' +
+      'under about the same load from other work; the ratio is the median over the rounds (lowest–highest in brackets).',
+  );
+  line();
+  line('| Chatterbox store | req/s (median run) | ÷ Fastify ceiling | ÷ json-server | ÷ Prism |');
+  line('|---|---:|---:|---:|---:|');
+  for (const store of STORES) {
+    const row = find(results, 'a', 'chatterbox', store);
+    if (!row) continue;
+    const ours = rps(row);
+    const cell = (baseline: string, suffix: string) => {
+      const r = ratioOf(results, store, baseline);
+      if (!r) return 'n/a';
+      const range =
+        r.perRound.length > 1
+          ? ` (${num(Math.min(...r.perRound), 2)}–${num(Math.max(...r.perRound), 2)})`
+          : '';
+      return `${num(r.median, 2)}${suffix}${range}`;
+    };
+    line(
+      `| ${store} | ${ours === undefined ? row.reason : num(ours)} | ${cell('fastify', '')} | ` +
+        `${cell('json-server', '×')} | ${cell('prism', '×')} |`,
+    );
+  }
+  line();
+
+  // Every row.
+  line('## All scenarios');
+  line();
+  line(
+    '| Server | Scenario | req/s | p50 ms | p99 ms | requests | errors | non-2xx | RSS peak MB | RSS mean MB | CPU % server / load gen. / others | server CPU µs/req |',
+  );
+  line('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const row of results.scenarios) {
+    const m = row.measurement;
+    if (row.status !== 'measured' || !m) {
+      line(`| ${targetLabel(row)} | ${scenarioLabel(row)} | ${row.reason ?? row.status} | | | | | | | | |`);
+      continue;
+    }
+    const range = m.runs ? ` (${num(Math.min(...m.runs))}–${num(Math.max(...m.runs))})` : '';
+    line(
+      `| ${targetLabel(row)} | ${scenarioLabel(row)} | ${num(m.requestsPerSecond)}${range} | ${ms(m.latencyP50Ms)} | ` +
+        `${ms(m.latencyP99Ms)} | ${num(m.requests)} | ${num(m.errors + m.timeouts)} | ${num(m.non2xx)} | ` +
+        `${num(m.rssPeakMb)} | ${num(m.rssMeanMb)} | ${cpuCell(m.cpu)} | ${m.serverCpuUsPerRequest === undefined ? 'n/a' : num(m.serverCpuUsPerRequest)} |`,
+    );
+  }
+  line();
+  line(
+    'req/s in brackets: the lowest and highest of the measured runs, when there were several (the row is the median run). ' +
+      'errors = connection errors and timeouts; non-2xx = responses with another status (both should be 0). ' +
+      'RSS = VmRSS of the server process from /proc, sampled every 200 ms during the measured period. ' +
+      `CPU = % of one core during the measured period (the machine has ${meta.cpus * 100} %): the server, the ` +
+      'load generator, and every other process on the machine; a large last figure means the machine was busy ' +
+      'with other work and the row is pessimistic (on PostgreSQL rows it also holds the PostgreSQL server itself). ' +
+      'Server CPU µs/req depends less on that other work than req/s: compare runs by it.',
+  );
+  line();
+
+  // Batch vs one by one.
+  line('## (d) 25 GETs: one batch vs one by one');
+  line();
+  line('| Store | Way | sets of 25 per s | latency of one set, p50 | latency of one set, p99 |');
+  line('|---|---|---:|---:|---:|');
+  for (const store of STORES) {
+    const batch = find(results, 'd-batch', 'chatterbox', store);
+    const single = find(results, 'd-single', 'chatterbox', store);
+    if (!batch && !single) continue;
+    for (const row of [batch, single]) {
+      if (!row) continue;
+      const way = row.id === 'd-batch' ? 'one `connect/batch` request' : '25 requests, one after another';
+      const m = row.measurement;
+      if (row.status !== 'measured' || !m) {
+        line(`| ${store} | ${way} | ${row.reason} | | |`);
+      } else if (row.requestsPerSet) {
+        // A set is 25 sequential requests on one connection: its latency is the sum of theirs.
+        const n = row.requestsPerSet;
+        line(
+          `| ${store} | ${way} | ${num(m.requestsPerSecond / n, 1)} | ≈ ${ms(m.latencyP50Ms * n)} ms (25 × p50) | ` +
+            `≤ ${ms(m.latencyP99Ms * n)} ms (25 × p99) |`,
+        );
+      } else {
+        line(
+          `| ${store} | ${way} | ${num(m.requestsPerSecond, 1)} | ${ms(m.latencyP50Ms)} ms | ${ms(m.latencyP99Ms)} ms |`,
+        );
+      }
+    }
+  }
+  line();
+
+  // Scaling curve.
+  line(`## (f) Feed page latency by store size (and (b) at ${num(meta.feedPosts)} posts)`);
+  line();
+  line(`![feed-page latency by store size](${chartFile})`);
+  line();
+  line('| Store | Posts | seeding | req/s | p50 ms | p99 ms | RSS peak MB |');
+  line('|---|---:|---|---:|---:|---:|---:|');
+  for (const seed of results.seeds) {
+    const row = results.scenarios.find(
+      (r) => r.scenario === 'f' && r.store === seed.store && r.posts === seed.posts,
+    );
+    const seeding =
+      seed.status === 'seeded' ? `${num((seed.ms ?? 0) / 1000, 1)} s` : (seed.reason ?? seed.status);
+    const m = row?.status === 'measured' ? row.measurement : undefined;
+    line(
+      m
+        ? `| ${seed.store} | ${num(seed.posts)} | ${seeding} | ${num(m.requestsPerSecond)} | ${ms(m.latencyP50Ms)} | ${ms(m.latencyP99Ms)} | ${num(m.rssPeakMb)} |`
+        : `| ${seed.store} | ${num(seed.posts)} | ${seeding} | ${row?.reason ?? 'not run'} | | | |`,
+    );
+  }
+  line();
+
+  // Startup.
+  line('## Process start → first served request');
+  line();
+  line('| Server | Condition | ms | RSS at start MB |');
+  line('|---|---|---:|---:|');
+  for (const s of results.startups) {
+    line(
+      `| ${s.target === 'chatterbox' ? `Chatterbox (${s.store})` : s.target} | ${s.condition} | ${num(s.ms)} | ${num(s.idleRssMb)} |`,
+    );
+  }
+  line();
+  line('Measured from `spawn` to the first HTTP answer of a probe polled every 5 ms.');
+  line();
+
+  line('## How it was run');
+  line();
+  line(
+    '- Chatterbox: `node bin/chatterbox.js serve --demo` on its own temp SQLite file (and, with `--database-url`, on ' +
+      'PostgreSQL in its own `--pg-schema`), default settings except the quotas, which are still counted but raised ' +
+      'to 10⁹ so that no benchmark request is refused. Tokens come from the password grant of the demo user alice.',
+  );
+  line(
+    '- (b) and (f) run on stores filled by `chatterbox seed --posts N`; (b) is the point of (f) at ' +
+      `${num(meta.feedPosts)} posts. (d) sends User Detail GETs for \`me\` and the org's users in turn.`,
+  );
+  line(
+    `- Baselines, each its own process: bare Fastify ${meta.versions.fastify} sending the users/me body as a constant ` +
+      `string (the ceiling), json-server ${meta.versions['json-server']} serving that body as its one user record, ` +
+      `Prism ${meta.versions['@stoplight/prism-cli']} mocking a one-path OpenAPI document whose example is that body.`,
+  );
+  line(
+    `- Reproduce: \`npm run bench\` (SQLite) or \`npm run bench -- --database-url postgres://…\` (both stores); ` +
+      '`--quick` for a smoke run. Raw figures: `bench/results/<timestamp>.json`.',
+  );
+  line();
+  return `${out.join('\n')}\n`;
+}

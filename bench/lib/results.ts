@@ -1,0 +1,46 @@
+import type { LoadSettings } from './load.js';
+import type { ScenarioResult } from './scenarios.js';
+
+/** Time from process start to the first served request. */
+export interface StartupResult {
+  target: string;
+  store?: 'sqlite' | 'postgres';
+  /** 'empty store, --demo' (migrate and seed the demo org), 'existing store', '100000 posts'… */
+  condition: string;
+  ms: number;
+  idleRssMb: number;
+}
+
+export interface SeedResult {
+  store: 'sqlite' | 'postgres';
+  posts: number;
+  status: 'seeded' | 'skipped' | 'failed';
+  ms?: number;
+  reason?: string;
+}
+
+export interface BenchResults {
+  meta: {
+    startedAt: string;
+    finishedAt: string;
+    mode: 'quick' | 'full';
+    commit: string;
+    node: string;
+    cpus: number;
+    cpuModel: string;
+    memoryGb: number;
+    /** os.loadavg() when the run started: other work on the machine skews every figure. */
+    loadAverage: number[];
+    /** Exact versions of the servers and the load generator. */
+    versions: Record<string, string>;
+    /** (b) is the feed page on a store of this many posts. */
+    feedPosts: number;
+    curvePosts: number[];
+  };
+  settings: LoadSettings;
+  startups: StartupResult[];
+  seeds: SeedResult[];
+  scenarios: ScenarioResult[];
+  /** Chatterbox's (a) req/s ÷ a baseline's, per round of interleaved runs, and their median. */
+  ratios: { store: 'sqlite' | 'postgres'; baseline: string; perRound: number[]; median: number }[];
+}

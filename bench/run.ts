@@ -1,0 +1,351 @@
+// `npm run bench [-- --quick] [-- --database-url postgres://…] [-- --scenarios a,e] [-- --no-baselines]
+// [-- --repeat N] [-- --duration S] [-- --connections N]`:
+// builds (the npm script), then measures Chatterbox and the baselines and writes the report.
+import { execSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { baselines } from './lib/baselines.js';
+import {
+  type BenchStore,
+  BUILT_CLI,
+  login,
+  postgresStore,
+  seedPosts,
+  sqliteStore,
+  startChatterbox,
+} from './lib/chatterbox.js';
+import {
+  batchOf25,
+  feedPage,
+  oneByOne,
+  passwordLogin,
+  postFeedElement,
+  twentyFiveGets,
+  usersMe,
+} from './lib/chatterbox-scenarios.js';
+import { type Load, type LoadSettings, type Measurement, medianRun, prepareLoad } from './lib/load.js';
+import type { ServerProcess } from './lib/processes.js';
+import { renderChart, renderReport } from './lib/report.js';
+import type { BenchResults, SeedResult, StartupResult } from './lib/results.js';
+import {
+  NOT_AVAILABLE,
+  notRun,
+  probe,
+  runScenario,
+  type ScenarioDef,
+  type ScenarioKey,
+  type ScenarioResult,
+} from './lib/scenarios.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    'database-url': { type: 'string' },
+    scenarios: { type: 'string', default: 'a,b,c,d,e,f' },
+    'no-baselines': { type: 'boolean', default: false },
+    duration: { type: 'string' },
+    connections: { type: 'string' },
+    repeat: { type: 'string' },
+  },
+});
+
+const quick = args.quick as boolean;
+const settings: LoadSettings = {
+  connections: Number(args.connections ?? 10),
+  durationS: Number(args.duration ?? (quick ? 2 : 10)),
+  warmupS: quick ? 1 : 3,
+  repeat: Number(args.repeat ?? (quick ? 1 : 3)),
+};
+/** Store sizes of the curve (f); (b) is the feed page at FEED_POSTS. */
+const CURVE_POSTS = quick ? [1_000, 10_000] : [1_000, 100_000, 1_000_000];
+const FEED_POSTS = quick ? 10_000 : 100_000;
+const wanted = new Set((args.scenarios as string).split(',').map((s) => s.trim()) as ScenarioKey[]);
+
+const results: BenchResults = {
+  meta: {
+    startedAt: new Date().toISOString(),
+    finishedAt: '',
+    mode: quick ? 'quick' : 'full',
+    commit: commitLabel(),
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
+    memoryGb: totalmem() / 1024 ** 3,
+    loadAverage: loadavg(),
+    versions: versionsOf(['autocannon', 'fastify', 'json-server', '@stoplight/prism-cli']),
+    feedPosts: FEED_POSTS,
+    curvePosts: CURVE_POSTS,
+  },
+  settings,
+  startups: [],
+  seeds: [],
+  scenarios: [],
+  ratios: [],
+};
+const workDir = mkdtempSync(join(tmpdir(), 'chatterbox-bench-work-'));
+
+function log(message: string): void {
+  process.stdout.write(`[bench] ${message}\n`);
+}
+
+function record(result: ScenarioResult): void {
+  results.scenarios.push(result);
+  const m = result.measurement;
+  const where = result.target === 'chatterbox' ? `chatterbox/${result.store}` : result.target;
+  log(
+    m
+      ? `${where} ${result.id}: ${m.requestsPerSecond.toFixed(0)} req/s, p50 ${m.latencyP50Ms} ms, p99 ${m.latencyP99Ms} ms, ` +
+          `non-2xx ${m.non2xx}, errors ${m.errors + m.timeouts}, RSS peak ${m.rssPeakMb.toFixed(0)} MB, ` +
+          `server CPU ${m.serverCpuUsPerRequest?.toFixed(0)} µs/req, others ${m.cpu?.othersPct.toFixed(0)} %`
+      : `${where} ${result.id}: ${result.reason}`,
+  );
+}
+
+function startup(server: ServerProcess, target: string, condition: string, store?: BenchStore['kind']) {
+  const entry: StartupResult = {
+    target,
+    store,
+    condition,
+    ms: server.startupMs,
+    idleRssMb: server.idleRssMb,
+  };
+  results.startups.push(entry);
+  log(`${target}${store ? `/${store}` : ''} up in ${server.startupMs.toFixed(0)} ms (${condition})`);
+}
+
+/** A Chatterbox on its own demo store, started for scenarios (a), (c), (d), (e). */
+interface DemoServer {
+  store: BenchStore;
+  server: ServerProcess;
+  token: string;
+}
+
+async function startDemoServer(makeStore: () => BenchStore): Promise<DemoServer> {
+  const store = makeStore();
+  try {
+    const server = await startChatterbox(BUILT_CLI, store, { cwd: root });
+    startup(server, 'chatterbox', 'empty store, `--demo` (migrate, seed the demo org)', store.kind);
+    return { store, server, token: await login(server, 'alice@acme.example') };
+  } catch (error) {
+    await store.dispose();
+    throw error;
+  }
+}
+
+/**
+ * (a) on every Chatterbox and on the baselines, their runs interleaved round by round, so that
+ * each ratio compares runs made under the same load from other work on the machine.
+ */
+async function usersMeAgainstBaselines(demos: DemoServer[]): Promise<void> {
+  const targets: { row: ScenarioDef['row']; server: ServerProcess; load: Load; runs: Measurement[] }[] = [];
+  let body: Record<string, unknown> | undefined;
+  for (const { store, server, token } of demos) {
+    const def = usersMe(store.kind, token);
+    const outcome = await probe(server, def);
+    if (!outcome.ok) {
+      record(outcome.result);
+      continue;
+    }
+    body ??= outcome.body as Record<string, unknown>;
+    targets.push({ row: def.row, server, load: prepareLoad(server, def.load, settings), runs: [] });
+  }
+  const started: ServerProcess[] = [];
+  try {
+    if (args['no-baselines']) log('baselines not run (--no-baselines)');
+    else if (!body) log('baselines not run: scenario (a) gave no users/me body to serve');
+    else {
+      for (const baseline of baselines(root, workDir, results.meta.versions)) {
+        const { server, path } = await baseline.start(body);
+        started.push(server);
+        startup(server, baseline.id, 'serving the users/me body');
+        const def: ScenarioDef = {
+          row: {
+            scenario: 'a',
+            id: 'a',
+            title: `GET users/me-shaped JSON (${baseline.title})`,
+            target: baseline.id,
+          },
+          probe: { method: 'GET', path, expect: 200 },
+          load: { path },
+        };
+        const outcome = await probe(server, def);
+        if (outcome.ok)
+          targets.push({ row: def.row, server, load: prepareLoad(server, def.load, settings), runs: [] });
+        else record(outcome.result);
+      }
+    }
+    for (const target of targets) await target.load.warmUp();
+    for (let round = 1; round <= (settings.repeat ?? 1); round++) {
+      log(`(a) round ${round} of ${settings.repeat ?? 1}`);
+      for (const target of targets) target.runs.push(await target.load.runOnce());
+    }
+  } finally {
+    for (const server of started) await server.stop();
+  }
+  for (const target of targets)
+    record({ ...target.row, status: 'measured', measurement: medianRun(target.runs) });
+  for (const ours of targets.filter((t) => t.row.target === 'chatterbox')) {
+    for (const theirs of targets.filter((t) => t.row.target !== 'chatterbox')) {
+      const perRound = ours.runs.map(
+        (run, i) => run.requestsPerSecond / (theirs.runs[i]?.requestsPerSecond ?? Number.NaN),
+      );
+      const sorted = [...perRound].sort((a, b) => a - b);
+      results.ratios.push({
+        store: ours.row.store as BenchStore['kind'],
+        baseline: theirs.row.target,
+        perRound,
+        median: sorted[Math.floor(sorted.length / 2)] as number,
+      });
+    }
+  }
+}
+
+/** (d), (c), (e) on a demo server, then its start-up again on the now existing store. */
+async function otherDemoScenarios({ store, server, token }: DemoServer): Promise<void> {
+  try {
+    if (wanted.has('d')) {
+      const list = await fetch(`${server.url}/services/data/v36.0/chatter/users?pageSize=25`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const ids = ((await list.json()) as { users: { id: string; isActive: boolean }[] }).users
+        .filter((u) => u.isActive)
+        .map((u) => u.id);
+      const gets = twentyFiveGets(ids);
+      record((await runScenario(server, batchOf25(store.kind, token, gets), settings)).result);
+      record((await runScenario(server, oneByOne(store.kind, token, gets), settings)).result);
+    }
+    if (wanted.has('c'))
+      record((await runScenario(server, postFeedElement(store.kind, token), settings)).result);
+    if (wanted.has('e')) record((await runScenario(server, passwordLogin(store.kind), settings)).result);
+    await server.stop();
+    if (!quick) {
+      const again = await startChatterbox(BUILT_CLI, store, { cwd: root });
+      startup(again, 'chatterbox', 'existing store', store.kind);
+      await again.stop();
+    }
+  } finally {
+    await server.stop();
+    await store.dispose();
+  }
+}
+
+/** (b) and (f): the news-feed page on stores of growing size, each seeded by `chatterbox seed`. */
+async function feedScenarios(makeStore: () => BenchStore, kind: BenchStore['kind']): Promise<void> {
+  let unavailable = false;
+  for (const posts of CURVE_POSTS) {
+    const isB = posts === FEED_POSTS && wanted.has('b');
+    const rows = [
+      ...(wanted.has('f') ? [feedPage(kind, '', posts, 'f').row] : []),
+      ...(isB ? [feedPage(kind, '', posts, 'b').row] : []),
+    ];
+    if (rows.length === 0) continue;
+    const seedRow: SeedResult = { store: kind, posts, status: 'skipped' };
+    results.seeds.push(seedRow);
+    if (unavailable) {
+      seedRow.reason = NOT_AVAILABLE;
+      for (const row of rows) record(notRun(row, 'skipped', NOT_AVAILABLE));
+      continue;
+    }
+    const store = makeStore();
+    try {
+      log(`seeding ${posts} posts (${kind})…`);
+      const seeded = await seedPosts(BUILT_CLI, store, posts, root);
+      if (seeded.status !== 'seeded') {
+        unavailable = seeded.status === 'unavailable';
+        const reason =
+          seeded.status === 'failed' ? `failed: chatterbox seed: ${seeded.detail}` : NOT_AVAILABLE;
+        Object.assign(seedRow, { status: unavailable ? 'skipped' : 'failed', reason });
+        for (const row of rows) record(notRun(row, unavailable ? 'skipped' : 'failed', reason));
+        continue;
+      }
+      Object.assign(seedRow, { status: 'seeded', ms: seeded.ms });
+      const server = await startChatterbox(BUILT_CLI, store, { cwd: root });
+      startup(server, 'chatterbox', `${posts.toLocaleString('en-US')} posts`, kind);
+      try {
+        const token = await login(server, 'alice@acme.example');
+        const { result, probeBody } = await runScenario(server, feedPage(kind, token, posts, 'f'), settings);
+        const elements = (probeBody as { elements?: unknown[] }).elements;
+        if (result.status === 'measured' && elements?.length !== 25) {
+          result.notes = [`the page had ${elements?.length ?? 'no'} elements, not 25`];
+        }
+        // (b) is the same measurement as the curve's point at FEED_POSTS: run once, reported in both.
+        if (wanted.has('f')) record(result);
+        if (isB)
+          record({
+            ...result,
+            scenario: 'b',
+            id: `b-${posts}`,
+            title: feedPage(kind, '', posts, 'b').row.title,
+          });
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      await store.dispose();
+    }
+  }
+}
+
+function commitLabel(): string {
+  try {
+    const sha = execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
+    const dirty = execSync('git status --porcelain --untracked-files=no', { cwd: root }).toString().trim();
+    return dirty ? `${sha} + uncommitted changes` : sha;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function versionsOf(packages: string[]): Record<string, string> {
+  return Object.fromEntries(
+    packages.map((name) => {
+      const file = join(root, 'node_modules', name, 'package.json');
+      return [name, (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version];
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  log(
+    `${results.meta.mode} run: ${settings.repeat} × ${settings.durationS} s per scenario after ${settings.warmupS} s warm-up`,
+  );
+  const stores: [BenchStore['kind'], () => BenchStore][] = [['sqlite', sqliteStore]];
+  const databaseUrl = args['database-url'];
+  if (databaseUrl) stores.push(['postgres', () => postgresStore(databaseUrl)]);
+  const demos: DemoServer[] = [];
+  try {
+    for (const [, makeStore] of stores) demos.push(await startDemoServer(makeStore));
+    if (wanted.has('a')) await usersMeAgainstBaselines(demos);
+    while (demos.length > 0) await otherDemoScenarios(demos.shift() as DemoServer);
+  } finally {
+    for (const demo of demos) {
+      await demo.server.stop();
+      await demo.store.dispose();
+    }
+  }
+  for (const [kind, makeStore] of stores) {
+    if (wanted.has('b') || wanted.has('f')) await feedScenarios(makeStore, kind);
+  }
+  results.meta.finishedAt = new Date().toISOString();
+
+  const dir = join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = results.meta.startedAt.replace(/[:.]/g, '-');
+  const chartFile = 'feed-scaling.svg';
+  writeFileSync(join(dir, `${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(dir, chartFile), renderChart(results));
+  const report = renderReport(results, chartFile);
+  writeFileSync(join(dir, `${stamp}.md`), report);
+  writeFileSync(join(dir, 'latest.md'), report);
+  log(`wrote bench/results/${stamp}.json, ${stamp}.md, latest.md and ${chartFile}`);
+}
+
+try {
+  await main();
+} finally {
+  rmSync(workDir, { recursive: true, force: true });
+}

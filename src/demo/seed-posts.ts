@@ -1,0 +1,107 @@
+import { KeyPrefix } from '../ids/salesforce-id.js';
+import type { Clock } from '../lib/clock.js';
+import type { NewFeedElement, StoredSegment } from '../store/feed-repository.js';
+import type { Store } from '../store/store.js';
+
+/** Rows per INSERT: 17 columns × 1 000 stays under SQLite's 32 766 and PostgreSQL's 65 535 parameters. */
+const ROWS_PER_INSERT = 1_000;
+/** INSERTs per transaction: big enough to amortise the commit, small enough not to hold a lock for long. */
+const INSERTS_PER_TRANSACTION = 50;
+/** Seeded posts are a second apart, the newest a second before the clock. */
+const SPACING_MS = 1_000;
+
+export interface SeedPostsResult {
+  orgId: string;
+  posts: number;
+  firstId: string | null;
+  lastId: string | null;
+}
+
+/**
+ * `chatterbox seed --posts N` (load tests, the feed benchmark): N posts by the org's active internal
+ * users, each to the author's own profile or to one of the internal groups the author belongs to,
+ * round-robin. IDs come from one reserved range of the sequence and rows go in as multi-row
+ * INSERTs inside a few large transactions, so a million posts take seconds, not hours.
+ */
+export async function seedPosts(
+  store: Store,
+  clock: Clock,
+  options: { posts: number; orgId?: string | undefined; onProgress?: (done: number) => void },
+): Promise<SeedPostsResult> {
+  const org = options.orgId ? await store.orgs.findOrg(options.orgId) : await store.orgs.firstOrg();
+  if (!org) throw new Error(options.orgId ? `No org ${options.orgId}` : 'There is no org yet');
+  const { users } = await store.users.search(org.id, {
+    types: ['standard', 'admin'],
+    offset: 0,
+    limit: 100_000,
+  });
+  const authors = users.filter((u) => u.isActive);
+  if (authors.length === 0) throw new Error(`The org ${org.id} has no active internal user to post`);
+  const groups = await store.groups.findMany(org.id, await store.feeds.groupIdsInScope(org.id, null));
+  const roles = await store.feeds.memberRoles(
+    authors.map((u) => u.id),
+    groups.map((g) => g.id),
+  );
+  // Where each author may post: their profile and their groups (SPEC §5).
+  const targets = authors.map((author) => [
+    { id: author.id, kind: 'user' as const },
+    ...roles.filter((r) => r.userId === author.id).map((r) => ({ id: r.groupId, kind: 'group' as const })),
+  ]);
+  const count = options.posts;
+  if (count <= 0) return { orgId: org.id, posts: 0, firstId: null, lastId: null };
+  const ids = await store.reserveIds(KeyPrefix.feedElement, count);
+  const newest = clock.now() - SPACING_MS;
+  const lastPost = new Map<string, number>();
+
+  const row = (i: number): NewFeedElement => {
+    const a = i % authors.length;
+    const own = targets[a] as { id: string; kind: 'user' | 'group' }[];
+    const target = own[Math.floor(i / authors.length) % own.length] as { id: string; kind: 'user' | 'group' };
+    const at = newest - (count - 1 - i) * SPACING_MS;
+    const words = `Seeded post ${i + 1}`;
+    const tagged = i % 10 === 0;
+    const segments: StoredSegment[] = tagged
+      ? [
+          { type: 'Text', text: `${words} ` },
+          { type: 'Hashtag', tag: 'seed' },
+        ]
+      : [{ type: 'Text', text: words }];
+    if (target.kind === 'group') lastPost.set(target.id, at);
+    return {
+      id: ids.id(i),
+      orgId: org.id,
+      communityId: null,
+      authorId: (authors[a] as { id: string }).id,
+      subjectId: target.id,
+      subjectKind: target.kind,
+      segments,
+      text: tagged ? `${words} #seed` : words,
+      type: 'TextPost',
+      linkUrl: null,
+      linkName: null,
+      clientName: null,
+      createdAt: at,
+      modifiedAt: at,
+    };
+  };
+
+  const perTransaction = ROWS_PER_INSERT * INSERTS_PER_TRANSACTION;
+  for (let start = 0; start < count; start += perTransaction) {
+    const end = Math.min(count, start + perTransaction);
+    await store.transaction(async (tx) => {
+      for (let from = start; from < end; from += ROWS_PER_INSERT) {
+        const rows: NewFeedElement[] = [];
+        for (let i = from; i < Math.min(end, from + ROWS_PER_INSERT); i++) rows.push(row(i));
+        await tx.feeds.insertElements(rows);
+      }
+    });
+    options.onProgress?.(end);
+  }
+  for (const group of groups) {
+    const at = lastPost.get(group.id);
+    if (at !== undefined && (group.lastPostAt === null || group.lastPostAt < at)) {
+      await store.feeds.touchGroupLastPost(group.id, at);
+    }
+  }
+  return { orgId: org.id, posts: count, firstId: ids.id(0), lastId: ids.id(count - 1) };
+}

@@ -1,0 +1,235 @@
+import type { Viewer } from '../auth/viewer.js';
+import { insufficientAccess, invalidInput, notFound } from '../errors/api-error.js';
+import { KeyPrefix } from '../ids/salesforce-id.js';
+import type { Clock } from '../lib/clock.js';
+import type { FeedElementRecord, StoredSegment } from '../store/feed-repository.js';
+import type { Store } from '../store/store.js';
+import { canDeleteElement, canEditElement, readRefusal } from './feed-access.js';
+import type { FeedElementView, FeedViews } from './feed-views.js';
+import { type GroupAccess, loadGroupAccess } from './group-access.js';
+import { requireId } from './ids.js';
+import { parseMessageInput, plainText } from './message-segments.js';
+import { type Scope, scopeCommunityId } from './scope.js';
+import type { BatchItem, UserService } from './users.js';
+
+/** Feed Item Input (chatter-facts §2.5), as the edge schema lets it through. */
+export interface FeedItemInput {
+  body?: unknown;
+  /** The parameter form: `?feedElementType=FeedItem&subjectId=…&text=…`. */
+  text?: string | undefined;
+  feedElementType?: string | undefined;
+  subjectId?: string | undefined;
+  capabilities?:
+    | { link?: { url?: string | undefined; urlName?: string | undefined } | undefined }
+    | undefined;
+}
+
+export const FEED_ELEMENTS_BATCH_MAX = 500;
+export const DEFAULT_RECENT_COMMENTS = 3;
+
+/** A post the viewer may read, with the access of its group (if any). */
+export interface ReadableElement {
+  element: FeedElementRecord;
+  access: ReadonlyMap<string, GroupAccess>;
+}
+
+/** Posts (feed elements of type FeedItem): create, read, edit, delete (SPEC §5, §6). */
+export class FeedElementService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly users: UserService,
+    private readonly views: FeedViews,
+  ) {}
+
+  /**
+   * POST feed-elements: to one's own or another user's profile, or to a group one may post to.
+   * Updates the group's last post date in the same transaction.
+   */
+  async post(viewer: Viewer, scope: Scope, input: FeedItemInput): Promise<FeedElementView> {
+    const subjectId =
+      input.subjectId === 'me'
+        ? viewer.user.id
+        : requireId(input.subjectId ?? '', KeyPrefix.user, KeyPrefix.group);
+    const link = parseLink(input.capabilities?.link);
+    const message =
+      link && input.body === undefined && input.text === undefined
+        ? { segments: [], mentionIds: [] }
+        : parseMessageInput(input);
+    let access: ReadonlyMap<string, GroupAccess> = new Map();
+    if (subjectId.startsWith(KeyPrefix.group)) {
+      access = await loadGroupAccess(this.store, viewer, scope, [subjectId]);
+      const target = access.get(subjectId);
+      if (!target?.visible) throw notFound();
+      if (!target.canPost) throw insufficientAccess("You don't have permission to post to this group.");
+    } else {
+      const target = await this.users.summaries(viewer, scope, [subjectId], { visibleOnly: true });
+      if (!target.has(subjectId)) throw notFound();
+    }
+    const text = await this.bodyText(viewer, scope, message.segments, message.mentionIds);
+    const app = viewer.appId ? await this.store.orgs.findApp(viewer.appId) : undefined;
+    const now = this.clock.now();
+    const element = await this.store.transaction(async (tx) => {
+      const record: FeedElementRecord = {
+        id: await tx.newId(KeyPrefix.feedElement),
+        orgId: viewer.orgId,
+        communityId: scopeCommunityId(scope),
+        authorId: viewer.user.id,
+        subjectId,
+        subjectKind: subjectId.startsWith(KeyPrefix.group) ? 'group' : 'user',
+        segments: message.segments,
+        text,
+        type: link ? 'LinkPost' : 'TextPost',
+        linkUrl: link?.url ?? null,
+        linkName: link?.urlName ?? null,
+        clientName: app?.name ?? null,
+        createdAt: now,
+        modifiedAt: now,
+        commentCount: 0,
+        likeCount: 0,
+      };
+      await tx.feeds.insertElement(record, message.mentionIds);
+      if (record.subjectKind === 'group') await tx.feeds.touchGroupLastPost(subjectId, now);
+      return record;
+    });
+    const target = access.get(subjectId);
+    if (target) access = new Map([[subjectId, { ...target, group: { ...target.group, lastPostAt: now } }]]);
+    const [view] = await this.views.elements(viewer, scope, [element], {
+      recentCommentCount: DEFAULT_RECENT_COMMENTS,
+      access,
+    });
+    return view as FeedElementView;
+  }
+
+  /** A post the viewer may read: wrong-type ID → 400, unknown, deleted or invisible → 404, private → 403. */
+  async readable(viewer: Viewer, scope: Scope, rawId: string): Promise<ReadableElement> {
+    const id = requireId(rawId, KeyPrefix.feedElement);
+    const [element] = await this.store.feeds.findElements(viewer.orgId, [id]);
+    if (!element) throw notFound();
+    const access =
+      element.subjectKind === 'group'
+        ? await loadGroupAccess(this.store, viewer, scope, [element.subjectId])
+        : new Map<string, GroupAccess>();
+    const refusal = readRefusal(viewer, scope, element, access);
+    if (refusal) throw refusal;
+    return { element, access };
+  }
+
+  async get(
+    viewer: Viewer,
+    scope: Scope,
+    rawId: string,
+    options: { recentCommentCount: number },
+  ): Promise<FeedElementView> {
+    const { element, access } = await this.readable(viewer, scope, rawId);
+    const [view] = await this.views.elements(viewer, scope, [element], { ...options, access });
+    return view as FeedElementView;
+  }
+
+  /** PATCH: a new body, by the author (or an admin, SPEC §5). */
+  async edit(viewer: Viewer, scope: Scope, rawId: string, input: FeedItemInput): Promise<FeedElementView> {
+    const { element, access } = await this.readable(viewer, scope, rawId);
+    if (!canEditElement(viewer, element)) {
+      throw insufficientAccess("You don't have permission to edit this feed element.");
+    }
+    const message = parseMessageInput(input);
+    const text = await this.bodyText(viewer, scope, message.segments, message.mentionIds);
+    const modifiedAt = this.clock.now();
+    await this.store.transaction((tx) =>
+      tx.feeds.updateElementBody(
+        viewer.orgId,
+        element.id,
+        { segments: message.segments, text, modifiedAt },
+        message.mentionIds,
+      ),
+    );
+    const edited = { ...element, segments: message.segments, text, modifiedAt };
+    const [view] = await this.views.elements(viewer, scope, [edited], {
+      recentCommentCount: DEFAULT_RECENT_COMMENTS,
+      access,
+    });
+    return view as FeedElementView;
+  }
+
+  /** DELETE: the author, the group's owner or managers, an admin (SPEC §5). */
+  async delete(viewer: Viewer, scope: Scope, rawId: string): Promise<void> {
+    const { element, access } = await this.readable(viewer, scope, rawId);
+    if (!canDeleteElement(viewer, element, access)) {
+      throw insufficientAccess("You don't have permission to delete this feed element.");
+    }
+    await this.store.feeds.deleteElement(viewer.orgId, element.id, this.clock.now());
+  }
+
+  /** feed-elements/batch/{ids}: one result per ID, in order, each with its own status. */
+  async batch(
+    viewer: Viewer,
+    scope: Scope,
+    rawIds: string,
+    options: { recentCommentCount: number },
+  ): Promise<BatchItem<FeedElementView>[]> {
+    const parts = rawIds.split(',').map((p) => p.trim());
+    if (parts.length > FEED_ELEMENTS_BATCH_MAX || parts.some((p) => p === '')) {
+      throw invalidInput(
+        `Invalid feedElementIds: specify between 1 and ${FEED_ELEMENTS_BATCH_MAX} comma-separated IDs.`,
+      );
+    }
+    const parsed = parts.map((raw) => {
+      try {
+        return { id: requireId(raw, KeyPrefix.feedElement) };
+      } catch (error) {
+        return { error: error as Error };
+      }
+    });
+    const records = await this.store.feeds.findElements(
+      viewer.orgId,
+      parsed.flatMap((p) => p.id ?? []),
+    );
+    const byId = new Map(records.map((r) => [r.id, r]));
+    const access = await loadGroupAccess(
+      this.store,
+      viewer,
+      scope,
+      records.filter((r) => r.subjectKind === 'group').map((r) => r.subjectId),
+    );
+    const readable = records.filter((r) => readRefusal(viewer, scope, r, access) === null);
+    const views = new Map(
+      (await this.views.elements(viewer, scope, readable, { ...options, access })).map((v) => [
+        v.element.id,
+        v,
+      ]),
+    );
+    return parsed.map((p): BatchItem<FeedElementView> => {
+      if (!p.id) return { error: p.error as Error };
+      const element = byId.get(p.id);
+      if (!element) return { error: notFound() };
+      const view = views.get(p.id);
+      return view ? { value: view } : { error: readRefusal(viewer, scope, element, access) ?? notFound() };
+    });
+  }
+
+  /** The plain text of a body; every mentioned user must exist in the org (SPEC §3: else 404). */
+  async bodyText(
+    viewer: Viewer,
+    scope: Scope,
+    segments: StoredSegment[],
+    mentionIds: string[],
+  ): Promise<string> {
+    const mentioned = await this.users.summaries(viewer, scope, mentionIds);
+    for (const id of mentionIds)
+      if (!mentioned.has(id) || mentioned.get(id)?.user.type === 'guest') throw notFound();
+    return plainText(segments, (id) => {
+      const user = mentioned.get(id)?.user;
+      return user ? `${user.firstName} ${user.lastName}`.trim() : '';
+    });
+  }
+}
+
+/** The link capability of a LinkPost: `capabilities.link.{url, urlName}`. */
+function parseLink(
+  link: { url?: string | undefined; urlName?: string | undefined } | undefined,
+): { url: string; urlName: string | null } | undefined {
+  if (link === undefined) return undefined;
+  const url = link.url?.trim() ?? '';
+  if (url === '') throw invalidInput('Invalid capabilities.link.url: specify a URL.');
+  return { url, urlName: link.urlName?.trim() || null };
+}

@@ -1,0 +1,333 @@
+import type { Viewer } from '../auth/viewer.js';
+import { type ApiError, apiError, insufficientAccess, invalidInput, notFound } from '../errors/api-error.js';
+import { KeyPrefix, prefixOf } from '../ids/salesforce-id.js';
+import type { FeedBranch, FeedElementRecord, FeedSort } from '../store/feed-repository.js';
+import type { Store } from '../store/store.js';
+import { groupFeedRefusal } from './feed-access.js';
+import type { FeedElementView, FeedViews } from './feed-views.js';
+import { type GroupAccess, loadGroupAccess } from './group-access.js';
+import { requireId, requireUserId } from './ids.js';
+import { type KeysetCursor, keysetToken, parseKeysetToken } from './page-tokens.js';
+import type { Scope } from './scope.js';
+import type { UserService } from './users.js';
+
+/** The feeds served (SPEC §6); the path segment after /chatter/feeds/. */
+export const FEED_TYPES = ['news', 'record', 'user-profile', 'groups', 'to', 'company'] as const;
+export type FeedType = (typeof FEED_TYPES)[number];
+export type FeedSortParam = 'CreatedDateDesc' | 'LastModifiedDateDesc';
+
+/** Feeds that answer `updatedSince` and give an updatesToken (chatter-facts §2.6). */
+const UPDATABLE: readonly FeedType[] = ['news', 'record', 'groups', 'company'];
+
+export interface FeedPageParams {
+  sort: FeedSortParam;
+  page?: string | undefined;
+  pageSize: number;
+  recentCommentCount: number;
+  updatedSince?: string | undefined;
+}
+
+export interface FeedPage {
+  elements: FeedElementView[];
+  currentPageToken: string | null;
+  nextPageToken: string | null;
+  /** `2:<epoch ms>` for the feeds that take updatedSince; null for the others. */
+  updatesToken: string | null;
+}
+
+/** Which feed a request names, with the subject's 18-character ID for the URLs (never `me`). */
+export interface ResolvedFeed {
+  type: FeedType;
+  subjectId: string | null;
+}
+
+interface FeedPlan {
+  feed: ResolvedFeed;
+  branches: FeedBranch[];
+  hiddenGroups: string[];
+  /** Access to every group whose posts can appear (the views need it; loaded once). */
+  access: ReadonlyMap<string, GroupAccess>;
+  textContains?: string;
+}
+
+export interface FeedServiceOptions {
+  /**
+   * Above this many sources (people followed, groups…), a feed is read through the org index in
+   * one branch instead of one index range per source (SQLite allows at most 500 compound terms).
+   */
+  maxBranches: number;
+}
+
+/**
+ * Feeds (SPEC §6): which posts each feed holds and who may read it, paged with keyset cursors
+ * (`createdDate,id` page tokens; never OFFSET), so a page costs the same on any page of any size
+ * of store.
+ */
+export class FeedService {
+  constructor(
+    private readonly store: Store,
+    private readonly users: UserService,
+    private readonly views: FeedViews,
+    private readonly options: FeedServiceOptions = { maxBranches: 50 },
+  ) {}
+
+  /** The Feed resource (`GET feeds/news/me`): checks the feed exists and may be read. */
+  async feed(viewer: Viewer, scope: Scope, type: string, rawSubject: string | null): Promise<ResolvedFeed> {
+    return (await this.#plan(viewer, scope, type, rawSubject)).feed;
+  }
+
+  async elements(
+    viewer: Viewer,
+    scope: Scope,
+    type: string,
+    rawSubject: string | null,
+    params: FeedPageParams,
+  ): Promise<{ feed: ResolvedFeed; page: FeedPage }> {
+    const cursor =
+      params.page === undefined
+        ? undefined
+        : parseKeysetToken(params.page, KeyPrefix.feedElement, { newer: false });
+    const since = params.updatedSince === undefined ? undefined : parseUpdatesToken(params.updatedSince);
+    const plan = await this.#plan(viewer, scope, type, rawSubject);
+    if (since !== undefined && !UPDATABLE.includes(plan.feed.type)) {
+      throw invalidInput("Invalid updatedSince: this feed doesn't support updatedSince.");
+    }
+    const page = await this.#page(viewer, scope, plan, params, cursor, since);
+    return {
+      feed: plan.feed,
+      page: { ...page, updatesToken: UPDATABLE.includes(plan.feed.type) ? page.updatesToken : null },
+    };
+  }
+
+  /** GET feed-elements?q=: posts of the scope the viewer may read whose text contains q. */
+  async search(viewer: Viewer, scope: Scope, rawQ: string, params: FeedPageParams): Promise<FeedPage> {
+    const q = rawQ.trim().replace(/\*/g, '');
+    if (q.length < 2) {
+      throw invalidInput('Invalid q: the search term must have at least 2 characters other than wildcards.');
+    }
+    if (params.updatedSince !== undefined) {
+      throw invalidInput("Invalid updatedSince: this feed doesn't support updatedSince.");
+    }
+    const cursor =
+      params.page === undefined
+        ? undefined
+        : parseKeysetToken(params.page, KeyPrefix.feedElement, { newer: false });
+    const { access, hidden } = await this.#scopeAccess(viewer, scope);
+    const plan: FeedPlan = {
+      feed: { type: 'company', subjectId: null },
+      branches: [{ kind: 'scope' }],
+      hiddenGroups: hidden,
+      access,
+      textContains: q,
+    };
+    return { ...(await this.#page(viewer, scope, plan, params, cursor, undefined)), updatesToken: null };
+  }
+
+  async #page(
+    viewer: Viewer,
+    scope: Scope,
+    plan: FeedPlan,
+    params: FeedPageParams,
+    cursor: KeysetCursor | undefined,
+    since: number | undefined,
+  ): Promise<Omit<FeedPage, 'updatesToken'> & { updatesToken: string }> {
+    const sort: FeedSort = params.sort === 'LastModifiedDateDesc' ? 'modified' : 'created';
+    const rows =
+      plan.branches.length === 0
+        ? []
+        : await this.store.feeds.page({
+            orgId: viewer.orgId,
+            communityId: scope.community?.id ?? null,
+            branches: plan.branches,
+            hiddenGroups: plan.hiddenGroups,
+            textContains: plan.textContains,
+            sort,
+            before: cursor,
+            since,
+            limit: params.pageSize + 1,
+          });
+    const shown = rows.slice(0, params.pageSize);
+    const sortAt = (e: FeedElementRecord) => (sort === 'modified' ? e.modifiedAt : e.createdAt);
+    const last = shown.at(-1);
+    const elements = await this.views.elements(viewer, scope, shown, {
+      recentCommentCount: params.recentCommentCount,
+      access: plan.access,
+    });
+    return {
+      elements,
+      currentPageToken: cursor ? keysetToken(cursor) : null,
+      nextPageToken:
+        rows.length > params.pageSize && last
+          ? keysetToken({ at: sortAt(last), id: last.id, direction: 'older' })
+          : null,
+      // Anything created (or modified) after the newest element seen is an update.
+      updatesToken: `2:${Math.max(since ?? 0, ...shown.map(sortAt))}`,
+    };
+  }
+
+  /** Which posts a feed holds and whether the viewer may read it. */
+  async #plan(viewer: Viewer, scope: Scope, rawType: string, rawSubject: string | null): Promise<FeedPlan> {
+    const type = FEED_TYPES.find((t) => t === rawType);
+    if (!type || (type === 'company') !== (rawSubject === null)) throw notFound();
+    const me = viewer.user.id;
+    // IDs first (400), then who may read (SPEC §2 order of checks).
+    let subject = '';
+    if (type === 'record') {
+      subject = rawSubject === 'me' ? me : requireId(rawSubject as string, KeyPrefix.user, KeyPrefix.group);
+    } else if (type !== 'company') {
+      subject = requireUserId(rawSubject as string, viewer);
+    }
+    // Guests read the feeds of public groups only (SPEC §5).
+    if (viewer.isGuest && !(type === 'record' && prefixOf(subject) === KeyPrefix.group)) {
+      throw apiError('GUEST_NOT_ALLOWED');
+    }
+    switch (type) {
+      case 'company': {
+        const { access, hidden } = await this.#scopeAccess(viewer, scope);
+        return {
+          feed: { type, subjectId: null },
+          branches: [{ kind: 'scope' }],
+          hiddenGroups: hidden,
+          access,
+        };
+      }
+      case 'news': {
+        ownFeed(viewer, subject, 'news');
+        const [sources, { access, hidden }] = await Promise.all([
+          this.store.feeds.feedSources(me),
+          this.#scopeAccess(viewer, scope),
+        ]);
+        const people = unique([me, ...sources.followedUsers]);
+        const groups = unique([...sources.memberGroups, ...sources.followedGroups]).filter(
+          (id) => access.get(id)?.canReadContent === true,
+        );
+        const branches: FeedBranch[] = [
+          ...[...people, ...groups].map((id): FeedBranch => ({ kind: 'subject', id })),
+          ...people.map((id): FeedBranch => ({ kind: 'author', id })),
+          { kind: 'mentions', userId: me },
+        ];
+        return {
+          feed: { type, subjectId: me },
+          branches: this.#fit(branches, {
+            subjects: [...people, ...groups],
+            authors: people,
+            mentionsOf: me,
+          }),
+          hiddenGroups: hidden,
+          access,
+        };
+      }
+      case 'to': {
+        ownFeed(viewer, subject, 'to');
+        const { access, hidden } = await this.#scopeAccess(viewer, scope);
+        return {
+          feed: { type, subjectId: me },
+          branches: [
+            { kind: 'subject', id: me, byOthers: true },
+            { kind: 'mentions', userId: me },
+          ],
+          hiddenGroups: hidden,
+          access,
+        };
+      }
+      case 'groups': {
+        ownFeed(viewer, subject, 'groups');
+        const { memberGroups } = await this.store.feeds.feedSources(me);
+        const access = await loadGroupAccess(this.store, viewer, scope, memberGroups);
+        const groups = memberGroups.filter((id) => access.get(id)?.canReadContent === true);
+        return {
+          feed: { type, subjectId: me },
+          branches: this.#fit(
+            groups.map((id): FeedBranch => ({ kind: 'subject', id })),
+            { subjects: groups, authors: [], mentionsOf: null },
+          ),
+          hiddenGroups: [],
+          access,
+        };
+      }
+      case 'record': {
+        const id = subject;
+        if (prefixOf(id) === KeyPrefix.group) {
+          const access = await loadGroupAccess(this.store, viewer, scope, [id]);
+          const refusal = groupFeedRefusal(
+            viewer,
+            scope,
+            access.get(id),
+            "You don't have permission to view this group's feed.",
+          );
+          if (refusal) throw refusal;
+          return {
+            feed: { type, subjectId: id },
+            branches: [{ kind: 'subject', id }],
+            hiddenGroups: [],
+            access,
+          };
+        }
+        await this.#visibleUser(viewer, scope, id);
+        return {
+          feed: { type, subjectId: id },
+          branches: [{ kind: 'subject', id }],
+          hiddenGroups: [],
+          access: new Map(),
+        };
+      }
+      case 'user-profile': {
+        const id = subject;
+        await this.#visibleUser(viewer, scope, id);
+        const { access, hidden } = await this.#scopeAccess(viewer, scope);
+        return {
+          feed: { type, subjectId: id },
+          branches: [
+            { kind: 'subject', id },
+            { kind: 'author', id },
+          ],
+          hiddenGroups: hidden,
+          access,
+        };
+      }
+    }
+  }
+
+  /** One branch per source, or one pass over the org index when there are too many sources. */
+  #fit(branches: FeedBranch[], any: { subjects: string[]; authors: string[]; mentionsOf: string | null }) {
+    if (branches.length <= this.options.maxBranches) return branches;
+    return [{ kind: 'any', ...any } satisfies FeedBranch];
+  }
+
+  /**
+   * Access to every group of the scope, and the ones whose posts the viewer may not read: posts
+   * reach some feeds through their author or a mention, whatever their group.
+   */
+  async #scopeAccess(viewer: Viewer, scope: Scope) {
+    const ids = await this.store.feeds.groupIdsInScope(viewer.orgId, scope.community?.id ?? null);
+    const access = await loadGroupAccess(this.store, viewer, scope, ids);
+    return { access, hidden: ids.filter((id) => access.get(id)?.canReadContent !== true) };
+  }
+
+  async #visibleUser(viewer: Viewer, scope: Scope, id: string): Promise<void> {
+    const users = await this.users.summaries(viewer, scope, [id], { visibleOnly: true });
+    if (!users.has(id)) throw notFound();
+  }
+}
+
+/** News, To and Groups feeds are the context user's own (chatter-facts §2.6). */
+function ownFeed(viewer: Viewer, id: string, label: string): void {
+  if (id !== viewer.user.id) {
+    throw insufficientAccess(`You don't have permission to view another user's ${label} feed.`);
+  }
+}
+
+function unique(ids: string[]): string[] {
+  return [...new Set(ids)];
+}
+
+/** `updatedSince`: an updatesToken, `2:<epoch ms>`. */
+function parseUpdatesToken(raw: string): number {
+  const match = /^2:(\d{1,15})$/.exec(raw);
+  if (!match) throw badToken('updatedSince', raw);
+  return Number(match[1]);
+}
+
+function badToken(name: string, raw: string): ApiError {
+  return invalidInput(`Invalid ${name}: ${raw}. Specify a token from an earlier response.`);
+}

@@ -1,0 +1,61 @@
+import type { SegmentView } from '../../domain/feed-views.js';
+import type { PresentContext } from '../present-context.js';
+import { presentUserSummary } from './user.js';
+
+/**
+ * Feed Item Body / message body (chatter-facts §2.1): `{ isRichText (35.0+), messageSegments, text }`.
+ * Every piece of user text goes through ctx.text (entity encoding, SPEC §1); URLs do not.
+ */
+export function presentMessageBody(ctx: PresentContext, text: string, segments: SegmentView[]) {
+  return withRichText(ctx, {
+    messageSegments: segments.map((s) => presentSegment(ctx, s)),
+    text: ctx.text(text),
+  });
+}
+
+/** A body of plain text that the server writes (headers, likes messages). */
+export function presentPlainBody(ctx: PresentContext, text: string) {
+  return withRichText(ctx, {
+    messageSegments: [{ text: ctx.text(text), type: 'Text' }],
+    text: ctx.text(text),
+  });
+}
+
+function withRichText<T extends object>(ctx: PresentContext, body: T): T | ({ isRichText: boolean } & T) {
+  return ctx.major >= 35 ? { isRichText: false, ...body } : body;
+}
+
+export function presentSegment(ctx: PresentContext, segment: SegmentView) {
+  switch (segment.type) {
+    case 'Text':
+      return { text: ctx.text(segment.text), type: 'Text' };
+    case 'Hashtag':
+      return {
+        tag: ctx.text(segment.tag),
+        text: ctx.text(`#${segment.tag}`),
+        topicUrl: `${topicsUrl(ctx)}?exactMatch=true&q=${encodeURIComponent(`#${segment.tag}`)}`,
+        type: 'Hashtag',
+      };
+    case 'Link':
+      return { text: ctx.text(segment.url), type: 'Link', url: segment.url };
+    case 'Mention': {
+      const name = segment.user ? displayName(segment.user.user) : '';
+      return {
+        accessible: segment.accessible,
+        name: ctx.text(name),
+        record: segment.user ? presentUserSummary(ctx, segment.user) : null,
+        text: ctx.text(`@${name}`),
+        type: 'Mention',
+      };
+    }
+  }
+}
+
+/** Topics live under /connect (`/connect/communities/{id}/topics` inside a community). */
+function topicsUrl(ctx: PresentContext): string {
+  return ctx.base.includes('/connect/communities/') ? `${ctx.base}/topics` : `${ctx.base}/connect/topics`;
+}
+
+export function displayName(user: { firstName: string; lastName: string }): string {
+  return `${user.firstName} ${user.lastName}`.trim();
+}

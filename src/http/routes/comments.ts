@@ -1,0 +1,64 @@
+import { defineRoute } from '../api-route.js';
+import { presentComment, presentCommentPage } from '../presenters/comment.js';
+import { CommentInput, CommentPageQuery, DEFAULT_PAGE_SIZE } from './feed-schemas.js';
+
+/** Comments (SPEC §6): a post's comment items, and comments by ID. */
+export const commentRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/chatter/feed-elements/:feedElementId/capabilities/comments/items',
+    summary: 'Comments of a feed element (Comment Page)',
+    guests: true,
+    xmlRoot: 'commentPage',
+    schema: { querystring: CommentPageQuery },
+    handler: async ({ services, viewer, scope, ctx, params, query }) => {
+      const page = await services.comments.list(viewer, scope, params.feedElementId as string, {
+        page: query.page,
+        pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE,
+      });
+      return { body: presentCommentPage(ctx, page, { pageSize: query.pageSize }) };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/chatter/feed-elements/:feedElementId/capabilities/comments/items',
+    summary: 'Comment on a feed element',
+    xmlRoot: 'comment',
+    schema: { body: CommentInput },
+    handler: async ({ services, viewer, scope, ctx, params, body }) => {
+      const view = await services.comments.post(viewer, scope, params.feedElementId as string, body);
+      return { status: 201, body: presentComment(ctx, view) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/chatter/comments/:commentId',
+    summary: 'Comment',
+    guests: true,
+    xmlRoot: 'comment',
+    handler: async ({ services, viewer, scope, ctx, params }) => {
+      const view = await services.comments.get(viewer, scope, params.commentId as string);
+      return { body: presentComment(ctx, view) };
+    },
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/chatter/comments/:commentId',
+    summary: 'Comment: edit the body',
+    xmlRoot: 'comment',
+    schema: { body: CommentInput },
+    handler: async ({ services, viewer, scope, ctx, params, body }) => {
+      const view = await services.comments.edit(viewer, scope, params.commentId as string, body);
+      return { body: presentComment(ctx, view) };
+    },
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/chatter/comments/:commentId',
+    summary: 'Comment: delete',
+    handler: async ({ services, viewer, scope, params }) => {
+      await services.comments.delete(viewer, scope, params.commentId as string);
+      return { status: 204 };
+    },
+  }),
+];

@@ -1,0 +1,147 @@
+import { Type } from 'typebox';
+import { DEFAULT_RECENT_COMMENTS } from '../../domain/feed-elements.js';
+import { ApiError } from '../../errors/api-error.js';
+import { defineRoute } from '../api-route.js';
+import {
+  presentCapabilities,
+  presentChatterLikesCapability,
+  presentCommentsCapability,
+  presentFeedElementPage,
+  presentFeedItem,
+} from '../presenters/feed-element.js';
+import { presentBatchResults } from '../presenters/pages.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  FeedItemEditInput,
+  FeedItemInput,
+  FeedPageQuery,
+  RecentCommentsQuery,
+} from './feed-schemas.js';
+
+function errorResult(error: Error) {
+  if (error instanceof ApiError) return { status: error.status, body: [error.toWire()] };
+  throw error;
+}
+
+const SearchQuery = Type.Object({ ...FeedPageQuery.properties, q: Type.String() });
+
+/** Feed elements (SPEC §6): post, read, edit, delete, search, batch, capabilities. */
+export const feedElementRoutes = [
+  defineRoute({
+    method: 'POST',
+    path: '/chatter/feed-elements',
+    summary: 'Feed elements: post a Feed Item',
+    xmlRoot: 'feedItem',
+    schema: { body: FeedItemInput },
+    handler: async ({ services, viewer, scope, ctx, body }) => {
+      const view = await services.feedElements.post(viewer, scope, body);
+      return { status: 201, body: presentFeedItem(ctx, view) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/chatter/feed-elements',
+    summary: 'Feed elements: search (Feed Element Page)',
+    xmlRoot: 'feedElementPage',
+    schema: { querystring: SearchQuery },
+    handler: async ({ services, viewer, scope, ctx, query }) => {
+      const page = await services.feeds.search(viewer, scope, query.q, {
+        sort: query.sort ?? 'CreatedDateDesc',
+        page: query.page,
+        pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE,
+        recentCommentCount: query.recentCommentCount ?? DEFAULT_RECENT_COMMENTS,
+        updatedSince: query.updatedSince,
+      });
+      const { page: _token, ...params } = query;
+      return { body: presentFeedElementPage(ctx, `${ctx.base}/chatter/feed-elements`, page, params) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/chatter/feed-elements/batch/:feedElementIds',
+    summary: 'Feed elements: several by ID (Batch Results)',
+    guests: true,
+    xmlRoot: 'batchResults',
+    schema: { querystring: RecentCommentsQuery },
+    handler: async ({ services, viewer, scope, ctx, params, query }) => {
+      const items = await services.feedElements.batch(viewer, scope, params.feedElementIds as string, {
+        recentCommentCount: query.recentCommentCount ?? DEFAULT_RECENT_COMMENTS,
+      });
+      return { body: presentBatchResults(items, (v) => presentFeedItem(ctx, v), errorResult) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/chatter/feed-elements/:feedElementId',
+    summary: 'Feed Item',
+    guests: true,
+    xmlRoot: 'feedItem',
+    schema: { querystring: RecentCommentsQuery },
+    handler: async ({ services, viewer, scope, ctx, params, query }) => {
+      const view = await services.feedElements.get(viewer, scope, params.feedElementId as string, {
+        recentCommentCount: query.recentCommentCount ?? DEFAULT_RECENT_COMMENTS,
+      });
+      return { body: presentFeedItem(ctx, view) };
+    },
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/chatter/feed-elements/:feedElementId',
+    summary: 'Feed Item: edit the body',
+    xmlRoot: 'feedItem',
+    schema: { body: FeedItemEditInput },
+    handler: async ({ services, viewer, scope, ctx, params, body }) => {
+      const view = await services.feedElements.edit(viewer, scope, params.feedElementId as string, body);
+      return { body: presentFeedItem(ctx, view) };
+    },
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/chatter/feed-elements/:feedElementId',
+    summary: 'Feed Item: delete',
+    handler: async ({ services, viewer, scope, params }) => {
+      await services.feedElements.delete(viewer, scope, params.feedElementId as string);
+      return { status: 204 };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/chatter/feed-elements/:feedElementId/capabilities',
+    summary: 'Feed Element Capabilities',
+    guests: true,
+    xmlRoot: 'capabilities',
+    schema: { querystring: RecentCommentsQuery },
+    handler: async ({ services, viewer, scope, ctx, params, query }) => {
+      const view = await services.feedElements.get(viewer, scope, params.feedElementId as string, {
+        recentCommentCount: query.recentCommentCount ?? DEFAULT_RECENT_COMMENTS,
+      });
+      return { body: presentCapabilities(ctx, view) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/chatter/feed-elements/:feedElementId/capabilities/comments',
+    summary: 'Comments Capability',
+    guests: true,
+    xmlRoot: 'commentsCapability',
+    schema: { querystring: RecentCommentsQuery },
+    handler: async ({ services, viewer, scope, ctx, params, query }) => {
+      const view = await services.feedElements.get(viewer, scope, params.feedElementId as string, {
+        recentCommentCount: query.recentCommentCount ?? DEFAULT_RECENT_COMMENTS,
+      });
+      return { body: presentCommentsCapability(ctx, view) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/chatter/feed-elements/:feedElementId/capabilities/chatter-likes',
+    summary: 'Chatter Likes Capability',
+    xmlRoot: 'chatterLikesCapability',
+    handler: async ({ services, viewer, scope, ctx, params }) => {
+      const view = await services.feedElements.get(viewer, scope, params.feedElementId as string, {
+        recentCommentCount: 0,
+      });
+      return { body: presentChatterLikesCapability(ctx, view) };
+    },
+  }),
+];

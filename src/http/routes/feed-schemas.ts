@@ -1,0 +1,73 @@
+import { Type } from 'typebox';
+
+/** Query parameters of feed-element lists (chatter-facts §2.6, §2.9). */
+export const FeedPageQuery = Type.Object({
+  page: Type.Optional(Type.String()),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  recentCommentCount: Type.Optional(Type.Integer({ minimum: 0, maximum: 25 })),
+  sort: Type.Optional(Type.Enum(['CreatedDateDesc', 'LastModifiedDateDesc'])),
+  updatedSince: Type.Optional(Type.String()),
+  elementsPerBundle: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+});
+
+export const RecentCommentsQuery = Type.Object({
+  recentCommentCount: Type.Optional(Type.Integer({ minimum: 0, maximum: 25 })),
+  elementsPerBundle: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+});
+
+/** Comment pages: an opaque token; likes pages: an integer (chatter-facts §2.9). */
+export const CommentPageQuery = Type.Object({
+  page: Type.Optional(Type.String()),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+});
+
+export const LikePageQuery = Type.Object({
+  page: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+});
+
+/** Message Body Input; its segments are checked one by one in domain/message-segments.ts. */
+const MessageBody = Type.Unknown();
+
+/** Feed Item Input (v32–36), or its parameter form `feedElementType`, `subjectId`, `text`. */
+export const FeedItemInput = Type.Object(
+  {
+    body: Type.Optional(MessageBody),
+    text: Type.Optional(Type.String()),
+    feedElementType: Type.Enum(['FeedItem']),
+    subjectId: Type.String(),
+    capabilities: Type.Optional(
+      Type.Object(
+        {
+          link: Type.Optional(
+            Type.Object(
+              { url: Type.Optional(Type.String()), urlName: Type.Optional(Type.String()) },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    visibility: Type.Optional(Type.Enum(['AllUsers'])),
+  },
+  { additionalProperties: false },
+);
+
+/** PATCH feed-elements/{id}: only the body changes (chatter-facts §2.5). */
+export const FeedItemEditInput = Type.Object(
+  {
+    body: Type.Optional(MessageBody),
+    text: Type.Optional(Type.String()),
+    feedElementType: Type.Optional(Type.Enum(['FeedItem'])),
+  },
+  { additionalProperties: false },
+);
+
+/** Comment Input: `body`, or the `text` parameter (chatter-facts §2.7). */
+export const CommentInput = Type.Object(
+  { body: Type.Optional(MessageBody), text: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+);
+
+export const DEFAULT_PAGE_SIZE = 25;

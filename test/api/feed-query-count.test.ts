@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { follow, makeGroup, v36 } from '../helpers/feed-fixtures.js';
+import { person } from '../helpers/feed-shapes.js';
+import { createHarness, type Harness } from '../helpers/harness.js';
+
+/**
+ * No N+1 (PREAMBLE): a page of feed elements — each with its actor, parent group, mentions, three
+ * recent comments with their users and mentions, likes and the viewer's like — costs the same
+ * number of queries with 1 element as with 25. Counted by the store's query-counting plugin.
+ */
+describe('feed pages cost a fixed number of queries', () => {
+  let h: Harness;
+  let tokens: Record<string, string>;
+  let groupId: string;
+
+  before(async () => {
+    h = await createHarness();
+    tokens = {};
+    const ids: Record<string, string> = {};
+    for (const name of ['admin', 'alice', 'bob']) {
+      tokens[name] = await h.login(`${name}@acme.example`);
+      ids[name] = (await person(h, `${name}@acme.example`)).id;
+    }
+    groupId = await makeGroup(h, {
+      name: 'Counting',
+      visibility: 'PublicAccess',
+      owner: ids.admin as string,
+      members: [
+        { id: ids.alice as string, role: 'StandardMember' },
+        { id: ids.bob as string, role: 'GroupManager' },
+      ],
+    });
+    await follow(h, ids.alice as string, ids.bob as string);
+    const call = async (who: string, url: string, payload?: unknown) => {
+      const response = await h.request({
+        method: 'POST',
+        url: `${v36}${url}`,
+        token: tokens[who],
+        ...(payload ? { payload: payload as Record<string, unknown> } : {}),
+      });
+      assert.equal(response.statusCode, 201, response.body);
+      return response.json().id as string;
+    };
+    const authors = ['admin', 'alice', 'bob'];
+    // 45 posts, two thirds to the group and one third to alice's profile (the newest of every feed
+    // is a group post, so a page of one holds every kind of thing a page of 25 does), each with two
+    // mentions, four comments (with mentions), two likes and a comment like.
+    for (let i = 0; i < 45; i++) {
+      const author = authors[i % 3] as string;
+      const mentioned = ids[authors[(i + 1) % 3] as string];
+      const postId = await call(author, '/chatter/feed-elements', {
+        feedElementType: 'FeedItem',
+        subjectId: i % 3 === 0 ? ids.alice : groupId,
+        body: {
+          messageSegments: [
+            { type: 'Text', text: `post ${i} for ` },
+            { type: 'Mention', id: mentioned },
+            { type: 'Mention', id: ids.alice },
+          ],
+        },
+      });
+      let lastComment = '';
+      for (let c = 0; c < 4; c++) {
+        lastComment = await call(
+          authors[(i + c) % 3] as string,
+          `/chatter/feed-elements/${postId}/capabilities/comments/items`,
+          {
+            body: {
+              messageSegments: [
+                { type: 'Text', text: `comment ${c} ` },
+                { type: 'Mention', id: ids.alice },
+              ],
+            },
+          },
+        );
+      }
+      await call('alice', `/chatter/feed-elements/${postId}/capabilities/chatter-likes/items`);
+      await call('admin', `/chatter/feed-elements/${postId}/capabilities/chatter-likes/items`);
+      await call('bob', `/chatter/comments/${lastComment}/likes`);
+    }
+  });
+  after(() => h.close());
+
+  /** Statements run for one request: the least of three runs (a shared store re-checks sessions). */
+  const queries = async (url: string, token = tokens.alice) => {
+    let least = Number.POSITIVE_INFINITY;
+    for (let run = 0; run < 3; run++) {
+      const before = h.services.store.queries.count;
+      const response = await h.request({ method: 'GET', url: `${v36}${url}`, token });
+      assert.equal(response.statusCode, 200, response.body);
+      least = Math.min(least, h.services.store.queries.count - before);
+    }
+    return least;
+  };
+
+  const feeds = () => [
+    '/chatter/feeds/news/me/feed-elements',
+    '/chatter/feeds/company/feed-elements',
+    '/chatter/feeds/record/{groupId}/feed-elements',
+    '/chatter/feeds/groups/me/feed-elements',
+    '/chatter/feeds/to/me/feed-elements',
+    '/chatter/feeds/user-profile/me/feed-elements',
+    '/chatter/feed-elements?q=post',
+  ];
+
+  for (const feed of feeds()) {
+    test(`GET ${feed}: 1 and 25 elements cost the same`, async (t) => {
+      const url = feed.replace(/\{groupId\}/, groupId);
+      const join = url.includes('?') ? '&' : '?';
+      const one = await queries(`${url}${join}pageSize=1`);
+      const page = await h.request({
+        method: 'GET',
+        url: `${v36}${url}${join}pageSize=25`,
+        token: tokens.alice,
+      });
+      const elements = page.json().elements as {
+        capabilities: { comments: { page: { items: unknown[] } } };
+      }[];
+      assert.equal(elements.length, 25);
+      assert.ok(elements.every((e) => e.capabilities.comments.page.items.length === 3));
+      const many = await queries(`${url}${join}pageSize=25`);
+      const deep = await queries(`${url}${join}pageSize=25&page=${page.json().nextPageToken}`);
+      assert.equal(many, one, `${feed}: 25 elements cost ${many} queries, 1 costs ${one}`);
+      assert.equal(deep, one, `${feed}: the next page costs ${deep} queries`);
+      assert.ok(one <= 14, `${feed}: ${one} queries`);
+      t.diagnostic(`${one} queries for 1, 25 and the next 25 elements`);
+    });
+  }
+
+  test('GET /chatter/feed-elements/batch/{ids}: 1 and 25 IDs cost the same', async () => {
+    const page = await h.request({
+      method: 'GET',
+      url: `${v36}/chatter/feeds/company/feed-elements?pageSize=25`,
+      token: tokens.alice,
+    });
+    const ids = (page.json().elements as { id: string }[]).map((e) => e.id);
+    const one = await queries(`/chatter/feed-elements/batch/${ids[0]}`);
+    const many = await queries(`/chatter/feed-elements/batch/${ids.join(',')}`);
+    assert.equal(many, one);
+  });
+
+  test('GET …/comments/items: 1 and 4 comments cost the same', async () => {
+    const page = await h.request({
+      method: 'GET',
+      url: `${v36}/chatter/feeds/company/feed-elements?pageSize=1`,
+      token: tokens.alice,
+    });
+    const postId = page.json().elements[0].id as string;
+    const url = `/chatter/feed-elements/${postId}/capabilities/comments/items`;
+    assert.equal(await queries(`${url}?pageSize=4`), await queries(`${url}?pageSize=1`));
+  });
+});

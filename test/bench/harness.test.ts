@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  type BenchStore,
+  login,
+  postgresStore,
+  SOURCE_CLI,
+  sqliteStore,
+  startChatterbox,
+} from '../../bench/lib/chatterbox.js';
+import { usersMe } from '../../bench/lib/chatterbox-scenarios.js';
+import type { ServerProcess } from '../../bench/lib/processes.js';
+import { renderChart, renderReport } from '../../bench/lib/report.js';
+import type { BenchResults } from '../../bench/lib/results.js';
+import { NOT_AVAILABLE, runScenario, type ScenarioResult } from '../../bench/lib/scenarios.js';
+import { testDatabaseUrl, testStore } from '../helpers/harness.js';
+
+// The harness of `npm run bench`, run for about a second against a real server process. Structure
+// only: no assertion here depends on how fast anything is.
+describe('bench harness', () => {
+  let store: BenchStore;
+  let server: ServerProcess;
+  const root = new URL('../..', import.meta.url).pathname;
+  const settings = { connections: 2, durationS: 1, warmupS: 0 };
+
+  before(async () => {
+    store = testStore === 'postgres' ? postgresStore(testDatabaseUrl) : sqliteStore();
+    server = await startChatterbox(SOURCE_CLI, store, { cwd: root });
+  });
+  after(async () => {
+    await server?.stop();
+    await store?.dispose();
+  });
+
+  test('starts chatterbox serve --demo as its own process and times its first served request', () => {
+    assert.notEqual(server.pid, process.pid);
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.ok(server.startupMs > 0);
+  });
+
+  test('GET users/me for a second: a measured row with every figure', async () => {
+    const token = await login(server, 'alice@acme.example');
+    const { result, probeBody } = await runScenario(server, usersMe(store.kind, token), settings);
+    assert.equal(result.status, 'measured');
+    const { measurement, ...row } = result;
+    assert.deepEqual(row, {
+      scenario: 'a',
+      id: 'a',
+      title: 'GET chatter/users/me',
+      target: 'chatterbox',
+      store: store.kind,
+      status: 'measured',
+    });
+    assert.ok(measurement);
+    const { cpu, serverCpuUsPerRequest, runs, ...figures } = measurement;
+    assert.equal(runs, undefined, 'one run: no list of runs');
+    assert.deepEqual(Object.keys(figures).sort(), [
+      'connections',
+      'durationS',
+      'errors',
+      'latencyMeanMs',
+      'latencyP50Ms',
+      'latencyP99Ms',
+      'non2xx',
+      'requests',
+      'requestsPerSecond',
+      'rssMeanMb',
+      'rssPeakMb',
+      'timeouts',
+    ]);
+    for (const value of Object.values(figures)) assert.ok(Number.isFinite(value) && value >= 0);
+    assert.ok(measurement.requests > 0);
+    assert.equal(measurement.non2xx, 0);
+    assert.equal(measurement.errors, 0);
+    assert.equal(measurement.connections, 2);
+    assert.ok(measurement.rssPeakMb > 0, 'RSS read from /proc');
+    assert.ok(cpu && Number.isFinite(cpu.serverPct) && Number.isFinite(cpu.othersPct));
+    assert.ok(serverCpuUsPerRequest !== undefined && serverCpuUsPerRequest > 0);
+    // The probe's body is the server's User Detail, which the baselines then serve.
+    assert.equal((probeBody as { username: string }).username, 'alice@acme.example');
+  });
+
+  test('a resource this build does not have is skipped, with no figures', async () => {
+    const token = await login(server, 'alice@acme.example');
+    const path = '/services/data/v36.0/chatter/not-built-yet';
+    const def = {
+      row: { scenario: 'c' as const, id: 'c', title: 'not built', target: 'chatterbox', store: store.kind },
+      probe: { method: 'GET' as const, path, headers: { authorization: `Bearer ${token}` }, expect: 200 },
+      load: { path },
+    };
+    const { result } = await runScenario(server, def, settings);
+    assert.deepEqual(result, {
+      scenario: 'c',
+      id: 'c',
+      title: 'not built',
+      target: 'chatterbox',
+      store: store.kind,
+      status: 'skipped',
+      reason: NOT_AVAILABLE,
+    });
+  });
+});
+
+describe('bench report', () => {
+  const measured: ScenarioResult = {
+    scenario: 'a',
+    id: 'a',
+    title: 'GET chatter/users/me',
+    target: 'chatterbox',
+    store: 'sqlite',
+    status: 'measured',
+    measurement: {
+      requestsPerSecond: 1000,
+      latencyP50Ms: 5,
+      latencyP99Ms: 20,
+      latencyMeanMs: 6,
+      requests: 10000,
+      errors: 0,
+      timeouts: 0,
+      non2xx: 0,
+      durationS: 10,
+      connections: 10,
+      rssPeakMb: 150,
+      rssMeanMb: 140,
+      cpu: { serverPct: 90, loadGeneratorPct: 50, othersPct: 10 },
+      serverCpuUsPerRequest: 900,
+    },
+  };
+  const results: BenchResults = {
+    meta: {
+      startedAt: '2026-01-01T00:00:00.000Z',
+      finishedAt: '2026-01-01T00:01:00.000Z',
+      mode: 'quick',
+      commit: 'abc1234',
+      node: 'v20.0.0',
+      cpus: 2,
+      cpuModel: 'CPU',
+      memoryGb: 24,
+      loadAverage: [0.5, 0.5, 0.5],
+      versions: { autocannon: '8.0.0', fastify: '5', 'json-server': '0.17.4', '@stoplight/prism-cli': '5' },
+      feedPosts: 10000,
+      curvePosts: [1000, 10000],
+    },
+    settings: { connections: 10, durationS: 2, warmupS: 1 },
+    startups: [
+      { target: 'chatterbox', store: 'sqlite', condition: 'empty store, `--demo`', ms: 800, idleRssMb: 90 },
+    ],
+    seeds: [{ store: 'sqlite', posts: 1000, status: 'skipped', reason: NOT_AVAILABLE }],
+    ratios: [{ store: 'sqlite', baseline: 'fastify', perRound: [0.25], median: 0.25 }],
+    scenarios: [
+      measured,
+      {
+        ...measured,
+        target: 'fastify',
+        store: undefined,
+        measurement: { ...measured.measurement!, requestsPerSecond: 4000 },
+      },
+      {
+        scenario: 'f',
+        id: 'f-1000',
+        title: 'Feed page',
+        target: 'chatterbox',
+        store: 'sqlite',
+        posts: 1000,
+        status: 'skipped',
+        reason: NOT_AVAILABLE,
+      },
+    ],
+  };
+
+  test('the report has the targets, the ratios and the skipped rows without figures', () => {
+    const report = renderReport(results, 'feed-scaling.svg');
+    assert.match(report, /\| req\/s ÷ bare-Fastify ceiling \| ≥ 50 % \| 25\.0 % \| \*\*missed\*\* \|/);
+    assert.match(report, /\| sqlite \| 1,000 \| 0\.25 \| n\/a \| n\/a \|/);
+    assert.match(
+      report,
+      /\| Chatterbox \(sqlite\) \| \(f\) Feed page — 1,000 posts \| skipped: not available in this build \|/,
+    );
+    assert.match(report, /!\[feed-page latency by store size\]\(feed-scaling\.svg\)/);
+  });
+
+  test('the chart is an SVG that says when the curve has no data', () => {
+    const svg = renderChart(results);
+    assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.match(svg, /no data: skipped: not available in this build/);
+    assert.match(svg, /<\/svg>\n$/);
+  });
+});
