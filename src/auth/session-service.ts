@@ -78,10 +78,7 @@ export class SessionService {
     const now = this.clock.now();
     const cached = this.#cache.get(tokenHash);
     if (cached && now - cached.verifiedAt < this.options.cacheTtlMs && now >= cached.verifiedAt) {
-      if (now - cached.lastUsedAt > this.options.sessionTimeoutMs) {
-        this.#cache.delete(tokenHash);
-        throw apiError('INVALID_SESSION_ID');
-      }
+      if (now - cached.lastUsedAt > this.options.sessionTimeoutMs) return this.#expire(tokenHash, now);
       cached.lastUsedAt = now;
       if (now - cached.persistedLastUsedAt > SessionService.TOUCH_INTERVAL_MS) {
         cached.persistedLastUsedAt = now;
@@ -90,11 +87,12 @@ export class SessionService {
       return cached.viewer;
     }
     const session = await this.store.auth.findSession(tokenHash);
-    const lastUsedAt = Math.max(session?.lastUsedAt ?? 0, cached?.lastUsedAt ?? 0);
-    if (!session || session.revokedAt !== null || now - lastUsedAt > this.options.sessionTimeoutMs) {
+    if (!session || session.revokedAt !== null) {
       this.#cache.delete(tokenHash);
       throw apiError('INVALID_SESSION_ID');
     }
+    const lastUsedAt = Math.max(session.lastUsedAt, cached?.lastUsedAt ?? 0);
+    if (now - lastUsedAt > this.options.sessionTimeoutMs) return this.#expire(tokenHash, now);
     const user = await this.store.users.find(session.orgId, session.userId);
     if (!user?.isActive) {
       this.#cache.delete(tokenHash);
@@ -104,6 +102,16 @@ export class SessionService {
     const viewer: Viewer = { user, orgId: user.orgId, appId: session.appId, isGuest: false, tokenHash };
     this.#cache.set(tokenHash, { viewer, lastUsedAt: now, persistedLastUsedAt: now, verifiedAt: now });
     return viewer;
+  }
+
+  /**
+   * An expired session ends for good: it is revoked in the store, so moving the server clock back
+   * (or another server with an older view of it) cannot bring it back.
+   */
+  async #expire(tokenHash: string, now: number): Promise<never> {
+    this.#cache.delete(tokenHash);
+    await this.store.auth.revokeSession(tokenHash, now);
+    throw apiError('INVALID_SESSION_ID');
   }
 
   forgetToken(tokenHash: string): void {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../auth/secrets.js';
-import { invalidInput, notFound } from '../errors/api-error.js';
-import { KeyPrefix } from '../ids/salesforce-id.js';
+import { invalidInput } from '../errors/api-error.js';
+import { KeyPrefix, parseId, prefixOf, to18 } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
 import type {
   CommunityRecord,
@@ -52,10 +52,13 @@ export class Provisioning {
     return org;
   }
 
+  /** The org a new record goes to: the given one (15 or 18 characters, SPEC §3), else the first. */
   async #orgId(orgId: string | undefined): Promise<string> {
-    if (orgId) {
-      const org = await this.store.orgs.findOrg(orgId);
-      if (!org) throw notFound();
+    if (orgId !== undefined) {
+      const id = parseId(orgId);
+      const org = id && prefixOf(id) === KeyPrefix.org ? await this.store.orgs.findOrg(to18(id)) : undefined;
+      // A body value naming no org is bad input (SPEC §2: 400), not a missing resource.
+      if (!org) throw invalidInput(`Invalid orgId: ${orgId} is not an org.`);
       return org.id;
     }
     const first = await this.store.orgs.firstOrg();
@@ -71,7 +74,8 @@ export class Provisioning {
       }
       const communities: string[] = [];
       for (const communityId of input.communities ?? []) {
-        const community = await tx.orgs.findCommunity(orgId, communityId);
+        const id = parseId(communityId);
+        const community = id ? await tx.orgs.findCommunity(orgId, to18(id)) : undefined;
         if (!community)
           throw invalidInput(`Invalid communities: ${communityId} is not a community of this org.`);
         communities.push(community.id);

@@ -169,7 +169,10 @@ interface ValidationIssue {
 
 /** Schema validation failures, in the catalogue's words: the field and what is allowed. */
 function validationError(issues: ValidationIssue[], context: string | undefined): ApiError {
-  const issue = issues[0] as ValidationIssue;
+  // In a union (`null` or a string of at most N characters), a value that has one branch's type
+  // fails the other branch's type too: the constraint it broke is the error to name.
+  const issue =
+    issues.find((i) => i.keyword !== 'type' && i.keyword !== 'anyOf') ?? (issues[0] as ValidationIssue);
   const path = issue.instancePath.split('/').filter(Boolean);
   const field = path.length > 0 ? path.join('.') : context === 'body' ? 'body' : 'parameter';
   const value = describeValue(issue.data);
@@ -199,10 +202,24 @@ function validationError(issues: ValidationIssue[], context: string | undefined)
             : `between ${schema.minimum} and ${schema.maximum}`;
       return apiError('INVALID_INPUT', { detail: `Invalid ${field}: ${value}. Specify a value ${range}.` });
     }
-    case 'type':
+    case 'type': {
+      // A union (`string` or `null`) fails once per branch: name every type it allows.
+      const types = issues
+        .filter((other) => other.keyword === 'type' && other.instancePath === issue.instancePath)
+        .map((other) => String(other.params.type));
       return apiError('INVALID_INPUT', {
-        detail: `Invalid ${field}: ${value}. Specify a value of type ${String(issue.params.type)}.`,
+        detail: `Invalid ${field}: ${value}. Specify a value of type ${[...new Set(types)].join(' or ')}.`,
       });
+    }
+    case 'const': {
+      // A union of literals fails once per literal: name them all.
+      const allowed = issues
+        .filter((other) => other.keyword === 'const' && other.instancePath === issue.instancePath)
+        .map((other) => String(other.params.allowedValue));
+      return apiError('INVALID_INPUT', {
+        detail: `Invalid ${field}: ${value}. Specify one of: ${allowed.join(', ')}.`,
+      });
+    }
     case 'enum':
       return apiError('INVALID_INPUT', {
         detail: `Invalid ${field}: ${value}. Specify one of: ${(issue.params.allowedValues as unknown[]).join(', ')}.`,

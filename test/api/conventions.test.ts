@@ -47,17 +47,17 @@ describe('wire conventions (SPEC §1)', () => {
       const { 'sforce-limit-info': getUsage, date: _getDate, ...getHeaders } = get.headers;
       const { 'sforce-limit-info': headUsage, date: _headDate, ...headHeaders } = head.headers;
       assert.deepEqual(headHeaders, getHeaders, name);
-      // The HEAD is one more request of the org's day.
-      const used = apiUsage(get)?.used as number;
-      assert.equal(headUsage, `api-usage=${used + 1}/${apiUsage(get)?.max}`, name);
-      assert.equal(String(getUsage), `api-usage=${used}/${apiUsage(get)?.max}`, name);
+      // The HEAD is one more request of the org's day (removed resources are refused uncounted).
+      const usage = apiUsage(get);
+      if (usage) assert.equal(headUsage, `api-usage=${usage.used + 1}/${usage.max}`, name);
+      else assert.equal(headUsage, getUsage, name);
     }
   });
 
   test('every GET route of the table answers alike with and without a trailing slash', async () => {
-    for (const { name, path } of getCases()) {
-      const plain = await h.request({ method: 'GET', url: `${V}${path}`, token });
-      const slash = await h.request({ method: 'GET', url: `${V}${path}/`, token });
+    for (const { name, pathOnly, query } of getCases()) {
+      const plain = await h.request({ method: 'GET', url: `${V}${pathOnly}${query}`, token });
+      const slash = await h.request({ method: 'GET', url: `${V}${pathOnly}/${query}`, token });
       assert.equal(slash.statusCode, plain.statusCode, name);
       assert.equal(slash.headers['content-type'], plain.headers['content-type'], name);
       assert.deepEqual(slash.json(), plain.json(), name);
@@ -92,7 +92,7 @@ describe('wire conventions (SPEC §1)', () => {
             assert.equal(value.length, 18, `${name}: ${key}=${value}`);
             assert.ok(parseId(value), `${name}: ${key}=${value}`);
           }
-          if (key.endsWith('Date')) {
+          if (key.endsWith('Date') && !key.startsWith('relative')) {
             assert.match(value, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, `${name}: ${key}=${value}`);
           }
         });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { mock } from 'node:test';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type Config, defaults } from '../../src/config.js';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD } from '../../src/demo/demo-org.js';
@@ -41,6 +42,15 @@ export interface Harness {
   request(options: InjectOptions & { token?: string }): Promise<LightMyRequestResponse>;
   /** A control-plane request with the admin token. */
   admin(method: InjectOptions['method'], url: string, payload?: unknown): Promise<LightMyRequestResponse>;
+  /**
+   * Stops the server clock until the returned function is called, so that a steady-state
+   * measurement does not cross a time-based re-check (the session cache's TTL).
+   */
+  freezeClock(): () => void;
+  /** How many store round trips (queries) fn makes. */
+  countQueries(fn: () => Promise<unknown>): Promise<number>;
+  /** Starts listening on 127.0.0.1, a free port; returns the base URL (no trailing slash). */
+  listen(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -91,6 +101,23 @@ export async function createHarness(
         headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
         ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
       });
+    },
+    freezeClock() {
+      const now = runtime.services.clock.now();
+      const frozen = mock.method(runtime.services.clock, 'now', () => now);
+      return () => frozen.mock.restore();
+    },
+    async countQueries(fn) {
+      const { queries } = runtime.services.store;
+      const before = queries.count;
+      await fn();
+      return queries.count - before;
+    },
+    async listen() {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const address = app.server.address();
+      if (address === null || typeof address === 'string') throw new Error('not listening on a port');
+      return `http://127.0.0.1:${address.port}`;
     },
     async close() {
       await app.close();

@@ -13,8 +13,11 @@ export interface RouteCase {
   route: AnyApiRoute;
   /** e.g. 'GET /chatter/users/:userId (community)' */
   name: string;
-  /** The path after /services/data/vNN.N, parameters filled in. */
+  /** The path after /services/data/vNN.N, parameters filled in, with the required query. */
   path: string;
+  /** The same split in two: the path alone, and '?…' or ''. */
+  pathOnly: string;
+  query: string;
   community: boolean;
 }
 
@@ -78,17 +81,50 @@ function paramValue(name: string, ids: Sample): string {
   return value;
 }
 
-/** Every route of the table, at its root path and (where served) under a community prefix. */
+interface QuerySchema {
+  properties?: Record<string, { type?: string }>;
+  required?: string[];
+}
+
+/** The query parameters a route requires (e.g. `q` of feed-element search), with plain values. */
+function requiredQuery(route: AnyApiRoute): string {
+  const schema = route.schema?.querystring as QuerySchema | undefined;
+  const required = schema?.required ?? [];
+  if (required.length === 0) return '';
+  const values = required.map((name) => {
+    const type = schema?.properties?.[name]?.type;
+    return [name, type === 'integer' || type === 'number' ? '1' : 'chatter'];
+  });
+  return `?${new URLSearchParams(values).toString()}`;
+}
+
+/**
+ * Every route of the table, at its root path and (where served) under a community prefix, with
+ * the query parameters it requires. Removed resources (`gone`) answer 410 to everything.
+ */
 export function routeCases(ids: Sample, options: { community?: string } = {}): RouteCase[] {
   const community = options.community ?? ids.community;
   return apiRoutes.flatMap((route) => {
-    const path = route.path.replace(/:(\w+)/g, (_, name: string) => paramValue(name, ids));
-    const cases: RouteCase[] = [{ route, name: `${route.method} ${route.path}`, path, community: false }];
+    const pathOnly = route.path.replace(/:(\w+)/g, (_, name: string) => paramValue(name, ids));
+    const query = requiredQuery(route);
+    const cases: RouteCase[] = [
+      {
+        route,
+        name: `${route.method} ${route.path}`,
+        path: pathOnly + query,
+        pathOnly,
+        query,
+        community: false,
+      },
+    ];
     if (servedInCommunities(route)) {
+      const prefixed = `/connect/communities/${community}${pathOnly}`;
       cases.push({
         route,
         name: `${route.method} /connect/communities/${community}${route.path}`,
-        path: `/connect/communities/${community}${path}`,
+        path: prefixed + query,
+        pathOnly: prefixed,
+        query,
         community: true,
       });
     }

@@ -60,8 +60,9 @@ export function presentUserSummary(ctx: PresentContext, view: UserView) {
 }
 
 /**
- * User Detail = User Summary + profile fields and counts. Fields the viewer may not see (an
- * external or guest viewer looking at someone else) are null, as the real service does.
+ * User Detail = User Summary + profile fields and counts. An external or guest viewer looking at
+ * someone else sees the summary fields only (SPEC §5): every detail-only field is null, as the
+ * real service does for properties the viewer may not see.
  */
 export function presentUserDetail(ctx: PresentContext, view: UserView, stats: UserStats) {
   const self = ctx.viewer.user.id === view.user.id;
@@ -93,7 +94,7 @@ export function presentUserDetail(ctx: PresentContext, view: UserView, stats: Us
           total: stats.followingPeople + stats.followingRecords,
         },
     groupCount: restricted ? null : stats.groupCount,
-    hasChatter: true,
+    hasChatter: restricted ? null : true,
     managerId: null,
     managerName: null,
     phoneNumbers: restricted ? null : [],
@@ -102,11 +103,13 @@ export function presentUserDetail(ctx: PresentContext, view: UserView, stats: Us
   });
   if (ctx.major >= 36) {
     return Object.assign(detail, {
-      bannerPhoto: {
-        bannerPhotoUrl: null,
-        bannerPhotoVersionId: null,
-        url: `${ctx.base}/chatter/users/${view.user.id}/banner-photo`,
-      },
+      bannerPhoto: restricted
+        ? null
+        : {
+            bannerPhotoUrl: null,
+            bannerPhotoVersionId: null,
+            url: `${ctx.base}/chatter/users/${view.user.id}/banner-photo`,
+          },
     });
   }
   return detail;

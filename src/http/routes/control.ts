@@ -44,6 +44,7 @@ const ClockInput = Type.Object(
   { advanceSeconds: Type.Optional(Type.Number()), now: Type.Optional(Type.String({ format: 'date-time' })) },
   { additionalProperties: false },
 );
+const LATEST_CLOCK = Date.parse('9999-12-31T23:59:59.999Z');
 const UserPatch = Type.Object({ isActive: Type.Boolean() }, { additionalProperties: false });
 
 /**
@@ -94,8 +95,17 @@ export function registerControlRoutes(
         if ((body.advanceSeconds === undefined) === (body.now === undefined)) {
           throw invalidInput('Specify exactly one of advanceSeconds and now.');
         }
-        if (body.advanceSeconds !== undefined) services.clock.advance(body.advanceSeconds * 1000);
-        if (body.now !== undefined) services.clock.setNow(Date.parse(body.now));
+        const target =
+          body.now !== undefined ? Date.parse(body.now) : services.clock.now() + body.advanceSeconds! * 1000;
+        // Every date the API answers must stay an ISO-8601 date: a clock past year 9999 (or beyond
+        // what Date can hold) would make every later response a 500.
+        if (!(target >= 0 && target <= LATEST_CLOCK)) {
+          const field =
+            body.now !== undefined ? `now: ${body.now}` : `advanceSeconds: ${body.advanceSeconds}`;
+          throw invalidInput(`Invalid ${field}. The clock must stay between 1970 and 9999.`);
+        }
+        if (body.now !== undefined) services.clock.setNow(target);
+        else services.clock.advance(body.advanceSeconds! * 1000);
         // Servers sharing settings through Redis move their clocks too (decision 0013).
         await services.control.changed('clock');
         return json(reply, 200, clockBody());

@@ -42,7 +42,14 @@ export function registerOAuthRoutes(app: FastifyInstance, services: Services): v
 
   app.post(
     '/services/oauth2/token',
-    { schema: { summary: 'OAuth 2.0 token', tags: ['oauth'], body: TokenParams } },
+    {
+      schema: { summary: 'OAuth 2.0 token', tags: ['oauth'], body: TokenParams },
+      // A request without a body is a request with no form parameters (or with them in the query
+      // string): it must reach the grant checks and get their answer, not a schema error.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
     async (request, reply) => {
       const body = await services.oauth.token(formParams(request), instanceUrl(request, services.config));
       return json(reply, 200, body);

@@ -11,8 +11,10 @@ const PageQuery = Type.Object({
   q: Type.Optional(Type.String()),
 });
 
+// Null first: with type coercion on, a string-first union would turn null into "" (and the clear
+// into an empty aboutMe); this way "" becomes null, as Salesforce stores empty text.
 const UserInput = Type.Object(
-  { aboutMe: Type.Union([Type.String({ maxLength: ABOUT_ME_MAX }), Type.Null()]) },
+  { aboutMe: Type.Union([Type.Null(), Type.String({ maxLength: ABOUT_ME_MAX })]) },
   { additionalProperties: false },
 );
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type SqliteDatabase, SqliteDialect } from 'kysely';
+import { type DialectAdapter, Kysely, SqliteAdapter, type SqliteDatabase, SqliteDialect, sql } from 'kysely';
 import type { Database } from '../schema.js';
 
 export function createSqliteDb(path: string): Kysely<Database> {
@@ -12,7 +12,9 @@ export function createSqliteDb(path: string): Kysely<Database> {
   sqlite.pragma('foreign_keys = ON');
   // Several processes may share one file (--workers): wait for a writer instead of failing.
   sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  return new Kysely<Database>({
+    dialect: new MigrationLockingSqliteDialect({ database: withStatementCache(sqlite) }),
+  });
 }
 
 const STATEMENT_CACHE_SIZE = 1000;
@@ -37,4 +39,26 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
       return statement;
     },
   };
+}
+
+/**
+ * SQLite whose migration lock is a real one. Kysely's SQLite adapter takes none (one connection is
+ * enough within one process), so servers starting together on one file (SPEC §10) ran the same
+ * migration twice ("table … already exists"). BEGIN IMMEDIATE takes the file's write lock for the
+ * whole run; the others wait for it (busy_timeout), then find the migrations done.
+ */
+class MigrationLockingSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new MigrationLockingSqliteAdapter();
+  }
+}
+
+class MigrationLockingSqliteAdapter extends SqliteAdapter {
+  override async acquireMigrationLock(db: Kysely<unknown>): Promise<void> {
+    await sql`begin immediate`.execute(db);
+  }
+
+  override async releaseMigrationLock(db: Kysely<unknown>): Promise<void> {
+    await sql`commit`.execute(db);
+  }
 }
