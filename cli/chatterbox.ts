@@ -36,6 +36,7 @@ storeOptions(
     .option('--session-timeout <seconds>', 'session inactivity timeout (default 7200)')
     .option('--max-body-bytes <n>', 'request body limit (default 10485760)')
     .option('--workers <n>', 'one process per core')
+    .option('--journal-size <n>', 'API requests kept by the request journal (default 1000)')
     .option('--log-level <level>', 'pino log level (default info)'),
 ).action(async (options: RawFlags) => serve(options));
 

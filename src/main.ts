@@ -1,10 +1,12 @@
 import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import { OAuthService } from './auth/oauth.js';
 import { SessionService } from './auth/session-service.js';
 import { type Config, defaults } from './config.js';
 import { ControlState } from './control/control-state.js';
+import { ControlSync } from './control/control-sync.js';
 import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
@@ -25,7 +27,9 @@ import { LikeService } from './domain/likes.js';
 import { UserService } from './domain/users.js';
 import { buildApp } from './http/app.js';
 import { Clock } from './lib/clock.js';
-import { MemoryUsageCounters } from './limits/usage.js';
+import { RedisUsageCounters } from './limits/redis-usage.js';
+import { StoreUsageCounters } from './limits/store-usage.js';
+import { MemoryUsageCounters, type UsageCounters } from './limits/usage.js';
 import type { Services } from './services.js';
 import { migrate, openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
@@ -39,6 +43,7 @@ const NUMBER_FLAGS = [
   'sessionTimeout',
   'maxBodyBytes',
   'workers',
+  'journalSize',
 ] as const;
 
 /**
@@ -113,12 +118,12 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     // Another server may revoke a session this one has cached: re-check shared sessions often.
     cacheTtlMs: shared ? 2_000 : 30_000,
   });
-  const control = new ControlState({
-    hourly: config.hourlyLimit,
-    daily: config.dailyLimit,
-    dailyStatus: config.dailyLimitStatus,
-  });
-  const usage = new MemoryUsageCounters();
+  const control = new ControlState(
+    { hourly: config.hourlyLimit, daily: config.dailyLimit, dailyStatus: config.dailyLimitStatus },
+    { journalSize: config.journalSize, clock },
+  );
+  const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
+  const usage = usageCounters(config, store, redis);
   const users = new UserService(store, clock);
   const groups = new GroupService(store, clock, users);
   const feedViews = new FeedViews(store, clock, users);
@@ -155,8 +160,37 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     await usage.clear();
     control.reset();
     sessions.clear();
+    // Servers sharing this one's Redis reset their settings, journals and session caches too.
+    await control.changed('reset');
   };
-  return { services, reset, close: () => store.close() };
+  // Several servers on one Redis share the control plane's settings (decision 0013).
+  const sync = redis
+    ? new ControlSync(redis, config.redisPrefix, control, () => sessions.clear())
+    : undefined;
+  await sync?.start();
+  const close = async () => {
+    await sync?.stop();
+    await usage.close();
+    if (redis) await redis.quit();
+    await store.close();
+  };
+  return { services, reset, close };
+}
+
+/**
+ * Where quota counters live (SPEC §7): Redis when given; the shared store when several servers
+ * may count at once (PostgreSQL, or SQLite with --workers); else this process's memory, which
+ * costs no round trip at all.
+ */
+function usageCounters(config: Config, store: Store, redis: Redis | undefined): UsageCounters {
+  if (redis) return new RedisUsageCounters(redis, config.redisPrefix);
+  if (store.kind === 'postgres' || config.workers > 1) return new StoreUsageCounters(store);
+  return new MemoryUsageCounters();
+}
+
+function connectRedis(url: string): Redis {
+  // Commands wait for the connection instead of failing while Redis is briefly away.
+  return new Redis(url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
 }
 
 /** Migrations, then the demo org if asked and the store is empty; safe with several servers at once. */

@@ -83,6 +83,13 @@ export const catalog = {
     message: () => 'TotalRequests Limit exceeded.',
     origin: 'real',
   },
+  /** The daily quota as a real org answers it (`--daily-limit-status 403`, SPEC §2). */
+  DAILY_LIMIT_EXCEEDED_FORBIDDEN: {
+    status: 403,
+    errorCode: 'REQUEST_LIMIT_EXCEEDED',
+    message: () => 'TotalRequests Limit exceeded.',
+    origin: 'real',
+  },
   UNKNOWN_EXCEPTION: {
     status: 500,
     message: (p: { errorId: string }) =>

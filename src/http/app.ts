@@ -6,13 +6,15 @@ import Fastify, {
   type FastifyServerOptions,
   LogController,
 } from 'fastify';
-import { apiError, OAuthError, withHeaders } from '../errors/api-error.js';
+import { apiError, withHeaders } from '../errors/api-error.js';
 import { jsonErrorOffset } from '../lib/json-error-offset.js';
 import type { Services } from '../services.js';
 import type { AnyApiRoute } from './api-route.js';
 import { clientErrorHandler, handleError, unknownPath } from './error-response.js';
 import { JSON_CONTENT_TYPE, requestFormat, rewriteUrl, sendBody, wantsPretty } from './negotiation.js';
+import { registerOpsHooks } from './ops-hooks.js';
 import { registerApiRoutes } from './register-api.js';
+import { batchRoutes } from './routes/batch.js';
 import { commentRoutes } from './routes/comments.js';
 import { communityRoutes } from './routes/communities.js';
 import { CHATTERBOX_VERSION, registerControlRoutes } from './routes/control.js';
@@ -44,6 +46,7 @@ export const apiRoutes: AnyApiRoute[] = [
   ...commentRoutes,
   ...likeRoutes,
   ...feedItemsGoneRoutes,
+  ...batchRoutes,
 ];
 
 export interface AppOptions {
@@ -79,6 +82,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
     },
   });
   app.decorateRequest('api', null);
+  app.decorateRequest('errorCode', null);
   registerBodyParsers(app);
   // After parsing and schema validation, before any resource looks at the input (SPEC §2: IDs
   // and parameters come before permission and state).
@@ -88,16 +92,8 @@ export async function buildApp(services: Services, options: AppOptions): Promise
     throw unknownPath(request.url);
   });
 
-  // Maintenance answers before anything else, on every /services path (SPEC §9).
-  app.addHook('onRequest', async (request) => {
-    const { maintenance } = services.control;
-    if (!maintenance.enabled || !request.url.startsWith('/services')) return;
-    const headers = { 'Retry-After': String(maintenance.retryAfterSeconds) };
-    if (request.url.startsWith('/services/oauth2/')) {
-      throw new OAuthError('temporarily_unavailable', 'The server is down for maintenance.', 503, headers);
-    }
-    throw withHeaders(apiError('SERVER_UNAVAILABLE'), headers);
-  });
+  // Maintenance, faults and the journal (SPEC §9) wrap every request outside the control plane.
+  registerOpsHooks(app, services);
 
   await app.register(swagger, {
     openapi: {

@@ -6,6 +6,13 @@ import { ApiError, apiError, OAuthError } from '../errors/api-error.js';
 import { JSON_CONTENT_TYPE, requestFormat, sendBody, wantsPretty } from './negotiation.js';
 import { checkVersion } from './versions.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The errorCode of the error answer, once one was sent. */
+    errorCode: string | null;
+  }
+}
+
 /**
  * The one place where errors become responses (STYLE #2). Known errors keep their catalogue entry;
  * every error Fastify or a library raises is mapped into the catalogue; anything else is a 500
@@ -20,6 +27,8 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
     known = unknownException(mappingError, request);
   }
   const surface = surfaceOf(request.url);
+  // The journal (SPEC §9) records which error a request got.
+  request.errorCode = known instanceof OAuthError ? known.error : known.errorCode;
   if (known instanceof OAuthError) return sendOAuthError(reply, known);
   if (surface === 'oauth') {
     return sendOAuthError(
@@ -138,9 +147,13 @@ function mediaType(request: FastifyRequest): string {
   return (request.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
 }
 
+/** A new ErrorId in Salesforce's shape: <digits>-<digits> (<signed int>). */
+export function newErrorId(): string {
+  return `${Date.now() % 10_000_000_000}-${randomInt(100_000, 999_999)} (${randomInt(-2_147_483_648, 2_147_483_647)})`;
+}
+
 function unknownException(error: unknown, request: FastifyRequest): ApiError {
-  // Salesforce's ErrorId shape: <digits>-<digits> (<signed int>).
-  const errorId = `${Date.now() % 10_000_000_000}-${randomInt(100_000, 999_999)} (${randomInt(-2_147_483_648, 2_147_483_647)})`;
+  const errorId = newErrorId();
   request.log.error({ err: error, errorId }, 'unexpected error');
   return apiError('UNKNOWN_EXCEPTION', { errorId });
 }
@@ -179,10 +192,16 @@ function validationError(issues: ValidationIssue[], context: string | undefined)
         detail: `Unrecognized parameter: ${String(issue.params.additionalProperty)}.`,
       });
     case 'minimum':
-    case 'maximum':
-      return apiError('INVALID_INPUT', {
-        detail: `Invalid ${field}: ${value}. Specify a value between ${schema.minimum} and ${schema.maximum}.`,
-      });
+    case 'maximum': {
+      // A bound may be open on one side: say only the bound there is.
+      const range =
+        schema.maximum === undefined
+          ? `of at least ${schema.minimum}`
+          : schema.minimum === undefined
+            ? `of at most ${schema.maximum}`
+            : `between ${schema.minimum} and ${schema.maximum}`;
+      return apiError('INVALID_INPUT', { detail: `Invalid ${field}: ${value}. Specify a value ${range}.` });
+    }
     case 'type': {
       // A union (`string` or `null`) fails once per branch: name every type it allows.
       const types = issues

@@ -1,12 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Viewer } from '../auth/viewer.js';
+import { isSubrequest } from '../batch/subrequest.js';
 import { requireId } from '../domain/ids.js';
 import { internalScope, type Scope } from '../domain/scope.js';
 import { apiError, insufficientAccess, withHeaders } from '../errors/api-error.js';
 import { KeyPrefix, parseId, prefixOf, to18 } from '../ids/salesforce-id.js';
+import { countsHourly, Quotas } from '../limits/quotas.js';
 import type { Services } from '../services.js';
 import type { AnyApiRoute } from './api-route.js';
 import { type Format, requestFormat, sendBody, wantsPretty } from './negotiation.js';
+import { applyFaults } from './ops-hooks.js';
 import { type PresentContext, textEncoder } from './present-context.js';
 import { checkVersion } from './versions.js';
 
@@ -126,9 +129,17 @@ export function servedInCommunities(route: AnyApiRoute): boolean {
 
 /** The order of checks of SPEC §2, one stage per Fastify hook. */
 class Pipeline {
-  constructor(private readonly services: Services) {}
+  private readonly quotas: Quotas;
 
-  /** version (404/410) → authentication (401) → quotas → method (405); before the body is read. */
+  constructor(private readonly services: Services) {
+    this.quotas = new Quotas(services.usage, services.control, services.clock);
+  }
+
+  /**
+   * version (404/410) → authentication (401) → faults naming the user → daily quota (429) → hourly
+   * quota (503) → method (405); before the body is read. Maintenance and the faults that name no
+   * user ran just before, in the root hooks (ops-hooks.ts).
+   */
   onRequest = async (request: FastifyRequest): Promise<void> => {
     const route = request.routeOptions.config.api as AnyApiRoute;
     const params = request.params as Record<string, string>;
@@ -147,11 +158,14 @@ class Pipeline {
       viewer: undefined,
       scope: internalScope,
       dailyUsed: undefined,
-      subrequest: false,
+      subrequest: isSubrequest(request),
     };
     request.api = state;
     if (route.auth === 'none') return;
     state.viewer = await this.authenticate(request, community);
+    if (this.services.control.faults.hasUserFaults) {
+      await applyFaults(this.services, request, state.viewer.user.username);
+    }
     await this.count(state, state.viewer);
     const allow = request.routeOptions.config.allow;
     if (allow) {
@@ -191,11 +205,13 @@ class Pipeline {
     if (viewer.isGuest && !state.route.guests) throw apiError('GUEST_NOT_ALLOWED');
   };
 
+  /** Sforce-Limit-Info on every authenticated response (SPEC §1), errors included. */
   onSend = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
-    const used = request.api?.dailyUsed;
-    if (used !== undefined) {
-      reply.header('Sforce-Limit-Info', `api-usage=${used}/${this.services.control.limits.daily}`);
-    }
+    const state = request.api;
+    if (!state?.viewer || state.subrequest) return payload;
+    // A fault naming the user answered before the quotas counted: show the usage as it stands.
+    const used = state.dailyUsed ?? (await this.quotas.dailyUsed(state.viewer));
+    reply.header('Sforce-Limit-Info', `api-usage=${used}/${this.services.control.limits.daily}`);
     return payload;
   };
 
@@ -248,16 +264,14 @@ class Pipeline {
     throw apiError('INVALID_SESSION_ID');
   }
 
-  /** Counts the request towards the org's daily usage and the hourly Chatter usage (SPEC §7). */
+  /** The quota stage (SPEC §7): a batch's subrequests count hourly only, the batch daily only. */
   private async count(state: ApiState, viewer: Viewer): Promise<void> {
-    const now = this.services.clock.now();
-    const { usage } = this.services;
-    if (!state.subrequest) state.dailyUsed = await usage.countDaily(viewer.orgId, now);
-    const path = state.route.path;
-    const chatter = path.startsWith('/chatter') || path.startsWith('/connect');
-    if (chatter && !path.startsWith('/connect/batch')) {
-      await usage.countHourly(viewer.user.id, viewer.appId ?? 'guest', now);
-    }
+    const { dailyUsed, refusal } = await this.quotas.count(viewer, {
+      daily: !state.subrequest,
+      hourly: countsHourly(state.route.path),
+    });
+    state.dailyUsed = dailyUsed;
+    if (refusal) throw refusal;
   }
 
   private async resolveScope(viewer: Viewer, community: string | undefined): Promise<Scope> {

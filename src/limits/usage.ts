@@ -1,34 +1,81 @@
 /**
  * API usage counters (SPEC §7): the org's rolling 24-hour count (hourly buckets) and the hourly
- * Chatter count per user × connected app × clock hour. This in-memory implementation serves one
- * process; servers that share a database share counters through the same interface.
+ * Chatter count per user × connected app × clock hour. Every backend offers the same atomic
+ * "check and count": a request beyond the limit is refused and not counted, and no request beyond
+ * the limit gets through, however many arrive at once (memory: one process; store and Redis: every
+ * server sharing them).
  */
 export interface UsageCounters {
-  /** Adds one to the org's current hourly bucket; returns the 24-hour total after the increment. */
-  countDaily(orgId: string, now: number): Promise<number>;
+  readonly kind: 'memory' | 'store' | 'redis';
+  /** When the org's 24-hour total is below `limit`, counts one more request in the current hour. */
+  takeDaily(orgId: string, now: number, limit: number): Promise<Take>;
+  /** When the user × app count of this clock hour is below `limit`, counts one more. */
+  takeHourly(userId: string, appId: string, now: number, limit: number): Promise<Take>;
   dailyUsed(orgId: string, now: number): Promise<number>;
-  countHourly(userId: string, appId: string, now: number): Promise<number>;
-  hourlyUsed(userId: string, appId: string, now: number): Promise<number>;
   clear(): Promise<void>;
+  close(): Promise<void>;
 }
 
-const HOUR_MS = 3_600_000;
+export interface Take {
+  ok: boolean;
+  /** The count after this request (or, when refused, as it stands). */
+  used: number;
+  /** When refused: milliseconds until a request would be accepted again. */
+  retryAfterMs: number;
+}
+
+export const HOUR_MS = 3_600_000;
+export const DAY_HOURS = 24;
 export const hourOf = (now: number): number => Math.floor(now / HOUR_MS);
 export const msToNextHour = (now: number): number => (hourOf(now) + 1) * HOUR_MS - now;
 
+/** The hours whose buckets make up the rolling 24 hours ending at `hour`. */
+export function windowHours(hour: number): number[] {
+  return Array.from({ length: DAY_HOURS }, (_, i) => hour - DAY_HOURS + 1 + i);
+}
+
+/**
+ * A refused daily request may retry once enough of the oldest buckets have left the window for
+ * the total to drop below the limit (each bucket leaves 24 hours after its hour began).
+ */
+export function dailyRetryAfterMs(
+  buckets: [hour: number, count: number][],
+  limit: number,
+  now: number,
+): number {
+  const sorted = buckets.filter(([, count]) => count > 0).sort((a, b) => a[0] - b[0]);
+  let total = sorted.reduce((sum, [, count]) => sum + count, 0);
+  for (const [hour, count] of sorted) {
+    total -= count;
+    if (total < limit) return Math.max(1, (hour + DAY_HOURS) * HOUR_MS - now);
+  }
+  // A limit of 0 never opens by itself; the next hour is as good an answer as any.
+  return msToNextHour(now);
+}
+
+/**
+ * One process's counters, in memory. Check and increment happen with no await in between, so
+ * concurrent requests of this process are counted exactly; and no store round trip is spent.
+ */
 export class MemoryUsageCounters implements UsageCounters {
+  readonly kind = 'memory';
   readonly #daily = new Map<string, Map<number, number>>();
   readonly #hourly = new Map<string, { hour: number; count: number }>();
 
-  async countDaily(orgId: string, now: number): Promise<number> {
+  async takeDaily(orgId: string, now: number, limit: number): Promise<Take> {
     const hour = hourOf(now);
     let buckets = this.#daily.get(orgId);
     if (!buckets) {
       buckets = new Map();
       this.#daily.set(orgId, buckets);
     }
+    const total = this.#sum(buckets, hour);
+    if (total >= limit) {
+      const inWindow = [...buckets].filter(([h]) => h <= hour);
+      return { ok: false, used: total, retryAfterMs: dailyRetryAfterMs(inWindow, limit, now) };
+    }
     buckets.set(hour, (buckets.get(hour) ?? 0) + 1);
-    return this.#sum(buckets, hour);
+    return { ok: true, used: total + 1, retryAfterMs: 0 };
   }
 
   async dailyUsed(orgId: string, now: number): Promise<number> {
@@ -40,31 +87,29 @@ export class MemoryUsageCounters implements UsageCounters {
     let total = 0;
     for (const [h, count] of buckets) {
       // Buckets older than 24 hours are dropped as they are met, so memory stays bounded.
-      if (h <= hour - 24) buckets.delete(h);
+      if (h <= hour - DAY_HOURS) buckets.delete(h);
       else if (h <= hour) total += count;
     }
     return total;
   }
 
-  async countHourly(userId: string, appId: string, now: number): Promise<number> {
+  async takeHourly(userId: string, appId: string, now: number, limit: number): Promise<Take> {
     const key = `${userId}:${appId}`;
     const hour = hourOf(now);
-    const entry = this.#hourly.get(key);
+    let entry = this.#hourly.get(key);
     if (!entry || entry.hour !== hour) {
-      this.#hourly.set(key, { hour, count: 1 });
-      return 1;
+      entry = { hour, count: 0 };
+      this.#hourly.set(key, entry);
     }
+    if (entry.count >= limit) return { ok: false, used: entry.count, retryAfterMs: msToNextHour(now) };
     entry.count += 1;
-    return entry.count;
-  }
-
-  async hourlyUsed(userId: string, appId: string, now: number): Promise<number> {
-    const entry = this.#hourly.get(`${userId}:${appId}`);
-    return entry && entry.hour === hourOf(now) ? entry.count : 0;
+    return { ok: true, used: entry.count, retryAfterMs: 0 };
   }
 
   async clear(): Promise<void> {
     this.#daily.clear();
     this.#hourly.clear();
   }
+
+  async close(): Promise<void> {}
 }

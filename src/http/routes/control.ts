@@ -8,6 +8,7 @@ import { isoDate } from '../../lib/clock.js';
 import type { Services } from '../../services.js';
 import { instanceUrl } from '../instance-url.js';
 import { JSON_CONTENT_TYPE } from '../negotiation.js';
+import { registerControlOpsRoutes } from './control-ops.js';
 
 export const CHATTERBOX_VERSION = '0.1.0';
 
@@ -105,6 +106,8 @@ export function registerControlRoutes(
         }
         if (body.now !== undefined) services.clock.setNow(target);
         else services.clock.advance(body.advanceSeconds! * 1000);
+        // Servers sharing settings through Redis move their clocks too (decision 0013).
+        await services.control.changed('clock');
         return json(reply, 200, clockBody());
       },
     );
@@ -194,6 +197,8 @@ export function registerControlRoutes(
         );
       },
     );
+
+    registerControlOpsRoutes(guarded, services);
 
     guarded.get('/_chatterbox/openapi.json', { schema: { hide: true } }, async (_request, reply) =>
       json(reply, 200, (app as unknown as { swagger: () => unknown }).swagger()),

@@ -1,0 +1,74 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { apiError } from '../errors/api-error.js';
+import type { Batch, Subrequest } from './batch-request.js';
+import { dispatchInProcess } from './in-process.js';
+import { SUBREQUEST_HEADER, SUBREQUEST_SECRET } from './subrequest.js';
+
+export interface BatchResult {
+  hasErrors: boolean;
+  results: { statusCode: number; result: unknown }[];
+}
+
+/** What the caller's request passes on to its subrequests: who they are and how text is encoded. */
+const FORWARDED_HEADERS = [
+  'authorization',
+  'host',
+  'x-chatter-entity-encoding',
+  'x-forwarded-proto',
+] as const;
+
+/**
+ * Runs the subrequests one after the other, each through the whole pipeline exactly as a direct
+ * call (STYLE #15: authentication, faults, quotas, IDs, permissions, errors), each committed on
+ * its own (SPEC §8). With haltOnError, every subrequest after the first failure answers 412.
+ */
+export async function runBatch(
+  app: FastifyInstance,
+  caller: FastifyRequest,
+  batch: Batch,
+): Promise<BatchResult> {
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    [SUBREQUEST_HEADER]: SUBREQUEST_SECRET,
+  };
+  for (const name of FORWARDED_HEADERS) {
+    const value = caller.headers[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  const results: BatchResult['results'] = [];
+  let halted = false;
+  for (const subrequest of batch.subrequests) {
+    if (halted) {
+      results.push({ statusCode: 412, result: [apiError('BATCH_PROCESSING_HALTED').toWire()] });
+      continue;
+    }
+    const result = await dispatch(app, caller, subrequest, headers);
+    results.push(result);
+    if (batch.haltOnError && result.statusCode >= 400) halted = true;
+  }
+  return { hasErrors: results.some((r) => r.statusCode >= 400), results };
+}
+
+async function dispatch(
+  app: FastifyInstance,
+  caller: FastifyRequest,
+  subrequest: Subrequest,
+  headers: Record<string, string>,
+): Promise<{ statusCode: number; result: unknown }> {
+  const hasBody =
+    subrequest.body !== undefined && subrequest.method !== 'GET' && subrequest.method !== 'HEAD';
+  const response = await dispatchInProcess(app, {
+    method: subrequest.method,
+    url: subrequest.url,
+    headers: hasBody ? { ...headers, 'content-type': 'application/json' } : headers,
+    payload: hasBody ? JSON.stringify(subrequest.body) : undefined,
+    remoteAddress: caller.raw.socket?.remoteAddress,
+    encrypted: Boolean((caller.raw.socket as { encrypted?: boolean } | undefined)?.encrypted),
+  });
+  const statusCode = response.statusCode;
+  if (statusCode === 204 || subrequest.method === 'HEAD' || response.body === '') {
+    return { statusCode, result: null };
+  }
+  const json = /^application\/json(;|$)/.test(String(response.headers['content-type'] ?? ''));
+  return { statusCode, result: json ? JSON.parse(response.body) : response.body };
+}

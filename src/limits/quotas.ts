@@ -1,0 +1,66 @@
+import type { Viewer } from '../auth/viewer.js';
+import type { ControlState } from '../control/control-state.js';
+import { type ApiError, apiError, withHeaders } from '../errors/api-error.js';
+import type { Clock } from '../lib/clock.js';
+import type { UsageCounters } from './usage.js';
+
+/** What a request counts towards (SPEC §7). */
+export interface Counted {
+  /** Every authenticated request under /services/data/vNN.N/, but not a batch's subrequests. */
+  daily: boolean;
+  /** Requests to chatter and connect resources, batch subrequests included, the batch itself not. */
+  hourly: boolean;
+}
+
+/** The resources the hourly Chatter quota counts: chatter and connect, except the batch itself. */
+export function countsHourly(routePath: string): boolean {
+  if (routePath === '/connect/batch') return false;
+  return /^\/(chatter|connect)(\/|$)/.test(routePath);
+}
+
+/**
+ * The quota stage of the pipeline (SPEC §2, §7): the daily org quota (429, or 403 with
+ * --daily-limit-status 403), then the hourly quota per user × connected app (503). A refused
+ * request is not counted by the quota that refused it; a request the daily quota let through is
+ * counted there even when the hourly quota then refuses it ("whatever its outcome").
+ */
+export class Quotas {
+  constructor(
+    private readonly usage: UsageCounters,
+    private readonly control: ControlState,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Counts the request; `refusal` is the quota's error when one refused it. `dailyUsed` is the
+   * org's 24-hour usage (for Sforce-Limit-Info) whenever the daily quota was consulted.
+   */
+  async count(viewer: Viewer, counted: Counted): Promise<{ dailyUsed?: number; refusal?: ApiError }> {
+    const now = this.clock.now();
+    const { limits } = this.control;
+    let dailyUsed: number | undefined;
+    if (counted.daily) {
+      const take = await this.usage.takeDaily(viewer.orgId, now, limits.daily);
+      dailyUsed = take.used;
+      if (!take.ok) {
+        const key = limits.dailyStatus === 403 ? 'DAILY_LIMIT_EXCEEDED_FORBIDDEN' : 'DAILY_LIMIT_EXCEEDED';
+        return { dailyUsed, refusal: withRetryAfter(apiError(key), take.retryAfterMs) };
+      }
+    }
+    if (counted.hourly) {
+      const take = await this.usage.takeHourly(viewer.user.id, viewer.appId ?? 'guest', now, limits.hourly);
+      if (!take.ok)
+        return { dailyUsed, refusal: withRetryAfter(apiError('HOURLY_LIMIT_EXCEEDED'), take.retryAfterMs) };
+    }
+    return { dailyUsed };
+  }
+
+  dailyUsed(viewer: Viewer): Promise<number> {
+    return this.usage.dailyUsed(viewer.orgId, this.clock.now());
+  }
+}
+
+/** Retry-After in whole seconds, at least 1 (SPEC §2: 429 and 503 carry it). */
+function withRetryAfter(error: ApiError, ms: number): ApiError {
+  return withHeaders(error, { 'Retry-After': String(Math.max(1, Math.ceil(ms / 1000))) });
+}
