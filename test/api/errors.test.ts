@@ -133,7 +133,7 @@ describe('the error model (SPEC §2)', () => {
           undefined,
           'Invalid page: abc. Specify a value of type integer.',
         ],
-        ['PATCH', ME, { aboutMe: {} }, 'Invalid aboutMe: {}. Specify a value of type string.'],
+        ['PATCH', ME, { aboutMe: {} }, 'Invalid aboutMe: {}. Specify a value of type null or string.'],
         ['PATCH', ME, { aboutMe: 'x'.repeat(1001) }, 'Invalid aboutMe: specify at most 1000 characters.'],
         ['PATCH', ME, [], 'Invalid body: []. Specify a value of type object.'],
       ];
@@ -496,7 +496,7 @@ describe('the error model (SPEC §2)', () => {
         token,
         payload: { aboutMe: {} },
       });
-      assertError(missing, 400, 'INVALID_INPUT', 'Invalid aboutMe: {}. Specify a value of type string.');
+      assertError(missing, 400, 'INVALID_INPUT', 'Invalid aboutMe: {}. Specify a value of type null or string.');
     });
 
     test('bad path ID + a caller the resource refuses (external, guest, non-member) → 400 first', async () => {
