@@ -496,7 +496,12 @@ describe('the error model (SPEC §2)', () => {
         token,
         payload: { aboutMe: {} },
       });
-      assertError(missing, 400, 'INVALID_INPUT', 'Invalid aboutMe: {}. Specify a value of type null or string.');
+      assertError(
+        missing,
+        400,
+        'INVALID_INPUT',
+        'Invalid aboutMe: {}. Specify a value of type null or string.',
+      );
     });
 
     test('bad path ID + a caller the resource refuses (external, guest, non-member) → 400 first', async () => {
