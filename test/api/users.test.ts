@@ -614,11 +614,14 @@ describe('GET /chatter/users/batch/{ids} (SPEC §6)', () => {
 
   test('GET /chatter/users/batch/{ids} loads every ID in a fixed number of queries (no N+1)', async (t) => {
     const ids = (await h.services.store.db.selectFrom('users').select('id').execute()).map((r) => r.id);
+    // Another person than the viewer (alice): the one-ID call must pay for the follow lookup too,
+    // which users/me (nobody follows themselves) skips.
+    const bob = await demoUser(h, 'bob@acme.example');
     const unfreeze = h.freezeClock();
     t.after(unfreeze);
     await h.request({ method: 'GET', url: `${v36}/users/me`, token });
     const one = await h.countQueries(() =>
-      h.request({ method: 'GET', url: `${v36}/users/batch/${ids[0]}`, token }),
+      h.request({ method: 'GET', url: `${v36}/users/batch/${bob.id}`, token }),
     );
     const all = await h.countQueries(() =>
       h.request({ method: 'GET', url: `${v36}/users/batch/${ids.join(',')}`, token }),

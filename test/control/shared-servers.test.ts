@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Redis } from 'ioredis';
-import type { Config } from '../../src/config.js';
+import { type Config, defaults } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import { deleteKeys, escapeGlob } from '../../src/lib/redis-keys.js';
 import { createRuntime, type Runtime } from '../../src/main.js';
@@ -52,6 +52,8 @@ describe('servers sharing one store and one Redis (SPEC §10)', () => {
     workers: 2,
     redisUrl: REDIS_URL,
     redisPrefix: `cbtest:${randomBytes(4).toString('hex')}:`,
+    // The default quota, so that the settings a reset goes back to are the defaults.
+    hourlyLimit: defaults.hourlyLimit,
   });
   let a: Server;
   let b: Server;
