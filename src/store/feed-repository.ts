@@ -222,8 +222,12 @@ export class FeedRepository {
         return any.length > 0 ? eb.or(any) : eb.val(false);
       });
     }
+    // The org is named only where nothing else narrows the branch. A subject's, an author's or a
+    // mention's ID belongs to one org already (IDs are unique in a store), and naming the org too
+    // lets SQLite, which keeps no statistics, walk the org index (equally fit for the ORDER BY)
+    // instead of the branch's own: a page of a small group's feed then read every post of the org.
+    if (branch.kind === 'scope' || branch.kind === 'any') q = q.where('fe.org_id', '=', query.orgId);
     q = q
-      .where('fe.org_id', '=', query.orgId)
       .where('fe.community_id', query.communityId === null ? 'is' : '=', query.communityId)
       .where('fe.deleted_at', 'is', null);
     if (query.hiddenGroups.length > 0) {
