@@ -1,4 +1,4 @@
-// `node --import tsx bench/profile.ts [--scenario a|e] [--seconds 10] [--database-url …]`: runs one
+// `node --import tsx bench/profile.ts [--scenario a|b|e] [--posts 10000] [--seconds 10] [--database-url …]`: runs one
 // scenario against `node --cpu-prof bin/chatterbox.js serve` and prints where the server's CPU time
 // went (self and inclusive, by function). Build first (`npm run build`). Profiles are kept in
 // bench/results/profiles/ (ignored by git) for Chrome DevTools.
@@ -6,8 +6,15 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { login, postgresStore, sqliteStore, startChatterbox } from './lib/chatterbox.js';
-import { passwordLogin, usersMe } from './lib/chatterbox-scenarios.js';
+import {
+  BUILT_CLI,
+  login,
+  postgresStore,
+  seedPosts,
+  sqliteStore,
+  startChatterbox,
+} from './lib/chatterbox.js';
+import { feedPage, passwordLogin, usersMe } from './lib/chatterbox-scenarios.js';
 import { runScenario } from './lib/scenarios.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -17,6 +24,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     'database-url': { type: 'string' },
     top: { type: 'string', default: '25' },
+    /** scenario b: the number of posts `chatterbox seed` loads first */
+    posts: { type: 'string', default: '10000' },
   },
 });
 
@@ -35,11 +44,20 @@ const dir = join(root, 'bench', 'results', 'profiles', new Date().toISOString().
 mkdirSync(dir, { recursive: true });
 const databaseUrl = args['database-url'];
 const store = databaseUrl ? postgresStore(databaseUrl) : sqliteStore();
+if (args.scenario === 'b') {
+  const seeded = await seedPosts(BUILT_CLI, store, Number(args.posts), root);
+  if (seeded.status !== 'seeded') throw new Error(`chatterbox seed: ${JSON.stringify(seeded)}`);
+}
 const cli = [process.execPath, '--cpu-prof', '--cpu-prof-dir', dir, 'bin/chatterbox.js'];
 const server = await startChatterbox(cli, store, { cwd: root });
 try {
   const token = await login(server, 'alice@acme.example');
-  const def = args.scenario === 'e' ? passwordLogin(store.kind) : usersMe(store.kind, token);
+  const def =
+    args.scenario === 'e'
+      ? passwordLogin(store.kind)
+      : args.scenario === 'b'
+        ? feedPage(store.kind, token, Number(args.posts), 'b')
+        : usersMe(store.kind, token);
   const { result } = await runScenario(server, def, {
     connections: 10,
     durationS: Number(args.seconds),
