@@ -157,7 +157,9 @@ export class FeedElementService {
     if (!canDeleteElement(viewer, element, access)) {
       throw insufficientAccess("You don't have permission to delete this feed element.");
     }
-    await this.store.feeds.deleteElement(viewer.orgId, element.id, this.clock.now());
+    // One transaction: the post and the activity counts it takes back from its author and commenters.
+    const now = this.clock.now();
+    await this.store.transaction((tx) => tx.feeds.deleteElement(viewer.orgId, element.id, now));
   }
 
   /** feed-elements/batch/{ids}: one result per ID, in order, each with its own status. */

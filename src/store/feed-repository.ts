@@ -2,6 +2,7 @@ import { CompiledQuery, type ExpressionBuilder, type Selectable, type SelectQuer
 import type { GroupRole } from './group-repository.js';
 import type { Database } from './schema.js';
 import type { Db, StoreKind } from './store.js';
+import { ActivityChanges } from './user-activity.js';
 
 /**
  * A message segment as stored (docs/decisions/0001-feed-body-storage.md): the input segments
@@ -98,7 +99,15 @@ type FeedRow = Selectable<Database['feed_elements']>;
 type CommentRow = Selectable<Database['comments']>;
 type LikeRow = Selectable<Database['likes']>;
 
-/** Posts, their mentions, comments and likes. Deleted posts and comments are never returned. */
+/**
+ * Posts, their mentions, comments and likes. Deleted posts and comments are never returned.
+ *
+ * Every write here also keeps the chatterActivity counters of the users it affects (decision
+ * 0014), so the caller runs it in a transaction. To stay exact when writes to one post race, each
+ * write locks the rows it depends on in one order, comment before post, and decides what to count
+ * from the post (and comment) as the lock left them: a comment or like that lands on a post being
+ * deleted either is seen by the deletion or sees the deletion, never neither.
+ */
 export class FeedRepository {
   constructor(
     private readonly db: Db,
@@ -110,6 +119,7 @@ export class FeedRepository {
   async insertElement(element: NewFeedElement, mentionedUserIds: readonly string[]): Promise<void> {
     await this.db.insertInto('feed_elements').values(toFeedRow(element)).execute();
     await this.#insertMentions(element.orgId, element.id, mentionedUserIds);
+    await new ActivityChanges().add(element.authorId, 'post_count', 1).write(this.db);
   }
 
   /**
@@ -124,11 +134,15 @@ export class FeedRepository {
       // One array per column: 17 parameters whatever the number of rows.
       const columns = FEED_COLUMNS.map((column) => rows.map((row) => row[column]));
       await this.db.executeQuery(CompiledQuery.raw(PG_BULK_INSERT, columns));
-      return;
+    } else {
+      const parameters: unknown[] = [];
+      for (const row of rows) for (const column of FEED_COLUMNS) parameters.push(row[column]);
+      await this.db.executeQuery(CompiledQuery.raw(sqliteBulkInsert(elements.length), parameters));
     }
-    const parameters: unknown[] = [];
-    for (const row of rows) for (const column of FEED_COLUMNS) parameters.push(row[column]);
-    await this.db.executeQuery(CompiledQuery.raw(sqliteBulkInsert(elements.length), parameters));
+    // The authors' post counts: one statement for the whole batch, not one per post.
+    const changes = new ActivityChanges();
+    for (const element of elements) changes.add(element.authorId, 'post_count', 1);
+    await changes.write(this.db);
   }
 
   async updateElementBody(
@@ -147,13 +161,43 @@ export class FeedRepository {
     await this.#insertMentions(orgId, id, mentionedUserIds);
   }
 
+  /**
+   * Marks a post deleted. Its author no longer counts it, nor its comments and the likes of the
+   * post; each commenter no longer counts the comments, nor the likes they received on them.
+   * Costs O(the post's comments), whatever the size of the store.
+   */
   async deleteElement(orgId: string, id: string, at: number): Promise<void> {
-    await this.db
+    const post = await this.db
       .updateTable('feed_elements')
       .set({ deleted_at: at })
       .where('org_id', '=', orgId)
       .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .returning(['author_id', 'like_count'])
+      .executeTakeFirst();
+    if (!post) return;
+    // Read after the post's row lock: a comment or like still in flight finds the post deleted.
+    const commenters = await this.db
+      .selectFrom('comments')
+      .select((eb) => [
+        'author_id',
+        eb.fn.countAll<number>().as('comments'),
+        eb.fn.sum<number>('like_count').as('likes'),
+      ])
+      .where('feed_element_id', '=', id)
+      .where('deleted_at', 'is', null)
+      .groupBy('author_id')
       .execute();
+    const changes = new ActivityChanges()
+      .add(post.author_id, 'post_count', -1)
+      .add(post.author_id, 'like_received_count', -Number(post.like_count));
+    for (const row of commenters) {
+      changes
+        .add(row.author_id, 'comment_count', -Number(row.comments))
+        .add(row.author_id, 'like_received_count', -Number(row.likes))
+        .add(post.author_id, 'comment_received_count', -Number(row.comments));
+    }
+    await changes.write(this.db);
   }
 
   async findElements(orgId: string, ids: readonly string[]): Promise<FeedElementRecord[]> {
@@ -310,7 +354,10 @@ export class FeedRepository {
 
   // ---- comments -----------------------------------------------------------------------------
 
-  /** Adds a comment and counts it on its post, which moves up in LastModifiedDateDesc order. */
+  /**
+   * Adds a comment and counts it on its post, which moves up in LastModifiedDateDesc order, and in
+   * the activity of its author and of the post's author (unless the post was deleted meanwhile).
+   */
   async insertComment(comment: NewComment): Promise<void> {
     await this.db
       .insertInto('comments')
@@ -327,11 +374,18 @@ export class FeedRepository {
         deleted_at: null,
       })
       .execute();
-    await this.db
+    const post = await this.db
       .updateTable('feed_elements')
       .set((eb) => ({ comment_count: eb('comment_count', '+', 1), modified_at: comment.createdAt }))
       .where('id', '=', comment.feedElementId)
-      .execute();
+      .returning(['author_id', 'deleted_at'])
+      .executeTakeFirst();
+    if (post && post.deleted_at === null) {
+      await new ActivityChanges()
+        .add(comment.authorId, 'comment_count', 1)
+        .add(post.author_id, 'comment_received_count', 1)
+        .write(this.db);
+    }
   }
 
   async updateCommentBody(
@@ -347,18 +401,34 @@ export class FeedRepository {
       .execute();
   }
 
+  /**
+   * Marks a comment deleted and uncounts it: on its post, and (unless the post is deleted, which
+   * took it back already) in the activity of its author, with the likes it received, and of the
+   * post's author.
+   */
   async deleteComment(orgId: string, comment: { id: string; feedElementId: string }, at: number) {
-    await this.db
+    const deleted = await this.db
       .updateTable('comments')
       .set({ deleted_at: at })
       .where('org_id', '=', orgId)
       .where('id', '=', comment.id)
-      .execute();
-    await this.db
+      .where('deleted_at', 'is', null)
+      .returning(['author_id', 'like_count'])
+      .executeTakeFirst();
+    if (!deleted) return;
+    const post = await this.db
       .updateTable('feed_elements')
       .set((eb) => ({ comment_count: eb('comment_count', '-', 1) }))
       .where('id', '=', comment.feedElementId)
-      .execute();
+      .returning(['author_id', 'deleted_at'])
+      .executeTakeFirst();
+    if (post && post.deleted_at === null) {
+      await new ActivityChanges()
+        .add(deleted.author_id, 'comment_count', -1)
+        .add(deleted.author_id, 'like_received_count', -Number(deleted.like_count))
+        .add(post.author_id, 'comment_received_count', -1)
+        .write(this.db);
+    }
   }
 
   async findComments(orgId: string, ids: readonly string[]): Promise<CommentRecord[]> {
@@ -459,20 +529,39 @@ export class FeedRepository {
     if (deleted) await this.#countLike(like, -1);
   }
 
-  async #countLike(like: LikeRecord, delta: number): Promise<void> {
+  /**
+   * Counts a like (or an unlike) on its item, and in the activity of the item's author while the
+   * item and its post stand: deleting them takes back the likes counted up to then.
+   */
+  async #countLike(like: LikeRecord, delta: 1 | -1): Promise<void> {
     if (like.commentId) {
-      await this.db
+      const comment = await this.db
         .updateTable('comments')
         .set((eb) => ({ like_count: eb('like_count', '+', delta) }))
         .where('id', '=', like.commentId)
-        .execute();
+        .returning(['author_id', 'deleted_at'])
+        .executeTakeFirst();
+      if (!comment || comment.deleted_at !== null) return;
+      let post = this.db
+        .selectFrom('feed_elements')
+        .select('deleted_at')
+        .where('id', '=', like.feedElementId);
+      // The post's row lock orders this against a deletion of the post (SQLite: one writer at a time).
+      if (this.kind === 'postgres') post = post.forUpdate();
+      const row = await post.executeTakeFirst();
+      if (!row || row.deleted_at !== null) return;
+      await new ActivityChanges().add(comment.author_id, 'like_received_count', delta).write(this.db);
       return;
     }
-    await this.db
+    const post = await this.db
       .updateTable('feed_elements')
       .set((eb) => ({ like_count: eb('like_count', '+', delta) }))
       .where('id', '=', like.feedElementId)
-      .execute();
+      .returning(['author_id', 'deleted_at'])
+      .executeTakeFirst();
+    if (post && post.deleted_at === null) {
+      await new ActivityChanges().add(post.author_id, 'like_received_count', delta).write(this.db);
+    }
   }
 
   async findLike(orgId: string, id: string): Promise<LikeRecord | undefined> {

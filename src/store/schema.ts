@@ -147,6 +147,14 @@ export interface Database {
     user_id: string;
     created_at: number;
   };
+  /** The counts of a user's chatterActivity, kept on every write (migration 004, decision 0014). */
+  user_activity: {
+    user_id: string;
+    post_count: number;
+    comment_count: number;
+    comment_received_count: number;
+    like_received_count: number;
+  };
   subscriptions: {
     id: string;
     org_id: string;

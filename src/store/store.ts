@@ -143,6 +143,7 @@ export class Store {
       'connected_apps',
       'community_members',
       'communities',
+      'user_activity',
       'users',
       'orgs',
       'usage_counters',

@@ -259,10 +259,15 @@ export function toUser(row: Selectable<Database['users']>): UserRecord {
   };
 }
 
-/** User rows with the counts of User Detail as scalar subqueries: one round trip for any number of users. */
+/**
+ * User rows with the counts of User Detail, one round trip for any number of users. The follow and
+ * group counts are scalar subqueries over the user's own subscriptions and memberships (index
+ * reads, bounded by what the user follows and joined); the activity counts are stored counters.
+ */
 function statsQuery(db: Db, orgId: string, ids: string[]) {
   return db
     .selectFrom('users as u')
+    .leftJoin('user_activity as ua', 'ua.user_id', 'u.id')
     .selectAll('u')
     .select((eb) => [
       eb
@@ -289,44 +294,12 @@ function statsQuery(db: Db, orgId: string, ids: string[]) {
         .whereRef('group_members.user_id', '=', 'u.id')
         .where('groups.deleted_at', 'is', null)
         .as('group_count'),
-      eb
-        .selectFrom('feed_elements')
-        .select(eb.fn.countAll<number>().as('n'))
-        .whereRef('feed_elements.author_id', '=', 'u.id')
-        .where('feed_elements.deleted_at', 'is', null)
-        .as('post_count'),
-      // Like the other counts, comments on a deleted post no longer count.
-      eb
-        .selectFrom('comments')
-        .innerJoin('feed_elements', 'feed_elements.id', 'comments.feed_element_id')
-        .select(eb.fn.countAll<number>().as('n'))
-        .whereRef('comments.author_id', '=', 'u.id')
-        .where('comments.deleted_at', 'is', null)
-        .where('feed_elements.deleted_at', 'is', null)
-        .as('comment_count'),
-      eb
-        .selectFrom('comments')
-        .innerJoin('feed_elements', 'feed_elements.id', 'comments.feed_element_id')
-        .select(eb.fn.countAll<number>().as('n'))
-        .whereRef('feed_elements.author_id', '=', 'u.id')
-        .where('comments.deleted_at', 'is', null)
-        .where('feed_elements.deleted_at', 'is', null)
-        .as('comment_received_count'),
-      eb
-        .selectFrom('likes')
-        .innerJoin('feed_elements', 'feed_elements.id', 'likes.feed_element_id')
-        .leftJoin('comments', (join) =>
-          join.onRef('comments.id', '=', 'likes.comment_id').on('likes.comment_id', '<>', ''),
-        )
-        .select(eb.fn.countAll<number>().as('n'))
-        .where('feed_elements.deleted_at', 'is', null)
-        .where((w) =>
-          w.or([
-            w.and([w('likes.comment_id', '=', ''), w('feed_elements.author_id', '=', w.ref('u.id'))]),
-            w.and([w('comments.author_id', '=', w.ref('u.id')), w('comments.deleted_at', 'is', null)]),
-          ]),
-        )
-        .as('like_received_count'),
+      // chatterActivity: counters kept on every write (decision 0014), so a user costs the same
+      // reads whatever the size of the store; no row yet means no activity yet.
+      eb.fn.coalesce('ua.post_count', eb.lit(0)).as('post_count'),
+      eb.fn.coalesce('ua.comment_count', eb.lit(0)).as('comment_count'),
+      eb.fn.coalesce('ua.comment_received_count', eb.lit(0)).as('comment_received_count'),
+      eb.fn.coalesce('ua.like_received_count', eb.lit(0)).as('like_received_count'),
     ])
     .where('u.org_id', '=', orgId)
     .where('u.id', 'in', ids);

@@ -5,9 +5,11 @@ import { seedDemoOrg } from '../../src/demo/demo-org.js';
 import { formatId18 } from '../../src/ids/id-generator.js';
 import { KeyPrefix } from '../../src/ids/salesforce-id.js';
 import { Clock } from '../../src/lib/clock.js';
+import * as m004 from '../../src/store/migrations/004-user-activity.js';
 import type { CommunityRecord, ConnectedAppRecord, SessionRecord } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
 import type { NewUser } from '../../src/store/user-repository.js';
+import { activityFromRows } from '../helpers/activity-oracle.js';
 import { testStore } from '../helpers/harness.js';
 import { openTestStore, type TestStore } from '../helpers/store.js';
 
@@ -348,13 +350,18 @@ describe(`store contract on ${testStore}: findManyWithStats`, () => {
   });
   after(() => t.close());
 
-  test('counts followers, following, groups, posts, comments and likes received, in one call', async () => {
-    const org = (await newOrg(store, 'Stats org')).id;
-    const other = (await newOrg(store, 'Stats other org')).id;
-    const ann = await newUser(store, org, { username: 'ann@stats.example' });
-    const ben = await newUser(store, org, { username: 'ben@stats.example' });
-    const cat = await newUser(store, org, { username: 'cat@stats.example' });
-    const stranger = await newUser(store, other, { username: 'stranger@stats.example' });
+  /**
+   * Three users with follows, groups, posts, comments and likes, some of them deleted, written
+   * either as rows straight into the tables (what migration 004 backfills from) or through the
+   * repository's writes, which keep the activity counters as they go (decision 0014).
+   */
+  async function arrange(write: 'rows' | 'repository', suffix: string) {
+    const org = (await newOrg(store, `Stats org ${suffix}`)).id;
+    const other = (await newOrg(store, `Stats other org ${suffix}`)).id;
+    const ann = await newUser(store, org, { username: `ann@stats-${suffix}.example` });
+    const ben = await newUser(store, org, { username: `ben@stats-${suffix}.example` });
+    const cat = await newUser(store, org, { username: `cat@stats-${suffix}.example` });
+    const stranger = await newUser(store, other, { username: `stranger@stats-${suffix}.example` });
     const db = store.db;
 
     const group = async (name: string, deletedAt: number | null) => {
@@ -410,8 +417,35 @@ describe(`store contract on ${testStore}: findManyWithStats`, () => {
     await follow(ann.id, ben.id, 'user');
     await follow(ann.id, liveGroup, 'group');
 
-    const post = async (author: string, deletedAt: number | null = null) => {
+    /** Deletions wait until everything is written, as they would come after it through the API. */
+    const deletions: (() => Promise<void>)[] = [];
+    const post = async (author: string, deleted = false) => {
       const id = await store.newId(KeyPrefix.feedElement);
+      if (write === 'repository') {
+        await store.transaction((tx) =>
+          tx.feeds.insertElement(
+            {
+              id,
+              orgId: org,
+              communityId: null,
+              authorId: author,
+              subjectId: author,
+              subjectKind: 'user',
+              segments: [],
+              text: '',
+              type: 'TextPost',
+              linkUrl: null,
+              linkName: null,
+              clientName: null,
+              createdAt: T0,
+              modifiedAt: T0,
+            },
+            [],
+          ),
+        );
+        if (deleted) deletions.push(() => store.transaction((tx) => tx.feeds.deleteElement(org, id, T0)));
+        return id;
+      }
       await db
         .insertInto('feed_elements')
         .values({
@@ -428,13 +462,33 @@ describe(`store contract on ${testStore}: findManyWithStats`, () => {
           modified_at: T0,
           comment_count: 0,
           like_count: 0,
-          deleted_at: deletedAt,
+          deleted_at: deleted ? T0 : null,
         })
         .execute();
       return id;
     };
-    const comment = async (feedElementId: string, author: string, deletedAt: number | null = null) => {
+    const comment = async (feedElementId: string, author: string, deleted = false) => {
       const id = await store.newId(KeyPrefix.comment);
+      if (write === 'repository') {
+        await store.transaction((tx) =>
+          tx.feeds.insertComment({
+            id,
+            orgId: org,
+            feedElementId,
+            authorId: author,
+            segments: [],
+            text: '',
+            createdAt: T0,
+            modifiedAt: T0,
+          }),
+        );
+        // Comments go before posts: a comment of a deleted post can no longer be deleted.
+        if (deleted)
+          deletions.unshift(() =>
+            store.transaction((tx) => tx.feeds.deleteComment(org, { id, feedElementId }, T0)),
+          );
+        return id;
+      }
       await db
         .insertInto('comments')
         .values({
@@ -447,16 +501,29 @@ describe(`store contract on ${testStore}: findManyWithStats`, () => {
           created_at: T0,
           modified_at: T0,
           like_count: 0,
-          deleted_at: deletedAt,
+          deleted_at: deleted ? T0 : null,
         })
         .execute();
       return id;
     };
-    const like = async (feedElementId: string, commentId: string, user: string) =>
-      db
+    const like = async (feedElementId: string, commentId: string, user: string) => {
+      const id = await store.newId(KeyPrefix.like);
+      if (write === 'repository') {
+        const record = {
+          id,
+          orgId: org,
+          feedElementId,
+          commentId: commentId || null,
+          userId: user,
+          createdAt: T0,
+        };
+        assert.equal(await store.transaction((tx) => tx.feeds.insertLike(record)), true);
+        return;
+      }
+      await db
         .insertInto('likes')
         .values({
-          id: await store.newId(KeyPrefix.like),
+          id,
           org_id: org,
           feed_element_id: feedElementId,
           comment_id: commentId,
@@ -464,23 +531,29 @@ describe(`store contract on ${testStore}: findManyWithStats`, () => {
           created_at: T0,
         })
         .execute();
+    };
 
     const annPost = await post(ann.id);
-    const annDeletedPost = await post(ann.id, T0);
+    const annDeletedPost = await post(ann.id, true);
     const benPost = await post(ben.id);
     await comment(annPost, ben.id);
     await comment(annPost, cat.id);
-    await comment(annPost, cat.id, T0);
+    await comment(annPost, cat.id, true);
     await comment(annDeletedPost, ben.id);
     const annComment = await comment(benPost, ann.id);
-    const annDeletedComment = await comment(benPost, ann.id, T0);
+    const annDeletedComment = await comment(benPost, ann.id, true);
     await like(annPost, '', ben.id);
     await like(annPost, '', cat.id);
     await like(annDeletedPost, '', ben.id);
     await like(benPost, annComment, ben.id);
     await like(benPost, annDeletedComment, cat.id);
     await like(benPost, '', ann.id);
+    for (const deletion of deletions) await deletion();
+    return { org, ann, ben, cat, stranger };
+  }
 
+  async function assertStats(arranged: Awaited<ReturnType<typeof arrange>>) {
+    const { org, ann, ben, cat, stranger } = arranged;
     const results = await store.users.findManyWithStats(org, [cat.id, stranger.id, ann.id, ben.id]);
     assert.deepEqual(
       results.map((r) => r.user.id),
@@ -519,6 +592,165 @@ describe(`store contract on ${testStore}: findManyWithStats`, () => {
     });
     assert.deepEqual(await store.users.findWithStats(org, ann.id), results[1]);
     assert.deepEqual(await store.users.findManyWithStats(org, []), []);
+  }
+
+  test('counts followers, following, groups, posts, comments and likes received, in one call', async () => {
+    await assertStats(await arrange('repository', 'writes'));
+  });
+
+  test('migration 004 backfills the activity counts from the rows, deleted ones left out', async () => {
+    const arranged = await arrange('rows', 'rows');
+    await m004.down(store.db);
+    await m004.up(store.db);
+    await assertStats(arranged);
+  });
+
+  test('a comment or like that lands on a deleted post or comment (a lost race) counts for nobody', async () => {
+    const org = (await newOrg(store, 'Race org')).id;
+    const [ann, ben, cat] = [
+      await newUser(store, org, { username: 'ann@race.example' }),
+      await newUser(store, org, { username: 'ben@race.example' }),
+      await newUser(store, org, { username: 'cat@race.example' }),
+    ];
+    const write = <T>(fn: (tx: Store) => Promise<T>) => store.transaction(fn);
+    const post = async (authorId: string) => {
+      const id = await store.newId(KeyPrefix.feedElement);
+      await write((tx) =>
+        tx.feeds.insertElement(
+          {
+            id,
+            orgId: org,
+            communityId: null,
+            authorId,
+            subjectId: authorId,
+            subjectKind: 'user',
+            segments: [],
+            text: '',
+            type: 'TextPost',
+            linkUrl: null,
+            linkName: null,
+            clientName: null,
+            createdAt: T0,
+            modifiedAt: T0,
+          },
+          [],
+        ),
+      );
+      return id;
+    };
+    const comment = async (feedElementId: string, authorId: string) => {
+      const id = await store.newId(KeyPrefix.comment);
+      await write((tx) =>
+        tx.feeds.insertComment({
+          id,
+          orgId: org,
+          feedElementId,
+          authorId,
+          segments: [],
+          text: '',
+          createdAt: T0,
+          modifiedAt: T0,
+        }),
+      );
+      return { id, feedElementId };
+    };
+    const like = async (feedElementId: string, commentId: string | null, userId: string) => {
+      const record = {
+        id: await store.newId(KeyPrefix.like),
+        orgId: org,
+        feedElementId,
+        commentId,
+        userId,
+        createdAt: T0,
+      };
+      assert.equal(await write((tx) => tx.feeds.insertLike(record)), true);
+      return record;
+    };
+    const people = [ann.id, ben.id, cat.id];
+    const assertMatchesRows = async (step: string) => {
+      const oracle = await activityFromRows(store, people);
+      for (const { user, stats } of await store.users.findManyWithStats(org, people)) {
+        const { postCount, commentCount, commentReceivedCount, likeReceivedCount } = stats;
+        assert.deepEqual(
+          { postCount, commentCount, commentReceivedCount, likeReceivedCount },
+          oracle.get(user.id),
+          `${step}: ${user.username}`,
+        );
+      }
+    };
+
+    // A post with a comment and likes made while it stood, then deleted.
+    const gone = await post(ann.id);
+    const benComment = await comment(gone, ben.id);
+    const earlyLike = await like(gone, null, ben.id);
+    const earlyCommentLike = await like(gone, benComment.id, ann.id);
+    await write((tx) => tx.feeds.deleteElement(org, gone, T0));
+    await assertMatchesRows('post deleted');
+    // What the API refuses (404) once the post is gone, but a request that read the post just
+    // before the deletion may still write.
+    await comment(gone, cat.id);
+    await assertMatchesRows('comment on the deleted post');
+    await like(gone, null, cat.id);
+    await assertMatchesRows('like of the deleted post');
+    await like(gone, benComment.id, cat.id);
+    await assertMatchesRows('like of a comment on the deleted post');
+    await write((tx) => tx.feeds.deleteLike(earlyLike));
+    await write((tx) => tx.feeds.deleteLike(earlyCommentLike));
+    await assertMatchesRows('unlikes on the deleted post');
+    await write((tx) => tx.feeds.deleteComment(org, benComment, T0));
+    await assertMatchesRows('comment of the deleted post deleted');
+
+    // A standing post whose comment was deleted: late likes and unlikes of that comment.
+    const standing = await post(ann.id);
+    const catComment = await comment(standing, cat.id);
+    const catLike = await like(standing, catComment.id, ben.id);
+    await write((tx) => tx.feeds.deleteComment(org, catComment, T0));
+    await assertMatchesRows('comment deleted');
+    await like(standing, catComment.id, ann.id);
+    await write((tx) => tx.feeds.deleteLike(catLike));
+    await assertMatchesRows('like and unlike of the deleted comment');
+    assert.deepEqual(
+      (await store.users.findManyWithStats(org, people)).map((r) => [
+        r.stats.postCount,
+        r.stats.likeReceivedCount,
+      ]),
+      [
+        [1, 0],
+        [0, 0],
+        [0, 0],
+      ],
+    );
+  });
+
+  test('deleting a post or comment twice takes its activity back once', async () => {
+    const { org, ann, ben, cat } = await arrange('repository', 'twice');
+    const before = await store.users.findManyWithStats(org, [ann.id, ben.id, cat.id]);
+    const [post] = await store.feeds.page({
+      orgId: org,
+      communityId: null,
+      branches: [{ kind: 'author', id: ann.id }],
+      hiddenGroups: [],
+      sort: 'created',
+      limit: 1,
+    });
+    assert.ok(post);
+    const [comment] = await store.feeds.recentComments([post.id], 1);
+    assert.ok(comment);
+    await store.transaction((tx) => tx.feeds.deleteComment(org, comment, T0));
+    await store.transaction((tx) => tx.feeds.deleteComment(org, comment, T0));
+    await store.transaction((tx) => tx.feeds.deleteElement(org, post.id, T0));
+    await store.transaction((tx) => tx.feeds.deleteElement(org, post.id, T0));
+    const after = await store.users.findManyWithStats(org, [ann.id, ben.id, cat.id]);
+    const activity = (r: (typeof after)[number] | undefined) => r && { ...r.stats };
+    assert.deepEqual(activity(after[0]), {
+      ...activity(before[0]),
+      postCount: 0,
+      commentReceivedCount: 0,
+      likeReceivedCount: 1,
+    });
+    // ben's comment went with the post, cat's (the latest) was deleted first.
+    assert.deepEqual(activity(after[1]), { ...activity(before[1]), commentCount: 0 });
+    assert.deepEqual(activity(after[2]), { ...activity(before[2]), commentCount: 0 });
   });
 });
 
