@@ -100,7 +100,19 @@ describe('feed elements (SPEC §5, §6)', () => {
       .selectAll()
       .where('feed_element_id', '=', id)
       .execute();
-    assert.deepEqual(mentions, [{ feed_element_id: id, user_id: bob?.id, org_id: alice?.orgId }]);
+    // With the post's dates, for the mentions' keyset indexes (migration 005).
+    assert.deepEqual(
+      mentions.map((m) => ({ ...m, created_at: Number(m.created_at), modified_at: Number(m.modified_at) })),
+      [
+        {
+          feed_element_id: id,
+          user_id: bob?.id,
+          org_id: alice?.orgId,
+          created_at: Number(row.created_at),
+          modified_at: Number(row.modified_at),
+        },
+      ],
+    );
   });
 
   test('POST /chatter/feed-elements?text= (parameter form) to a group updates its last post date', async () => {

@@ -304,6 +304,31 @@ describe('feeds (SPEC §6)', () => {
     );
   });
 
+  test('the To feed by LastModifiedDateDesc: a comment moves a post mentioning the user up, and pages follow', async () => {
+    const [, , p3] = await demo();
+    const { bob } = people as Record<string, Person>;
+    const mention = [{ type: 'Mention', id: id(bob) }];
+    const older = await post('admin', 'me', '', mention);
+    await h.admin('POST', '/_chatterbox/clock', { advanceSeconds: 1 });
+    const newer = await post('alice', 'me', '', mention);
+    await h.admin('POST', '/_chatterbox/clock', { advanceSeconds: 1 });
+    const comment = await h.request({
+      method: 'POST',
+      url: `${v36}/chatter/feed-elements/${older}/capabilities/comments/items`,
+      token: tokens.alice,
+      payload: { body: { messageSegments: [{ type: 'Text', text: 'see above' }] } },
+    });
+    assert.equal(comment.statusCode, 201);
+    assert.deepEqual(await ids('/chatter/feeds/to/me/feed-elements'), [newer, older, p3]);
+    const url = '/chatter/feeds/to/me/feed-elements?sort=LastModifiedDateDesc';
+    assert.deepEqual(await ids(url), [older, newer, p3]);
+    const first = await get(`${url}&pageSize=1`);
+    const modified = Number((await storedPost(h, older)).modified_at);
+    const token = `${new Date(modified).toISOString()},${older}`;
+    assert.equal(first.json().nextPageToken, token);
+    assert.deepEqual(await ids(`${url}&pageSize=5&page=${token}`), [newer, p3]);
+  });
+
   test('recentCommentCount: the latest comments, oldest first, with a token to the older ones', async () => {
     const target = await post('bob', 'me', 'discuss');
     const commentIds: string[] = [];
