@@ -4,6 +4,7 @@ import { createSqliteDb } from './dialects/sqlite.js';
 import * as m001 from './migrations/001-foundation.js';
 import * as m002groups from './migrations/002-collab-groups.js';
 import * as m002 from './migrations/002-feed.js';
+import * as m003 from './migrations/003-quota-function.js';
 import { Store } from './store.js';
 
 export interface StoreOptions {
@@ -14,7 +15,12 @@ export interface StoreOptions {
   idInstance: string;
 }
 
-const migrations = { '001-foundation': m001, '002-collab-groups': m002groups, '002-feed': m002 };
+const migrations = {
+  '001-foundation': m001,
+  '002-collab-groups': m002groups,
+  '002-feed': m002,
+  '003-quota-function': m003,
+};
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) {
