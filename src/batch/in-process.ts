@@ -16,6 +16,17 @@ export interface InProcessResponse {
   statusCode: number;
   headers: OutgoingHttpHeaders;
   body: string;
+  /** The JSON body as the handler returned it, when sendBody wrote it (see keepJsonValue). */
+  value?: unknown;
+}
+
+/**
+ * Called by sendBody with the value it serialized as JSON: a subrequest's response keeps it, so
+ * that the batch embeds the value itself instead of parsing back the text just made from it
+ * (JSON.parse was a tenth of a batch's CPU). Any other response ignores it.
+ */
+export function keepJsonValue(raw: unknown, value: unknown): void {
+  if (raw instanceof SubrequestResponse) raw.value = value;
 }
 
 /**
@@ -119,6 +130,7 @@ class SubrequestResponse extends EventEmitter {
   writableFinished = false;
   destroyed = false;
   readonly sendDate = false;
+  value: unknown;
   readonly #headers: OutgoingHttpHeaders = {};
   readonly #chunks: Buffer[] = [];
 
@@ -175,6 +187,7 @@ class SubrequestResponse extends EventEmitter {
       statusCode: this.statusCode,
       headers: { ...this.#headers },
       body: Buffer.concat(this.#chunks).toString('utf8'),
+      value: this.value,
     });
     // As a real response does once its last byte is out: after the current tick.
     process.nextTick(() => {
