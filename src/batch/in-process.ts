@@ -132,7 +132,8 @@ class SubrequestResponse extends EventEmitter {
   readonly sendDate = false;
   value: unknown;
   readonly #headers: OutgoingHttpHeaders = {};
-  readonly #chunks: Buffer[] = [];
+  /** Fastify writes a body as one string: kept as it is, not turned into bytes and back. */
+  readonly #chunks: (string | Buffer)[] = [];
 
   constructor(private readonly done: (response: InProcessResponse) => void) {
     super();
@@ -174,7 +175,7 @@ class SubrequestResponse extends EventEmitter {
 
   write(chunk: string | Buffer): boolean {
     this.headersSent = true;
-    this.#chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    this.#chunks.push(chunk);
     return true;
   }
 
@@ -186,7 +187,7 @@ class SubrequestResponse extends EventEmitter {
     this.done({
       statusCode: this.statusCode,
       headers: { ...this.#headers },
-      body: Buffer.concat(this.#chunks).toString('utf8'),
+      body: this.#body(),
       value: this.value,
     });
     // As a real response does once its last byte is out: after the current tick.
@@ -196,6 +197,14 @@ class SubrequestResponse extends EventEmitter {
       this.emit('close');
     });
     return this;
+  }
+
+  #body(): string {
+    const [only, ...more] = this.#chunks;
+    if (typeof only === 'string' && more.length === 0) return only;
+    return Buffer.concat(this.#chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))).toString(
+      'utf8',
+    );
   }
 
   destroy(error?: Error): this {
