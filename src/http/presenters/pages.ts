@@ -5,8 +5,7 @@
 export function pageLinks(
   url: string,
   params: Record<string, string | number | undefined>,
-  page: number,
-  pageSize: number,
+  { page, pageSize }: { page: number; pageSize: number },
   total: number,
 ) {
   const link = (p: number) => {
@@ -25,6 +24,17 @@ export function pageLinks(
     previousPageToken: page > 0 ? page - 1 : null,
     previousPageUrl: page > 0 ? link(page - 1) : null,
   };
+}
+
+/** Integer-page links without the page tokens (Group Page, Group Member Page, Follower Page…). */
+export function pageUrls(
+  url: string,
+  params: Record<string, string | number | undefined>,
+  paging: { page: number; pageSize: number },
+  total: number,
+) {
+  const { currentPageUrl, nextPageUrl, previousPageUrl } = pageLinks(url, params, paging, total);
+  return { currentPageUrl, nextPageUrl, previousPageUrl };
 }
 
 /** Batch Results (resource-specific batches, SPEC §6): one { statusCode, result } per item. */

@@ -4,12 +4,9 @@ import { ApiError, apiError } from '../../errors/api-error.js';
 import { defineRoute } from '../api-route.js';
 import { pageLinks, presentBatchResults } from '../presenters/pages.js';
 import { presentUserDetail } from '../presenters/user.js';
+import { integerPaging, PageNumber, PageSize } from './integer-paging.js';
 
-const PageQuery = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000, default: 0 })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 250, default: 25 })),
-  q: Type.Optional(Type.String()),
-});
+const PageQuery = Type.Object({ page: PageNumber, pageSize: PageSize(250), q: Type.Optional(Type.String()) });
 
 // Null first: with type coercion on, a string-first union would turn null into "" (and the clear
 // into an empty aboutMe); this way "" becomes null, as Salesforce stores empty text.
@@ -32,12 +29,11 @@ export const userRoutes = [
     xmlRoot: 'userPage',
     schema: { querystring: PageQuery },
     handler: async ({ services, viewer, scope, ctx, query }) => {
-      const page = query.page ?? 0;
-      const pageSize = query.pageSize ?? 25;
-      const { views, total } = await services.users.list(viewer, scope, { q: query.q, page, pageSize });
+      const paging = integerPaging(query);
+      const { views, total } = await services.users.list(viewer, scope, { q: query.q, ...paging });
       return {
         body: {
-          ...pageLinks(`${ctx.base}/chatter/users`, { q: query.q }, page, pageSize, total),
+          ...pageLinks(`${ctx.base}/chatter/users`, { q: query.q }, paging, total),
           users: views.map((v) => presentUserDetail(ctx, v, v.stats)),
         },
       };
