@@ -1,6 +1,5 @@
 import { Type } from 'typebox';
 import { DEFAULT_RECENT_COMMENTS } from '../../domain/feed-elements.js';
-import { ApiError } from '../../errors/api-error.js';
 import { defineRoute } from '../api-route.js';
 import {
   presentCapabilities,
@@ -17,11 +16,6 @@ import {
   FeedPageQuery,
   RecentCommentsQuery,
 } from './feed-schemas.js';
-
-function errorResult(error: Error) {
-  if (error instanceof ApiError) return { status: error.status, body: [error.toWire()] };
-  throw error;
-}
 
 const SearchQuery = Type.Object({ ...FeedPageQuery.properties, q: Type.String() });
 
@@ -67,7 +61,7 @@ export const feedElementRoutes = [
       const items = await services.feedElements.batch(viewer, scope, params.feedElementIds as string, {
         recentCommentCount: query.recentCommentCount ?? DEFAULT_RECENT_COMMENTS,
       });
-      return { body: presentBatchResults(items, (v) => presentFeedItem(ctx, v), errorResult) };
+      return { body: presentBatchResults(items, (v) => presentFeedItem(ctx, v)) };
     },
   }),
   defineRoute({

@@ -1,6 +1,5 @@
 import { Type } from 'typebox';
 import { GROUP_LIMITS } from '../../domain/groups.js';
-import { ApiError } from '../../errors/api-error.js';
 import { defineRoute } from '../api-route.js';
 import { presentGroup, presentGroupDetail } from '../presenters/group.js';
 import { pageUrls, presentBatchResults } from '../presenters/pages.js';
@@ -49,11 +48,6 @@ const GroupChangesInput = Type.Object(
   { additionalProperties: false },
 );
 
-function errorResult(error: Error) {
-  if (error instanceof ApiError) return { status: error.status, body: [error.toWire()] };
-  throw error;
-}
-
 export const groupRoutes = [
   defineRoute({
     method: 'GET',
@@ -98,7 +92,7 @@ export const groupRoutes = [
     xmlRoot: 'batchResults',
     handler: async ({ services, viewer, scope, ctx, params }) => {
       const items = await services.groups.batch(viewer, scope, params.groupIds as string);
-      return { body: presentBatchResults(items, (v) => presentGroup(ctx, v), errorResult) };
+      return { body: presentBatchResults(items, (v) => presentGroup(ctx, v)) };
     },
   }),
   defineRoute({

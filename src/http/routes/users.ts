@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { ABOUT_ME_MAX } from '../../domain/users.js';
-import { ApiError, apiError } from '../../errors/api-error.js';
+import { apiError } from '../../errors/api-error.js';
 import { defineRoute } from '../api-route.js';
 import { pageLinks, presentBatchResults } from '../presenters/pages.js';
 import { presentUserDetail } from '../presenters/user.js';
@@ -14,11 +14,6 @@ const UserInput = Type.Object(
   { aboutMe: Type.Union([Type.Null(), Type.String({ maxLength: ABOUT_ME_MAX })]) },
   { additionalProperties: false },
 );
-
-function errorResult(error: Error) {
-  if (error instanceof ApiError) return { status: error.status, body: [error.toWire()] };
-  throw error;
-}
 
 export const userRoutes = [
   defineRoute({
@@ -47,7 +42,7 @@ export const userRoutes = [
     xmlRoot: 'batchResults',
     handler: async ({ services, viewer, scope, ctx, params }) => {
       const items = await services.users.batch(viewer, scope, params.userIds as string);
-      return { body: presentBatchResults(items, (v) => presentUserDetail(ctx, v, v.stats), errorResult) };
+      return { body: presentBatchResults(items, (v) => presentUserDetail(ctx, v, v.stats)) };
     },
   }),
   defineRoute({
