@@ -1,6 +1,6 @@
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { DEFAULT_RECENT_COMMENTS } from '../../domain/feed-elements.js';
-import { defineRoute } from '../api-route.js';
+import { type ApiCall, defineRoute } from '../api-route.js';
 import {
   presentCapabilities,
   presentChatterLikesCapability,
@@ -18,6 +18,15 @@ import {
 } from './feed-schemas.js';
 
 const SearchQuery = Type.Object({ ...FeedPageQuery.properties, q: Type.String() });
+
+type ElementRead = ApiCall<Static<typeof RecentCommentsQuery>>;
+
+/** The feed element a read names, with as many recent comments as it asks for (default 3). */
+function readElement({ services, viewer, scope, params, query }: ElementRead) {
+  return services.feedElements.get(viewer, scope, params.feedElementId as string, {
+    recentCommentCount: query.recentCommentCount ?? DEFAULT_RECENT_COMMENTS,
+  });
+}
 
 /** Feed elements (SPEC §6): post, read, edit, delete, search, batch, capabilities. */
 export const feedElementRoutes = [
@@ -71,12 +80,7 @@ export const feedElementRoutes = [
     guests: true,
     xmlRoot: 'feedItem',
     schema: { querystring: RecentCommentsQuery },
-    handler: async ({ services, viewer, scope, ctx, params, query }) => {
-      const view = await services.feedElements.get(viewer, scope, params.feedElementId as string, {
-        recentCommentCount: query.recentCommentCount ?? DEFAULT_RECENT_COMMENTS,
-      });
-      return { body: presentFeedItem(ctx, view) };
-    },
+    handler: async (call) => ({ body: presentFeedItem(call.ctx, await readElement(call)) }),
   }),
   defineRoute({
     method: 'PATCH',
@@ -105,12 +109,7 @@ export const feedElementRoutes = [
     guests: true,
     xmlRoot: 'capabilities',
     schema: { querystring: RecentCommentsQuery },
-    handler: async ({ services, viewer, scope, ctx, params, query }) => {
-      const view = await services.feedElements.get(viewer, scope, params.feedElementId as string, {
-        recentCommentCount: query.recentCommentCount ?? DEFAULT_RECENT_COMMENTS,
-      });
-      return { body: presentCapabilities(ctx, view) };
-    },
+    handler: async (call) => ({ body: presentCapabilities(call.ctx, await readElement(call)) }),
   }),
   defineRoute({
     method: 'GET',
@@ -119,12 +118,7 @@ export const feedElementRoutes = [
     guests: true,
     xmlRoot: 'commentsCapability',
     schema: { querystring: RecentCommentsQuery },
-    handler: async ({ services, viewer, scope, ctx, params, query }) => {
-      const view = await services.feedElements.get(viewer, scope, params.feedElementId as string, {
-        recentCommentCount: query.recentCommentCount ?? DEFAULT_RECENT_COMMENTS,
-      });
-      return { body: presentCommentsCapability(ctx, view) };
-    },
+    handler: async (call) => ({ body: presentCommentsCapability(call.ctx, await readElement(call)) }),
   }),
   defineRoute({
     method: 'GET',
