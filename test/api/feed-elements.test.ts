@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { follow, makeGroup, otherOrgToken, v36 } from '../helpers/feed-fixtures.js';
+import { follow, makeGroup, otherOrgToken, signIn, v36 } from '../helpers/feed-fixtures.js';
 import {
   err,
   feedItem,
@@ -12,7 +12,6 @@ import {
   NOT_FOUND,
   opts,
   type Person,
-  person,
   storedPost,
   subscriptionOf,
   text,
@@ -28,12 +27,7 @@ describe('feed elements (SPEC §5, §6)', () => {
 
   before(async () => {
     h = await createHarness();
-    tokens = {};
-    people = {};
-    for (const name of ['admin', 'alice', 'bob']) {
-      tokens[name] = await h.login(`${name}@acme.example`);
-      people[name] = await person(h, `${name}@acme.example`);
-    }
+    ({ tokens, people } = await signIn(h, ['admin', 'alice', 'bob']));
   });
   after(() => h.close());
 
