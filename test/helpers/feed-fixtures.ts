@@ -1,4 +1,4 @@
-/** Arranging state for the feed tests: groups, follows and other orgs, straight through the store. */
+/** Arranging state for the API tests: groups, follows and other orgs, straight through the store. */
 import { KeyPrefix } from '../../src/ids/salesforce-id.js';
 import { type Person, person } from './feed-shapes.js';
 import { ADMIN_TOKEN, type Harness } from './harness.js';
