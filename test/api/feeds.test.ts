@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { FeedViews } from '../../src/domain/feed-views.js';
 import { FeedService } from '../../src/domain/feeds.js';
-import { follow, makeGroup, v36 } from '../helpers/feed-fixtures.js';
+import { follow, makeGroup, signIn, v36 } from '../helpers/feed-fixtures.js';
 import { err, groupFacts, NOT_FOUND, type Person, person, storedPost } from '../helpers/feed-shapes.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
 
@@ -21,12 +21,7 @@ describe('feeds (SPEC §6)', () => {
   // Every test starts from the demo org (SPEC §9 reset), then arranges what it needs.
   beforeEach(async () => {
     await h.admin('POST', '/_chatterbox/reset');
-    tokens = {};
-    people = {};
-    for (const name of ['admin', 'alice', 'bob']) {
-      tokens[name] = await h.login(`${name}@acme.example`);
-      people[name] = await person(h, `${name}@acme.example`);
-    }
+    ({ tokens, people } = await signIn(h, ['admin', 'alice', 'bob']));
     people.carol = await person(h, 'carol@partner.example');
     groups = {};
     for (const name of ['All Acme', 'Leadership', 'Partner Hub']) {

@@ -3,7 +3,6 @@ import { isoDate } from '../../lib/clock.js';
 import { nullableText, type PresentContext } from '../present-context.js';
 import { presentCommunityReference } from './community.js';
 import { presentMembershipReference } from './group-member.js';
-import { pageLinks } from './pages.js';
 import { presentUserSummary, sortKeys } from './user.js';
 
 const groupMotif = {
@@ -75,16 +74,4 @@ export function presentGroupDetail(ctx: PresentContext, view: GroupReadView) {
       ? { text: nullableText(ctx, group.informationText), title: nullableText(ctx, group.informationTitle) }
       : null,
   });
-}
-
-/** Integer-page links without the page tokens (Group Page, Group Member Page, Follower Page…). */
-export function pageUrls(
-  url: string,
-  params: Record<string, string | number | undefined>,
-  page: number,
-  pageSize: number,
-  total: number,
-) {
-  const { currentPageUrl, nextPageUrl, previousPageUrl } = pageLinks(url, params, page, pageSize, total);
-  return { currentPageUrl, nextPageUrl, previousPageUrl };
 }
