@@ -46,6 +46,15 @@ describe('feeds (SPEC §6)', () => {
     assert.equal(response.statusCode, 201, response.body);
     return response.json().id as string;
   };
+  const comment = async (who: string, postId: string, text: string) => {
+    const response = await h.request({
+      method: 'POST',
+      url: `${v36}/chatter/feed-elements/${postId}/capabilities/comments/items`,
+      token: tokens[who],
+      payload: { body: { messageSegments: [{ type: 'Text', text }] } },
+    });
+    assert.equal(response.statusCode, 201, response.body);
+  };
   const demo = async () =>
     (await h.services.store.db.selectFrom('feed_elements').select('id').orderBy('id').execute()).map(
       (r) => r.id,
@@ -276,13 +285,7 @@ describe('feeds (SPEC §6)', () => {
 
   test('sort=LastModifiedDateDesc: a comment moves its post up; CreatedDateDesc does not', async () => {
     const [p1, p2, p3] = await demo();
-    const comment = await h.request({
-      method: 'POST',
-      url: `${v36}/chatter/feed-elements/${p2}/capabilities/comments/items`,
-      token: tokens.alice,
-      payload: { body: { messageSegments: [{ type: 'Text', text: 'agreed' }] } },
-    });
-    assert.equal(comment.statusCode, 201);
+    await comment('alice', p2 as string, 'agreed');
     assert.deepEqual(await ids('/chatter/feeds/news/me/feed-elements'), [p3, p2, p1]);
     assert.deepEqual(await ids('/chatter/feeds/news/me/feed-elements?sort=LastModifiedDateDesc'), [
       p2,
@@ -307,13 +310,7 @@ describe('feeds (SPEC §6)', () => {
     await h.admin('POST', '/_chatterbox/clock', { advanceSeconds: 1 });
     const newer = await post('alice', 'me', '', mention);
     await h.admin('POST', '/_chatterbox/clock', { advanceSeconds: 1 });
-    const comment = await h.request({
-      method: 'POST',
-      url: `${v36}/chatter/feed-elements/${older}/capabilities/comments/items`,
-      token: tokens.alice,
-      payload: { body: { messageSegments: [{ type: 'Text', text: 'see above' }] } },
-    });
-    assert.equal(comment.statusCode, 201);
+    await comment('alice', older, 'see above');
     assert.deepEqual(await ids('/chatter/feeds/to/me/feed-elements'), [newer, older, p3]);
     const url = '/chatter/feeds/to/me/feed-elements?sort=LastModifiedDateDesc';
     assert.deepEqual(await ids(url), [older, newer, p3]);
