@@ -1,4 +1,4 @@
-// `node --import tsx bench/profile.ts [--scenario a|b|e] [--posts 10000] [--seconds 10] [--database-url …]`: runs one
+// `node --import tsx bench/profile.ts [--scenario a|b|d|e] [--posts 10000] [--seconds 10] [--database-url …]`: runs one
 // scenario against `node --cpu-prof bin/chatterbox.js serve` and prints where the server's CPU time
 // went (self and inclusive, by function). Build first (`npm run build`). Profiles are kept in
 // bench/results/profiles/ (ignored by git) for Chrome DevTools.
@@ -14,7 +14,7 @@ import {
   sqliteStore,
   startChatterbox,
 } from './lib/chatterbox.js';
-import { feedPage, passwordLogin, usersMe } from './lib/chatterbox-scenarios.js';
+import { batchOf25, feedPage, passwordLogin, twentyFiveGets, usersMe } from './lib/chatterbox-scenarios.js';
 import { runScenario } from './lib/scenarios.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -57,7 +57,9 @@ try {
       ? passwordLogin(store.kind)
       : args.scenario === 'b'
         ? feedPage(store.kind, token, Number(args.posts), 'b')
-        : usersMe(store.kind, token);
+        : args.scenario === 'd'
+          ? batchOf25(store.kind, token, twentyFiveGets(await demoUserIds(server.url, token)))
+          : usersMe(store.kind, token);
   const { result } = await runScenario(server, def, {
     connections: 10,
     durationS: Number(args.seconds),
@@ -115,4 +117,13 @@ function summarize(profile: Profile, top: number): void {
   process.stdout.write(`total ${(total / 1000).toFixed(0)} ms sampled\n`);
   print('self time', self);
   print('inclusive time', inclusive);
+}
+
+/** The IDs of the users the context user can list (for the 25 GETs of scenario d). */
+async function demoUserIds(url: string, token: string): Promise<string[]> {
+  const response = await fetch(`${url}/services/data/v36.0/chatter/users?pageSize=100`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const body = (await response.json()) as { users: { id: string }[] };
+  return body.users.map((u) => u.id);
 }

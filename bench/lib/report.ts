@@ -2,9 +2,13 @@ import { type CurveSeries, scalingChart } from './chart.js';
 import type { BenchResults } from './results.js';
 import type { ScenarioResult } from './scenarios.js';
 
-/** The targets of the benchmark issue, for scenario (a) and the Chatterbox process on SQLite. */
+/** The targets of the benchmark issue, for the Chatterbox process on SQLite. */
 export const TARGETS = {
   ceilingShare: 0.5,
+  /** (b): the feed page's req/s ÷ the bare-Fastify ceiling of (a). */
+  feedCeilingShare: 0.25,
+  /** (f): p50 at the largest store ÷ p50 at the smallest. */
+  feedScaling: 1.5,
   jsonServerTimes: 5,
   prismTimes: 8,
   rssMb: 200,
@@ -116,7 +120,7 @@ export function renderReport(results: BenchResults, chartFile: string): string {
   line();
 
   // Targets.
-  line('## Targets (scenario (a) on SQLite)');
+  line('## Targets (SQLite)');
   line();
   const sqliteRows = results.scenarios.filter(
     (r) => r.target === 'chatterbox' && r.store === 'sqlite' && r.measurement,
@@ -130,24 +134,49 @@ export function renderReport(results: BenchResults, chartFile: string): string {
   const targets: [string, string, string, boolean | undefined][] = [];
   const share = ratioOf(results, 'sqlite', 'fastify')?.median;
   targets.push([
-    'req/s ÷ bare-Fastify ceiling',
+    '(a) req/s ÷ bare-Fastify ceiling',
     `≥ ${num(TARGETS.ceilingShare * 100)} %`,
     share === undefined ? 'n/a' : `${num(share * 100, 1)} %`,
     share === undefined ? undefined : share >= TARGETS.ceilingShare,
   ]);
   const vsJson = ratioOf(results, 'sqlite', 'json-server')?.median;
   targets.push([
-    'req/s ÷ json-server',
+    '(a) req/s ÷ json-server',
     `≥ ${TARGETS.jsonServerTimes}×`,
     vsJson === undefined ? 'n/a' : `${num(vsJson, 2)}×`,
     vsJson === undefined ? undefined : vsJson >= TARGETS.jsonServerTimes,
   ]);
   const vsPrism = ratioOf(results, 'sqlite', 'prism')?.median;
   targets.push([
-    'req/s ÷ Prism',
+    '(a) req/s ÷ Prism',
     `≥ ${TARGETS.prismTimes}×`,
     vsPrism === undefined ? 'n/a' : `${num(vsPrism, 2)}×`,
     vsPrism === undefined ? undefined : vsPrism >= TARGETS.prismTimes,
+  ]);
+  const fastify = rps(find(results, 'a', 'fastify'));
+  const feed = rps(
+    results.scenarios.find((r) => r.scenario === 'b' && r.target === 'chatterbox' && r.store === 'sqlite'),
+  );
+  const feedShare = feed === undefined || !fastify ? undefined : feed / fastify;
+  targets.push([
+    '(b) feed page req/s ÷ bare-Fastify ceiling of (a)',
+    `≥ ${num(TARGETS.feedCeilingShare * 100)} %`,
+    feedShare === undefined ? 'n/a' : `${num(feedShare * 100, 1)} %`,
+    feedShare === undefined ? undefined : feedShare >= TARGETS.feedCeilingShare,
+  ]);
+  const curve = results.scenarios
+    .filter((r) => r.scenario === 'f' && r.store === 'sqlite' && r.status === 'measured' && r.measurement)
+    .sort((x, y) => (x.posts ?? 0) - (y.posts ?? 0));
+  const [smallest, largest] = [curve[0], curve[curve.length - 1]];
+  const growth =
+    smallest?.measurement && largest?.measurement && curve.length > 1
+      ? largest.measurement.latencyP50Ms / Math.max(smallest.measurement.latencyP50Ms, 1)
+      : undefined;
+  targets.push([
+    `(f) feed page p50 at ${num(largest?.posts ?? 0)} posts ÷ p50 at ${num(smallest?.posts ?? 0)} posts (p50 ≥ 1 ms)`,
+    `≤ ${num(TARGETS.feedScaling, 1)}×`,
+    growth === undefined ? 'n/a' : `${num(growth, 2)}×`,
+    growth === undefined ? undefined : growth <= TARGETS.feedScaling,
   ]);
   targets.push([
     'server RSS under load (peak over every SQLite scenario)',

@@ -6,6 +6,7 @@ import { hashToken, randomToken } from './secrets.js';
 import type { Viewer } from './viewer.js';
 
 interface CachedSession {
+  tokenHash: string;
   viewer: Viewer;
   lastUsedAt: number;
   persistedLastUsedAt: number;
@@ -25,7 +26,12 @@ export interface IssuedTokens {
  * servers sharing the database may have revoked it).
  */
 export class SessionService {
+  /**
+   * By the token itself, so that a request in steady state spends no SHA-256 on it either; the
+   * store only ever sees hashes. Oldest first; bounded, as tokens are issued without end.
+   */
   readonly #cache = new Map<string, CachedSession>();
+  static readonly CACHE_MAX = 10_000;
   /** last_used_at is written back at most this often: inactivity is measured in minutes, not ms. */
   static readonly TOUCH_INTERVAL_MS = 60_000;
 
@@ -74,33 +80,37 @@ export class SessionService {
 
   /** The viewer for a bearer token, or 401 INVALID_SESSION_ID. */
   async verify(token: string): Promise<Viewer> {
-    const tokenHash = hashToken(token);
     const now = this.clock.now();
-    const cached = this.#cache.get(tokenHash);
+    const cached = this.#cache.get(token);
     if (cached && now - cached.verifiedAt < this.options.cacheTtlMs && now >= cached.verifiedAt) {
-      if (now - cached.lastUsedAt > this.options.sessionTimeoutMs) return this.#expire(tokenHash, now);
+      if (now - cached.lastUsedAt > this.options.sessionTimeoutMs) return this.#expire(token, now);
       cached.lastUsedAt = now;
       if (now - cached.persistedLastUsedAt > SessionService.TOUCH_INTERVAL_MS) {
         cached.persistedLastUsedAt = now;
-        await this.store.auth.touchSession(tokenHash, now);
+        await this.store.auth.touchSession(cached.tokenHash, now);
       }
       return cached.viewer;
     }
+    const tokenHash = cached?.tokenHash ?? hashToken(token);
     const session = await this.store.auth.findSession(tokenHash);
     if (!session || session.revokedAt !== null) {
-      this.#cache.delete(tokenHash);
+      this.#cache.delete(token);
       throw apiError('INVALID_SESSION_ID');
     }
     const lastUsedAt = Math.max(session.lastUsedAt, cached?.lastUsedAt ?? 0);
-    if (now - lastUsedAt > this.options.sessionTimeoutMs) return this.#expire(tokenHash, now);
+    if (now - lastUsedAt > this.options.sessionTimeoutMs) return this.#expire(token, now);
     const user = await this.store.users.find(session.orgId, session.userId);
     if (!user?.isActive) {
-      this.#cache.delete(tokenHash);
+      this.#cache.delete(token);
       throw apiError('INVALID_SESSION_ID');
     }
     await this.store.auth.touchSession(tokenHash, now);
     const viewer: Viewer = { user, orgId: user.orgId, appId: session.appId, isGuest: false, tokenHash };
-    this.#cache.set(tokenHash, { viewer, lastUsedAt: now, persistedLastUsedAt: now, verifiedAt: now });
+    this.#cache.delete(token);
+    if (this.#cache.size >= SessionService.CACHE_MAX) {
+      this.#cache.delete(this.#cache.keys().next().value as string);
+    }
+    this.#cache.set(token, { tokenHash, viewer, lastUsedAt: now, persistedLastUsedAt: now, verifiedAt: now });
     return viewer;
   }
 
@@ -108,14 +118,14 @@ export class SessionService {
    * An expired session ends for good: it is revoked in the store, so moving the server clock back
    * (or another server with an older view of it) cannot bring it back.
    */
-  async #expire(tokenHash: string, now: number): Promise<never> {
-    this.#cache.delete(tokenHash);
-    await this.store.auth.revokeSession(tokenHash, now);
+  async #expire(token: string, now: number): Promise<never> {
+    this.#cache.delete(token);
+    await this.store.auth.revokeSession(hashToken(token), now);
     throw apiError('INVALID_SESSION_ID');
   }
 
   forgetToken(tokenHash: string): void {
-    this.#cache.delete(tokenHash);
+    for (const [token, entry] of this.#cache) if (entry.tokenHash === tokenHash) this.#cache.delete(token);
   }
 
   /** Drops cached sessions of a user whose record changed (deactivated, renamed, aboutMe). */

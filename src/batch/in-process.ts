@@ -16,6 +16,17 @@ export interface InProcessResponse {
   statusCode: number;
   headers: OutgoingHttpHeaders;
   body: string;
+  /** The JSON body as the handler returned it, when sendBody wrote it (see keepJsonValue). */
+  value?: unknown;
+}
+
+/**
+ * Called by sendBody with the value it serialized as JSON: a subrequest's response keeps it, so
+ * that the batch embeds the value itself instead of parsing back the text just made from it
+ * (JSON.parse was a tenth of a batch's CPU). Any other response ignores it.
+ */
+export function keepJsonValue(raw: unknown, value: unknown): void {
+  if (raw instanceof SubrequestResponse) raw.value = value;
 }
 
 /**
@@ -119,8 +130,10 @@ class SubrequestResponse extends EventEmitter {
   writableFinished = false;
   destroyed = false;
   readonly sendDate = false;
+  value: unknown;
   readonly #headers: OutgoingHttpHeaders = {};
-  readonly #chunks: Buffer[] = [];
+  /** Fastify writes a body as one string: kept as it is, not turned into bytes and back. */
+  readonly #chunks: (string | Buffer)[] = [];
 
   constructor(private readonly done: (response: InProcessResponse) => void) {
     super();
@@ -162,7 +175,7 @@ class SubrequestResponse extends EventEmitter {
 
   write(chunk: string | Buffer): boolean {
     this.headersSent = true;
-    this.#chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    this.#chunks.push(chunk);
     return true;
   }
 
@@ -174,7 +187,8 @@ class SubrequestResponse extends EventEmitter {
     this.done({
       statusCode: this.statusCode,
       headers: { ...this.#headers },
-      body: Buffer.concat(this.#chunks).toString('utf8'),
+      body: this.#body(),
+      value: this.value,
     });
     // As a real response does once its last byte is out: after the current tick.
     process.nextTick(() => {
@@ -183,6 +197,14 @@ class SubrequestResponse extends EventEmitter {
       this.emit('close');
     });
     return this;
+  }
+
+  #body(): string {
+    const [only, ...more] = this.#chunks;
+    if (typeof only === 'string' && more.length === 0) return only;
+    return Buffer.concat(this.#chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))).toString(
+      'utf8',
+    );
   }
 
   destroy(error?: Error): this {

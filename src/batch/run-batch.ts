@@ -70,5 +70,6 @@ async function dispatch(
     return { statusCode, result: null };
   }
   const json = /^application\/json(;|$)/.test(String(response.headers['content-type'] ?? ''));
-  return { statusCode, result: json ? JSON.parse(response.body) : response.body };
+  if (!json) return { statusCode, result: response.body };
+  return { statusCode, result: response.value !== undefined ? response.value : JSON.parse(response.body) };
 }

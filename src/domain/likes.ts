@@ -37,13 +37,7 @@ export class LikeService {
     page: { page: number; pageSize: number },
   ): Promise<LikePage> {
     const { element } = await this.elements.readable(viewer, scope, rawElementId);
-    const likes = await this.store.feeds.likePage(element.id, null, page.page * page.pageSize, page.pageSize);
-    return {
-      feedElementId: element.id,
-      commentId: null,
-      likes: await this.views.likes(viewer, scope, likes),
-      total: element.likeCount,
-    };
+    return this.#page(viewer, scope, { feedElementId: element.id, commentId: null }, element.likeCount, page);
   }
 
   async listForComment(
@@ -53,18 +47,21 @@ export class LikeService {
     page: { page: number; pageSize: number },
   ): Promise<LikePage> {
     const { comment } = await this.comments.readable(viewer, scope, rawCommentId);
-    const likes = await this.store.feeds.likePage(
-      comment.feedElementId,
-      comment.id,
-      page.page * page.pageSize,
-      page.pageSize,
-    );
-    return {
-      feedElementId: comment.feedElementId,
-      commentId: comment.id,
-      likes: await this.views.likes(viewer, scope, likes),
-      total: comment.likeCount,
-    };
+    const item = { feedElementId: comment.feedElementId, commentId: comment.id };
+    return this.#page(viewer, scope, item, comment.likeCount, page);
+  }
+
+  /** A page of the likes of a post (commentId null) or of one of its comments, newest first. */
+  async #page(
+    viewer: Viewer,
+    scope: Scope,
+    item: { feedElementId: string; commentId: string | null },
+    total: number,
+    page: { page: number; pageSize: number },
+  ): Promise<LikePage> {
+    const offset = page.page * page.pageSize;
+    const likes = await this.store.feeds.likePage(item.feedElementId, item.commentId, offset, page.pageSize);
+    return { ...item, likes: await this.views.likes(viewer, scope, likes), total };
   }
 
   async likeElement(viewer: Viewer, scope: Scope, rawElementId: string): Promise<LikeView> {

@@ -86,7 +86,10 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   registerBodyParsers(app);
   // After parsing and schema validation, before any resource looks at the input (SPEC §2: IDs
   // and parameters come before permission and state).
-  app.addHook('preHandler', async (request) => rejectNulCharacters(request));
+  app.addHook('preHandler', (request, _reply, done) => {
+    rejectNulCharacters(request);
+    done();
+  });
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
   app.setNotFoundHandler(async (request) => {
     throw unknownPath(request.url);

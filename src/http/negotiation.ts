@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { XMLBuilder } from 'fast-xml-parser';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { keepJsonValue } from '../batch/in-process.js';
 
 export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 export const XML_CONTENT_TYPE = 'application/xml;charset=UTF-8';
@@ -108,6 +109,7 @@ export function sendBody(
   if (options.format === 'xml') {
     return reply.header('content-type', XML_CONTENT_TYPE).send(toXml(options.xmlRoot, body));
   }
+  keepJsonValue(reply.raw, body);
   return reply
     .header('content-type', JSON_CONTENT_TYPE)
     .send(options.pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body));

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FaultOutcome } from '../control/faults.js';
 import { ApiError, apiError, OAuthError, withHeaders } from '../errors/api-error.js';
 import { catalog } from '../errors/catalog.js';
@@ -17,39 +17,50 @@ const CONTROL_PREFIX = '/_chatterbox';
 export function registerOpsHooks(app: FastifyInstance, services: Services): void {
   const { control } = services;
 
-  app.addHook('onRequest', async (request) => {
+  // Callback-style hooks, not async ones: every request runs them, and a hook that settles no
+  // promise costs less (Fastify runs it in the same tick). A synchronous throw reaches the error
+  // handler as a rejection would.
+  app.addHook('onRequest', (request, _reply, done) => {
     const { maintenance } = control;
-    if (!maintenance.enabled || !request.url.startsWith('/services')) return;
-    const headers = { 'Retry-After': String(maintenance.retryAfterSeconds) };
-    if (request.url.startsWith('/services/oauth2/')) {
-      throw new OAuthError('temporarily_unavailable', 'The server is down for maintenance.', 503, headers);
+    if (maintenance.enabled && request.url.startsWith('/services')) {
+      const headers = { 'Retry-After': String(maintenance.retryAfterSeconds) };
+      if (request.url.startsWith('/services/oauth2/')) {
+        throw new OAuthError('temporarily_unavailable', 'The server is down for maintenance.', 503, headers);
+      }
+      throw withHeaders(apiError('SERVER_UNAVAILABLE'), headers);
     }
-    throw withHeaders(apiError('SERVER_UNAVAILABLE'), headers);
-  });
-
-  app.addHook('onRequest', async (request) => {
     // Unknown paths are answered by the not-found handler: there is no route for a fault to hit.
-    if (control.faults.size === 0 || request.is404 || request.url.startsWith(CONTROL_PREFIX)) return;
-    await applyFaults(services, request, null);
+    if (control.faults.size === 0 || request.is404 || request.url.startsWith(CONTROL_PREFIX)) {
+      done();
+      return;
+    }
+    applyFaults(services, request, null).then(() => done(), done);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
-    const path = pathOf(request.originalUrl);
-    if (path.startsWith(CONTROL_PREFIX)) return;
-    const durationMs = reply.elapsedTime;
-    const viewer = request.api?.viewer;
-    const form = path === '/services/oauth2/token' ? formOf(request.body) : undefined;
-    control.journal.record({
-      time: services.clock.now() - durationMs,
-      method: request.method,
-      path,
-      status: reply.statusCode,
-      errorCode: request.errorCode,
-      username: viewer?.user.username ?? form?.username ?? null,
-      clientId: form?.client_id ?? null,
-      appId: viewer?.appId ?? null,
-      durationMs: Math.round(durationMs * 1000) / 1000,
-    });
+  app.addHook('onResponse', (request, reply, done) => {
+    journalRequest(services, request, reply);
+    done();
+  });
+}
+
+/** The journal's record of a finished request (SPEC §9); the control plane's own are left out. */
+function journalRequest(services: Services, request: FastifyRequest, reply: FastifyReply): void {
+  const { control } = services;
+  const path = pathOf(request.originalUrl);
+  if (path.startsWith(CONTROL_PREFIX)) return;
+  const durationMs = reply.elapsedTime;
+  const viewer = request.api?.viewer;
+  const form = path === '/services/oauth2/token' ? formOf(request.body) : undefined;
+  control.journal.record({
+    time: services.clock.now() - durationMs,
+    method: request.method,
+    path,
+    status: reply.statusCode,
+    errorCode: request.errorCode,
+    username: viewer?.user.username ?? form?.username ?? null,
+    clientId: form?.client_id ?? null,
+    appId: viewer?.appId ?? null,
+    durationMs: Math.round(durationMs * 1000) / 1000,
   });
 }
 

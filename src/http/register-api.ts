@@ -174,7 +174,12 @@ class Pipeline {
   };
 
   /** Resources that document parameters take them from the query string when there is no body. */
-  preValidation = async (request: FastifyRequest): Promise<void> => {
+  preValidation = (request: FastifyRequest, _reply: FastifyReply, done: () => void): void => {
+    this.#takeParameters(request);
+    done();
+  };
+
+  #takeParameters(request: FastifyRequest): void {
     const route = request.routeOptions.config.api as AnyApiRoute;
     const schema = route.schema?.body;
     if (!schema) return;
@@ -189,30 +194,68 @@ class Pipeline {
     if (unknown !== undefined) {
       throw apiError('JSON_PARSER_ERROR', { detail: `Unrecognized field "${unknown}"` });
     }
-  };
+  }
 
-  /** Scope and the permission checks every resource shares (external and guest users, SPEC §5). */
-  preHandler = async (request: FastifyRequest): Promise<void> => {
+  /**
+   * Scope and the permission checks every resource shares (external and guest users, SPEC §5).
+   * Only a community path needs the store; the internal scope is decided in this tick.
+   */
+  preHandler = (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void => {
     const state = request.api as ApiState;
     const viewer = state.viewer;
-    if (!viewer) return;
+    if (!viewer) {
+      done();
+      return;
+    }
     const params = request.params as Record<string, string>;
     checkPathIds(params);
-    state.scope = await this.resolveScope(viewer, params.communityId);
+    const community = params.communityId;
+    if (community === undefined || community === 'internal') {
+      this.#checkViewer(state, viewer);
+      done();
+      return;
+    }
+    this.resolveScope(viewer, community)
+      .then((scope) => {
+        state.scope = scope;
+        this.#checkViewer(state, viewer);
+      })
+      .then(() => done(), done);
+  };
+
+  #checkViewer(state: ApiState, viewer: Viewer): void {
     if (!state.scope.community && viewer.user.type === 'external' && !state.route.externalOnInternal) {
       throw apiError('EXTERNAL_USER_REFUSED');
     }
     if (viewer.isGuest && !state.route.guests) throw apiError('GUEST_NOT_ALLOWED');
-  };
+  }
 
   /** Sforce-Limit-Info on every authenticated response (SPEC §1), errors included. */
-  onSend = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
+  onSend = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    payload: unknown,
+    done: (error: Error | null, payload?: unknown) => void,
+  ): void => {
     const state = request.api;
-    if (!state?.viewer || state.subrequest) return payload;
+    if (!state?.viewer || state.subrequest) {
+      done(null, payload);
+      return;
+    }
+    // Returns nothing: a reply is thenable (it settles when sent), so a promise must not adopt it.
+    const limit = (used: number): void => {
+      reply.header('Sforce-Limit-Info', `api-usage=${used}/${this.services.control.limits.daily}`);
+    };
+    if (state.dailyUsed !== undefined) {
+      limit(state.dailyUsed);
+      done(null, payload);
+      return;
+    }
     // A fault naming the user answered before the quotas counted: show the usage as it stands.
-    const used = state.dailyUsed ?? (await this.quotas.dailyUsed(state.viewer));
-    reply.header('Sforce-Limit-Info', `api-usage=${used}/${this.services.control.limits.daily}`);
-    return payload;
+    this.quotas
+      .dailyUsed(state.viewer)
+      .then(limit)
+      .then(() => done(null, payload), done);
   };
 
   handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {

@@ -36,22 +36,24 @@ export class Quotas {
    * org's 24-hour usage (for Sforce-Limit-Info) whenever the daily quota was consulted.
    */
   async count(viewer: Viewer, counted: Counted): Promise<{ dailyUsed?: number; refusal?: ApiError }> {
-    const now = this.clock.now();
+    if (!counted.daily && !counted.hourly) return {};
     const { limits } = this.control;
-    let dailyUsed: number | undefined;
-    if (counted.daily) {
-      const take = await this.usage.takeDaily(viewer.orgId, now, limits.daily);
-      dailyUsed = take.used;
-      if (!take.ok) {
-        const key = limits.dailyStatus === 403 ? 'DAILY_LIMIT_EXCEEDED_FORBIDDEN' : 'DAILY_LIMIT_EXCEEDED';
-        return { dailyUsed, refusal: withRetryAfter(apiError(key), take.retryAfterMs) };
-      }
+    // One call for both quotas: on the shared backends, one round trip per request.
+    const { daily, hourly } = await this.usage.take({
+      orgId: viewer.orgId,
+      userId: viewer.user.id,
+      appId: viewer.appId ?? 'guest',
+      now: this.clock.now(),
+      dailyLimit: counted.daily ? limits.daily : undefined,
+      hourlyLimit: counted.hourly ? limits.hourly : undefined,
+    });
+    const dailyUsed = daily?.used;
+    if (daily && !daily.ok) {
+      const key = limits.dailyStatus === 403 ? 'DAILY_LIMIT_EXCEEDED_FORBIDDEN' : 'DAILY_LIMIT_EXCEEDED';
+      return { dailyUsed, refusal: withRetryAfter(apiError(key), daily.retryAfterMs) };
     }
-    if (counted.hourly) {
-      const take = await this.usage.takeHourly(viewer.user.id, viewer.appId ?? 'guest', now, limits.hourly);
-      if (!take.ok)
-        return { dailyUsed, refusal: withRetryAfter(apiError('HOURLY_LIMIT_EXCEEDED'), take.retryAfterMs) };
-    }
+    if (hourly && !hourly.ok)
+      return { dailyUsed, refusal: withRetryAfter(apiError('HOURLY_LIMIT_EXCEEDED'), hourly.retryAfterMs) };
     return { dailyUsed };
   }
 

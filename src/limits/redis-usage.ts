@@ -6,55 +6,73 @@ import {
   HOUR_MS,
   hourOf,
   msToNextHour,
-  type Take,
+  type TakeRequest,
+  type Takes,
   type UsageCounters,
 } from './usage.js';
 
 /**
- * Daily count: one hash per org, field = clock hour, value = requests in that hour. The script
- * drops hours that left the window, sums the rest and counts one more only when the sum is below
- * the limit; Redis runs a script alone, so check and count are one step for every server.
- * Returns {1, total} or {0, total, hour1, count1, hour2, count2, …}.
+ * Both quotas of a request in one script, so one round trip; Redis runs a script alone, so every
+ * check and its count are one step for every server.
+ *
+ * Daily (when ARGV[2] is not empty): KEYS[1] is one hash per org, field = clock hour, value =
+ * requests in that hour. The script drops hours that left the window, sums the rest and counts one
+ * more only when the sum is below the limit ARGV[2]. Hourly (when ARGV[3] is not empty, and unless
+ * the daily count refused): KEYS[2] is one key per user × app × hour, counted below the limit
+ * ARGV[3], expiring after ARGV[4] ms.
+ *
+ * Returns {daily, dailyTotal, hourly, hourlyCount, hour1, count1, hour2, count2, …}: daily and
+ * hourly are 1 (counted), 0 (refused) or -1 (not consulted); the hours and counts of the window
+ * follow only when the daily count refused.
  */
-const TAKE_DAILY = `
+const TAKE = `
 local hour = tonumber(ARGV[1])
-local limit = tonumber(ARGV[2])
-local all = redis.call('HGETALL', KEYS[1])
-local total = 0
+local daily, total, hourly, count = -1, 0, -1, 0
 local buckets = {}
-for i = 1, #all, 2 do
-  local h = tonumber(all[i])
-  local c = tonumber(all[i + 1])
-  if h <= hour - ${DAY_HOURS} then
-    redis.call('HDEL', KEYS[1], all[i])
-  elseif h <= hour then
-    total = total + c
-    table.insert(buckets, h)
-    table.insert(buckets, c)
+if ARGV[2] ~= '' then
+  local all = redis.call('HGETALL', KEYS[1])
+  for i = 1, #all, 2 do
+    local h = tonumber(all[i])
+    local c = tonumber(all[i + 1])
+    if h <= hour - ${DAY_HOURS} then
+      redis.call('HDEL', KEYS[1], all[i])
+    elseif h <= hour then
+      total = total + c
+      table.insert(buckets, h)
+      table.insert(buckets, c)
+    end
+  end
+  if total >= tonumber(ARGV[2]) then
+    local refused = {0, total, -1, 0}
+    for _, v in ipairs(buckets) do table.insert(refused, v) end
+    return refused
+  end
+  redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+  redis.call('PEXPIRE', KEYS[1], ${(DAY_HOURS + 1) * HOUR_MS})
+  daily, total = 1, total + 1
+end
+if ARGV[3] ~= '' then
+  count = tonumber(redis.call('GET', KEYS[2]) or '0')
+  if count >= tonumber(ARGV[3]) then
+    hourly = 0
+  else
+    count = redis.call('INCR', KEYS[2])
+    if count == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
+    hourly = 1
   end
 end
-if total >= limit then
-  local refused = {0, total}
-  for _, v in ipairs(buckets) do table.insert(refused, v) end
-  return refused
-end
-redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
-redis.call('PEXPIRE', KEYS[1], ${(DAY_HOURS + 1) * HOUR_MS})
-return {1, total + 1}
-`;
-
-/** Hourly count: one key per user × app × hour. Returns {1, count} or {0, count}. */
-const TAKE_HOURLY = `
-local count = tonumber(redis.call('GET', KEYS[1]) or '0')
-if count >= tonumber(ARGV[1]) then return {0, count} end
-count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return {1, count}
+return {daily, total, hourly, count}
 `;
 
 type ScriptRedis = Redis & {
-  chatterboxTakeDaily(key: string, hour: number, limit: number): Promise<number[]>;
-  chatterboxTakeHourly(key: string, limit: number, ttlMs: number): Promise<number[]>;
+  chatterboxTake(
+    dailyKey: string,
+    hourlyKey: string,
+    hour: number,
+    dailyLimit: number | '',
+    hourlyLimit: number | '',
+    hourlyTtlMs: number,
+  ): Promise<number[]>;
 };
 
 /** Counters in Redis (--redis-url), shared by every server using the same --redis-prefix. */
@@ -66,8 +84,7 @@ export class RedisUsageCounters implements UsageCounters {
     redis: Redis,
     private readonly prefix: string,
   ) {
-    redis.defineCommand('chatterboxTakeDaily', { numberOfKeys: 1, lua: TAKE_DAILY });
-    redis.defineCommand('chatterboxTakeHourly', { numberOfKeys: 1, lua: TAKE_HOURLY });
+    redis.defineCommand('chatterboxTake', { numberOfKeys: 2, lua: TAKE });
     this.#redis = redis as ScriptRedis;
   }
 
@@ -75,16 +92,29 @@ export class RedisUsageCounters implements UsageCounters {
     return `${this.prefix}usage:daily:${orgId}`;
   }
 
-  async takeDaily(orgId: string, now: number, limit: number): Promise<Take> {
-    const [ok, total, ...rest] = await this.#redis.chatterboxTakeDaily(
+  async take(request: TakeRequest): Promise<Takes> {
+    const { orgId, userId, appId, now, dailyLimit, hourlyLimit } = request;
+    if (dailyLimit === undefined && hourlyLimit === undefined) return {};
+    const hour = hourOf(now);
+    const [daily, total, hourly, count, ...rest] = await this.#redis.chatterboxTake(
       this.#dailyKey(orgId),
-      hourOf(now),
-      limit,
+      `${this.prefix}usage:hourly:${userId}:${appId}:${hour}`,
+      hour,
+      dailyLimit ?? '',
+      hourlyLimit ?? '',
+      HOUR_MS + 60_000,
     );
-    if (ok === 1) return { ok: true, used: Number(total), retryAfterMs: 0 };
-    const buckets: [number, number][] = [];
-    for (let i = 0; i + 1 < rest.length; i += 2) buckets.push([Number(rest[i]), Number(rest[i + 1])]);
-    return { ok: false, used: Number(total), retryAfterMs: dailyRetryAfterMs(buckets, limit, now) };
+    const takes: Takes = {};
+    if (daily === 1) takes.daily = { ok: true, used: Number(total), retryAfterMs: 0 };
+    if (daily === 0) {
+      const buckets: [number, number][] = [];
+      for (let i = 0; i + 1 < rest.length; i += 2) buckets.push([Number(rest[i]), Number(rest[i + 1])]);
+      const retryAfterMs = dailyRetryAfterMs(buckets, dailyLimit as number, now);
+      takes.daily = { ok: false, used: Number(total), retryAfterMs };
+    }
+    if (hourly === 1) takes.hourly = { ok: true, used: Number(count), retryAfterMs: 0 };
+    if (hourly === 0) takes.hourly = { ok: false, used: Number(count), retryAfterMs: msToNextHour(now) };
+    return takes;
   }
 
   async dailyUsed(orgId: string, now: number): Promise<number> {
@@ -95,15 +125,6 @@ export class RedisUsageCounters implements UsageCounters {
       if (Number(h) > hour - DAY_HOURS && Number(h) <= hour) total += Number(count);
     }
     return total;
-  }
-
-  async takeHourly(userId: string, appId: string, now: number, limit: number): Promise<Take> {
-    const hour = hourOf(now);
-    const key = `${this.prefix}usage:hourly:${userId}:${appId}:${hour}`;
-    const [ok, count] = await this.#redis.chatterboxTakeHourly(key, limit, HOUR_MS + 60_000);
-    return ok === 1
-      ? { ok: true, used: Number(count), retryAfterMs: 0 }
-      : { ok: false, used: Number(count), retryAfterMs: msToNextHour(now) };
   }
 
   async clear(): Promise<void> {

@@ -7,18 +7,26 @@ import {
   hourOf,
   msToNextHour,
   type Take,
+  type TakeRequest,
+  type Takes,
+  takeInTurn,
   type UsageCounters,
   windowHours,
 } from './usage.js';
 
 const dailyKey = (orgId: string, hour: number) => `d:${orgId}:${hour}`;
 const hourlyKey = (userId: string, appId: string, hour: number) => `h:${userId}:${appId}:${hour}`;
+const dailyLock = (orgId: string) => `d-lock:${orgId}`;
 
 /**
  * Counters in the store's `usage_counters` table, for servers that share a database without Redis
  * (PostgreSQL, or SQLite with --workers). The hourly count is one conditional upsert; the daily
- * count sums 24 hourly buckets, so it runs in a transaction that first takes the org's lock row:
- * concurrent requests of one org, on any server, are counted one after the other.
+ * count sums 24 hourly buckets, so it first takes a lock of the org: concurrent requests of one
+ * org, on any server, are counted one after the other.
+ *
+ * PostgreSQL: one call of the `chatterbox_take_quota` function (migration 003) does both counts,
+ * so a request costs one round trip (decision 0013). SQLite: one local transaction that starts by
+ * writing the org's lock row (the database's write lock).
  */
 export class StoreUsageCounters implements UsageCounters {
   readonly kind = 'store';
@@ -26,21 +34,92 @@ export class StoreUsageCounters implements UsageCounters {
 
   constructor(private readonly store: Store) {}
 
-  async takeDaily(orgId: string, now: number, limit: number): Promise<Take> {
+  async take(request: TakeRequest): Promise<Takes> {
+    const { now, dailyLimit, hourlyLimit } = request;
+    if (dailyLimit === undefined && hourlyLimit === undefined) return {};
     const hour = hourOf(now);
     await this.#sweep(now, hour);
+    if (this.store.kind === 'postgres') return this.#takeOnPostgres(request, hour);
     return this.store.transaction(async (tx) => {
       const usage = new UsageRepository(tx.db);
-      await usage.lock(`d-lock:${orgId}`);
-      const hours = windowHours(hour);
-      const counts = await usage.counts(hours.map((h) => dailyKey(orgId, h)));
-      const buckets = hours.map((h): [number, number] => [h, counts.get(dailyKey(orgId, h)) ?? 0]);
-      const total = buckets.reduce((sum, [, count]) => sum + count, 0);
-      if (total >= limit)
-        return { ok: false, used: total, retryAfterMs: dailyRetryAfterMs(buckets, limit, now) };
-      await usage.increment(dailyKey(orgId, hour), (hour + DAY_HOURS) * HOUR_MS);
-      return { ok: true, used: total + 1, retryAfterMs: 0 };
+      return takeInTurn(
+        request,
+        (r, limit) => this.#takeDaily(usage, r.orgId, now, hour, limit),
+        (r, limit) => this.#takeHourly(usage, r.userId, r.appId, now, hour, limit),
+      );
     });
+  }
+
+  async #takeOnPostgres(request: TakeRequest, hour: number): Promise<Takes> {
+    const { orgId, now, dailyLimit, hourlyLimit } = request;
+    const hours = windowHours(hour);
+    const result = await new UsageRepository(this.store.db).takeQuotas({
+      lock: dailyLock(orgId),
+      daily:
+        dailyLimit === undefined
+          ? undefined
+          : {
+              keys: hours.map((h) => dailyKey(orgId, h)),
+              limit: dailyLimit,
+              expiresAt: (hour + DAY_HOURS) * HOUR_MS,
+            },
+      hourly:
+        hourlyLimit === undefined
+          ? undefined
+          : {
+              key: hourlyKey(request.userId, request.appId, hour),
+              limit: hourlyLimit,
+              expiresAt: (hour + 1) * HOUR_MS,
+            },
+    });
+    const takes: Takes = {};
+    if (result.daily) {
+      const { ok, used, counts } = result.daily;
+      const buckets = hours.map((h, i): [number, number] => [h, counts?.[i] ?? 0]);
+      takes.daily = {
+        ok,
+        used,
+        retryAfterMs: ok ? 0 : dailyRetryAfterMs(buckets, dailyLimit as number, now),
+      };
+    }
+    if (result.hourly) {
+      const { ok, used } = result.hourly;
+      takes.hourly = { ok, used, retryAfterMs: ok ? 0 : msToNextHour(now) };
+    }
+    return takes;
+  }
+
+  /** Inside the transaction: the lock row first, so the org's requests are counted in turn. */
+  async #takeDaily(
+    usage: UsageRepository,
+    orgId: string,
+    now: number,
+    hour: number,
+    limit: number,
+  ): Promise<Take> {
+    await usage.lock(dailyLock(orgId));
+    const hours = windowHours(hour);
+    const counts = await usage.counts(hours.map((h) => dailyKey(orgId, h)));
+    const buckets = hours.map((h): [number, number] => [h, counts.get(dailyKey(orgId, h)) ?? 0]);
+    const total = buckets.reduce((sum, [, count]) => sum + count, 0);
+    if (total >= limit)
+      return { ok: false, used: total, retryAfterMs: dailyRetryAfterMs(buckets, limit, now) };
+    await usage.increment(dailyKey(orgId, hour), (hour + DAY_HOURS) * HOUR_MS);
+    return { ok: true, used: total + 1, retryAfterMs: 0 };
+  }
+
+  async #takeHourly(
+    usage: UsageRepository,
+    userId: string,
+    appId: string,
+    now: number,
+    hour: number,
+    limit: number,
+  ): Promise<Take> {
+    const refused = { ok: false, used: limit, retryAfterMs: msToNextHour(now) };
+    if (limit <= 0) return refused;
+    const count = await usage.incrementBelow(hourlyKey(userId, appId, hour), limit, (hour + 1) * HOUR_MS);
+    return count === undefined ? refused : { ok: true, used: count, retryAfterMs: 0 };
   }
 
   async dailyUsed(orgId: string, now: number): Promise<number> {
@@ -49,18 +128,6 @@ export class StoreUsageCounters implements UsageCounters {
     let total = 0;
     for (const count of counts.values()) total += count;
     return total;
-  }
-
-  async takeHourly(userId: string, appId: string, now: number, limit: number): Promise<Take> {
-    const hour = hourOf(now);
-    const refused = { ok: false, used: limit, retryAfterMs: msToNextHour(now) };
-    if (limit <= 0) return refused;
-    const count = await new UsageRepository(this.store.db).incrementBelow(
-      hourlyKey(userId, appId, hour),
-      limit,
-      (hour + 1) * HOUR_MS,
-    );
-    return count === undefined ? refused : { ok: true, used: count, retryAfterMs: 0 };
   }
 
   /** Drops buckets that have left every window, once per clock hour and process. */

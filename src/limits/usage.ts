@@ -7,13 +7,32 @@
  */
 export interface UsageCounters {
   readonly kind: 'memory' | 'store' | 'redis';
-  /** When the org's 24-hour total is below `limit`, counts one more request in the current hour. */
-  takeDaily(orgId: string, now: number, limit: number): Promise<Take>;
-  /** When the user × app count of this clock hour is below `limit`, counts one more. */
-  takeHourly(userId: string, appId: string, now: number, limit: number): Promise<Take>;
+  /**
+   * Both quotas of one request, in one call (one round trip for the shared backends): first the
+   * daily one, when `dailyLimit` is given — below the limit, one more request is counted in the
+   * current hour; then, unless the daily quota refused, the hourly one, when `hourlyLimit` is given.
+   */
+  take(request: TakeRequest): Promise<Takes>;
   dailyUsed(orgId: string, now: number): Promise<number>;
   clear(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface TakeRequest {
+  orgId: string;
+  userId: string;
+  appId: string;
+  now: number;
+  /** The org's daily limit, when the request counts towards the daily quota. */
+  dailyLimit?: number | undefined;
+  /** The user × app hourly limit, when the request counts towards the hourly quota. */
+  hourlyLimit?: number | undefined;
+}
+
+/** What each quota said; a quota that was not consulted has no entry. */
+export interface Takes {
+  daily?: Take;
+  hourly?: Take;
 }
 
 export interface Take {
@@ -54,6 +73,24 @@ export function dailyRetryAfterMs(
 }
 
 /**
+ * The daily quota, then — unless it refused — the hourly one, each only when its limit is given:
+ * for backends whose two takes are each atomic and cheap on their own.
+ */
+export async function takeInTurn(
+  request: TakeRequest,
+  takeDaily: (request: TakeRequest, limit: number) => Take | Promise<Take>,
+  takeHourly: (request: TakeRequest, limit: number) => Take | Promise<Take>,
+): Promise<Takes> {
+  const takes: Takes = {};
+  if (request.dailyLimit !== undefined) {
+    takes.daily = await takeDaily(request, request.dailyLimit);
+    if (!takes.daily.ok) return takes;
+  }
+  if (request.hourlyLimit !== undefined) takes.hourly = await takeHourly(request, request.hourlyLimit);
+  return takes;
+}
+
+/**
  * One process's counters, in memory. Check and increment happen with no await in between, so
  * concurrent requests of this process are counted exactly; and no store round trip is spent.
  */
@@ -62,7 +99,15 @@ export class MemoryUsageCounters implements UsageCounters {
   readonly #daily = new Map<string, Map<number, number>>();
   readonly #hourly = new Map<string, { hour: number; count: number }>();
 
-  async takeDaily(orgId: string, now: number, limit: number): Promise<Take> {
+  async take(request: TakeRequest): Promise<Takes> {
+    return takeInTurn(
+      request,
+      (r, limit) => this.#takeDaily(r.orgId, r.now, limit),
+      (r, limit) => this.#takeHourly(r.userId, r.appId, r.now, limit),
+    );
+  }
+
+  #takeDaily(orgId: string, now: number, limit: number): Take {
     const hour = hourOf(now);
     let buckets = this.#daily.get(orgId);
     if (!buckets) {
@@ -93,7 +138,7 @@ export class MemoryUsageCounters implements UsageCounters {
     return total;
   }
 
-  async takeHourly(userId: string, appId: string, now: number, limit: number): Promise<Take> {
+  #takeHourly(userId: string, appId: string, now: number, limit: number): Take {
     const key = `${userId}:${appId}`;
     const hour = hourOf(now);
     let entry = this.#hourly.get(key);

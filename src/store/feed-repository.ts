@@ -1,4 +1,4 @@
-import { CompiledQuery, type ExpressionBuilder, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
+import { CompiledQuery, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import type { GroupRole } from './group-repository.js';
 import type { Database } from './schema.js';
 import type { Db, StoreKind } from './store.js';
@@ -118,7 +118,7 @@ export class FeedRepository {
 
   async insertElement(element: NewFeedElement, mentionedUserIds: readonly string[]): Promise<void> {
     await this.db.insertInto('feed_elements').values(toFeedRow(element)).execute();
-    await this.#insertMentions(element.orgId, element.id, mentionedUserIds);
+    await this.#insertMentions(element, mentionedUserIds);
     await new ActivityChanges().add(element.authorId, 'post_count', 1).write(this.db);
   }
 
@@ -157,8 +157,17 @@ export class FeedRepository {
       .where('org_id', '=', orgId)
       .where('id', '=', id)
       .execute();
+    const element = await this.db
+      .selectFrom('feed_elements')
+      .select(['created_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     await this.db.deleteFrom('feed_mentions').where('feed_element_id', '=', id).execute();
-    await this.#insertMentions(orgId, id, mentionedUserIds);
+    if (!element) return;
+    await this.#insertMentions(
+      { id, orgId, createdAt: Number(element.created_at), modifiedAt: change.modifiedAt },
+      mentionedUserIds,
+    );
   }
 
   /**
@@ -219,9 +228,7 @@ export class FeedRepository {
    */
   async page(query: FeedPageQuery): Promise<FeedElementRecord[]> {
     const column = query.sort === 'modified' ? 'modified_at' : 'created_at';
-    const branches = query.branches.map((branch) =>
-      this.#branch(branch, query, column).orderBy(`fe.${column}`, 'desc').orderBy('fe.id', 'desc'),
-    );
+    const branches = query.branches.map((branch) => this.#branch(branch, query, column));
     const [first, ...rest] = branches;
     if (!first) return [];
     if (rest.length === 0) return (await first.limit(query.limit).execute()).map(toFeedElement);
@@ -282,26 +289,37 @@ export class FeedRepository {
       const pattern = `%${query.textContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       q = q.where(sql`lower(fe.text)`, 'like', sql<string>`${pattern} escape '\\'`);
     }
-    if (query.since !== undefined) q = q.where(`fe.${column}`, '>', query.since);
+    // The mentions branch sorts and seeks on the mention's copy of the post's dates (migration
+    // 005), so that it walks its own index; the values are the post's, so the pages are the same.
+    const at = sql.ref<number>(branch.kind === 'mentions' ? `fm.${column}` : `fe.${column}`);
+    const id = sql.ref<string>(branch.kind === 'mentions' ? 'fm.feed_element_id' : 'fe.id');
+    if (query.since !== undefined) q = q.where(at, '>', query.since);
     const before = query.before;
-    if (before) {
-      q = q.where((eb: ExpressionBuilder<Database & { fe: Database['feed_elements'] }, 'fe'>) =>
-        eb(eb.refTuple(`fe.${column}`, 'fe.id'), '<', eb.tuple(before.at, before.id)),
-      );
-    }
-    return q;
+    if (before) q = q.where(sql<boolean>`(${at}, ${id}) < (${before.at}, ${before.id})`);
+    return q.orderBy(at, 'desc').orderBy(id, 'desc');
   }
 
   async touchGroupLastPost(groupId: string, at: number): Promise<void> {
     await this.db.updateTable('groups').set({ last_post_at: at }).where('id', '=', groupId).execute();
   }
 
-  async #insertMentions(orgId: string, feedElementId: string, userIds: readonly string[]): Promise<void> {
+  async #insertMentions(
+    post: { id: string; orgId: string; createdAt: number; modifiedAt: number },
+    userIds: readonly string[],
+  ): Promise<void> {
     const unique = [...new Set(userIds)];
     if (unique.length === 0) return;
     await this.db
       .insertInto('feed_mentions')
-      .values(unique.map((userId) => ({ feed_element_id: feedElementId, user_id: userId, org_id: orgId })))
+      .values(
+        unique.map((userId) => ({
+          feed_element_id: post.id,
+          user_id: userId,
+          org_id: post.orgId,
+          created_at: post.createdAt,
+          modified_at: post.modifiedAt,
+        })),
+      )
       .execute();
   }
 
@@ -380,6 +398,12 @@ export class FeedRepository {
       .where('id', '=', comment.feedElementId)
       .returning(['author_id', 'deleted_at'])
       .executeTakeFirst();
+    // The post's mentions carry its modified_at for their keyset index (migration 005).
+    await this.db
+      .updateTable('feed_mentions')
+      .set({ modified_at: comment.createdAt })
+      .where('feed_element_id', '=', comment.feedElementId)
+      .execute();
     if (post && post.deleted_at === null) {
       await new ActivityChanges()
         .add(comment.authorId, 'comment_count', 1)

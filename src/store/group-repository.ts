@@ -320,31 +320,14 @@ export class GroupRepository {
   async addMemberIfAbsent(member: MembershipRecord): Promise<boolean> {
     const result = await this.db
       .insertInto('group_members')
-      .values({
-        id: member.id,
-        org_id: member.orgId,
-        group_id: member.groupId,
-        user_id: member.userId,
-        role: member.role,
-        created_at: member.createdAt,
-      })
+      .values(toMemberRow(member))
       .onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   async addMember(member: MembershipRecord): Promise<void> {
-    await this.db
-      .insertInto('group_members')
-      .values({
-        id: member.id,
-        org_id: member.orgId,
-        group_id: member.groupId,
-        user_id: member.userId,
-        role: member.role,
-        created_at: member.createdAt,
-      })
-      .execute();
+    await this.db.insertInto('group_members').values(toMemberRow(member)).execute();
   }
 
   async setMemberRole(id: string, role: GroupRole): Promise<void> {
@@ -491,6 +474,17 @@ function toMembership(row: Selectable<Database['group_members']>): MembershipRec
     userId: row.user_id,
     role: row.role,
     createdAt: row.created_at,
+  };
+}
+
+function toMemberRow(member: MembershipRecord): Database['group_members'] {
+  return {
+    id: member.id,
+    org_id: member.orgId,
+    group_id: member.groupId,
+    user_id: member.userId,
+    role: member.role,
+    created_at: member.createdAt,
   };
 }
 

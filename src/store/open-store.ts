@@ -4,7 +4,9 @@ import { createSqliteDb } from './dialects/sqlite.js';
 import * as m001 from './migrations/001-foundation.js';
 import * as m002groups from './migrations/002-collab-groups.js';
 import * as m002 from './migrations/002-feed.js';
+import * as m003 from './migrations/003-quota-function.js';
 import * as m004 from './migrations/004-user-activity.js';
+import * as m005 from './migrations/005-mention-keyset.js';
 import { Store } from './store.js';
 
 export interface StoreOptions {
@@ -19,7 +21,9 @@ const migrations = {
   '001-foundation': m001,
   '002-collab-groups': m002groups,
   '002-feed': m002,
+  '003-quota-function': m003,
   '004-user-activity': m004,
+  '005-mention-keyset': m005,
 };
 
 export async function openStore(options: StoreOptions): Promise<Store> {

@@ -125,7 +125,14 @@ export interface Database {
     /** The connected app that posted it (clientInfo), null when not posted through an app. */
     client_name: string | null;
   };
-  feed_mentions: { feed_element_id: string; user_id: string; org_id: string };
+  feed_mentions: {
+    feed_element_id: string;
+    user_id: string;
+    org_id: string;
+    /** The post's created_at and modified_at, kept in step (migration 005: the keyset indexes). */
+    created_at: number;
+    modified_at: number;
+  };
   comments: {
     id: string;
     org_id: string;

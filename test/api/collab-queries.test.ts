@@ -5,6 +5,7 @@ import { Provisioning } from '../../src/control/provisioning.js';
 import { KeyPrefix } from '../../src/ids/salesforce-id.js';
 import type { UserRecord } from '../../src/store/records.js';
 import { apiBase, caller, type Demo, loadDemo } from '../helpers/collab.js';
+import { makeGroup } from '../helpers/feed-fixtures.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
 
 /**
@@ -61,44 +62,19 @@ describe('collaboration lists cost a constant number of queries', () => {
     const store = h.services.store;
     const now = h.services.clock.now();
     const owners = [d.users.admin, d.users.alice, ...people];
-    const group = async (
+    /** A group of the internal scope with its owner as the only member. */
+    const group = (
       name: string,
       ownerId: string,
       visibility: 'PublicAccess' | 'PrivateAccess' = 'PublicAccess',
-    ) => {
-      const id = await store.newId(KeyPrefix.group);
-      await store.groups.create({
-        id,
-        orgId: d.orgId,
-        communityId: null,
-        name,
-        description: null,
-        informationTitle: null,
-        informationText: null,
-        visibility,
-        ownerId,
-        canHaveChatterGuests: false,
-        isArchived: false,
-        isAutoArchiveDisabled: false,
-        isBroadcast: false,
-        lastPostAt: null,
-        createdAt: now,
-        modifiedAt: now,
-      });
-      await member(id, ownerId, 'GroupOwner');
-      return id;
-    };
-    const member = async (
-      groupId: string,
-      userId: string,
-      role: 'GroupOwner' | 'StandardMember' = 'StandardMember',
-    ) =>
+    ) => makeGroup(h, { name, visibility, owner: ownerId });
+    const member = async (groupId: string, userId: string) =>
       store.groups.addMember({
         id: await store.newId(KeyPrefix.groupMember),
         orgId: d.orgId,
         groupId,
         userId,
-        role,
+        role: 'StandardMember',
         createdAt: now,
       });
     const follow = async (subscriberId: string, subjectId: string, kind: 'user' | 'group') =>

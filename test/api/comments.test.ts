@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { v36 } from '../helpers/feed-fixtures.js';
+import { signIn, v36 } from '../helpers/feed-fixtures.js';
 import {
   commentShape,
   err,
@@ -9,7 +9,6 @@ import {
   NOT_FOUND,
   opts,
   type Person,
-  person,
   storedComment,
   storedPost,
   text,
@@ -24,12 +23,7 @@ describe('comments (SPEC §5, §6)', () => {
 
   before(async () => {
     h = await createHarness();
-    tokens = {};
-    people = {};
-    for (const name of ['admin', 'alice', 'bob']) {
-      tokens[name] = await h.login(`${name}@acme.example`);
-      people[name] = await person(h, `${name}@acme.example`);
-    }
+    ({ tokens, people } = await signIn(h, ['admin', 'alice', 'bob']));
   });
   after(() => h.close());
 

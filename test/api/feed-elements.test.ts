@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { follow, makeGroup, otherOrgToken, v36 } from '../helpers/feed-fixtures.js';
+import { follow, makeGroup, otherOrgToken, signIn, v36 } from '../helpers/feed-fixtures.js';
 import {
   err,
+  type FeedItemFacts,
   feedItem,
   groupFacts,
   groupParent,
@@ -10,9 +11,9 @@ import {
   link,
   mention,
   NOT_FOUND,
+  nameOf,
   opts,
   type Person,
-  person,
   storedPost,
   subscriptionOf,
   text,
@@ -28,12 +29,7 @@ describe('feed elements (SPEC §5, §6)', () => {
 
   before(async () => {
     h = await createHarness();
-    tokens = {};
-    people = {};
-    for (const name of ['admin', 'alice', 'bob']) {
-      tokens[name] = await h.login(`${name}@acme.example`);
-      people[name] = await person(h, `${name}@acme.example`);
-    }
+    ({ tokens, people } = await signIn(h, ['admin', 'alice', 'bob']));
   });
   after(() => h.close());
 
@@ -48,6 +44,31 @@ describe('feed elements (SPEC §5, §6)', () => {
           .executeTakeFirstOrThrow()
       ).n,
     );
+  /** A text post by `token`, to the poster's profile unless `subjectId` says otherwise; its ID. */
+  const postText = async (token: string, words: string, subjectId = 'me') => {
+    const response = await post(token, { feedElementType: 'FeedItem', subjectId, text: words });
+    assert.equal(response.statusCode, 201, response.body);
+    return response.json().id as string;
+  };
+  const getElement = (token: string | undefined, id: string) =>
+    h.request({ method: 'GET', url: `${v36}/chatter/feed-elements/${id}`, token });
+  /**
+   * The Feed Item of a post as stored: by `actor` to their own profile, in the demo app, of the
+   * single text segment `plain`, unless `extra` says otherwise.
+   */
+  const postShape = async (id: string, actor: Person, plain: string, extra: Partial<FeedItemFacts> = {}) =>
+    feedItem(o, {
+      id,
+      actor,
+      parent: userSummary(o, actor),
+      header: nameOf(actor),
+      plain,
+      segments: [text(o, plain)],
+      createdAt: Number((await storedPost(h, id)).created_at),
+      isDeleteRestricted: false,
+      clientName: 'Chatterbox Demo',
+      ...extra,
+    });
 
   test('POST /chatter/feed-elements to your own profile resolves mentions, hashtags and links', async () => {
     const { alice, bob } = people as Record<string, Person>;
@@ -71,12 +92,7 @@ describe('feed elements (SPEC §5, §6)', () => {
     const plain = 'Ship it @Bob Baker — see https://example.com/plan. #launch#q3https://acme.example/x';
     assert.deepEqual(
       response.json(),
-      feedItem(o, {
-        id,
-        actor: alice as Person,
-        parent: userSummary(o, alice as Person),
-        header: 'Alice Anders',
-        plain,
+      await postShape(id, alice as Person, plain, {
         segments: [
           text(o, 'Ship it '),
           mention(o, bob as Person),
@@ -87,9 +103,6 @@ describe('feed elements (SPEC §5, §6)', () => {
           hashtag(o, 'q3'),
           link(o, 'https://acme.example/x'),
         ],
-        createdAt: Number(row.created_at),
-        isDeleteRestricted: false,
-        clientName: 'Chatterbox Demo',
       }),
     );
     // Stored raw (decision 0001), the mention kept for the news and To feeds.
@@ -100,7 +113,19 @@ describe('feed elements (SPEC §5, §6)', () => {
       .selectAll()
       .where('feed_element_id', '=', id)
       .execute();
-    assert.deepEqual(mentions, [{ feed_element_id: id, user_id: bob?.id, org_id: alice?.orgId }]);
+    // With the post's dates, for the mentions' keyset indexes (migration 005).
+    assert.deepEqual(
+      mentions.map((m) => ({ ...m, created_at: Number(m.created_at), modified_at: Number(m.modified_at) })),
+      [
+        {
+          feed_element_id: id,
+          user_id: bob?.id,
+          org_id: alice?.orgId,
+          created_at: Number(row.created_at),
+          modified_at: Number(row.modified_at),
+        },
+      ],
+    );
   });
 
   test('POST /chatter/feed-elements?text= (parameter form) to a group updates its last post date', async () => {
@@ -119,16 +144,9 @@ describe('feed elements (SPEC §5, §6)', () => {
     assert.equal(group.lastPostAt, Number(row.created_at));
     assert.deepEqual(
       response.json(),
-      feedItem(o, {
-        id,
-        actor: alice as Person,
+      await postShape(id, alice as Person, "It's <live>", {
         parent: groupParent(o, group),
         header: 'Alice Anders to All Acme',
-        plain: "It's <live>",
-        segments: [text(o, "It's <live>")],
-        createdAt: Number(row.created_at),
-        isDeleteRestricted: false,
-        clientName: 'Chatterbox Demo',
       }),
     );
     assert.equal(response.json().body.text, 'It&#39;s &lt;live&gt;');
@@ -179,16 +197,7 @@ describe('feed elements (SPEC §5, §6)', () => {
     const id = response.json().id as string;
     assert.deepEqual(
       response.json(),
-      feedItem(o, {
-        id,
-        actor: bob as Person,
-        parent: userSummary(o, bob as Person),
-        header: 'Bob Baker',
-        plain: 'Read this',
-        segments: [text(o, 'Read this')],
-        createdAt: Number((await storedPost(h, id)).created_at),
-        isDeleteRestricted: false,
-        clientName: 'Chatterbox Demo',
+      await postShape(id, bob as Person, 'Read this', {
         link: { url: 'https://acme.example/doc', urlName: 'The "doc"' },
       }),
     );
@@ -223,12 +232,7 @@ describe('feed elements (SPEC §5, §6)', () => {
       assert.deepEqual(response.json(), body);
     }
     // The admin may post to any group of the internal scope (SPEC §5).
-    const byAdmin = await post(tokens.admin as string, {
-      feedElementType: 'FeedItem',
-      subjectId: open,
-      text: 'hi',
-    });
-    assert.equal(byAdmin.statusCode, 201);
+    await postText(tokens.admin as string, 'hi', open);
     assert.equal(await count(), before + 1);
   });
 
@@ -338,48 +342,21 @@ describe('feed elements (SPEC §5, §6)', () => {
 
   test('GET /chatter/feed-elements/{id}: 15- or 18-character ID; wrong type 400; other org 404', async () => {
     const { alice } = people as Record<string, Person>;
-    const created = await post(tokens.alice as string, {
-      feedElementType: 'FeedItem',
-      subjectId: 'me',
-      text: 'hello',
-    });
-    const id = created.json().id as string;
+    const id = await postText(tokens.alice as string, 'hello');
     for (const raw of [id, id.slice(0, 15), id.toLowerCase()]) {
-      const response = await h.request({
-        method: 'GET',
-        url: `${v36}/chatter/feed-elements/${raw}`,
-        token: tokens.bob,
-      });
+      const response = await getElement(tokens.bob, raw);
       assert.equal(response.statusCode, 200, raw);
       assert.equal(response.headers['content-type'], JSON_TYPE);
       assert.deepEqual(
         response.json(),
-        feedItem(o, {
-          id,
-          actor: alice as Person,
-          parent: userSummary(o, alice as Person),
-          header: 'Alice Anders',
-          plain: 'hello',
-          segments: [text(o, 'hello')],
-          createdAt: Number((await storedPost(h, id)).created_at),
-          isDeleteRestricted: true,
-          clientName: 'Chatterbox Demo',
-        }),
+        await postShape(id, alice as Person, 'hello', { isDeleteRestricted: true }),
       );
     }
-    const wrongType = await h.request({
-      method: 'GET',
-      url: `${v36}/chatter/feed-elements/${alice?.id}`,
-      token: tokens.bob,
-    });
+    const wrongType = await getElement(tokens.bob, alice?.id as string);
     assert.equal(wrongType.statusCode, 400);
     assert.deepEqual(wrongType.json(), err('INVALID_ID_FIELD', `Invalid identifier: ${alice?.id}`));
     const other = await otherOrgToken(h);
-    const fromOtherOrg = await h.request({
-      method: 'GET',
-      url: `${v36}/chatter/feed-elements/${id}`,
-      token: other.token,
-    });
+    const fromOtherOrg = await getElement(other.token, id);
     assert.equal(fromOtherOrg.statusCode, 404);
     assert.equal(fromOtherOrg.headers['content-type'], JSON_TYPE);
     assert.deepEqual(fromOtherOrg.json(), NOT_FOUND);
@@ -388,38 +365,17 @@ describe('feed elements (SPEC §5, §6)', () => {
   test('GET /chatter/feed-elements/{id} of a private group post: member 200, non-member 403', async () => {
     const { admin } = people as Record<string, Person>;
     const leadership = await groupFacts(h, 'Leadership', admin as Person);
-    const created = await post(tokens.admin as string, {
-      feedElementType: 'FeedItem',
-      subjectId: leadership.id,
-      text: 'secret',
-    });
-    assert.equal(created.statusCode, 201);
-    const id = created.json().id as string;
-    const member = await h.request({
-      method: 'GET',
-      url: `${v36}/chatter/feed-elements/${id}`,
-      token: tokens.admin,
-    });
+    const id = await postText(tokens.admin as string, 'secret', leadership.id);
+    const member = await getElement(tokens.admin, id);
     assert.equal(member.statusCode, 200);
     assert.deepEqual(
       member.json(),
-      feedItem(o, {
-        id,
-        actor: admin as Person,
+      await postShape(id, admin as Person, 'secret', {
         parent: groupParent(o, await groupFacts(h, 'Leadership', admin as Person)),
         header: 'Ada Admin to Leadership',
-        plain: 'secret',
-        segments: [text(o, 'secret')],
-        createdAt: Number((await storedPost(h, id)).created_at),
-        isDeleteRestricted: false,
-        clientName: 'Chatterbox Demo',
       }),
     );
-    const outsider = await h.request({
-      method: 'GET',
-      url: `${v36}/chatter/feed-elements/${id}`,
-      token: tokens.bob,
-    });
+    const outsider = await getElement(tokens.bob, id);
     assert.equal(outsider.statusCode, 403);
     assert.equal(outsider.headers['content-type'], JSON_TYPE);
     assert.deepEqual(
@@ -430,12 +386,7 @@ describe('feed elements (SPEC §5, §6)', () => {
 
   test('PATCH /chatter/feed-elements/{id}: author or admin edit the body; others 403', async () => {
     const { alice, bob } = people as Record<string, Person>;
-    const created = await post(tokens.alice as string, {
-      feedElementType: 'FeedItem',
-      subjectId: 'me',
-      text: 'first',
-    });
-    const id = created.json().id as string;
+    const id = await postText(tokens.alice as string, 'first');
     const refused = await h.request({
       method: 'PATCH',
       url: `${v36}/chatter/feed-elements/${id}`,
@@ -470,12 +421,7 @@ describe('feed elements (SPEC §5, §6)', () => {
       const row = await storedPost(h, id);
       assert.deepEqual(
         response.json(),
-        feedItem(o, {
-          id,
-          actor: alice as Person,
-          parent: userSummary(o, alice as Person),
-          header: 'Alice Anders',
-          plain: `${words} @Bob Baker`,
+        await postShape(id, alice as Person, `${words} @Bob Baker`, {
           segments: [
             text(o, `${words} `),
             mention(
@@ -487,10 +433,7 @@ describe('feed elements (SPEC §5, §6)', () => {
               }),
             ),
           ],
-          createdAt: Number(row.created_at),
           modifiedAt: Number(row.modified_at),
-          isDeleteRestricted: false,
-          clientName: 'Chatterbox Demo',
         }),
       );
     }
@@ -513,12 +456,10 @@ describe('feed elements (SPEC §5, §6)', () => {
         { id: admin?.id as string, role: 'StandardMember' },
       ],
     });
-    const newPost = async (token: string, subjectId = team) =>
-      (await post(token, { feedElementType: 'FeedItem', subjectId, text: 'to delete' })).json().id as string;
     const del = (token: string, id: string) =>
       h.request({ method: 'DELETE', url: `${v36}/chatter/feed-elements/${id}`, token });
 
-    const byAdminOnProfile = await newPost(tokens.admin as string, 'me');
+    const byAdminOnProfile = await postText(tokens.admin as string, 'to delete');
     const refused = await del(tokens.bob as string, byAdminOnProfile);
     assert.equal(refused.statusCode, 403);
     assert.equal(refused.headers['content-type'], JSON_TYPE);
@@ -533,15 +474,11 @@ describe('feed elements (SPEC §5, §6)', () => {
       ['alice', 'bob'], // a manager
       ['bob', 'admin'], // an admin
     ] as const) {
-      const id = await newPost(tokens[author] as string);
+      const id = await postText(tokens[author] as string, 'to delete', team);
       const response = await del(tokens[deleter] as string, id);
       assert.equal(response.statusCode, 204, `${deleter} deletes ${author}'s post`);
       assert.equal(response.body, '');
-      const again = await h.request({
-        method: 'GET',
-        url: `${v36}/chatter/feed-elements/${id}`,
-        token: tokens[author],
-      });
+      const again = await getElement(tokens[author], id);
       assert.equal(again.statusCode, 404);
       assert.deepEqual(again.json(), NOT_FOUND);
     }
@@ -590,17 +527,8 @@ describe('feed elements (SPEC §5, §6)', () => {
   test('GET /chatter/feed-elements?q= finds text the viewer may read; q of one character is 400', async () => {
     const { admin, bob } = people as Record<string, Person>;
     const leadership = await groupFacts(h, 'Leadership', admin as Person);
-    await post(tokens.admin as string, {
-      feedElementType: 'FeedItem',
-      subjectId: leadership.id,
-      text: 'Zebra budget',
-    });
-    const visible = await post(tokens.bob as string, {
-      feedElementType: 'FeedItem',
-      subjectId: 'me',
-      text: 'zebra crossing',
-    });
-    const id = visible.json().id as string;
+    await postText(tokens.admin as string, 'Zebra budget', leadership.id);
+    const id = await postText(tokens.bob as string, 'zebra crossing');
     const response = await h.request({
       method: 'GET',
       url: `${v36}/chatter/feed-elements?q=ZEBRA`,
@@ -611,19 +539,7 @@ describe('feed elements (SPEC §5, §6)', () => {
     assert.deepEqual(response.json(), {
       currentPageToken: null,
       currentPageUrl: `${v36}/chatter/feed-elements?q=ZEBRA`,
-      elements: [
-        feedItem(o, {
-          id,
-          actor: bob as Person,
-          parent: userSummary(o, bob as Person),
-          header: 'Bob Baker',
-          plain: 'zebra crossing',
-          segments: [text(o, 'zebra crossing')],
-          createdAt: Number((await storedPost(h, id)).created_at),
-          isDeleteRestricted: false,
-          clientName: 'Chatterbox Demo',
-        }),
-      ],
+      elements: [await postShape(id, bob as Person, 'zebra crossing')],
       isModifiedToken: null,
       isModifiedUrl: null,
       nextPageToken: null,
@@ -653,17 +569,11 @@ describe('feed elements (SPEC §5, §6)', () => {
 
   test('GET /chatter/feed-elements/batch/{ids} answers each ID with its own status', async () => {
     const { admin, bob } = people as Record<string, Person>;
-    const mine = (
-      await post(tokens.bob as string, { feedElementType: 'FeedItem', subjectId: 'me', text: 'batch me' })
-    ).json().id as string;
-    const gone = (
-      await post(tokens.bob as string, { feedElementType: 'FeedItem', subjectId: 'me', text: 'gone' })
-    ).json().id as string;
+    const mine = await postText(tokens.bob as string, 'batch me');
+    const gone = await postText(tokens.bob as string, 'gone');
     await h.request({ method: 'DELETE', url: `${v36}/chatter/feed-elements/${gone}`, token: tokens.bob });
     const leadership = await groupFacts(h, 'Leadership', admin as Person);
-    const secret = (
-      await post(tokens.admin as string, { feedElementType: 'FeedItem', subjectId: leadership.id, text: 's' })
-    ).json().id as string;
+    const secret = await postText(tokens.admin as string, 's', leadership.id);
     const response = await h.request({
       method: 'GET',
       url: `${v36}/chatter/feed-elements/batch/${mine},${gone},${bob?.id},${secret},bad`,
@@ -674,20 +584,7 @@ describe('feed elements (SPEC §5, §6)', () => {
     assert.deepEqual(response.json(), {
       hasErrors: true,
       results: [
-        {
-          result: feedItem(o, {
-            id: mine,
-            actor: bob as Person,
-            parent: userSummary(o, bob as Person),
-            header: 'Bob Baker',
-            plain: 'batch me',
-            segments: [text(o, 'batch me')],
-            createdAt: Number((await storedPost(h, mine)).created_at),
-            isDeleteRestricted: false,
-            clientName: 'Chatterbox Demo',
-          }),
-          statusCode: 200,
-        },
+        { result: await postShape(mine, bob as Person, 'batch me'), statusCode: 200 },
         { result: NOT_FOUND, statusCode: 404 },
         { result: err('INVALID_ID_FIELD', `Invalid identifier: ${bob?.id}`), statusCode: 400 },
         {
@@ -700,9 +597,7 @@ describe('feed elements (SPEC §5, §6)', () => {
   });
 
   test('POST /chatter/feed-elements/{id} is 405 (jsforce 3 update() sends POST)', async () => {
-    const id = (
-      await post(tokens.bob as string, { feedElementType: 'FeedItem', subjectId: 'me', text: 'x' })
-    ).json().id as string;
+    const id = await postText(tokens.bob as string, 'x');
     const response = await post(
       tokens.bob as string,
       { body: { messageSegments: [] } },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { FeedViews } from '../../src/domain/feed-views.js';
 import { FeedService } from '../../src/domain/feeds.js';
-import { follow, makeGroup, v36 } from '../helpers/feed-fixtures.js';
+import { follow, makeGroup, signIn, v36 } from '../helpers/feed-fixtures.js';
 import { err, groupFacts, NOT_FOUND, type Person, person, storedPost } from '../helpers/feed-shapes.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
 
@@ -21,12 +21,7 @@ describe('feeds (SPEC §6)', () => {
   // Every test starts from the demo org (SPEC §9 reset), then arranges what it needs.
   beforeEach(async () => {
     await h.admin('POST', '/_chatterbox/reset');
-    tokens = {};
-    people = {};
-    for (const name of ['admin', 'alice', 'bob']) {
-      tokens[name] = await h.login(`${name}@acme.example`);
-      people[name] = await person(h, `${name}@acme.example`);
-    }
+    ({ tokens, people } = await signIn(h, ['admin', 'alice', 'bob']));
     people.carol = await person(h, 'carol@partner.example');
     groups = {};
     for (const name of ['All Acme', 'Leadership', 'Partner Hub']) {
@@ -50,6 +45,15 @@ describe('feeds (SPEC §6)', () => {
     });
     assert.equal(response.statusCode, 201, response.body);
     return response.json().id as string;
+  };
+  const comment = async (who: string, postId: string, text: string) => {
+    const response = await h.request({
+      method: 'POST',
+      url: `${v36}/chatter/feed-elements/${postId}/capabilities/comments/items`,
+      token: tokens[who],
+      payload: { body: { messageSegments: [{ type: 'Text', text }] } },
+    });
+    assert.equal(response.statusCode, 201, response.body);
   };
   const demo = async () =>
     (await h.services.store.db.selectFrom('feed_elements').select('id').orderBy('id').execute()).map(
@@ -281,13 +285,7 @@ describe('feeds (SPEC §6)', () => {
 
   test('sort=LastModifiedDateDesc: a comment moves its post up; CreatedDateDesc does not', async () => {
     const [p1, p2, p3] = await demo();
-    const comment = await h.request({
-      method: 'POST',
-      url: `${v36}/chatter/feed-elements/${p2}/capabilities/comments/items`,
-      token: tokens.alice,
-      payload: { body: { messageSegments: [{ type: 'Text', text: 'agreed' }] } },
-    });
-    assert.equal(comment.statusCode, 201);
+    await comment('alice', p2 as string, 'agreed');
     assert.deepEqual(await ids('/chatter/feeds/news/me/feed-elements'), [p3, p2, p1]);
     assert.deepEqual(await ids('/chatter/feeds/news/me/feed-elements?sort=LastModifiedDateDesc'), [
       p2,
@@ -302,6 +300,25 @@ describe('feeds (SPEC §6)', () => {
       await ids(`/chatter/feeds/news/me/feed-elements?sort=LastModifiedDateDesc&pageSize=5&page=${token}`),
       [p3, p1],
     );
+  });
+
+  test('the To feed by LastModifiedDateDesc: a comment moves a post mentioning the user up, and pages follow', async () => {
+    const [, , p3] = await demo();
+    const { bob } = people as Record<string, Person>;
+    const mention = [{ type: 'Mention', id: id(bob) }];
+    const older = await post('admin', 'me', '', mention);
+    await h.admin('POST', '/_chatterbox/clock', { advanceSeconds: 1 });
+    const newer = await post('alice', 'me', '', mention);
+    await h.admin('POST', '/_chatterbox/clock', { advanceSeconds: 1 });
+    await comment('alice', older, 'see above');
+    assert.deepEqual(await ids('/chatter/feeds/to/me/feed-elements'), [newer, older, p3]);
+    const url = '/chatter/feeds/to/me/feed-elements?sort=LastModifiedDateDesc';
+    assert.deepEqual(await ids(url), [older, newer, p3]);
+    const first = await get(`${url}&pageSize=1`);
+    const modified = Number((await storedPost(h, older)).modified_at);
+    const token = `${new Date(modified).toISOString()},${older}`;
+    assert.equal(first.json().nextPageToken, token);
+    assert.deepEqual(await ids(`${url}&pageSize=5&page=${token}`), [newer, p3]);
   });
 
   test('recentCommentCount: the latest comments, oldest first, with a token to the older ones', async () => {

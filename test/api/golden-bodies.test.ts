@@ -18,6 +18,7 @@ import {
   userSummary,
 } from '../helpers/collab.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
+import { FIELDS } from '../helpers/wire-fields.js';
 
 /** A checked-in golden body with its {{placeholders}} replaced from real state (STYLE #13). */
 function golden(name: string, vars: Record<string, string>): unknown {
@@ -37,77 +38,6 @@ function golden(name: string, vars: Record<string, string>): unknown {
   };
   return substitute(JSON.parse(readFileSync(new URL(`../golden/${name}.json`, import.meta.url), 'utf8')));
 }
-
-/** Field lists of reference/chatter-facts.md §2.1, §2.3 and §2.4 for v32–v36 (at 36.0). */
-const FIELDS = {
-  userSummary: [
-    'additionalLabel',
-    'communityNickname',
-    'companyName',
-    'displayName',
-    'firstName',
-    'id',
-    'isActive',
-    'isInThisCommunity',
-    'lastName',
-    'motif',
-    'mySubscription',
-    'name',
-    'photo',
-    'reputation',
-    'title',
-    'type',
-    'url',
-    'userType',
-  ],
-  group: [
-    'additionalLabel',
-    'announcement',
-    'bannerPhoto',
-    'canHaveChatterGuests',
-    'community',
-    'description',
-    'emailToChatterAddress',
-    'id',
-    'isArchived',
-    'isAutoArchiveDisabled',
-    'isBroadcast',
-    'lastFeedElementPostDate',
-    'memberCount',
-    'motif',
-    'myRole',
-    'mySubscription',
-    'name',
-    'owner',
-    'photo',
-    'type',
-    'url',
-    'visibility',
-  ],
-  groupMember: ['id', 'role', 'url', 'user'],
-  groupMembershipRequest: [
-    'createdDate',
-    'id',
-    'lastUpdateDate',
-    'requestedGroup',
-    'responseMessage',
-    'status',
-    'url',
-    'user',
-  ],
-  subscription: ['community', 'id', 'subject', 'subscriber', 'url'],
-  photo: [
-    'fullEmailPhotoUrl',
-    'largePhotoUrl',
-    'mediumPhotoUrl',
-    'photoVersionId',
-    'smallPhotoUrl',
-    'standardEmailPhotoUrl',
-    'url',
-  ],
-  motif: ['color', 'largeIconUrl', 'mediumIconUrl', 'smallIconUrl'],
-  reference: ['id', 'url'],
-};
 
 const keys = (value: unknown) => Object.keys(value as object).sort();
 const sorted = (list: string[]) => [...list].sort();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { v36 } from '../helpers/feed-fixtures.js';
+import { signIn, v36 } from '../helpers/feed-fixtures.js';
 import {
   err,
   groupFacts,
@@ -8,7 +8,6 @@ import {
   NOT_FOUND,
   opts,
   type Person,
-  person,
   plainBody,
   storedComment,
   storedPost,
@@ -28,12 +27,7 @@ describe('likes (SPEC §5, §6)', () => {
 
   before(async () => {
     h = await createHarness();
-    tokens = {};
-    people = {};
-    for (const name of ['admin', 'alice', 'bob']) {
-      tokens[name] = await h.login(`${name}@acme.example`);
-      people[name] = await person(h, `${name}@acme.example`);
-    }
+    ({ tokens, people } = await signIn(h, ['admin', 'alice', 'bob']));
   });
   after(() => h.close());
 

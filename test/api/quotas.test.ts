@@ -13,6 +13,8 @@ const DAILY_BODY = [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalReques
 const ME = '/services/data/v36.0/chatter/users/me';
 /** Counts towards the daily quota only: not a chatter or connect resource. */
 const DIRECTORY = '/services/data/v36.0';
+/** Counts towards both quotas. */
+const CHATTER = '/services/data/v36.0/chatter';
 
 /** Freezes the server clock at an instant, so windows and Retry-After are exact. */
 function freezeClock(h: Harness, iso: string): void {
@@ -180,6 +182,19 @@ describe('quotas (SPEC §7)', () => {
     assert.deepEqual(refused.json(), [
       { errorCode: 'INSUFFICIENT_ACCESS', message: "You don't have permission to view the org's limits." },
     ]);
+  });
+
+  test('both quotas and Sforce-Limit-Info cost one store statement on a shared store, none in memory', async () => {
+    // /chatter counts towards both quotas and reads nothing from the store itself.
+    const chatter = () => h.request({ method: 'GET', url: CHATTER, token: alice });
+    assert.equal((await chatter()).statusCode, 200);
+    let response: Awaited<ReturnType<typeof chatter>> | undefined;
+    const statements = await h.countQueries(async () => {
+      response = await chatter();
+    });
+    assert.equal(response?.statusCode, 200);
+    assert.equal(response?.headers['sforce-limit-info'], 'api-usage=2/15000');
+    assert.equal(statements, h.services.usage.kind === 'store' ? 1 : 0);
   });
 
   test('hourly quota of N under 5N concurrent requests: exactly N succeed', async () => {

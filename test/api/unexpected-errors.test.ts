@@ -91,15 +91,16 @@ describe('unexpected failures are 500 UNKNOWN_EXCEPTION, logged, rolled back (SP
     // Creating a user writes the user, then its community memberships, in one transaction.
     const org = (await runtime.services.store.users.findByUsername('alice@acme.example'))?.orgId as string;
     const community = (await runtime.services.store.orgs.listCommunities(org))[0]?.id as string;
-    repair = breakMethod(OrgRepository.prototype, 'addCommunityMember');
-    const response = await admin('POST', '/_chatterbox/users', {
+    const half = {
       username: 'half@partner.example',
       password: 'pw-123456',
       firstName: 'Half',
       lastName: 'Written',
       type: 'external',
       communities: [community],
-    });
+    };
+    repair = breakMethod(OrgRepository.prototype, 'addCommunityMember');
+    const response = await admin('POST', '/_chatterbox/users', half);
     assert.equal(response.statusCode, 500);
     assert.equal(response.headers['content-type'], JSON_TYPE);
     assert.match(response.json()[0].message, ERROR_ID);
@@ -107,14 +108,7 @@ describe('unexpected failures are 500 UNKNOWN_EXCEPTION, logged, rolled back (SP
     repair();
     repair = undefined;
     // The same request now succeeds: the username was not left taken.
-    const retried = await admin('POST', '/_chatterbox/users', {
-      username: 'half@partner.example',
-      password: 'pw-123456',
-      firstName: 'Half',
-      lastName: 'Written',
-      type: 'external',
-      communities: [community],
-    });
+    const retried = await admin('POST', '/_chatterbox/users', half);
     assert.equal(retried.statusCode, 201);
   });
 

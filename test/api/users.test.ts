@@ -4,32 +4,13 @@ import { formatId18 } from '../../src/ids/id-generator.js';
 import type { UserRecord } from '../../src/store/records.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
 import { demoUser } from '../helpers/oauth.js';
+import { FIELDS } from '../helpers/wire-fields.js';
 
 const v36 = '/services/data/v36.0/chatter';
 
-/** reference/chatter-facts.md §2.1: the fields of User Summary and what User Detail adds. */
-const USER_SUMMARY_FIELDS = [
-  'additionalLabel',
-  'communityNickname',
-  'companyName',
-  'displayName',
-  'firstName',
-  'id',
-  'isActive',
-  'isInThisCommunity',
-  'lastName',
-  'motif',
-  'mySubscription',
-  'name',
-  'photo',
-  'reputation',
-  'title',
-  'type',
-  'url',
-  'userType',
-];
+/** reference/chatter-facts.md §2.1: what User Detail adds to User Summary. */
 const USER_DETAIL_FIELDS = [
-  ...USER_SUMMARY_FIELDS,
+  ...FIELDS.userSummary,
   'aboutMe',
   'address',
   'chatterActivity',
@@ -44,15 +25,6 @@ const USER_DETAIL_FIELDS = [
   'phoneNumbers',
   'thanksReceived',
   'username',
-];
-const PHOTO_FIELDS = [
-  'fullEmailPhotoUrl',
-  'largePhotoUrl',
-  'mediumPhotoUrl',
-  'photoVersionId',
-  'smallPhotoUrl',
-  'standardEmailPhotoUrl',
-  'url',
 ];
 
 const sorted = (keys: string[]) => [...keys].sort();
@@ -145,7 +117,7 @@ describe('GET /chatter/users/{userId} golden User Detail (chatter-facts §2.1)',
     assert.deepEqual(response.json(), expected);
     // The field lists of the reference, checked on their own so a missing or extra key is named.
     assert.deepEqual(sorted(Object.keys(response.json())), sorted([...USER_DETAIL_FIELDS, 'bannerPhoto']));
-    assert.deepEqual(sorted(Object.keys(response.json().photo)), PHOTO_FIELDS);
+    assert.deepEqual(sorted(Object.keys(response.json().photo)), sorted(FIELDS.photo));
     assert.equal(orgId.startsWith('00D'), true);
   });
 

@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD, demoUsers } from '../../src/demo/demo-org.js';
 import { formatId18 } from '../../src/ids/id-generator.js';
+import type { Store } from '../../src/store/store.js';
 import { formPost, freshStoreArgs, runCli, startServe, stopAllServers } from '../helpers/cli.js';
 
 // Every step starts a Node process on a machine that may be busy: generous, but bounded.
@@ -15,6 +16,42 @@ const signature = (id: string, issuedAt: string, secret: string) =>
   createHmac('sha256', secret)
     .update(id + issuedAt)
     .digest('base64');
+
+/** `chatterbox users add` of Erin, the user these tests create, on the given store. */
+const addErin = (storeArgs: string[]) =>
+  runCli([
+    'users',
+    'add',
+    ...storeArgs,
+    '--username',
+    'erin@acme.example',
+    '--password',
+    'erin-password',
+    '--first-name',
+    'Erin',
+    '--last-name',
+    'Ek',
+  ]);
+
+/** A password login of a demo user at a listening server's token endpoint. */
+const demoLogin = (serverUrl: string, username: string) =>
+  formPost(`${serverUrl}/services/oauth2/token`, {
+    grant_type: 'password',
+    client_id: DEMO_CLIENT_ID,
+    client_secret: DEMO_CLIENT_SECRET,
+    username,
+    password: DEMO_PASSWORD,
+  });
+
+/** Runs `read` on the test's store opened directly, and closes it again. */
+async function inStore<T>(store: { open(): Promise<Store> }, read: (store: Store) => Promise<T>): Promise<T> {
+  const opened = await store.open();
+  try {
+    return await read(opened);
+  } finally {
+    await opened.close();
+  }
+}
 
 describe('chatterbox migrate, reset, users add, apps add, token (SPEC §10)', () => {
   const store = freshStoreArgs();
@@ -30,19 +67,7 @@ describe('chatterbox migrate, reset, users add, apps add, token (SPEC §10)', ()
   });
 
   test('chatterbox users add without an org fails with exit code 1 and a message', SLOW, async () => {
-    const result = await runCli([
-      'users',
-      'add',
-      ...store.args,
-      '--username',
-      'erin@acme.example',
-      '--password',
-      'erin-password',
-      '--first-name',
-      'Erin',
-      '--last-name',
-      'Ek',
-    ]);
+    const result = await addErin(store.args);
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
     assert.equal(
@@ -55,13 +80,10 @@ describe('chatterbox migrate, reset, users add, apps add, token (SPEC §10)', ()
     const result = await runCli(['reset', '--demo', ...store.args]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, 'Reset.\n');
-    const db = await store.open();
-    try {
-      const users = await db.db.selectFrom('users').select('username').where('type', '<>', 'guest').execute();
-      assert.deepEqual(users.map((u) => u.username).sort(), demoUsers.map((u) => u.username).sort());
-    } finally {
-      await db.close();
-    }
+    const users = await inStore(store, (db) =>
+      db.db.selectFrom('users').select('username').where('type', '<>', 'guest').execute(),
+    );
+    assert.deepEqual(users.map((u) => u.username).sort(), demoUsers.map((u) => u.username).sort());
   });
 
   let erin: { id: string; orgId: string };
@@ -69,19 +91,7 @@ describe('chatterbox migrate, reset, users add, apps add, token (SPEC §10)', ()
   let tokens: Record<string, string>;
 
   test('chatterbox users add prints the new user', SLOW, async () => {
-    const result = await runCli([
-      'users',
-      'add',
-      ...store.args,
-      '--username',
-      'erin@acme.example',
-      '--password',
-      'erin-password',
-      '--first-name',
-      'Erin',
-      '--last-name',
-      'Ek',
-    ]);
+    const result = await addErin(store.args);
     assert.equal(result.code, 0, result.stderr);
     erin = JSON.parse(result.stdout);
     // The demo org took users 1–6 (the guest and five people): Erin is the seventh.
@@ -200,13 +210,10 @@ describe('chatterbox migrate, reset, users add, apps add, token (SPEC §10)', ()
     const token = await runCli(['token', ...store.args, '--username', 'alice@acme.example']);
     assert.equal(token.code, 1);
     assert.equal(token.stderr, 'chatterbox: No active user alice@acme.example\n');
-    const db = await store.open();
-    try {
+    await inStore(store, async (db) => {
       assert.deepEqual(await db.db.selectFrom('orgs').select('id').execute(), []);
       assert.deepEqual(await db.db.selectFrom('users').select('id').execute(), []);
-    } finally {
-      await db.close();
-    }
+    });
   });
 });
 
@@ -249,13 +256,7 @@ describe('chatterbox serve: flags, env vars and the demo banner (SPEC §10)', ()
         });
         assert.equal(refused.status, 401);
         // The printed credentials log in.
-        const login = await formPost(`${server.url}/services/oauth2/token`, {
-          grant_type: 'password',
-          client_id: DEMO_CLIENT_ID,
-          client_secret: DEMO_CLIENT_SECRET,
-          username: 'alice@acme.example',
-          password: DEMO_PASSWORD,
-        });
+        const login = await demoLogin(server.url, 'alice@acme.example');
         assert.equal(login.status, 200);
         assert.equal((await login.json()).instance_url, server.url);
       } finally {
@@ -287,13 +288,7 @@ describe('chatterbox serve: flags, env vars and the demo banner (SPEC §10)', ()
           headers: { authorization: 'Bearer env-admin' },
         });
         assert.equal(clock.status, 200);
-        const login = await formPost(`${server.url}/services/oauth2/token`, {
-          grant_type: 'password',
-          client_id: DEMO_CLIENT_ID,
-          client_secret: DEMO_CLIENT_SECRET,
-          username: 'bob@acme.example',
-          password: DEMO_PASSWORD,
-        });
+        const login = await demoLogin(server.url, 'bob@acme.example');
         const token = await login.json();
         assert.equal(token.instance_url, 'https://flag.example');
         const me = `${server.url}/services/data/v36.0/chatter/users/me`;
@@ -347,8 +342,7 @@ describe('several chatterbox serve --demo at once on one empty store (SPEC §10)
         startServe([...store.args, '--port', '0', '--demo', '--admin-token', 'a', '--log-level', 'warn']),
       ),
     );
-    const db = await store.open();
-    try {
+    await inStore(store, async (db) => {
       const count = async (table: 'orgs' | 'users' | 'communities' | 'connected_apps' | 'groups') =>
         (await db.db.selectFrom(table).select('id').execute()).length;
       assert.equal(await count('orgs'), 1);
@@ -356,18 +350,10 @@ describe('several chatterbox serve --demo at once on one empty store (SPEC §10)
       assert.equal(await count('communities'), 1);
       assert.equal(await count('connected_apps'), 1);
       assert.equal(await count('groups'), 3);
-    } finally {
-      await db.close();
-    }
+    });
     const ids = new Set<string>();
     for (const server of started) {
-      const login = await formPost(`${server.url}/services/oauth2/token`, {
-        grant_type: 'password',
-        client_id: DEMO_CLIENT_ID,
-        client_secret: DEMO_CLIENT_SECRET,
-        username: 'alice@acme.example',
-        password: DEMO_PASSWORD,
-      });
+      const login = await demoLogin(server.url, 'alice@acme.example');
       assert.equal(login.status, 200);
       ids.add((await login.json()).id.replace(server.url, ''));
     }

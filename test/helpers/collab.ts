@@ -3,6 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { formatId18 } from '../../src/ids/id-generator.js';
 import type { GroupRecord, GroupRole, JoinRequestRecord } from '../../src/store/group-repository.js';
 import type { CommunityRecord, UserRecord } from '../../src/store/records.js';
+import { GROUP_MOTIF, photoShape, USER_MOTIF } from './common-shapes.js';
 import { type Harness, JSON_TYPE } from './harness.js';
 
 /**
@@ -136,7 +137,6 @@ export function userSummary(
   user: UserRecord,
   options: { mySubscriptionId?: string | null; isInThisCommunity?: boolean } = {},
 ) {
-  const key = user.id.slice(0, 15);
   const name = `${user.firstName} ${user.lastName}`;
   const inCommunityScope = base.includes('/connect/communities/0DB');
   return {
@@ -149,25 +149,12 @@ export function userSummary(
     isActive: user.isActive,
     isInThisCommunity: options.isInThisCommunity ?? (inCommunityScope || user.type !== 'external'),
     lastName: user.lastName,
-    motif: {
-      color: '1797C0',
-      largeIconUrl: '/img/icon/profile64.png',
-      mediumIconUrl: '/img/icon/profile32.png',
-      smallIconUrl: '/img/icon/profile16.png',
-    },
+    motif: USER_MOTIF,
     mySubscription: options.mySubscriptionId
       ? { id: options.mySubscriptionId, url: `${base}/chatter/subscriptions/${options.mySubscriptionId}` }
       : null,
     name,
-    photo: {
-      fullEmailPhotoUrl: `/profilephoto/${key}/F`,
-      largePhotoUrl: `/profilephoto/${key}/F`,
-      mediumPhotoUrl: `/profilephoto/${key}/M`,
-      photoVersionId: null,
-      smallPhotoUrl: `/profilephoto/${key}/T`,
-      standardEmailPhotoUrl: `/profilephoto/${key}/T`,
-      url: `${base}/chatter/users/${user.id}/photo`,
-    },
+    photo: photoShape(user.id, `${base}/chatter/users/${user.id}/photo`),
     reputation: null,
     title: user.title,
     type: 'User',
@@ -190,7 +177,6 @@ export interface GroupExpectation {
 /** Group (reference/chatter-facts.md §2.4): `bannerPhoto` and `isBroadcast` from 36.0. */
 export function groupBody(base: string, group: GroupRecord, e: GroupExpectation) {
   const { version, major } = versionOf(base);
-  const key = group.id.slice(0, 15);
   const url = `${base}/chatter/groups/${group.id}`;
   const body: Record<string, unknown> = {
     additionalLabel: null,
@@ -206,27 +192,14 @@ export function groupBody(base: string, group: GroupRecord, e: GroupExpectation)
     isAutoArchiveDisabled: group.isAutoArchiveDisabled,
     lastFeedElementPostDate: group.lastPostAt === null ? null : new Date(group.lastPostAt).toISOString(),
     memberCount: e.memberCount,
-    motif: {
-      color: '1797C0',
-      largeIconUrl: '/img/icon/groups64.png',
-      mediumIconUrl: '/img/icon/groups32.png',
-      smallIconUrl: '/img/icon/groups16.png',
-    },
+    motif: GROUP_MOTIF,
     myRole: e.myRole,
     mySubscription: e.membershipId
       ? { id: e.membershipId, url: `${base}/chatter/group-memberships/${e.membershipId}` }
       : null,
     name: encode(group.name),
     owner: userSummary(base, e.owner, { mySubscriptionId: e.ownerSubscriptionId ?? null }),
-    photo: {
-      fullEmailPhotoUrl: `/profilephoto/${key}/F`,
-      largePhotoUrl: `/profilephoto/${key}/F`,
-      mediumPhotoUrl: `/profilephoto/${key}/M`,
-      photoVersionId: null,
-      smallPhotoUrl: `/profilephoto/${key}/T`,
-      standardEmailPhotoUrl: `/profilephoto/${key}/T`,
-      url: `${url}/photo`,
-    },
+    photo: photoShape(group.id, `${url}/photo`),
     type: 'CollaborationGroup',
     url,
     visibility: group.visibility,

@@ -1,5 +1,6 @@
-/** Arranging state for the feed tests: groups, follows and other orgs, straight through the store. */
+/** Arranging state for the API tests: groups, follows and other orgs, straight through the store. */
 import { KeyPrefix } from '../../src/ids/salesforce-id.js';
+import { type Person, person } from './feed-shapes.js';
 import { ADMIN_TOKEN, type Harness } from './harness.js';
 
 export async function makeGroup(
@@ -95,3 +96,17 @@ export async function otherOrgToken(h: Harness): Promise<{ token: string; orgId:
 }
 
 export const v36 = '/services/data/v36.0';
+
+/** Logs in demo users by first name (`admin` is admin@acme.example…): their tokens and records. */
+export async function signIn(
+  h: Harness,
+  names: readonly string[],
+): Promise<{ tokens: Record<string, string>; people: Record<string, Person> }> {
+  const tokens: Record<string, string> = {};
+  const people: Record<string, Person> = {};
+  for (const name of names) {
+    tokens[name] = await h.login(`${name}@acme.example`);
+    people[name] = await person(h, `${name}@acme.example`);
+  }
+  return { tokens, people };
+}

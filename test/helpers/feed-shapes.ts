@@ -2,6 +2,7 @@
  * Expected wire bodies of the feed resources, written out from chatter-facts §2 independently of
  * the presenters, so that the tests compare whole bodies against a second statement of the shape.
  */
+import { GROUP_MOTIF, photoShape, USER_MOTIF } from './common-shapes.js';
 import type { Harness } from './harness.js';
 
 export interface Person {
@@ -51,7 +52,6 @@ export function userSummary(
   p: Person,
   extra: { mySubscription?: string | null; isInThisCommunity?: boolean } = {},
 ) {
-  const key = p.id.slice(0, 15);
   return {
     additionalLabel: null,
     communityNickname: enc(o, p.nickname),
@@ -62,25 +62,12 @@ export function userSummary(
     isActive: p.isActive,
     isInThisCommunity: extra.isInThisCommunity ?? true,
     lastName: enc(o, p.lastName),
-    motif: {
-      color: '1797C0',
-      largeIconUrl: '/img/icon/profile64.png',
-      mediumIconUrl: '/img/icon/profile32.png',
-      smallIconUrl: '/img/icon/profile16.png',
-    },
+    motif: USER_MOTIF,
     mySubscription: extra.mySubscription
       ? { id: extra.mySubscription, url: `${o.base}/chatter/subscriptions/${extra.mySubscription}` }
       : null,
     name: enc(o, nameOf(p)),
-    photo: {
-      fullEmailPhotoUrl: `/profilephoto/${key}/F`,
-      largePhotoUrl: `/profilephoto/${key}/F`,
-      mediumPhotoUrl: `/profilephoto/${key}/M`,
-      photoVersionId: null,
-      smallPhotoUrl: `/profilephoto/${key}/T`,
-      standardEmailPhotoUrl: `/profilephoto/${key}/T`,
-      url: `${o.base}/chatter/users/${p.id}/photo`,
-    },
+    photo: photoShape(p.id, `${o.base}/chatter/users/${p.id}/photo`),
     reputation: null,
     title: null,
     type: 'User',
@@ -136,7 +123,6 @@ export async function groupFacts(h: Harness, name: string, viewer: Person): Prom
 }
 
 export function groupParent(o: Opts, g: GroupFacts) {
-  const key = g.id.slice(0, 15);
   const url = `${o.base}/chatter/groups/${g.id}`;
   return {
     additionalLabel: null,
@@ -156,27 +142,14 @@ export function groupParent(o: Opts, g: GroupFacts) {
     ...(o.major >= 36 ? { isBroadcast: false } : {}),
     lastFeedElementPostDate: g.lastPostAt === null ? null : new Date(g.lastPostAt).toISOString(),
     memberCount: g.memberCount,
-    motif: {
-      color: '1797C0',
-      largeIconUrl: '/img/icon/groups64.png',
-      mediumIconUrl: '/img/icon/groups32.png',
-      smallIconUrl: '/img/icon/groups16.png',
-    },
+    motif: GROUP_MOTIF,
     myRole: g.myRole,
     mySubscription: g.membershipId
       ? { id: g.membershipId, url: `${o.base}/chatter/group-memberships/${g.membershipId}` }
       : null,
     name: enc(o, g.name),
     owner: userSummary(o, g.owner),
-    photo: {
-      fullEmailPhotoUrl: `/profilephoto/${key}/F`,
-      largePhotoUrl: `/profilephoto/${key}/F`,
-      mediumPhotoUrl: `/profilephoto/${key}/M`,
-      photoVersionId: null,
-      smallPhotoUrl: `/profilephoto/${key}/T`,
-      standardEmailPhotoUrl: `/profilephoto/${key}/T`,
-      url: `${url}/photo`,
-    },
+    photo: photoShape(g.id, `${url}/photo`),
     type: 'CollaborationGroup',
     url,
     visibility: g.visibility,

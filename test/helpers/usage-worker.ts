@@ -1,8 +1,8 @@
 /**
  * A separate process that counts against a shared usage backend, for the cross-process quota tests
  * (SPEC §7: counters exact across processes). Argument: JSON options. Prints "ready", waits for a
- * line on stdin (so every process starts at once), fires its takes concurrently, prints the number
- * accepted.
+ * line on stdin (so every process starts at once), fires its takes concurrently, prints how many
+ * each quota accepted (JSON).
  */
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
@@ -10,6 +10,7 @@ import { RedisUsageCounters } from '../../src/limits/redis-usage.js';
 import { StoreUsageCounters } from '../../src/limits/store-usage.js';
 import type { UsageCounters } from '../../src/limits/usage.js';
 import { openStore } from '../../src/store/open-store.js';
+import { fireTakes, type TakeKind } from './usage-takes.js';
 
 interface Options {
   backend: 'redis' | 'store';
@@ -18,7 +19,7 @@ interface Options {
   databaseUrl?: string;
   pgSchema?: string;
   sqlitePath?: string;
-  kind: 'hourly' | 'daily';
+  kind: TakeKind;
   takes: number;
   limit: number;
   now: number;
@@ -47,12 +48,6 @@ process.stdout.write('ready\n');
 const input = createInterface({ input: process.stdin });
 await new Promise<void>((resolve) => input.once('line', () => resolve()));
 input.close();
-const takes = await Promise.all(
-  Array.from({ length: options.takes }, () =>
-    options.kind === 'hourly'
-      ? usage.takeHourly('005Cb0000000003IAA', '0HCb0000000001AAA', options.now, options.limit)
-      : usage.takeDaily('00DCb0000000001IAA', options.now, options.limit),
-  ),
-);
-process.stdout.write(`${takes.filter((t) => t.ok).length}\n`);
+const accepted = await fireTakes(usage, options.kind, options.takes, options.limit, options.now);
+process.stdout.write(`${JSON.stringify(accepted)}\n`);
 await close();

@@ -14,17 +14,29 @@ import { MemoryUsageCounters, type UsageCounters } from '../../src/limits/usage.
 import { dropPostgresSchema } from '../../src/store/dialects/postgres.js';
 import { migrate, openStore } from '../../src/store/open-store.js';
 import { testDatabaseUrl, testStore } from '../helpers/harness.js';
+import { type Accepted, fireTakes, type TakeKind } from '../helpers/usage-takes.js';
 
 const REDIS_URL = process.env.CHATTERBOX_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PROCESSES = 5;
 const N = 7;
 const NOW = Date.parse('2026-03-02T10:30:00.000Z');
+const KINDS: TakeKind[] = ['hourly', 'daily', 'both'];
+
+/**
+ * What 5N concurrent takes at a quota of N must give: exactly N accepted; with both quotas, the
+ * hourly one (limit N - 3) consulted only for the N the daily one accepted, and accepting N - 3.
+ */
+const EXPECTED: Record<TakeKind, Accepted> = {
+  hourly: { daily: 0, hourly: N, hourlyConsulted: 5 * N },
+  daily: { daily: N, hourly: 0, hourlyConsulted: 0 },
+  both: { daily: N, hourly: N - 3, hourlyConsulted: N },
+};
 
 /**
  * Starts PROCESSES workers on one backend, lets them all go at once, each firing N takes
  * concurrently (5N in all against a limit of N), and returns how many were accepted in all.
  */
-async function acrossProcesses(options: Record<string, unknown>): Promise<number> {
+async function acrossProcesses(options: Record<string, unknown>): Promise<Accepted> {
   const workers: ChildProcessByStdio<Writable, Readable, null>[] = [];
   const lines: AsyncIterator<string>[] = [];
   const exits: Promise<unknown>[] = [];
@@ -45,19 +57,31 @@ async function acrossProcesses(options: Record<string, unknown>): Promise<number
   }
   for (const line of lines) assert.equal((await line.next()).value, 'ready');
   for (const child of workers) child.stdin.end('go\n');
-  let accepted = 0;
-  for (const line of lines) accepted += Number((await line.next()).value);
+  const accepted: Accepted = { daily: 0, hourly: 0, hourlyConsulted: 0 };
+  for (const line of lines) {
+    const one = JSON.parse((await line.next()).value as string) as Accepted;
+    accepted.daily += one.daily;
+    accepted.hourly += one.hourly;
+    accepted.hourlyConsulted += one.hourlyConsulted;
+  }
   await Promise.all(exits);
   return accepted;
 }
 
-async function inProcess(usage: UsageCounters, kind: 'hourly' | 'daily'): Promise<number> {
-  const takes = await Promise.all(
-    Array.from({ length: 5 * N }, () =>
-      kind === 'hourly' ? usage.takeHourly('005A', '0HA', NOW, N) : usage.takeDaily('00DA', NOW, N),
-    ),
-  );
-  return takes.filter((t) => t.ok).length;
+/** 5N concurrent takes of each kind in this process, the counters cleared before each kind. */
+async function inProcess(usage: UsageCounters): Promise<void> {
+  for (const kind of KINDS) {
+    await usage.clear();
+    assert.deepEqual(await fireTakes(usage, kind, 5 * N, N, NOW), EXPECTED[kind], kind);
+  }
+}
+
+/** The same across PROCESSES processes; `clear` empties the shared counters before each kind. */
+async function inProcesses(options: Record<string, unknown>, clear: () => Promise<void>): Promise<void> {
+  for (const kind of KINDS) {
+    await clear();
+    assert.deepEqual(await acrossProcesses({ ...options, kind }), EXPECTED[kind], kind);
+  }
 }
 
 describe('usage counters are exact under concurrency (SPEC §7)', () => {
@@ -68,8 +92,7 @@ describe('usage counters are exact under concurrency (SPEC §7)', () => {
 
   if (testStore === 'sqlite') {
     test('memory: a quota of N under 5N concurrent takes accepts exactly N', async () => {
-      assert.equal(await inProcess(new MemoryUsageCounters(), 'hourly'), N);
-      assert.equal(await inProcess(new MemoryUsageCounters(), 'daily'), N);
+      await inProcess(new MemoryUsageCounters());
     });
 
     test('store on one SQLite file (--workers): 5 processes, 5N takes, exactly N accepted', async () => {
@@ -78,10 +101,9 @@ describe('usage counters are exact under concurrency (SPEC §7)', () => {
       const sqlitePath = join(dir, 'usage.db');
       const store = await openStore({ sqlitePath, pgSchema: 'public', idInstance: 'Cb' });
       await migrate(store);
+      const usage = new StoreUsageCounters(store);
+      await inProcesses({ backend: 'store', sqlitePath }, () => usage.clear());
       await store.close();
-      for (const kind of ['hourly', 'daily']) {
-        assert.equal(await acrossProcesses({ backend: 'store', sqlitePath, kind }), N, kind);
-      }
     });
   }
 
@@ -96,18 +118,11 @@ describe('usage counters are exact under concurrency (SPEC §7)', () => {
       });
       cleanups.push(() => dropPostgresSchema(testDatabaseUrl, pgSchema));
       await migrate(store);
+      const usage = new StoreUsageCounters(store);
       // One process with a pool of connections is concurrent too.
-      assert.equal(await inProcess(new StoreUsageCounters(store), 'hourly'), N);
-      assert.equal(await inProcess(new StoreUsageCounters(store), 'daily'), N);
-      await new StoreUsageCounters(store).clear();
+      await inProcess(usage);
+      await inProcesses({ backend: 'store', databaseUrl: testDatabaseUrl, pgSchema }, () => usage.clear());
       await store.close();
-      for (const kind of ['hourly', 'daily']) {
-        assert.equal(
-          await acrossProcesses({ backend: 'store', databaseUrl: testDatabaseUrl, pgSchema, kind }),
-          N,
-          kind,
-        );
-      }
     });
   }
 
@@ -118,12 +133,8 @@ describe('usage counters are exact under concurrency (SPEC §7)', () => {
       await redis.quit();
     });
     const usage = new RedisUsageCounters(redis, prefix);
-    assert.equal(await inProcess(usage, 'hourly'), N);
-    assert.equal(await inProcess(usage, 'daily'), N);
-    await usage.clear();
-    for (const kind of ['hourly', 'daily']) {
-      assert.equal(await acrossProcesses({ backend: 'redis', redisUrl: REDIS_URL, prefix, kind }), N, kind);
-    }
+    await inProcess(usage);
+    await inProcesses({ backend: 'redis', redisUrl: REDIS_URL, prefix }, () => usage.clear());
     const other = `cbtest:${randomBytes(4).toString('hex')}:`;
     await redis.set(`${other}usage:keep`, '1');
     await usage.clear();

@@ -3,8 +3,7 @@ import { isoDate } from '../../lib/clock.js';
 import { nullableText, type PresentContext } from '../present-context.js';
 import { presentCommunityReference } from './community.js';
 import { presentMembershipReference } from './group-member.js';
-import { pageLinks } from './pages.js';
-import { presentUserSummary, sortKeys } from './user.js';
+import { presentRecordPhoto, presentUserSummary, sortKeys } from './user.js';
 
 const groupMotif = {
   color: '1797C0',
@@ -26,7 +25,6 @@ function myRole(view: GroupReadView): string {
 /** Group (reference/chatter-facts.md §2.4); `bannerPhoto` and `isBroadcast` from 36.0. */
 export function presentGroup(ctx: PresentContext, view: GroupReadView) {
   const { group } = view.access;
-  const key = group.id.slice(0, 15);
   const url = groupUrl(ctx, group.id);
   const body: Record<string, unknown> = {
     additionalLabel: null,
@@ -45,15 +43,7 @@ export function presentGroup(ctx: PresentContext, view: GroupReadView) {
     mySubscription: view.membership ? presentMembershipReference(ctx, view.membership.id) : null,
     name: ctx.text(group.name),
     owner: presentUserSummary(ctx, view.owner),
-    photo: {
-      fullEmailPhotoUrl: `/profilephoto/${key}/F`,
-      largePhotoUrl: `/profilephoto/${key}/F`,
-      mediumPhotoUrl: `/profilephoto/${key}/M`,
-      photoVersionId: null,
-      smallPhotoUrl: `/profilephoto/${key}/T`,
-      standardEmailPhotoUrl: `/profilephoto/${key}/T`,
-      url: `${url}/photo`,
-    },
+    photo: presentRecordPhoto(group.id, url),
     type: 'CollaborationGroup',
     url,
     visibility: group.visibility,
@@ -75,16 +65,4 @@ export function presentGroupDetail(ctx: PresentContext, view: GroupReadView) {
       ? { text: nullableText(ctx, group.informationText), title: nullableText(ctx, group.informationTitle) }
       : null,
   });
-}
-
-/** Integer-page links without the page tokens (Group Page, Group Member Page, Follower Page…). */
-export function pageUrls(
-  url: string,
-  params: Record<string, string | number | undefined>,
-  page: number,
-  pageSize: number,
-  total: number,
-) {
-  const { currentPageUrl, nextPageUrl, previousPageUrl } = pageLinks(url, params, page, pageSize, total);
-  return { currentPageUrl, nextPageUrl, previousPageUrl };
 }

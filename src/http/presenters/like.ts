@@ -27,7 +27,7 @@ export function presentLikePage(
   const url = page.commentId
     ? `${ctx.base}/chatter/comments/${page.commentId}/likes`
     : `${ctx.base}/chatter/feed-elements/${page.feedElementId}/capabilities/chatter-likes/items`;
-  const links = pageLinks(url, {}, paging.page, paging.pageSize, page.total);
+  const links = pageLinks(url, {}, paging, page.total);
   return likePageShape(ctx, {
     ...links,
     items: page.likes.map((l) => presentLike(ctx, l)),

@@ -1,3 +1,5 @@
+import { ApiError } from '../../errors/api-error.js';
+
 /**
  * Integer-page paging (users, groups, members, followers, likes; reference/chatter-facts.md §2.9):
  * the URLs of the current, next and previous pages, null where there is none.
@@ -5,8 +7,7 @@
 export function pageLinks(
   url: string,
   params: Record<string, string | number | undefined>,
-  page: number,
-  pageSize: number,
+  { page, pageSize }: { page: number; pageSize: number },
   total: number,
 ) {
   const link = (p: number) => {
@@ -27,16 +28,30 @@ export function pageLinks(
   };
 }
 
-/** Batch Results (resource-specific batches, SPEC §6): one { statusCode, result } per item. */
+/** Integer-page links without the page tokens (Group Page, Group Member Page, Follower Page…). */
+export function pageUrls(
+  url: string,
+  params: Record<string, string | number | undefined>,
+  paging: { page: number; pageSize: number },
+  total: number,
+) {
+  const { currentPageUrl, nextPageUrl, previousPageUrl } = pageLinks(url, params, paging, total);
+  return { currentPageUrl, nextPageUrl, previousPageUrl };
+}
+
+/**
+ * Batch Results (resource-specific batches, SPEC §6): one { statusCode, result } per item. An item's
+ * ApiError is its result, as the error body of a direct call; any other error is a fault of the
+ * whole request, thrown on to become its 500.
+ */
 export function presentBatchResults<T>(
   items: ({ value: T; error?: undefined } | { error: Error; value?: undefined })[],
   present: (value: T) => unknown,
-  presentError: (error: Error) => { status: number; body: unknown },
 ) {
   const results = items.map((item) => {
     if (item.value !== undefined) return { result: present(item.value), statusCode: 200 };
-    const { status, body } = presentError(item.error as Error);
-    return { result: body, statusCode: status };
+    if (!(item.error instanceof ApiError)) throw item.error;
+    return { result: [item.error.toWire()], statusCode: item.error.status };
   });
   return { hasErrors: results.some((r) => r.statusCode >= 400), results };
 }

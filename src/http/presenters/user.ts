@@ -12,7 +12,12 @@ export interface UserView {
 const USER_TYPES = { standard: 'Internal', admin: 'Internal', external: 'Portal', guest: 'Guest' } as const;
 
 export function presentPhoto(ctx: PresentContext, userId: string) {
-  const key = userId.slice(0, 15);
+  return presentRecordPhoto(userId, `${ctx.base}/chatter/users/${userId}`);
+}
+
+/** Photo of a user or a group: the static URLs by the record's 15-character ID, and its photo resource. */
+export function presentRecordPhoto(recordId: string, recordUrl: string) {
+  const key = recordId.slice(0, 15);
   return {
     fullEmailPhotoUrl: `/profilephoto/${key}/F`,
     largePhotoUrl: `/profilephoto/${key}/F`,
@@ -20,7 +25,7 @@ export function presentPhoto(ctx: PresentContext, userId: string) {
     photoVersionId: null,
     smallPhotoUrl: `/profilephoto/${key}/T`,
     standardEmailPhotoUrl: `/profilephoto/${key}/T`,
-    url: `${ctx.base}/chatter/users/${userId}/photo`,
+    url: `${recordUrl}/photo`,
   };
 }
 

@@ -1,7 +1,6 @@
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { DEFAULT_RECENT_COMMENTS } from '../../domain/feed-elements.js';
-import { ApiError } from '../../errors/api-error.js';
-import { defineRoute } from '../api-route.js';
+import { type ApiCall, defineRoute } from '../api-route.js';
 import {
   presentCapabilities,
   presentChatterLikesCapability,
@@ -18,12 +17,16 @@ import {
   RecentCommentsQuery,
 } from './feed-schemas.js';
 
-function errorResult(error: Error) {
-  if (error instanceof ApiError) return { status: error.status, body: [error.toWire()] };
-  throw error;
-}
-
 const SearchQuery = Type.Object({ ...FeedPageQuery.properties, q: Type.String() });
+
+type ElementRead = ApiCall<Static<typeof RecentCommentsQuery>>;
+
+/** The feed element a read names, with as many recent comments as it asks for (default 3). */
+function readElement({ services, viewer, scope, params, query }: ElementRead) {
+  return services.feedElements.get(viewer, scope, params.feedElementId as string, {
+    recentCommentCount: query.recentCommentCount ?? DEFAULT_RECENT_COMMENTS,
+  });
+}
 
 /** Feed elements (SPEC §6): post, read, edit, delete, search, batch, capabilities. */
 export const feedElementRoutes = [
@@ -67,7 +70,7 @@ export const feedElementRoutes = [
       const items = await services.feedElements.batch(viewer, scope, params.feedElementIds as string, {
         recentCommentCount: query.recentCommentCount ?? DEFAULT_RECENT_COMMENTS,
       });
-      return { body: presentBatchResults(items, (v) => presentFeedItem(ctx, v), errorResult) };
+      return { body: presentBatchResults(items, (v) => presentFeedItem(ctx, v)) };
     },
   }),
   defineRoute({
@@ -77,12 +80,7 @@ export const feedElementRoutes = [
     guests: true,
     xmlRoot: 'feedItem',
     schema: { querystring: RecentCommentsQuery },
-    handler: async ({ services, viewer, scope, ctx, params, query }) => {
-      const view = await services.feedElements.get(viewer, scope, params.feedElementId as string, {
-        recentCommentCount: query.recentCommentCount ?? DEFAULT_RECENT_COMMENTS,
-      });
-      return { body: presentFeedItem(ctx, view) };
-    },
+    handler: async (call) => ({ body: presentFeedItem(call.ctx, await readElement(call)) }),
   }),
   defineRoute({
     method: 'PATCH',
@@ -111,12 +109,7 @@ export const feedElementRoutes = [
     guests: true,
     xmlRoot: 'capabilities',
     schema: { querystring: RecentCommentsQuery },
-    handler: async ({ services, viewer, scope, ctx, params, query }) => {
-      const view = await services.feedElements.get(viewer, scope, params.feedElementId as string, {
-        recentCommentCount: query.recentCommentCount ?? DEFAULT_RECENT_COMMENTS,
-      });
-      return { body: presentCapabilities(ctx, view) };
-    },
+    handler: async (call) => ({ body: presentCapabilities(call.ctx, await readElement(call)) }),
   }),
   defineRoute({
     method: 'GET',
@@ -125,12 +118,7 @@ export const feedElementRoutes = [
     guests: true,
     xmlRoot: 'commentsCapability',
     schema: { querystring: RecentCommentsQuery },
-    handler: async ({ services, viewer, scope, ctx, params, query }) => {
-      const view = await services.feedElements.get(viewer, scope, params.feedElementId as string, {
-        recentCommentCount: query.recentCommentCount ?? DEFAULT_RECENT_COMMENTS,
-      });
-      return { body: presentCommentsCapability(ctx, view) };
-    },
+    handler: async (call) => ({ body: presentCommentsCapability(call.ctx, await readElement(call)) }),
   }),
   defineRoute({
     method: 'GET',

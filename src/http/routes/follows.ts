@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
 import { defineRoute } from '../api-route.js';
-import { pageUrls } from '../presenters/group.js';
+import { pageUrls } from '../presenters/pages.js';
 import { presentSubscription } from '../presenters/subscription.js';
-import { PageNumber, PageSize } from './group-schemas.js';
+import { integerPaging, PageNumber, PageSize } from './integer-paging.js';
 
 export const followRoutes = [
   defineRoute({
@@ -18,22 +18,17 @@ export const followRoutes = [
       }),
     },
     handler: async ({ services, viewer, scope, ctx, params, query }) => {
-      const page = query.page ?? 0;
-      const pageSize = query.pageSize ?? 25;
+      const paging = integerPaging(query);
       const { userId, views, total } = await services.follows.following(
         viewer,
         scope,
         params.userId as string,
-        {
-          filterType: query.filterType,
-          page,
-          pageSize,
-        },
+        { filterType: query.filterType, ...paging },
       );
       const url = `${ctx.base}/chatter/users/${userId}/following`;
       return {
         body: {
-          ...pageUrls(url, { filterType: query.filterType }, page, pageSize, total),
+          ...pageUrls(url, { filterType: query.filterType }, paging, total),
           following: views.map((v) => presentSubscription(ctx, v)),
           total,
         },
@@ -58,22 +53,13 @@ export const followRoutes = [
     xmlRoot: 'followerPage',
     schema: { querystring: Type.Object({ page: PageNumber, pageSize: PageSize(1000) }) },
     handler: async ({ services, viewer, scope, ctx, params, query }) => {
-      const page = query.page ?? 0;
-      const pageSize = query.pageSize ?? 25;
-      const { userId, views, total } = await services.follows.followers(
-        viewer,
-        scope,
-        params.userId as string,
-        {
-          page,
-          pageSize,
-        },
-      );
+      const paging = integerPaging(query);
+      const page = await services.follows.followers(viewer, scope, params.userId as string, paging);
       return {
         body: {
-          ...pageUrls(`${ctx.base}/chatter/users/${userId}/followers`, {}, page, pageSize, total),
-          followers: views.map((v) => presentSubscription(ctx, v)),
-          total,
+          ...pageUrls(`${ctx.base}/chatter/users/${page.userId}/followers`, {}, paging, page.total),
+          followers: page.views.map((v) => presentSubscription(ctx, v)),
+          total: page.total,
         },
       };
     },

@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
 import { defineRoute } from '../api-route.js';
-import { pageUrls } from '../presenters/group.js';
 import { presentGroupMember, presentMembershipReference } from '../presenters/group-member.js';
-import { PageNumber, PageSize } from './group-schemas.js';
+import { pageUrls } from '../presenters/pages.js';
+import { integerPaging, PageNumber, PageSize } from './integer-paging.js';
 
 const AssignableRole = Type.Enum(['StandardMember', 'GroupManager']);
 
@@ -14,20 +14,14 @@ export const groupMemberRoutes = [
     xmlRoot: 'groupMemberPage',
     schema: { querystring: Type.Object({ page: PageNumber, pageSize: PageSize(1000) }) },
     handler: async ({ services, viewer, scope, ctx, params, query }) => {
-      const page = query.page ?? 0;
-      const pageSize = query.pageSize ?? 25;
-      const { groupId, views, total, mine } = await services.groupMembers.list(
-        viewer,
-        scope,
-        params.groupId as string,
-        { page, pageSize },
-      );
+      const paging = integerPaging(query);
+      const page = await services.groupMembers.list(viewer, scope, params.groupId as string, paging);
       return {
         body: {
-          ...pageUrls(`${ctx.base}/chatter/groups/${groupId}/members`, {}, page, pageSize, total),
-          members: views.map((v) => presentGroupMember(ctx, v)),
-          myMembership: mine ? presentMembershipReference(ctx, mine.id) : null,
-          totalMemberCount: total,
+          ...pageUrls(`${ctx.base}/chatter/groups/${page.groupId}/members`, {}, paging, page.total),
+          members: page.views.map((v) => presentGroupMember(ctx, v)),
+          myMembership: page.mine ? presentMembershipReference(ctx, page.mine.id) : null,
+          totalMemberCount: page.total,
         },
       };
     },

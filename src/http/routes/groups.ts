@@ -1,10 +1,10 @@
 import { Type } from 'typebox';
 import { GROUP_LIMITS } from '../../domain/groups.js';
-import { ApiError } from '../../errors/api-error.js';
 import { defineRoute } from '../api-route.js';
-import { pageUrls, presentGroup, presentGroupDetail } from '../presenters/group.js';
-import { presentBatchResults } from '../presenters/pages.js';
-import { NullableText, PageNumber, PageSize } from './group-schemas.js';
+import { presentGroup, presentGroupDetail } from '../presenters/group.js';
+import { pageUrls, presentBatchResults } from '../presenters/pages.js';
+import { NullableText } from './group-schemas.js';
+import { integerPaging, PageNumber, PageSize } from './integer-paging.js';
 
 const GroupPageQuery = Type.Object({
   page: PageNumber,
@@ -48,11 +48,6 @@ const GroupChangesInput = Type.Object(
   { additionalProperties: false },
 );
 
-function errorResult(error: Error) {
-  if (error instanceof ApiError) return { status: error.status, body: [error.toWire()] };
-  throw error;
-}
-
 export const groupRoutes = [
   defineRoute({
     method: 'GET',
@@ -62,19 +57,17 @@ export const groupRoutes = [
     xmlRoot: 'groupPage',
     schema: { querystring: GroupPageQuery },
     handler: async ({ services, viewer, scope, ctx, query }) => {
-      const page = query.page ?? 0;
-      const pageSize = query.pageSize ?? 25;
+      const paging = integerPaging(query);
       const archiveStatus = query.archiveStatus ?? 'NotArchived';
       const { views, total } = await services.groups.list(viewer, scope, {
         q: query.q,
         archiveStatus,
-        page,
-        pageSize,
+        ...paging,
       });
       const params = { q: query.q, archiveStatus: query.archiveStatus };
       return {
         body: {
-          ...pageUrls(`${ctx.base}/chatter/groups`, params, page, pageSize, total),
+          ...pageUrls(`${ctx.base}/chatter/groups`, params, paging, total),
           groups: views.map((v) => presentGroup(ctx, v)),
         },
       };
@@ -99,7 +92,7 @@ export const groupRoutes = [
     xmlRoot: 'batchResults',
     handler: async ({ services, viewer, scope, ctx, params }) => {
       const items = await services.groups.batch(viewer, scope, params.groupIds as string);
-      return { body: presentBatchResults(items, (v) => presentGroup(ctx, v), errorResult) };
+      return { body: presentBatchResults(items, (v) => presentGroup(ctx, v)) };
     },
   }),
   defineRoute({
@@ -140,22 +133,13 @@ export const groupRoutes = [
     xmlRoot: 'userGroupPage',
     schema: { querystring: Type.Object({ page: PageNumber, pageSize: PageSize(250) }) },
     handler: async ({ services, viewer, scope, ctx, params, query }) => {
-      const page = query.page ?? 0;
-      const pageSize = query.pageSize ?? 25;
-      const { userId, views, total } = await services.groups.groupsOf(
-        viewer,
-        scope,
-        params.userId as string,
-        {
-          page,
-          pageSize,
-        },
-      );
+      const paging = integerPaging(query);
+      const page = await services.groups.groupsOf(viewer, scope, params.userId as string, paging);
       return {
         body: {
-          ...pageUrls(`${ctx.base}/chatter/users/${userId}/groups`, {}, page, pageSize, total),
-          groups: views.map((v) => presentGroup(ctx, v)),
-          total,
+          ...pageUrls(`${ctx.base}/chatter/users/${page.userId}/groups`, {}, paging, page.total),
+          groups: page.views.map((v) => presentGroup(ctx, v)),
+          total: page.total,
         },
       };
     },

@@ -1,6 +1,7 @@
 import { defineRoute } from '../api-route.js';
 import { presentLike, presentLikePage } from '../presenters/like.js';
-import { DEFAULT_PAGE_SIZE, LikePageQuery } from './feed-schemas.js';
+import { LikePageQuery } from './feed-schemas.js';
+import { integerPaging } from './integer-paging.js';
 
 /**
  * Likes (SPEC §6). The POSTs take no body: jsforce's `create('')` sends none, with no content type
@@ -14,7 +15,7 @@ export const likeRoutes = [
     xmlRoot: 'likePage',
     schema: { querystring: LikePageQuery },
     handler: async ({ services, viewer, scope, ctx, params, query }) => {
-      const paging = { page: query.page ?? 0, pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE };
+      const paging = integerPaging(query);
       const page = await services.likes.listForElement(viewer, scope, params.feedElementId as string, paging);
       return { body: presentLikePage(ctx, page, paging) };
     },
@@ -36,7 +37,7 @@ export const likeRoutes = [
     xmlRoot: 'likePage',
     schema: { querystring: LikePageQuery },
     handler: async ({ services, viewer, scope, ctx, params, query }) => {
-      const paging = { page: query.page ?? 0, pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE };
+      const paging = integerPaging(query);
       const page = await services.likes.listForComment(viewer, scope, params.commentId as string, paging);
       return { body: presentLikePage(ctx, page, paging) };
     },

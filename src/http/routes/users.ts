@@ -1,15 +1,12 @@
 import { Type } from 'typebox';
 import { ABOUT_ME_MAX } from '../../domain/users.js';
-import { ApiError, apiError } from '../../errors/api-error.js';
+import { apiError } from '../../errors/api-error.js';
 import { defineRoute } from '../api-route.js';
 import { pageLinks, presentBatchResults } from '../presenters/pages.js';
 import { presentUserDetail } from '../presenters/user.js';
+import { integerPaging, PageNumber, PageSize } from './integer-paging.js';
 
-const PageQuery = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000, default: 0 })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 250, default: 25 })),
-  q: Type.Optional(Type.String()),
-});
+const PageQuery = Type.Object({ page: PageNumber, pageSize: PageSize(250), q: Type.Optional(Type.String()) });
 
 // Null first: with type coercion on, a string-first union would turn null into "" (and the clear
 // into an empty aboutMe); this way "" becomes null, as Salesforce stores empty text.
@@ -17,11 +14,6 @@ const UserInput = Type.Object(
   { aboutMe: Type.Union([Type.Null(), Type.String({ maxLength: ABOUT_ME_MAX })]) },
   { additionalProperties: false },
 );
-
-function errorResult(error: Error) {
-  if (error instanceof ApiError) return { status: error.status, body: [error.toWire()] };
-  throw error;
-}
 
 export const userRoutes = [
   defineRoute({
@@ -32,12 +24,11 @@ export const userRoutes = [
     xmlRoot: 'userPage',
     schema: { querystring: PageQuery },
     handler: async ({ services, viewer, scope, ctx, query }) => {
-      const page = query.page ?? 0;
-      const pageSize = query.pageSize ?? 25;
-      const { views, total } = await services.users.list(viewer, scope, { q: query.q, page, pageSize });
+      const paging = integerPaging(query);
+      const { views, total } = await services.users.list(viewer, scope, { q: query.q, ...paging });
       return {
         body: {
-          ...pageLinks(`${ctx.base}/chatter/users`, { q: query.q }, page, pageSize, total),
+          ...pageLinks(`${ctx.base}/chatter/users`, { q: query.q }, paging, total),
           users: views.map((v) => presentUserDetail(ctx, v, v.stats)),
         },
       };
@@ -51,7 +42,7 @@ export const userRoutes = [
     xmlRoot: 'batchResults',
     handler: async ({ services, viewer, scope, ctx, params }) => {
       const items = await services.users.batch(viewer, scope, params.userIds as string);
-      return { body: presentBatchResults(items, (v) => presentUserDetail(ctx, v, v.stats), errorResult) };
+      return { body: presentBatchResults(items, (v) => presentUserDetail(ctx, v, v.stats)) };
     },
   }),
   defineRoute({
