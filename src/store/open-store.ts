@@ -6,6 +6,7 @@ import * as m002groups from './migrations/002-collab-groups.js';
 import * as m002 from './migrations/002-feed.js';
 import * as m003 from './migrations/003-quota-function.js';
 import * as m005 from './migrations/005-mention-keyset.js';
+import * as m006 from './migrations/006-group-name-unique.js';
 import { Store } from './store.js';
 
 export interface StoreOptions {
@@ -22,6 +23,7 @@ const migrations = {
   '002-feed': m002,
   '003-quota-function': m003,
   '005-mention-keyset': m005,
+  '006-group-name-unique': m006,
 };
 
 export async function openStore(options: StoreOptions): Promise<Store> {
