@@ -46,6 +46,9 @@ export async function migrate(store: Store): Promise<string[]> {
   const migrator = new Migrator({
     db: store.db as never,
     provider: { getMigrations: async () => migrations },
+    // Branches number their migrations as they start, and land in another order; each migration
+    // stands alone, so a store that has a later one may still take an earlier one it lacks.
+    allowUnorderedMigrations: true,
     ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
   for (let attempt = 1; ; attempt++) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { GroupNameTaken } from '../../src/store/group-repository.js';
+import * as m003 from '../../src/store/migrations/003-quota-function.js';
 import * as m006 from '../../src/store/migrations/006-group-name-unique.js';
 import { migrate } from '../../src/store/open-store.js';
 import { testStore } from '../helpers/harness.js';
@@ -87,6 +88,19 @@ describe(`migrations on ${testStore}`, () => {
       assert.equal([...a, ...b].filter((name) => name === '001-foundation').length, 1);
       const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(t.store.db);
       assert.equal(rows.rows.filter((r) => r.name === '001-foundation').length, 1);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('migrate() applies a migration a store lacks even when it has later ones (branches land out of order)', async () => {
+    const t = await openTestStore();
+    try {
+      // A store that ran 005 and 006 before 003 reached it.
+      await m003.down(t.store.db as never);
+      await sql`delete from kysely_migration where name = '003-quota-function'`.execute(t.store.db);
+      assert.deepEqual(await migrate(t.store), ['003-quota-function']);
+      assert.deepEqual(await migrate(t.store), []);
     } finally {
       await t.close();
     }
