@@ -2,11 +2,12 @@ import type { Viewer } from '../auth/viewer.js';
 import { apiError, insufficientAccess, invalidInput } from '../errors/api-error.js';
 import { KeyPrefix } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
-import type {
-  GroupChanges,
-  GroupRecord,
-  GroupVisibility,
-  MembershipRecord,
+import {
+  type GroupChanges,
+  GroupNameTaken,
+  type GroupRecord,
+  type GroupVisibility,
+  type MembershipRecord,
 } from '../store/group-repository.js';
 import type { Store } from '../store/store.js';
 import {
@@ -178,24 +179,26 @@ export class GroupService {
     const id = await this.store.transaction(async (tx) => {
       if (await tx.groups.nameTaken(viewer.orgId, communityId, name)) throw duplicateName();
       const groupId = await tx.newId(KeyPrefix.group);
-      await tx.groups.create({
-        id: groupId,
-        orgId: viewer.orgId,
-        communityId,
-        name,
-        description: input.description ?? null,
-        informationTitle: input.information?.title ?? null,
-        informationText: input.information?.text ?? null,
-        visibility: input.visibility as GroupVisibility,
-        ownerId: viewer.user.id,
-        canHaveChatterGuests: input.canHaveChatterGuests ?? false,
-        isArchived: input.isArchived ?? false,
-        isAutoArchiveDisabled: input.isAutoArchiveDisabled ?? false,
-        isBroadcast: input.isBroadcast ?? false,
-        lastPostAt: null,
-        createdAt: now,
-        modifiedAt: now,
-      });
+      await sameNameIsDuplicate(
+        tx.groups.create({
+          id: groupId,
+          orgId: viewer.orgId,
+          communityId,
+          name,
+          description: input.description ?? null,
+          informationTitle: input.information?.title ?? null,
+          informationText: input.information?.text ?? null,
+          visibility: input.visibility as GroupVisibility,
+          ownerId: viewer.user.id,
+          canHaveChatterGuests: input.canHaveChatterGuests ?? false,
+          isArchived: input.isArchived ?? false,
+          isAutoArchiveDisabled: input.isAutoArchiveDisabled ?? false,
+          isBroadcast: input.isBroadcast ?? false,
+          lastPostAt: null,
+          createdAt: now,
+          modifiedAt: now,
+        }),
+      );
       await tx.groups.addMember({
         id: await tx.newId(KeyPrefix.groupMember),
         orgId: viewer.orgId,
@@ -266,7 +269,9 @@ export class GroupService {
         await tx.groups.setMemberRoleOf(group.id, newOwnerId, 'GroupOwner');
         changes.ownerId = newOwnerId;
       }
-      if (Object.keys(changes).length > 0) await tx.groups.update(group.id, changes, this.clock.now());
+      if (Object.keys(changes).length > 0) {
+        await sameNameIsDuplicate(tx.groups.update(group.id, changes, this.clock.now()));
+      }
     });
     return this.get(viewer, scope, group.id);
   }
@@ -304,3 +309,16 @@ function checkVersionedFields(input: GroupInput, major: number): void {
 }
 
 const duplicateName = () => apiError('DUPLICATE_VALUE', { detail: 'A group with this name already exists.' });
+
+/**
+ * A write whose name the store refused (a concurrent request took it after nameTaken looked) answers
+ * as the pre-check would have: the loser of a race gets what a sequential duplicate gets
+ * (decision 0015). Thrown inside the transaction, which then rolls back.
+ */
+async function sameNameIsDuplicate(write: Promise<void>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    throw error instanceof GroupNameTaken ? duplicateName() : error;
+  }
+}

@@ -1,4 +1,5 @@
 import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
+import { violatedUniqueIndex } from './dialects/unique-violation.js';
 import type { Database } from './schema.js';
 import type { Db } from './store.js';
 
@@ -119,10 +120,31 @@ export function visibleGroupCondition(eb: GroupsEb, filter: GroupListFilter) {
   ]);
 }
 
+/**
+ * A write the store refused because a live group of the scope already has the name (any case):
+ * the unique index of migration 006 (decision 0015), which catches what nameTaken cannot see yet,
+ * a concurrent transaction's group. The transaction it happened in can only roll back.
+ */
+export class GroupNameTaken extends Error {
+  constructor() {
+    super('A live group of the scope already has this name.');
+    this.name = 'GroupNameTaken';
+  }
+}
+
+/** The unique index on (org_id, coalesce(community_id, ''), lower(name)) of live groups (migration 006). */
+const NAME_INDEX = 'groups_scope_name_unique';
+
+/** GroupNameTaken for a violation of NAME_INDEX; any other error as it was. */
+function nameTakenOr(error: unknown): unknown {
+  return violatedUniqueIndex(error) === NAME_INDEX ? new GroupNameTaken() : error;
+}
+
 /** Groups, memberships and join requests. Deleted groups are never returned. */
 export class GroupRepository {
   constructor(private readonly db: Db) {}
 
+  /** Throws GroupNameTaken when the scope has a live group of that name (any case). */
   async create(group: GroupRecord): Promise<void> {
     await this.db
       .insertInto('groups')
@@ -145,9 +167,13 @@ export class GroupRepository {
         modified_at: group.modifiedAt,
         deleted_at: null,
       })
-      .execute();
+      .execute()
+      .catch((error: unknown) => {
+        throw nameTakenOr(error);
+      });
   }
 
+  /** Throws GroupNameTaken when a new name is that of another live group of the scope (any case). */
   async update(id: string, changes: GroupChanges, modifiedAt: number): Promise<void> {
     const flag = (value: boolean | undefined) => (value === undefined ? undefined : value ? 1 : 0);
     const set = {
@@ -164,7 +190,14 @@ export class GroupRepository {
       modified_at: modifiedAt,
     };
     const defined = Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined));
-    await this.db.updateTable('groups').set(defined).where('id', '=', id).execute();
+    await this.db
+      .updateTable('groups')
+      .set(defined)
+      .where('id', '=', id)
+      .execute()
+      .catch((error: unknown) => {
+        throw nameTakenOr(error);
+      });
   }
 
   /**
@@ -190,7 +223,11 @@ export class GroupRepository {
     return rows.map(toGroup);
   }
 
-  /** Whether the scope already has a group of that name (any case). */
+  /**
+   * Whether the scope already has a live group of that name (any case). The key is the one of the
+   * store's unique index (migration 006): both sides of the comparison go through the store's own
+   * lower(), so this check and the index never disagree (SQLite folds only ASCII letters).
+   */
   async nameTaken(
     orgId: string,
     communityId: string | null,
@@ -202,7 +239,7 @@ export class GroupRepository {
       .select('id')
       .where('org_id', '=', orgId)
       .where('deleted_at', 'is', null)
-      .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()));
+      .where((eb) => eb(eb.fn('lower', ['name']), '=', eb.fn('lower', [eb.val(name)])));
     query =
       communityId === null
         ? query.where('community_id', 'is', null)

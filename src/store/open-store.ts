@@ -7,6 +7,7 @@ import * as m002 from './migrations/002-feed.js';
 import * as m003 from './migrations/003-quota-function.js';
 import * as m004 from './migrations/004-user-activity.js';
 import * as m005 from './migrations/005-mention-keyset.js';
+import * as m006 from './migrations/006-group-name-unique.js';
 import { Store } from './store.js';
 
 export interface StoreOptions {
@@ -24,6 +25,7 @@ const migrations = {
   '003-quota-function': m003,
   '004-user-activity': m004,
   '005-mention-keyset': m005,
+  '006-group-name-unique': m006,
 };
 
 export async function openStore(options: StoreOptions): Promise<Store> {
@@ -46,6 +48,9 @@ export async function migrate(store: Store): Promise<string[]> {
   const migrator = new Migrator({
     db: store.db as never,
     provider: { getMigrations: async () => migrations },
+    // Branches number their migrations as they start, and land in another order; each migration
+    // stands alone, so a store that has a later one may still take an earlier one it lacks.
+    allowUnorderedMigrations: true,
     ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
   for (let attempt = 1; ; attempt++) {

@@ -170,7 +170,15 @@ describe('bench report', () => {
 
   test('the report has the targets, the ratios and the skipped rows without figures', () => {
     const report = renderReport(results, 'feed-scaling.svg');
-    assert.match(report, /\| req\/s ÷ bare-Fastify ceiling \| ≥ 50 % \| 25\.0 % \| \*\*missed\*\* \|/);
+    assert.match(report, /\| \(a\) req\/s ÷ bare-Fastify ceiling \| ≥ 50 % \| 25\.0 % \| \*\*missed\*\* \|/);
+    assert.match(
+      report,
+      /\| \(b\) feed page req\/s ÷ bare-Fastify ceiling of \(a\) \| ≥ 25 % \| n\/a \| not measured \|/,
+    );
+    assert.match(
+      report,
+      /\| \(f\) feed page p50 on the largest store ÷ p50 on the smallest \(p50 taken as ≥ 1 ms\) \| ≤ 1\.5× \| n\/a \| not measured \|/,
+    );
     assert.match(report, /\| sqlite \| 1,000 \| 0\.25 \| n\/a \| n\/a \|/);
     assert.match(
       report,

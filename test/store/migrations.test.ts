@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { sql } from 'kysely';
+import { GroupNameTaken } from '../../src/store/group-repository.js';
+import * as m003 from '../../src/store/migrations/003-quota-function.js';
+import * as m006 from '../../src/store/migrations/006-group-name-unique.js';
 import { migrate } from '../../src/store/open-store.js';
 import { testStore } from '../helpers/harness.js';
 import { openTestStore } from '../helpers/store.js';
@@ -85,6 +88,110 @@ describe(`migrations on ${testStore}`, () => {
       assert.equal([...a, ...b].filter((name) => name === '001-foundation').length, 1);
       const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(t.store.db);
       assert.equal(rows.rows.filter((r) => r.name === '001-foundation').length, 1);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('migrate() applies a migration a store lacks even when it has later ones (branches land out of order)', async () => {
+    const t = await openTestStore();
+    try {
+      // A store that ran 005 and 006 before 003 reached it.
+      await m003.down(t.store.db as never);
+      await sql`delete from kysely_migration where name = '003-quota-function'`.execute(t.store.db);
+      assert.deepEqual(await migrate(t.store), ['003-quota-function']);
+      assert.deepEqual(await migrate(t.store), []);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('006-group-name-unique renames the duplicate group names a store holds, then refuses new ones', async () => {
+    const t = await openTestStore();
+    try {
+      // A store from before 006: no unique index, so races could leave duplicates behind.
+      const db = t.store.db;
+      await m006.down(db as never);
+      await sql`delete from kysely_migration where name = '006-group-name-unique'`.execute(db);
+      await sql`insert into orgs (id, name, created_at) values ('org-a', 'A', 0), ('org-b', 'B', 0)`.execute(
+        db,
+      );
+      for (const [id, org] of [
+        ['usr-a', 'org-a'],
+        ['usr-b', 'org-b'],
+      ]) {
+        await sql`
+          insert into users (id, org_id, username, email, first_name, last_name, nickname, type, is_active,
+            created_at, modified_at)
+          values (${id}, ${org}, ${id}, ${id}, 'F', 'L', ${id}, 'standard', 1, 0, 0)
+        `.execute(db);
+      }
+      const x40 = 'x'.repeat(40);
+      // [id, org, community, name, created_at, deleted_at]
+      const groups: [string, string, string | null, string, number, number | null][] = [
+        ['g01', 'org-a', null, 'Team', 1, null],
+        ['g02', 'org-a', null, 'team', 2, null],
+        ['g03', 'org-a', null, 'TEAM', 2, null],
+        ['g04', 'org-a', null, 'Team (2)', 0, null],
+        ['g05', 'org-a', null, 'Team', 0, 9],
+        ['g06', 'org-a', 'cmty-c', 'Team', 3, null],
+        ['g07', 'org-a', 'cmty-c', 'team', 4, null],
+        ['g08', 'org-b', null, 'Team', 5, null],
+        ['g09', 'org-a', null, x40, 1, null],
+        ['g10', 'org-a', null, x40, 2, null],
+        ['g11', 'org-a', null, 'Équipe', 2, null],
+        ['g12', 'org-a', null, 'Équipe', 1, null],
+      ];
+      for (const [id, org, community, name, createdAt, deletedAt] of groups) {
+        await sql`
+          insert into groups (id, org_id, community_id, name, visibility, owner_id, created_at, modified_at,
+            deleted_at)
+          values (${id}, ${org}, ${community}, ${name}, 'PublicAccess', ${org === 'org-a' ? 'usr-a' : 'usr-b'},
+            ${createdAt}, ${createdAt}, ${deletedAt})
+        `.execute(db);
+      }
+
+      assert.deepEqual(await migrate(t.store), ['006-group-name-unique']);
+      const names = await db.selectFrom('groups').select(['id', 'name']).orderBy('id').execute();
+      assert.deepEqual(Object.fromEntries(names.map((g) => [g.id, g.name])), {
+        g01: 'Team', // the oldest of its set keeps the name
+        g02: 'team (3)', // " (2)" is taken by g04
+        g03: 'TEAM (4)', // as old as g02: the ID orders them
+        g04: 'Team (2)',
+        g05: 'Team', // deleted: not a duplicate
+        g06: 'Team', // another scope (a community) has names of its own
+        g07: 'team (2)',
+        g08: 'Team', // another org
+        g09: x40,
+        g10: `${'x'.repeat(36)} (2)`, // cut to stay within 40 characters
+        g11: 'Équipe (2)',
+        g12: 'Équipe',
+      });
+
+      // The index now refuses what the pre-check would, in any case; deleted groups stay free.
+      const group = (id: string, name: string) => ({
+        id,
+        orgId: 'org-a',
+        communityId: null,
+        name,
+        description: null,
+        informationTitle: null,
+        informationText: null,
+        visibility: 'PublicAccess' as const,
+        ownerId: 'usr-a',
+        canHaveChatterGuests: false,
+        isArchived: false,
+        isAutoArchiveDisabled: false,
+        isBroadcast: false,
+        lastPostAt: null,
+        createdAt: 10,
+        modifiedAt: 10,
+      });
+      await assert.rejects(t.store.groups.create(group('g13', 'tEaM')), GroupNameTaken);
+      await assert.rejects(t.store.groups.update('g02', { name: 'TEAM (2)' }, 10), GroupNameTaken);
+      await t.store.groups.softDelete('g01', 10);
+      await t.store.groups.create(group('g14', 'tEaM'));
+      assert.deepEqual(await migrate(t.store), []);
     } finally {
       await t.close();
     }

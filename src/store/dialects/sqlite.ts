@@ -1,7 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { type DialectAdapter, Kysely, SqliteAdapter, type SqliteDatabase, SqliteDialect, sql } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+  Kysely,
+  SqliteAdapter,
+  type SqliteDatabase,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+} from 'kysely';
 import type { Database } from '../schema.js';
 
 export function createSqliteDb(path: string): Kysely<Database> {
@@ -48,8 +59,33 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
  * whole run; the others wait for it (busy_timeout), then find the migrations done.
  */
 class MigrationLockingSqliteDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+
   override createAdapter(): DialectAdapter {
     return new MigrationLockingSqliteAdapter();
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+/**
+ * Transactions take the file's write lock when they begin (BEGIN IMMEDIATE), not at their first
+ * write. With a plain BEGIN, a transaction that read first kept a snapshot; when another process
+ * sharing the file (--workers) committed meanwhile, its first write failed with
+ * SQLITE_BUSY_SNAPSHOT, which no wait can cure: a 500. Now the second writer waits for the first
+ * (busy_timeout) and then reads what it committed. Within one process nothing changes: Kysely
+ * runs one SQLite statement or transaction at a time.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
 }
 
