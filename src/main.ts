@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { OAuthService } from './auth/oauth.js';
 import { SessionService } from './auth/session-service.js';
 import { type Config, defaults } from './config.js';
@@ -122,7 +122,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     { hourly: config.hourlyLimit, daily: config.dailyLimit, dailyStatus: config.dailyLimitStatus },
     { journalSize: config.journalSize, clock },
   );
-  const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
   const usage = usageCounters(config, store, redis);
   const users = new UserService(store, clock);
   const groups = new GroupService(store, clock, users);
@@ -188,7 +188,10 @@ function usageCounters(config: Config, store: Store, redis: Redis | undefined): 
   return new MemoryUsageCounters();
 }
 
-function connectRedis(url: string): Redis {
+async function connectRedis(url: string): Promise<Redis> {
+  // Loaded only when asked for: most servers run without Redis, and the client costs start-up
+  // time and memory (about 20 MB RSS).
+  const { Redis } = await import('ioredis');
   // Commands wait for the connection instead of failing while Redis is briefly away.
   return new Redis(url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
 }

@@ -1,5 +1,4 @@
 import { Migrator, sql } from 'kysely';
-import { createPostgresDb } from './dialects/postgres.js';
 import { createSqliteDb } from './dialects/sqlite.js';
 import * as m001 from './migrations/001-foundation.js';
 import * as m002groups from './migrations/002-collab-groups.js';
@@ -30,6 +29,8 @@ const migrations = {
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) {
+    // Loaded only for PostgreSQL: the default SQLite server starts faster and smaller without pg.
+    const { createPostgresDb } = await import('./dialects/postgres.js');
     const db = await createPostgresDb(options.databaseUrl, options.pgSchema);
     return new Store(db, 'postgres', options.idInstance);
   }
