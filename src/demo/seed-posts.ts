@@ -103,5 +103,6 @@ export async function seedPosts(
       await store.feeds.touchGroupLastPost(group.id, at);
     }
   }
+  await store.refreshPlannerStatistics();
   return { orgId: org.id, posts: count, firstId: ids.id(0), lastId: ids.id(count - 1) };
 }
