@@ -5,6 +5,7 @@ import { seedDemoOrg } from '../../src/demo/demo-org.js';
 import { formatId18 } from '../../src/ids/id-generator.js';
 import { KeyPrefix } from '../../src/ids/salesforce-id.js';
 import { Clock } from '../../src/lib/clock.js';
+import type { NewFeedElement } from '../../src/store/feed-repository.js';
 import * as m004 from '../../src/store/migrations/004-user-activity.js';
 import type { CommunityRecord, ConnectedAppRecord, SessionRecord } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
@@ -19,6 +20,26 @@ import { openTestStore, type TestStore } from '../helpers/store.js';
  */
 
 const T0 = Date.UTC(2015, 4, 22, 17, 32, 10);
+
+/** An empty text post by a user to their own profile, at T0. */
+function statusUpdate(id: string, orgId: string, authorId: string): NewFeedElement {
+  return {
+    id,
+    orgId,
+    communityId: null,
+    authorId,
+    subjectId: authorId,
+    subjectKind: 'user',
+    segments: [],
+    text: '',
+    type: 'TextPost',
+    linkUrl: null,
+    linkName: null,
+    clientName: null,
+    createdAt: T0,
+    modifiedAt: T0,
+  };
+}
 
 async function newOrg(store: Store, name: string, createdAt = T0) {
   const org = { id: await store.newId(KeyPrefix.org), name, createdAt };
@@ -422,27 +443,7 @@ describe(`store contract on ${testStore}: findManyWithStats`, () => {
     const post = async (author: string, deleted = false) => {
       const id = await store.newId(KeyPrefix.feedElement);
       if (write === 'repository') {
-        await store.transaction((tx) =>
-          tx.feeds.insertElement(
-            {
-              id,
-              orgId: org,
-              communityId: null,
-              authorId: author,
-              subjectId: author,
-              subjectKind: 'user',
-              segments: [],
-              text: '',
-              type: 'TextPost',
-              linkUrl: null,
-              linkName: null,
-              clientName: null,
-              createdAt: T0,
-              modifiedAt: T0,
-            },
-            [],
-          ),
-        );
+        await store.transaction((tx) => tx.feeds.insertElement(statusUpdate(id, org, author), []));
         if (deleted) deletions.push(() => store.transaction((tx) => tx.feeds.deleteElement(org, id, T0)));
         return id;
       }
@@ -615,27 +616,7 @@ describe(`store contract on ${testStore}: findManyWithStats`, () => {
     const write = <T>(fn: (tx: Store) => Promise<T>) => store.transaction(fn);
     const post = async (authorId: string) => {
       const id = await store.newId(KeyPrefix.feedElement);
-      await write((tx) =>
-        tx.feeds.insertElement(
-          {
-            id,
-            orgId: org,
-            communityId: null,
-            authorId,
-            subjectId: authorId,
-            subjectKind: 'user',
-            segments: [],
-            text: '',
-            type: 'TextPost',
-            linkUrl: null,
-            linkName: null,
-            clientName: null,
-            createdAt: T0,
-            modifiedAt: T0,
-          },
-          [],
-        ),
-      );
+      await write((tx) => tx.feeds.insertElement(statusUpdate(id, org, authorId), []));
       return id;
     };
     const comment = async (feedElementId: string, authorId: string) => {
