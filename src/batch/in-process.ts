@@ -21,12 +21,14 @@ export interface InProcessResponse {
 }
 
 /**
- * Called by sendBody with the value it serialized as JSON: a subrequest's response keeps it, so
- * that the batch embeds the value itself instead of parsing back the text just made from it
- * (JSON.parse was a tenth of a batch's CPU). Any other response ignores it.
+ * Called by sendBody with a JSON body: a subrequest's response keeps the value, and the batch
+ * embeds it as it is, so no text is made for it only to be parsed back (JSON.parse alone was a
+ * tenth of a batch's CPU). True when it was kept; any other response ignores it.
  */
-export function keepJsonValue(raw: unknown, value: unknown): void {
-  if (raw instanceof SubrequestResponse) raw.value = value;
+export function keepJsonValue(raw: unknown, value: unknown): boolean {
+  if (!(raw instanceof SubrequestResponse)) return false;
+  raw.value = value;
+  return true;
 }
 
 /**

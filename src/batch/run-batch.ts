@@ -66,10 +66,10 @@ async function dispatch(
     encrypted: Boolean((caller.raw.socket as { encrypted?: boolean } | undefined)?.encrypted),
   });
   const statusCode = response.statusCode;
-  if (statusCode === 204 || subrequest.method === 'HEAD' || response.body === '') {
-    return { statusCode, result: null };
-  }
+  if (statusCode === 204 || subrequest.method === 'HEAD') return { statusCode, result: null };
+  // sendBody's JSON value, when it wrote the response (it then writes no text for it).
+  if (response.value !== undefined) return { statusCode, result: response.value };
+  if (response.body === '') return { statusCode, result: null };
   const json = /^application\/json(;|$)/.test(String(response.headers['content-type'] ?? ''));
-  if (!json) return { statusCode, result: response.body };
-  return { statusCode, result: response.value !== undefined ? response.value : JSON.parse(response.body) };
+  return { statusCode, result: json ? JSON.parse(response.body) : response.body };
 }

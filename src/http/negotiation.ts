@@ -109,7 +109,8 @@ export function sendBody(
   if (options.format === 'xml') {
     return reply.header('content-type', XML_CONTENT_TYPE).send(toXml(options.xmlRoot, body));
   }
-  keepJsonValue(reply.raw, body);
+  // A batch subrequest: its value goes into the batch's body, which is serialized once, there.
+  if (keepJsonValue(reply.raw, body)) return reply.header('content-type', JSON_CONTENT_TYPE).send('');
   return reply
     .header('content-type', JSON_CONTENT_TYPE)
     .send(options.pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body));
