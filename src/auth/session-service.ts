@@ -31,14 +31,18 @@ export class SessionService {
    * store only ever sees hashes. Oldest first; bounded, as tokens are issued without end.
    */
   readonly #cache = new Map<string, CachedSession>();
-  static readonly CACHE_MAX = 10_000;
   /** last_used_at is written back at most this often: inactivity is measured in minutes, not ms. */
   static readonly TOUCH_INTERVAL_MS = 60_000;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly options: { sessionTimeoutMs: number; cacheTtlMs: number },
+    private readonly options: {
+      sessionTimeoutMs: number;
+      cacheTtlMs: number;
+      /** The most sessions kept verified in memory (10 000 unless set). */
+      cacheMax?: number;
+    },
   ) {}
 
   async issue(
@@ -107,7 +111,7 @@ export class SessionService {
     await this.store.auth.touchSession(tokenHash, now);
     const viewer: Viewer = { user, orgId: user.orgId, appId: session.appId, isGuest: false, tokenHash };
     this.#cache.delete(token);
-    if (this.#cache.size >= SessionService.CACHE_MAX) {
+    if (this.#cache.size >= (this.options.cacheMax ?? 10_000)) {
       this.#cache.delete(this.#cache.keys().next().value as string);
     }
     this.#cache.set(token, { tokenHash, viewer, lastUsedAt: now, persistedLastUsedAt: now, verifiedAt: now });

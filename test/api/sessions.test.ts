@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
+import { SessionService } from '../../src/auth/session-service.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
 import {
   DEMO_CLIENT_ID,
@@ -288,5 +289,41 @@ describe('steady state: GET users/me costs one store round trip (docs/decisions/
     });
     assert.deepEqual(response?.json(), first.json());
     assert.equal(queries, 1 + quotaStage);
+  });
+});
+
+describe('the session cache is bounded (decision 0003)', () => {
+  let h: Harness;
+  before(async () => {
+    h = await createHarness();
+  });
+  after(() => h.close());
+
+  test('past its bound the session verified against the store longest ago is dropped, then verified again', async (t) => {
+    const { store, clock } = h.services;
+    const sessions = new SessionService(store, clock, {
+      sessionTimeoutMs: 7_200_000,
+      cacheTtlMs: 30_000,
+      cacheMax: 2,
+    });
+    const alice = await demoUser(h, 'alice@acme.example');
+    const app = await store.orgs.firstApp(alice.orgId);
+    assert.ok(app);
+    const tokens: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      tokens.push((await sessions.issue(alice, app, { withRefreshToken: false })).accessToken);
+    }
+    const unfreeze = h.freezeClock();
+    t.after(unfreeze);
+    const verify = (token: string) => h.countQueries(() => sessions.verify(token));
+    // First verification of each: the session and its user from the store, and last use written.
+    for (const token of tokens) assert.equal(await verify(token), 3);
+    // The two most recent stay cached; the first was dropped when the third came in.
+    assert.equal(await verify(tokens[2] as string), 0);
+    assert.equal(await verify(tokens[1] as string), 0);
+    assert.equal(await verify(tokens[0] as string), 3);
+    // Verifying the first again dropped the oldest entry left, the second.
+    assert.equal(await verify(tokens[2] as string), 0);
+    assert.equal(await verify(tokens[1] as string), 3);
   });
 });
