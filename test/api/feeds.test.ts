@@ -321,6 +321,25 @@ describe('feeds (SPEC §6)', () => {
     assert.deepEqual(await ids(`${url}&pageSize=5&page=${token}`), [newer, p3]);
   });
 
+  test('Feed Items and their group parents list their keys alphabetically, as the real service does', async () => {
+    const alphabetical = (keys: string[]) => [...keys].sort((a, b) => a.localeCompare(b));
+    // 36.0 has canShare, 41.0 isSharable instead: the versioned keys land in their place too.
+    for (const version of ['36.0', '41.0']) {
+      const response = await h.request({
+        method: 'GET',
+        url: `/services/data/v${version}/chatter/feeds/news/me/feed-elements`,
+        token: tokens.bob,
+      });
+      assert.equal(response.statusCode, 200);
+      const elements = response.json().elements as { parent: { type: string } }[];
+      assert.ok(elements.some((e) => e.parent.type === 'CollaborationGroup'));
+      for (const element of elements) {
+        assert.deepEqual(Object.keys(element), alphabetical(Object.keys(element)));
+        assert.deepEqual(Object.keys(element.parent), alphabetical(Object.keys(element.parent)));
+      }
+    }
+  });
+
   test('recentCommentCount: the latest comments, oldest first, with a token to the older ones', async () => {
     const target = await post('bob', 'me', 'discuss');
     const commentIds: string[] = [];
