@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { CommunityRecord, UserRecord } from '../../src/store/records.js';
+import { photoShape, USER_MOTIF } from '../helpers/common-shapes.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
 import { demoUser } from '../helpers/oauth.js';
 
@@ -120,7 +121,6 @@ describe('users in the Partner Community: external, guest and internal viewers (
       token: carolToken,
     });
     assertJson(response, 200);
-    const key = alice.id.slice(0, 15);
     assert.deepEqual(response.json(), {
       additionalLabel: null,
       communityNickname: 'alice',
@@ -131,23 +131,10 @@ describe('users in the Partner Community: external, guest and internal viewers (
       isActive: true,
       isInThisCommunity: true,
       lastName: 'Anders',
-      motif: {
-        color: '1797C0',
-        largeIconUrl: '/img/icon/profile64.png',
-        mediumIconUrl: '/img/icon/profile32.png',
-        smallIconUrl: '/img/icon/profile16.png',
-      },
+      motif: USER_MOTIF,
       mySubscription: null,
       name: 'Alice Anders',
-      photo: {
-        fullEmailPhotoUrl: `/profilephoto/${key}/F`,
-        largePhotoUrl: `/profilephoto/${key}/F`,
-        mediumPhotoUrl: `/profilephoto/${key}/M`,
-        photoVersionId: null,
-        smallPhotoUrl: `/profilephoto/${key}/T`,
-        standardEmailPhotoUrl: `/profilephoto/${key}/T`,
-        url: `${base}/chatter/users/${alice.id}/photo`,
-      },
+      photo: photoShape(alice.id, `${base}/chatter/users/${alice.id}/photo`),
       reputation: null,
       title: null,
       type: 'User',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { formatId18 } from '../../src/ids/id-generator.js';
 import type { UserRecord } from '../../src/store/records.js';
+import { photoShape, USER_MOTIF } from '../helpers/common-shapes.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
 import { demoUser } from '../helpers/oauth.js';
 import { FIELDS } from '../helpers/wire-fields.js';
@@ -60,7 +61,6 @@ describe('GET /chatter/users/{userId} golden User Detail (chatter-facts §2.1)',
     const token = await h.login('alice@acme.example');
     const response = await h.request({ method: 'GET', url: `${v36}/users/${erinId}`, token });
     assertJson(response, 200);
-    const key = erinId.slice(0, 15);
     const expected = {
       additionalLabel: null,
       communityNickname: 'erin',
@@ -72,23 +72,10 @@ describe('GET /chatter/users/{userId} golden User Detail (chatter-facts §2.1)',
       isActive: true,
       isInThisCommunity: true,
       lastName: 'O&#39;Neil',
-      motif: {
-        color: '1797C0',
-        largeIconUrl: '/img/icon/profile64.png',
-        mediumIconUrl: '/img/icon/profile32.png',
-        smallIconUrl: '/img/icon/profile16.png',
-      },
+      motif: USER_MOTIF,
       mySubscription: null,
       name: 'Erin O&#39;Neil',
-      photo: {
-        fullEmailPhotoUrl: `/profilephoto/${key}/F`,
-        largePhotoUrl: `/profilephoto/${key}/F`,
-        mediumPhotoUrl: `/profilephoto/${key}/M`,
-        photoVersionId: null,
-        smallPhotoUrl: `/profilephoto/${key}/T`,
-        standardEmailPhotoUrl: `/profilephoto/${key}/T`,
-        url: `${v36}/users/${erinId}/photo`,
-      },
+      photo: photoShape(erinId, `${v36}/users/${erinId}/photo`),
       reputation: null,
       title: null,
       type: 'User',
