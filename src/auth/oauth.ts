@@ -65,11 +65,11 @@ export class OAuthService {
     if (refresh) {
       if (refresh.revokedAt !== null) throw failure.token();
       const revoked = await this.store.auth.revokeRefreshToken(refresh.id, now);
-      for (const h of revoked) this.sessions.forgetToken(h);
+      this.sessions.forgetTokens(revoked);
       return;
     }
     const revoked = await this.store.auth.revokeSession(hash, now);
-    this.sessions.forgetToken(hash);
+    this.sessions.forgetTokens([hash]);
     if (!revoked) throw failure.token();
   }
 

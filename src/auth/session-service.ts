@@ -128,8 +128,11 @@ export class SessionService {
     throw apiError('INVALID_SESSION_ID');
   }
 
-  forgetToken(tokenHash: string): void {
-    for (const [token, entry] of this.#cache) if (entry.tokenHash === tokenHash) this.#cache.delete(token);
+  /** Drops the cached sessions of these token hashes (revoked): one pass over the cache, keyed by token. */
+  forgetTokens(tokenHashes: Iterable<string>): void {
+    const hashes = new Set(tokenHashes);
+    if (hashes.size === 0) return;
+    for (const [token, entry] of this.#cache) if (hashes.has(entry.tokenHash)) this.#cache.delete(token);
   }
 
   /** Drops cached sessions of a user whose record changed (deactivated, renamed, aboutMe). */
