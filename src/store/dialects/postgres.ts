@@ -17,7 +17,18 @@ export async function createPostgresDb(url: string, schema: string): Promise<Kys
   } finally {
     await admin.end();
   }
-  const pool = new pg.Pool({ connectionString: url, max: 10, options: `-c search_path="${schema}"` });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    options: `-c search_path="${schema}"`,
+    // Names the deployment's connections in pg_stat_activity (PostgreSQL keeps 63 bytes of it).
+    application_name: `chatterbox/${schema}`.slice(0, 63),
+  });
+  // An idle pooled connection that the server ends (pg_terminate_backend, a restart, a reset by the
+  // network) is reported on the pool. Without a listener Node treats that 'error' event as fatal and
+  // the whole process exits; the pool has already dropped the client, and the next query opens a
+  // new connection, so there is nothing else to do here.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(db);
   return db;
