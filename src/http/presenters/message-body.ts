@@ -33,7 +33,7 @@ export function presentSegment(ctx: PresentContext, segment: SegmentView) {
       return {
         tag: ctx.text(segment.tag),
         text: ctx.text(`#${segment.tag}`),
-        topicUrl: `${topicsUrl(ctx)}?exactMatch=true&q=${encodeURIComponent(`#${segment.tag}`)}`,
+        topicUrl: `${topicsUrl(ctx)}?exactMatch=true&q=${encodeUriText(`#${segment.tag}`)}`,
         type: 'Hashtag',
       };
     case 'Link':
@@ -49,6 +49,14 @@ export function presentSegment(ctx: PresentContext, segment: SegmentView) {
       };
     }
   }
+}
+
+/**
+ * encodeURIComponent throws on a lone surrogate; a tag stored with one (older data, or another
+ * writer) must not make every feed that holds it fail, so it is encoded as U+FFFD.
+ */
+function encodeUriText(text: string): string {
+  return encodeURIComponent(text.replace(/\p{Surrogate}/gu, '\uFFFD'));
 }
 
 /** Topics live under /connect (`/connect/communities/{id}/topics` inside a community). */
