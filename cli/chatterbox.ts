@@ -37,12 +37,20 @@ storeOptions(
     .option('--max-body-bytes <n>', 'request body limit (default 10485760)')
     .option('--workers <n>', 'one process per core')
     .option('--journal-size <n>', 'API requests kept by the request journal (default 1000)')
-    .option('--log-level <level>', 'pino log level (default info)'),
+    .option('--log-level <level>', 'pino log level (default info)')
+    .option(
+      '--dependency-timeout-ms <ms>',
+      'bound on each PostgreSQL or Redis call; 0 = none (default 5000)',
+    ),
 ).action(async (options: RawFlags) => serve(options));
 
 storeOptions(program.command('migrate').description('bring the schema up to date')).action(
   async (options: RawFlags) => {
-    const runtime = await createRuntime(loadConfig(options), { prepare: false });
+    // Migrations and bulk loads may run long statements: no per-call bound (decision 0021).
+    const runtime = await createRuntime(
+      { ...loadConfig(options), dependencyTimeoutMs: 0 },
+      { prepare: false },
+    );
     const applied = await migrate(runtime.services.store);
     await runtime.close();
     process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Already up to date.\n');
@@ -68,7 +76,7 @@ storeOptions(program.command('seed').description('load many posts fast (load tes
     const posts = Number(options.posts);
     if (!Number.isInteger(posts) || posts < 1)
       throw new Error(`--posts must be a whole number, not ${options.posts}`);
-    const runtime = await createRuntime(loadConfig(options));
+    const runtime = await createRuntime({ ...loadConfig(options), dependencyTimeoutMs: 0 });
     try {
       const started = performance.now();
       const result = await seedPosts(runtime.services.store, runtime.services.clock, {

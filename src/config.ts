@@ -24,6 +24,11 @@ export interface Config {
   lockoutThreshold: number;
   lockoutSeconds: number;
   journalSize: number;
+  /**
+   * The bound on each call to PostgreSQL or Redis, in ms: connecting, a statement, a command
+   * (decision 0021). 0 = no bound (bulk loads and long migrations).
+   */
+  dependencyTimeoutMs: number;
 }
 
 export const defaults: Omit<Config, 'adminToken' | 'adminTokenGenerated'> = {
@@ -47,4 +52,5 @@ export const defaults: Omit<Config, 'adminToken' | 'adminTokenGenerated'> = {
   lockoutThreshold: 10,
   lockoutSeconds: 15 * 60,
   journalSize: 1000,
+  dependencyTimeoutMs: 5000,
 };

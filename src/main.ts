@@ -14,6 +14,9 @@ import {
   demoUsers,
   seedDemoOrg,
 } from './demo/demo-org.js';
+import { CircuitBreaker } from './dependencies/circuit-breaker.js';
+import { type DependencyCheck, DependencyHealth } from './dependencies/dependency-health.js';
+import { connectRedis, redisBreaker } from './dependencies/redis-connection.js';
 import { CommentService } from './domain/comments.js';
 import { CommunityService } from './domain/communities.js';
 import { FeedElementService } from './domain/feed-elements.js';
@@ -44,6 +47,7 @@ const NUMBER_FLAGS = [
   'maxBodyBytes',
   'workers',
   'journalSize',
+  'dependencyTimeoutMs',
 ] as const;
 
 /**
@@ -104,11 +108,14 @@ export interface Runtime {
 
 /** Opens the store, migrates it, seeds the demo org on an empty store with --demo, wires the services. */
 export async function createRuntime(config: Config, options: { prepare?: boolean } = {}): Promise<Runtime> {
+  const storeBreaker = new CircuitBreaker('store');
   const store = await openStore({
     sqlitePath: config.db,
     databaseUrl: config.databaseUrl,
     pgSchema: config.pgSchema,
     idInstance: config.idInstance,
+    timeoutMs: config.dependencyTimeoutMs,
+    breaker: storeBreaker,
   });
   const clock = new Clock();
   if (options.prepare !== false) await prepareStore(store, clock, config);
@@ -122,8 +129,11 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     { hourly: config.hourlyLimit, daily: config.dailyLimit, dailyStatus: config.dailyLimitStatus },
     { journalSize: config.journalSize, clock },
   );
-  const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
-  const usage = usageCounters(config, store, redis);
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, config.dependencyTimeoutMs) : undefined;
+  const redisGuard = redisBreaker(redis);
+  const usage = usageCounters(config, store, redis, redisGuard);
+  const checks: DependencyCheck[] = [{ dependency: 'store', ping: () => store.getSetting('health') }];
+  if (redis) checks.push({ dependency: 'redis', ping: () => redisGuard.run(() => redis.ping()) });
   const users = new UserService(store, clock);
   const groups = new GroupService(store, clock, users);
   const feedViews = new FeedViews(store, clock, users);
@@ -135,6 +145,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     clock,
     control,
     usage,
+    dependencies: new DependencyHealth(checks),
     sessions,
     oauth: new OAuthService(store, clock, sessions, {
       lockoutThreshold: config.lockoutThreshold,
@@ -182,18 +193,15 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
  * may count at once (PostgreSQL, or SQLite with --workers); else this process's memory, which
  * costs no round trip at all.
  */
-function usageCounters(config: Config, store: Store, redis: Redis | undefined): UsageCounters {
-  if (redis) return new RedisUsageCounters(redis, config.redisPrefix);
+function usageCounters(
+  config: Config,
+  store: Store,
+  redis: Redis | undefined,
+  breaker: CircuitBreaker,
+): UsageCounters {
+  if (redis) return new RedisUsageCounters(redis, config.redisPrefix, breaker);
   if (store.kind === 'postgres' || config.workers > 1) return new StoreUsageCounters(store);
   return new MemoryUsageCounters();
-}
-
-async function connectRedis(url: string): Promise<Redis> {
-  // Loaded only when asked for: most servers run without Redis, and the client costs start-up
-  // time and memory (about 20 MB RSS).
-  const { Redis } = await import('ioredis');
-  // Commands wait for the connection instead of failing while Redis is briefly away.
-  return new Redis(url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
 }
 
 /** Migrations, then the demo org if asked and the store is empty; safe with several servers at once. */

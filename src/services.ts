@@ -2,6 +2,7 @@ import type { OAuthService } from './auth/oauth.js';
 import type { SessionService } from './auth/session-service.js';
 import type { Config } from './config.js';
 import type { ControlState } from './control/control-state.js';
+import type { DependencyHealth } from './dependencies/dependency-health.js';
 import type { CommentService } from './domain/comments.js';
 import type { CommunityService } from './domain/communities.js';
 import type { FeedElementService } from './domain/feed-elements.js';
@@ -23,6 +24,8 @@ export interface Services {
   clock: Clock;
   control: ControlState;
   usage: UsageCounters;
+  /** The store's and Redis's availability (health, decision 0021). */
+  dependencies: DependencyHealth;
   sessions: SessionService;
   oauth: OAuthService;
   users: UserService;

@@ -35,7 +35,8 @@ export class ControlSync {
     private readonly control: ControlState,
     private readonly onRemoteReset: () => void,
   ) {
-    this.#subscriber = redis.duplicate();
+    // Subscribing waits for the connection (the command client fails fast instead, decision 0021).
+    this.#subscriber = redis.duplicate({ enableOfflineQueue: true });
   }
 
   get #key(): string {

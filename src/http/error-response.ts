@@ -2,7 +2,8 @@ import { randomInt } from 'node:crypto';
 import { maxHeaderSize } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, apiError, OAuthError } from '../errors/api-error.js';
+import { DependencyUnavailable, failureKind } from '../dependencies/dependency-error.js';
+import { ApiError, apiError, OAuthError, withHeaders } from '../errors/api-error.js';
 import { JSON_CONTENT_TYPE, requestFormat, sendBody, wantsPretty } from './negotiation.js';
 import { checkVersion } from './versions.js';
 
@@ -82,6 +83,25 @@ function surfaceOf(url: string): 'api' | 'oauth' | 'control' {
   return 'api';
 }
 
+/**
+ * PostgreSQL or Redis down, partitioned or too slow (decision 0021): 503 SERVER_UNAVAILABLE, as in
+ * maintenance, with a Retry-After of the seconds until the dependency is tried again. A driver
+ * error that escaped the breakers (a control-plane call to Redis) is recognised here too.
+ */
+function dependencyUnavailable(error: unknown, request: FastifyRequest): ApiError | OAuthError | undefined {
+  if (!(error instanceof DependencyUnavailable) && failureKind(error) === undefined) return undefined;
+  const dependency = error instanceof DependencyUnavailable ? error.dependency : 'a dependency';
+  const cause = error instanceof DependencyUnavailable ? error.cause : error;
+  const headers = {
+    'Retry-After': String(error instanceof DependencyUnavailable ? error.retryAfterSeconds : 1),
+  };
+  request.log.warn({ err: cause, dependency }, 'dependency unavailable');
+  if (surfaceOf(request.url) === 'oauth') {
+    return new OAuthError('temporarily_unavailable', 'The server is down for maintenance.', 503, headers);
+  }
+  return withHeaders(apiError('SERVER_UNAVAILABLE'), headers);
+}
+
 function oauthCodeFor(status: number): string {
   if (status === 503) return 'temporarily_unavailable';
   if (status >= 500) return 'server_error';
@@ -91,6 +111,8 @@ function oauthCodeFor(status: number): string {
 
 function toKnownError(error: unknown, request: FastifyRequest): ApiError | OAuthError | undefined {
   if (error instanceof ApiError || error instanceof OAuthError) return error;
+  const unavailable = dependencyUnavailable(error, request);
+  if (unavailable) return unavailable;
   const fe = error as FastifyError & {
     validation?: ValidationIssue[];
     validationContext?: string;

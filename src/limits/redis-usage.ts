@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { CircuitBreaker } from '../dependencies/circuit-breaker.js';
 import { deleteKeys, escapeGlob } from '../lib/redis-keys.js';
 import {
   DAY_HOURS,
@@ -83,6 +84,8 @@ export class RedisUsageCounters implements UsageCounters {
   constructor(
     redis: Redis,
     private readonly prefix: string,
+    /** Fails fast while Redis is known down (decision 0021): a 503 at once, not a wait per request. */
+    private readonly breaker = new CircuitBreaker('redis'),
   ) {
     redis.defineCommand('chatterboxTake', { numberOfKeys: 2, lua: TAKE });
     this.#redis = redis as ScriptRedis;
@@ -96,13 +99,15 @@ export class RedisUsageCounters implements UsageCounters {
     const { orgId, userId, appId, now, dailyLimit, hourlyLimit } = request;
     if (dailyLimit === undefined && hourlyLimit === undefined) return {};
     const hour = hourOf(now);
-    const [daily, total, hourly, count, ...rest] = await this.#redis.chatterboxTake(
-      this.#dailyKey(orgId),
-      `${this.prefix}usage:hourly:${userId}:${appId}:${hour}`,
-      hour,
-      dailyLimit ?? '',
-      hourlyLimit ?? '',
-      HOUR_MS + 60_000,
+    const [daily, total, hourly, count, ...rest] = await this.breaker.run(() =>
+      this.#redis.chatterboxTake(
+        this.#dailyKey(orgId),
+        `${this.prefix}usage:hourly:${userId}:${appId}:${hour}`,
+        hour,
+        dailyLimit ?? '',
+        hourlyLimit ?? '',
+        HOUR_MS + 60_000,
+      ),
     );
     const takes: Takes = {};
     if (daily === 1) takes.daily = { ok: true, used: Number(total), retryAfterMs: 0 };
@@ -119,7 +124,7 @@ export class RedisUsageCounters implements UsageCounters {
 
   async dailyUsed(orgId: string, now: number): Promise<number> {
     const hour = hourOf(now);
-    const all = await this.#redis.hgetall(this.#dailyKey(orgId));
+    const all = await this.breaker.run(() => this.#redis.hgetall(this.#dailyKey(orgId)));
     let total = 0;
     for (const [h, count] of Object.entries(all)) {
       if (Number(h) > hour - DAY_HOURS && Number(h) <= hour) total += Number(count);
@@ -128,7 +133,7 @@ export class RedisUsageCounters implements UsageCounters {
   }
 
   async clear(): Promise<void> {
-    await deleteKeys(this.#redis, `${escapeGlob(this.prefix)}usage:*`);
+    await this.breaker.run(() => deleteKeys(this.#redis, `${escapeGlob(this.prefix)}usage:*`));
   }
 
   async close(): Promise<void> {}

@@ -1,4 +1,5 @@
 import { Migrator, sql } from 'kysely';
+import type { CircuitBreaker } from '../dependencies/circuit-breaker.js';
 import { createSqliteDb } from './dialects/sqlite.js';
 import * as m001 from './migrations/001-foundation.js';
 import * as m002groups from './migrations/002-collab-groups.js';
@@ -15,6 +16,10 @@ export interface StoreOptions {
   databaseUrl?: string | undefined;
   pgSchema: string;
   idInstance: string;
+  /** PostgreSQL: the bound on connecting and on each statement, in ms (0 = none). */
+  timeoutMs?: number | undefined;
+  /** PostgreSQL: fails calls fast while the server is known down. */
+  breaker?: CircuitBreaker | undefined;
 }
 
 const migrations = {
@@ -31,7 +36,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) {
     // Loaded only for PostgreSQL: the default SQLite server starts faster and smaller without pg.
     const { createPostgresDb } = await import('./dialects/postgres.js');
-    const db = await createPostgresDb(options.databaseUrl, options.pgSchema);
+    const db = await createPostgresDb(options.databaseUrl, options.pgSchema, {
+      timeoutMs: options.timeoutMs ?? 0,
+      breaker: options.breaker,
+    });
     return new Store(db, 'postgres', options.idInstance);
   }
   return new Store(createSqliteDb(options.sqlitePath), 'sqlite', options.idInstance);

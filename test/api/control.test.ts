@@ -47,7 +47,12 @@ describe('control plane: the admin token (SPEC §9)', () => {
     for (const token of [undefined, 'wrong']) {
       const response = await h.request({ method: 'GET', url: '/_chatterbox/health', token });
       assertJson(response, 200);
-      assert.deepEqual(response.json(), { status: 'ok', version: packageVersion, store: testStore });
+      assert.deepEqual(response.json(), {
+        status: 'ok',
+        version: packageVersion,
+        store: testStore,
+        dependencies: { store: 'ok' },
+      });
     }
   });
 

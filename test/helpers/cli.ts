@@ -69,6 +69,10 @@ export interface Server {
   output(): string;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
+  /** SIGKILL (no shutdown at all), then the exit signal. */
+  kill(): Promise<void>;
+  /** The process has not exited. */
+  running(): boolean;
 }
 
 /** `chatterbox serve …`, once it has printed its whole banner (the listening URL first). */
@@ -102,6 +106,11 @@ export function startServe(args: string[], env: Record<string, string> = {}): Pr
             child.kill('SIGTERM');
             return exited;
           },
+          kill: async () => {
+            child.kill('SIGKILL');
+            await exited;
+          },
+          running: () => child.exitCode === null && child.signalCode === null,
         });
       }
     };

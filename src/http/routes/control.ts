@@ -67,9 +67,16 @@ export function registerControlRoutes(
   };
   const tags = ['control'];
 
-  app.get('/_chatterbox/health', { schema: { summary: 'Health', tags } }, async (_request, reply) =>
-    json(reply, 200, { status: 'ok', version: CHATTERBOX_VERSION, store: services.store.kind }),
-  );
+  // Each dependency is checked on every call, behind its breaker: 503 names the one that failed.
+  app.get('/_chatterbox/health', { schema: { summary: 'Health', tags } }, async (_request, reply) => {
+    const { ok, dependencies } = await services.dependencies.report();
+    return json(reply, ok ? 200 : 503, {
+      status: ok ? 'ok' : 'unavailable',
+      version: CHATTERBOX_VERSION,
+      store: services.store.kind,
+      dependencies,
+    });
+  });
 
   app.register(async (guarded) => {
     guarded.addHook('onRequest', guard);
