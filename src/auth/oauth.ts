@@ -2,7 +2,8 @@ import { OAuthError } from '../errors/api-error.js';
 import type { Clock } from '../lib/clock.js';
 import type { ConnectedAppRecord, UserRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import { hashToken, safeEqual, signIdentity, verifyPassword } from './secrets.js';
+import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
+import { hashToken, safeEqual, signIdentity, UNMATCHABLE_PASSWORD_HASH, verifyPassword } from './secrets.js';
 import type { IssuedTokens, SessionService } from './session-service.js';
 
 export interface TokenResponse {
@@ -36,12 +37,34 @@ export class OAuthService {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly sessions: SessionService,
-    private readonly options: { lockoutThreshold: number; lockoutMs: number },
-  ) {}
+    private readonly options: {
+      lockoutThreshold: number;
+      lockoutMs: number;
+      loginThrottle?: LoginThrottleOptions;
+    },
+  ) {
+    this.#throttle = new LoginThrottle(clock, options.loginThrottle);
+  }
 
-  async token(params: Record<string, string | undefined>, instanceUrl: string): Promise<TokenResponse> {
+  readonly #throttle: LoginThrottle;
+
+  /** `clientAddress`: where the request came from, for the failed-login throttle (decision 0022). */
+  async token(
+    params: Record<string, string | undefined>,
+    instanceUrl: string,
+    clientAddress = '',
+  ): Promise<TokenResponse> {
     const grantType = params.grant_type;
-    if (grantType === 'password') return this.passwordGrant(params, instanceUrl);
+    if (grantType === 'password') {
+      this.#throttle.check(clientAddress);
+      try {
+        return await this.passwordGrant(params, instanceUrl);
+      } catch (error) {
+        if (error instanceof OAuthError && error.description === 'authentication failure')
+          this.#throttle.recordFailure(clientAddress, params.username ?? '');
+        throw error;
+      }
+    }
     if (grantType === 'refresh_token') return this.refreshGrant(params, instanceUrl);
     if (grantType === 'client_credentials') return this.clientCredentialsGrant(params, instanceUrl);
     throw failure.grantType();
@@ -89,8 +112,12 @@ export class OAuthService {
     const app = await this.#app(params, true);
     const username = params.username ?? '';
     const credentials = username ? await this.store.users.credentials(username) : undefined;
-    if (!credentials || credentials.orgId !== app.orgId || !credentials.passwordHash)
+    if (!credentials || credentials.orgId !== app.orgId || !credentials.passwordHash) {
+      // As costly as a known user's wrong password: one scrypt, so that the answer's time does not
+      // tell which usernames exist (issue 9: 1.4 ms against 37 ms before).
+      await verifyPassword(params.password ?? '', UNMATCHABLE_PASSWORD_HASH);
       throw failure.authentication();
+    }
     const now = this.clock.now();
     const locked = credentials.lockedUntil !== null && credentials.lockedUntil > now;
     const passwordOk = await verifyPassword(params.password ?? '', credentials.passwordHash);

@@ -11,9 +11,11 @@ const scryptOnce = promisify(scrypt) as (password: string, salt: Buffer, keylen:
  */
 const SCRYPT_SLOTS = Math.max(1, Math.min(4, availableParallelism()));
 let scryptRunning = 0;
+let scryptStarted = 0;
 const scryptWaiting: (() => void)[] = [];
 
 async function scryptAsync(password: string, salt: Buffer, keylen: number): Promise<Buffer> {
+  scryptStarted++;
   if (scryptRunning >= SCRYPT_SLOTS) await new Promise<void>((resolve) => scryptWaiting.push(resolve));
   else scryptRunning++;
   try {
@@ -25,6 +27,18 @@ async function scryptAsync(password: string, salt: Buffer, keylen: number): Prom
     else scryptRunning--;
   }
 }
+
+/** How many scrypt computations this process has started (tests prove what a login costs). */
+export function scryptCount(): number {
+  return scryptStarted;
+}
+
+/**
+ * A hash no password matches, in the stored format: checking a password against it costs one
+ * scrypt, exactly as against a real one (random bytes, not a computed hash: nothing to spend at
+ * start).
+ */
+export const UNMATCHABLE_PASSWORD_HASH = `scrypt$${randomBytes(16).toString('base64')}$${randomBytes(32).toString('base64')}`;
 
 /** Passwords are stored as scrypt hashes: `scrypt$<salt b64>$<hash b64>` (SPEC §4). */
 export async function hashPassword(password: string): Promise<string> {

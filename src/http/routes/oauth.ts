@@ -51,7 +51,11 @@ export function registerOAuthRoutes(app: FastifyInstance, services: Services): v
       },
     },
     async (request, reply) => {
-      const body = await services.oauth.token(formParams(request), instanceUrl(request, services.config));
+      const body = await services.oauth.token(
+        formParams(request),
+        instanceUrl(request, services.config),
+        request.ip,
+      );
       return json(reply, 200, body);
     },
   );
