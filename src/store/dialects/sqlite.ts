@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
@@ -16,7 +16,7 @@ import {
 import type { Database } from '../schema.js';
 
 export function createSqliteDb(path: string): Kysely<Database> {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:' && path !== '') createPrivately(path);
   const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
@@ -26,6 +26,17 @@ export function createSqliteDb(path: string): Kysely<Database> {
   return new Kysely<Database>({
     dialect: new MigrationLockingSqliteDialect({ database: withStatementCache(sqlite) }),
   });
+}
+
+/**
+ * A new database file is readable by its owner only (0600; it holds password and token hashes and
+ * the app secrets): created here before SQLite opens it, since SQLite would create it 0644. SQLite
+ * gives the -wal and -shm files the mode of the database file. A directory made for it is 0700.
+ * An existing file keeps the mode its operator gave it.
+ */
+function createPrivately(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
 }
 
 const STATEMENT_CACHE_SIZE = 1000;
