@@ -12,7 +12,8 @@ const storeOptions = (command: Command) =>
   command
     .option('--db <path>', 'SQLite file (or :memory:)', undefined)
     .option('--database-url <url>', 'PostgreSQL instead of SQLite')
-    .option('--pg-schema <name>', 'PostgreSQL schema (created if missing)');
+    .option('--pg-schema <name>', 'PostgreSQL schema (created if missing)')
+    .option('--secret-key <key>', "seals connected-app secrets at rest (default: the store's own key)");
 
 storeOptions(
   program
@@ -133,13 +134,16 @@ storeOptions(apps.command('add').description('add a connected app'))
   .action(async (options) => {
     const runtime = await createRuntime(loadConfig(options));
     try {
-      const app = await new Provisioning(runtime.services.store, runtime.services.clock).createApp({
-        orgId: options.orgId,
-        name: options.name,
-        clientId: options.clientId,
-        clientSecret: options.clientSecret,
-        runAsUsername: options.runAsUsername,
-      });
+      const app = await new Provisioning(runtime.services.store, runtime.services.clock).createApp(
+        {
+          orgId: options.orgId,
+          name: options.name,
+          clientId: options.clientId,
+          clientSecret: options.clientSecret,
+          runAsUsername: options.runAsUsername,
+        },
+        runtime.services.appSecrets,
+      );
       const { id, orgId, name, clientId, clientSecret } = app;
       process.stdout.write(`${JSON.stringify({ id, orgId, name, clientId, clientSecret })}\n`);
     } finally {

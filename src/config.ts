@@ -29,6 +29,11 @@ export interface Config {
    * (decision 0021). 0 = no bound (bulk loads and long migrations).
    */
   dependencyTimeoutMs: number;
+  /**
+   * Seals connected-app secrets at rest (decision 0022); when unset, the store's own key does,
+   * which a copy of the whole database then carries along.
+   */
+  secretKey: string | undefined;
 }
 
 export const defaults: Omit<Config, 'adminToken' | 'adminTokenGenerated'> = {
@@ -53,4 +58,5 @@ export const defaults: Omit<Config, 'adminToken' | 'adminTokenGenerated'> = {
   lockoutSeconds: 15 * 60,
   journalSize: 1000,
   dependencyTimeoutMs: 5000,
+  secretKey: undefined,
 };

@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
+import { AppSecrets, keyFromPassphrase } from './auth/app-secrets.js';
 import { OAuthService } from './auth/oauth.js';
 import { SessionService } from './auth/session-service.js';
 import { type Config, defaults } from './config.js';
@@ -35,6 +36,7 @@ import { StoreUsageCounters } from './limits/store-usage.js';
 import { MemoryUsageCounters, type UsageCounters } from './limits/usage.js';
 import type { Services } from './services.js';
 import { migrate, openStore } from './store/open-store.js';
+import { storedSealingKey } from './store/sealing-keys.js';
 import type { Store } from './store/store.js';
 
 export type RawFlags = Record<string, string | boolean | undefined>;
@@ -81,6 +83,7 @@ export function loadConfig(flags: RawFlags, env: NodeJS.ProcessEnv = process.env
   config.redisPrefix = str('redisPrefix') ?? config.redisPrefix;
   config.publicUrl = str('publicUrl');
   config.logLevel = str('logLevel') ?? config.logLevel;
+  config.secretKey = str('secretKey');
   const demo = pick('demo');
   config.demo = demo === true || demo === 'true' || demo === '1';
   const status = str('dailyLimitStatus');
@@ -118,7 +121,11 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     breaker: storeBreaker,
   });
   const clock = new Clock();
-  if (options.prepare !== false) await prepareStore(store, clock, config);
+  const appSecrets = new AppSecrets(async () => {
+    const stored = await storedSealingKey(store.db as never);
+    return config.secretKey ? [keyFromPassphrase(config.secretKey), stored] : [stored];
+  });
+  if (options.prepare !== false) await prepareStore(store, clock, config, appSecrets);
   const shared = store.kind === 'postgres' || config.workers > 1;
   const sessions = new SessionService(store, clock, {
     sessionTimeoutMs: config.sessionTimeout * 1000,
@@ -147,7 +154,8 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     usage,
     dependencies: new DependencyHealth(checks),
     sessions,
-    oauth: new OAuthService(store, clock, sessions, {
+    appSecrets,
+    oauth: new OAuthService(store, clock, sessions, appSecrets, {
       lockoutThreshold: config.lockoutThreshold,
       lockoutMs: config.lockoutSeconds * 1000,
     }),
@@ -164,9 +172,10 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
   };
   const reset = async () => {
     clock.offsetMs = 0;
+    await appSecrets.ready();
     await store.exclusive('seed', async (tx) => {
       await tx.truncateAll();
-      if (config.demo) await seedDemoOrg(tx, clock);
+      if (config.demo) await seedDemoOrg(tx, clock, appSecrets);
     });
     await usage.clear();
     control.reset();
@@ -205,11 +214,17 @@ function usageCounters(
 }
 
 /** Migrations, then the demo org if asked and the store is empty; safe with several servers at once. */
-export async function prepareStore(store: Store, clock: Clock, config: Config): Promise<void> {
+export async function prepareStore(
+  store: Store,
+  clock: Clock,
+  config: Config,
+  secrets: AppSecrets,
+): Promise<void> {
   await migrate(store);
+  await secrets.ready();
   if (!config.demo) return;
   await store.exclusive('seed', async (tx) => {
-    if (await tx.isEmpty()) await seedDemoOrg(tx, clock);
+    if (await tx.isEmpty()) await seedDemoOrg(tx, clock, secrets);
   });
 }
 

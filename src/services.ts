@@ -1,3 +1,4 @@
+import type { AppSecrets } from './auth/app-secrets.js';
 import type { OAuthService } from './auth/oauth.js';
 import type { SessionService } from './auth/session-service.js';
 import type { Config } from './config.js';
@@ -27,6 +28,8 @@ export interface Services {
   /** The store's and Redis's availability (health, decision 0021). */
   dependencies: DependencyHealth;
   sessions: SessionService;
+  /** Seals and opens connected-app secrets (decision 0022). */
+  appSecrets: AppSecrets;
   oauth: OAuthService;
   users: UserService;
   communities: CommunityService;

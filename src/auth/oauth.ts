@@ -2,6 +2,7 @@ import { OAuthError } from '../errors/api-error.js';
 import type { Clock } from '../lib/clock.js';
 import type { ConnectedAppRecord, UserRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import type { AppSecrets } from './app-secrets.js';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
 import { hashToken, safeEqual, signIdentity, UNMATCHABLE_PASSWORD_HASH, verifyPassword } from './secrets.js';
 import type { IssuedTokens, SessionService } from './session-service.js';
@@ -37,6 +38,7 @@ export class OAuthService {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly sessions: SessionService,
+    private readonly secrets: AppSecrets,
     private readonly options: {
       lockoutThreshold: number;
       lockoutMs: number;
@@ -103,7 +105,7 @@ export class OAuthService {
     const app = params.client_id ? await this.store.orgs.findAppByClientId(params.client_id) : undefined;
     if (!app) throw failure.clientId();
     const secret = params.client_secret;
-    if (secret === undefined ? secretRequired : !safeEqual(secret, app.clientSecret))
+    if (secret === undefined ? secretRequired : !safeEqual(secret, await this.secrets.open(app.clientSecret)))
       throw failure.clientSecret();
     return app;
   }
@@ -165,17 +167,18 @@ export class OAuthService {
     return this.#response(user, app, tokens, instanceUrl);
   }
 
-  #response(
+  async #response(
     user: UserRecord,
     app: ConnectedAppRecord,
     tokens: IssuedTokens,
     instanceUrl: string,
-  ): TokenResponse {
+  ): Promise<TokenResponse> {
     const id = identityUrl(instanceUrl, user);
     const issuedAt = String(tokens.issuedAt);
     const body: TokenResponse = {
       access_token: tokens.accessToken,
-      signature: signIdentity(id, issuedAt, app.clientSecret),
+      // Keyed with the clear secret, opened from its sealed form (decision 0022).
+      signature: signIdentity(id, issuedAt, await this.secrets.open(app.clientSecret)),
       instance_url: instanceUrl,
       id,
       token_type: 'Bearer',

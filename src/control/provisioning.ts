@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { AppSecrets } from '../auth/app-secrets.js';
 import { hashPassword } from '../auth/secrets.js';
 import { invalidInput } from '../errors/api-error.js';
 import { KeyPrefix, parseId, prefixOf, to18 } from '../ids/salesforce-id.js';
@@ -145,7 +146,11 @@ export class Provisioning {
     });
   }
 
-  async createApp(input: NewAppInput): Promise<ConnectedAppRecord> {
+  /** A connected app; its secret is stored sealed, and returned in clear to its creator only. */
+  async createApp(input: NewAppInput, secrets: AppSecrets): Promise<ConnectedAppRecord> {
+    const clientSecret = input.clientSecret ?? randomBytes(32).toString('hex').toUpperCase();
+    // Sealed before the transaction begins (AppSecrets.ready).
+    const sealed = await secrets.seal(clientSecret);
     return this.store.transaction(async (tx) => {
       const orgId = await new Provisioning(tx, this.clock).#orgId(input.orgId);
       const clientId = input.clientId ?? `3MVG9${randomBytes(24).toString('base64url')}`;
@@ -164,10 +169,10 @@ export class Provisioning {
         orgId,
         name: input.name,
         clientId,
-        clientSecret: input.clientSecret ?? randomBytes(32).toString('hex').toUpperCase(),
+        clientSecret,
         runAsUserId,
       };
-      await tx.orgs.createApp(app, this.clock.now());
+      await tx.orgs.createApp({ ...app, clientSecret: sealed }, this.clock.now());
       return app;
     });
   }

@@ -1,3 +1,4 @@
+import type { AppSecrets } from '../auth/app-secrets.js';
 import { hashPassword } from '../auth/secrets.js';
 import { Provisioning } from '../control/provisioning.js';
 import { KeyPrefix } from '../ids/salesforce-id.js';
@@ -36,7 +37,7 @@ export const demoUsers = [
  * The demo org of SPEC §11. IDs come from the store's sequences, so on an empty store the demo
  * org always has the same IDs.
  */
-export async function seedDemoOrg(store: Store, clock: Clock): Promise<void> {
+export async function seedDemoOrg(store: Store, clock: Clock, secrets: AppSecrets): Promise<void> {
   // scrypt is slow on purpose; hashing the one demo password once keeps reset well under a second.
   demoPasswordHash ??= hashPassword(DEMO_PASSWORD);
   const passwordHash = await demoPasswordHash;
@@ -65,13 +66,16 @@ export async function seedDemoOrg(store: Store, clock: Clock): Promise<void> {
       });
       ids.set(user.username.split('@')[0] as string, created.id);
     }
-    await provisioning.createApp({
-      orgId: org.id,
-      name: 'Chatterbox Demo',
-      clientId: DEMO_CLIENT_ID,
-      clientSecret: DEMO_CLIENT_SECRET,
-      runAsUsername: 'alice@acme.example',
-    });
+    await provisioning.createApp(
+      {
+        orgId: org.id,
+        name: 'Chatterbox Demo',
+        clientId: DEMO_CLIENT_ID,
+        clientSecret: DEMO_CLIENT_SECRET,
+        runAsUsername: 'alice@acme.example',
+      },
+      secrets,
+    );
     const now = clock.now();
     for (const group of demoGroups) {
       const groupId = await tx.newId(KeyPrefix.group);

@@ -8,6 +8,7 @@ import * as m003 from './migrations/003-quota-function.js';
 import * as m004 from './migrations/004-user-activity.js';
 import * as m005 from './migrations/005-mention-keyset.js';
 import * as m006 from './migrations/006-group-name-unique.js';
+import * as m009 from './migrations/009-sealed-app-secrets.js';
 import { Store } from './store.js';
 
 export interface StoreOptions {
@@ -30,6 +31,7 @@ const migrations = {
   '004-user-activity': m004,
   '005-mention-keyset': m005,
   '006-group-name-unique': m006,
+  '009-sealed-app-secrets': m009,
 };
 
 export async function openStore(options: StoreOptions): Promise<Store> {

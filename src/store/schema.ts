@@ -5,6 +5,8 @@
 export interface Database {
   id_sequences: { prefix: string; value: number };
   settings: { key: string; value: string };
+  /** Keys that seal secrets at rest (migration 009); never emptied by reset. */
+  sealing_keys: { name: string; key: string };
   usage_counters: { key: string; count: number; expires_at: number };
   orgs: { id: string; name: string; created_at: number };
   communities: {

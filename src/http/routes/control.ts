@@ -168,7 +168,7 @@ export function registerControlRoutes(
       '/_chatterbox/apps',
       { schema: { summary: 'Create a connected app', tags, body: AppInput } },
       async (request, reply) => {
-        const created = await provisioning().createApp(request.body as never);
+        const created = await provisioning().createApp(request.body as never, services.appSecrets);
         return json(reply, 201, {
           id: created.id,
           orgId: created.orgId,
