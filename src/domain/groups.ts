@@ -261,7 +261,7 @@ export class GroupService {
       }
       if (newOwnerId !== undefined && newOwnerId !== group.ownerId) {
         // The new owner must already belong to the group; the old owner stays on as a manager
-        // (docs/decisions/0005-group-ownership-and-follows.md).
+        // (docs/decisions/0005-groups-membership-and-follows.md).
         const role = (await tx.groups.rolesOf(newOwnerId, [group.id])).get(group.id);
         if (role === undefined)
           throw invalidInput('Invalid owner: the new owner must be a member of the group.');

@@ -1,7 +1,7 @@
-import { CompiledQuery, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
+import { type Selectable, type SelectQueryBuilder, sql } from 'kysely';
+import type { BulkColumn, Db, StoreDialect } from './dialects/dialect.js';
 import type { GroupRole } from './group-repository.js';
 import type { Database } from './schema.js';
-import type { Db, StoreKind } from './store.js';
 import { ActivityChanges } from './user-activity.js';
 
 /**
@@ -111,7 +111,7 @@ type LikeRow = Selectable<Database['likes']>;
 export class FeedRepository {
   constructor(
     private readonly db: Db,
-    private readonly kind: StoreKind,
+    private readonly dialect: StoreDialect,
   ) {}
 
   // ---- feed elements ------------------------------------------------------------------------
@@ -129,16 +129,7 @@ export class FeedRepository {
    */
   async insertElements(elements: readonly NewFeedElement[]): Promise<void> {
     if (elements.length === 0) return;
-    const rows = elements.map(toFeedRow);
-    if (this.kind === 'postgres') {
-      // One array per column: 17 parameters whatever the number of rows.
-      const columns = FEED_COLUMNS.map((column) => rows.map((row) => row[column]));
-      await this.db.executeQuery(CompiledQuery.raw(PG_BULK_INSERT, columns));
-    } else {
-      const parameters: unknown[] = [];
-      for (const row of rows) for (const column of FEED_COLUMNS) parameters.push(row[column]);
-      await this.db.executeQuery(CompiledQuery.raw(sqliteBulkInsert(elements.length), parameters));
-    }
+    await this.dialect.bulkInsert(this.db, 'feed_elements', FEED_COLUMNS, elements.map(toFeedRow));
     // The authors' post counts: one statement for the whole batch, not one per post.
     const changes = new ActivityChanges();
     for (const element of elements) changes.add(element.authorId, 'post_count', 1);
@@ -250,7 +241,7 @@ export class FeedRepository {
             .where('fm.user_id', '=', branch.userId)
         : (this.db.selectFrom('feed_elements as fe').selectAll('fe') as never);
     if (branch.kind === 'subject') q = q.where('fe.subject_id', '=', branch.id);
-    // Written as the partial index feed_elements_wall is (migration 002), so the planner uses it.
+    // Written as the partial index feed_elements_wall is (migration 003), so the planner uses it.
     if (branch.kind === 'subject' && branch.byOthers) q = q.whereRef('fe.author_id', '<>', 'fe.subject_id');
     if (branch.kind === 'author') q = q.where('fe.author_id', '=', branch.id);
     if (branch.kind === 'any') {
@@ -398,7 +389,7 @@ export class FeedRepository {
       .where('id', '=', comment.feedElementId)
       .returning(['author_id', 'deleted_at'])
       .executeTakeFirst();
-    // The post's mentions carry its modified_at for their keyset index (migration 005).
+    // The post's mentions carry its modified_at for their keyset index (migration 006).
     await this.db
       .updateTable('feed_mentions')
       .set({ modified_at: comment.createdAt })
@@ -566,13 +557,12 @@ export class FeedRepository {
         .returning(['author_id', 'deleted_at'])
         .executeTakeFirst();
       if (!comment || comment.deleted_at !== null) return;
-      let post = this.db
-        .selectFrom('feed_elements')
-        .select('deleted_at')
-        .where('id', '=', like.feedElementId);
-      // The post's row lock orders this against a deletion of the post (SQLite: one writer at a time).
-      if (this.kind === 'postgres') post = post.forUpdate();
-      const row = await post.executeTakeFirst();
+      // The post's row lock orders this against a deletion of the post.
+      const row = await this.dialect
+        .forUpdate(
+          this.db.selectFrom('feed_elements').select('deleted_at').where('id', '=', like.feedElementId),
+        )
+        .executeTakeFirst();
       if (!row || row.deleted_at !== null) return;
       await new ActivityChanges().add(comment.author_id, 'like_received_count', delta).write(this.db);
       return;
@@ -660,62 +650,26 @@ export class FeedRepository {
   }
 }
 
-const FEED_COLUMNS = [
-  'id',
-  'org_id',
-  'community_id',
-  'author_id',
-  'subject_id',
-  'subject_kind',
-  'body',
-  'text',
-  'type',
-  'created_at',
-  'modified_at',
-  'comment_count',
-  'like_count',
-  'deleted_at',
-  'link_url',
-  'link_name',
-  'client_name',
-] as const satisfies readonly (keyof Database['feed_elements'])[];
-
-const COLUMN_TYPES: Record<(typeof FEED_COLUMNS)[number], string> = {
-  id: 'text',
-  org_id: 'text',
-  community_id: 'text',
-  author_id: 'text',
-  subject_id: 'text',
-  subject_kind: 'text',
-  body: 'text',
-  text: 'text',
-  type: 'text',
-  created_at: 'bigint',
-  modified_at: 'bigint',
-  comment_count: 'integer',
-  like_count: 'integer',
-  deleted_at: 'bigint',
-  link_url: 'text',
-  link_name: 'text',
-  client_name: 'text',
-};
-
-/** PostgreSQL: the rows as one array per column, unnested into a multi-row INSERT. */
-const PG_BULK_INSERT = `insert into feed_elements (${FEED_COLUMNS.join(', ')}) select * from unnest(${FEED_COLUMNS.map(
-  (column, i) => `$${i + 1}::${COLUMN_TYPES[column]}[]`,
-).join(', ')})`;
-
-const sqliteTexts = new Map<number, string>();
-
-/** SQLite: `insert into feed_elements (…) values (?, …), …`, the text built once per size. */
-function sqliteBulkInsert(rows: number): string {
-  const cached = sqliteTexts.get(rows);
-  if (cached) return cached;
-  const tuple = `(${FEED_COLUMNS.map(() => '?').join(', ')})`;
-  const text = `insert into feed_elements (${FEED_COLUMNS.join(', ')}) values ${Array(rows).fill(tuple).join(', ')}`;
-  sqliteTexts.set(rows, text);
-  return text;
-}
+/** The columns of a bulk insert of posts, with their SQL types. */
+const FEED_COLUMNS: readonly (BulkColumn & { name: keyof Database['feed_elements'] })[] = [
+  { name: 'id', type: 'text' },
+  { name: 'org_id', type: 'text' },
+  { name: 'community_id', type: 'text' },
+  { name: 'author_id', type: 'text' },
+  { name: 'subject_id', type: 'text' },
+  { name: 'subject_kind', type: 'text' },
+  { name: 'body', type: 'text' },
+  { name: 'text', type: 'text' },
+  { name: 'type', type: 'text' },
+  { name: 'created_at', type: 'bigint' },
+  { name: 'modified_at', type: 'bigint' },
+  { name: 'comment_count', type: 'integer' },
+  { name: 'like_count', type: 'integer' },
+  { name: 'deleted_at', type: 'bigint' },
+  { name: 'link_url', type: 'text' },
+  { name: 'link_name', type: 'text' },
+  { name: 'client_name', type: 'text' },
+];
 
 function toFeedRow(element: NewFeedElement): Database['feed_elements'] {
   return {

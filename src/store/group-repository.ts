@@ -1,7 +1,6 @@
 import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
-import { violatedUniqueIndex } from './dialects/unique-violation.js';
+import type { Db, StoreDialect } from './dialects/dialect.js';
 import type { Database } from './schema.js';
-import type { Db } from './store.js';
 
 export type GroupVisibility = 'PublicAccess' | 'PrivateAccess' | 'Unlisted';
 export type GroupRole = 'GroupOwner' | 'GroupManager' | 'StandardMember';
@@ -122,7 +121,7 @@ export function visibleGroupCondition(eb: GroupsEb, filter: GroupListFilter) {
 
 /**
  * A write the store refused because a live group of the scope already has the name (any case):
- * the unique index of migration 006 (decision 0015), which catches what nameTaken cannot see yet,
+ * the unique index of migration 007 (decision 0015), which catches what nameTaken cannot see yet,
  * a concurrent transaction's group. The transaction it happened in can only roll back.
  */
 export class GroupNameTaken extends Error {
@@ -132,17 +131,20 @@ export class GroupNameTaken extends Error {
   }
 }
 
-/** The unique index on (org_id, coalesce(community_id, ''), lower(name)) of live groups (migration 006). */
+/** The unique index on (org_id, coalesce(community_id, ''), lower(name)) of live groups (migration 007). */
 const NAME_INDEX = 'groups_scope_name_unique';
 
 /** GroupNameTaken for a violation of NAME_INDEX; any other error as it was. */
-function nameTakenOr(error: unknown): unknown {
-  return violatedUniqueIndex(error) === NAME_INDEX ? new GroupNameTaken() : error;
+function nameTakenOr(dialect: StoreDialect, error: unknown): unknown {
+  return dialect.violatedUniqueIndex(error) === NAME_INDEX ? new GroupNameTaken() : error;
 }
 
 /** Groups, memberships and join requests. Deleted groups are never returned. */
 export class GroupRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: StoreDialect,
+  ) {}
 
   /** Throws GroupNameTaken when the scope has a live group of that name (any case). */
   async create(group: GroupRecord): Promise<void> {
@@ -169,7 +171,7 @@ export class GroupRepository {
       })
       .execute()
       .catch((error: unknown) => {
-        throw nameTakenOr(error);
+        throw nameTakenOr(this.dialect, error);
       });
   }
 
@@ -196,7 +198,7 @@ export class GroupRepository {
       .where('id', '=', id)
       .execute()
       .catch((error: unknown) => {
-        throw nameTakenOr(error);
+        throw nameTakenOr(this.dialect, error);
       });
   }
 
@@ -225,7 +227,7 @@ export class GroupRepository {
 
   /**
    * Whether the scope already has a live group of that name (any case). The key is the one of the
-   * store's unique index (migration 006): both sides of the comparison go through the store's own
+   * store's unique index (migration 007): both sides of the comparison go through the store's own
    * lower(), so this check and the index never disagree (SQLite folds only ASCII letters).
    */
   async nameTaken(

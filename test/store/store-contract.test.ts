@@ -6,7 +6,7 @@ import { formatId18 } from '../../src/ids/id-generator.js';
 import { KeyPrefix } from '../../src/ids/salesforce-id.js';
 import { Clock } from '../../src/lib/clock.js';
 import type { NewFeedElement } from '../../src/store/feed-repository.js';
-import * as m004 from '../../src/store/migrations/004-user-activity.js';
+import * as m005 from '../../src/store/migrations/005-user-activity.js';
 import type { CommunityRecord, ConnectedAppRecord, SessionRecord } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
 import type { NewUser } from '../../src/store/user-repository.js';
@@ -373,7 +373,7 @@ describe(`store contract on ${testStore}: findManyWithStats`, () => {
 
   /**
    * Three users with follows, groups, posts, comments and likes, some of them deleted, written
-   * either as rows straight into the tables (what migration 004 backfills from) or through the
+   * either as rows straight into the tables (what migration 005 backfills from) or through the
    * repository's writes, which keep the activity counters as they go (decision 0014).
    */
   async function arrange(write: 'rows' | 'repository', suffix: string) {
@@ -599,10 +599,10 @@ describe(`store contract on ${testStore}: findManyWithStats`, () => {
     await assertStats(await arrange('repository', 'writes'));
   });
 
-  test('migration 004 backfills the activity counts from the rows, deleted ones left out', async () => {
+  test('migration 005 backfills the activity counts from the rows, deleted ones left out', async () => {
     const arranged = await arrange('rows', 'rows');
-    await m004.down(store.db);
-    await m004.up(store.db);
+    await m005.down(store.db);
+    await m005.up(store.db);
     await assertStats(arranged);
   });
 
