@@ -55,7 +55,7 @@ export class FollowService {
         ...userSubjects,
       ]),
       this.store.groups.findMany(viewer.orgId, groupIds),
-      this.store.groups.rolesOf(viewer.user.id, groupIds),
+      this.store.memberships.rolesOf(viewer.user.id, groupIds),
     ]);
     const visible = groups.filter((g) => groupAccess(viewer, scope, g, roles.get(g.id) ?? null).visible);
     const groupViews = new Map(

@@ -1,7 +1,8 @@
 import type { ExpressionBuilder, Selectable, SelectQueryBuilder } from 'kysely';
-import { type GroupListFilter, visibleGroupCondition } from './group-repository.js';
+import type { Db } from './dialects/dialect.js';
+import { visibleGroupCondition } from './group-repository.js';
+import type { GroupListFilter } from './records.js';
 import type { Database } from './schema.js';
-import type { Db } from './store.js';
 
 export type SubjectKind = 'user' | 'group';
 

@@ -9,12 +9,18 @@ import {
   type UnknownRow,
 } from 'kysely';
 import { formatId18 } from '../ids/id-generator.js';
+import { ActivityRepository } from './activity-repository.js';
 import { AuthRepository } from './auth-repository.js';
+import { CommentRepository } from './comment-repository.js';
 import type { Db, StoreDialect } from './dialects/dialect.js';
 import { FeedRepository } from './feed-repository.js';
 import { FollowRepository } from './follow-repository.js';
 import { GroupRepository } from './group-repository.js';
+import { JoinRequestRepository } from './join-request-repository.js';
+import { LikeRepository } from './like-repository.js';
+import { MembershipRepository } from './membership-repository.js';
 import { OrgRepository } from './org-repository.js';
+import { PostRepository } from './post-repository.js';
 import type { Database } from './schema.js';
 import { UsageRepository } from './usage-repository.js';
 import { UserRepository } from './user-repository.js';
@@ -31,7 +37,13 @@ export class Store {
   readonly auth: AuthRepository;
   readonly follows: FollowRepository;
   readonly groups: GroupRepository;
+  readonly memberships: MembershipRepository;
+  readonly joinRequests: JoinRequestRepository;
+  readonly posts: PostRepository;
+  readonly comments: CommentRepository;
+  readonly likes: LikeRepository;
   readonly feeds: FeedRepository;
+  readonly activity: ActivityRepository;
   readonly usage: UsageRepository;
   readonly db: Db;
   /** Statements run through this store and its transactions (tests prove pages have no N+1). */
@@ -52,7 +64,13 @@ export class Store {
     this.auth = new AuthRepository(db);
     this.follows = new FollowRepository(db);
     this.groups = new GroupRepository(db, dialect);
-    this.feeds = new FeedRepository(db, dialect);
+    this.memberships = new MembershipRepository(db);
+    this.joinRequests = new JoinRequestRepository(db);
+    this.posts = new PostRepository(db, dialect);
+    this.comments = new CommentRepository(db);
+    this.likes = new LikeRepository(db, dialect);
+    this.feeds = new FeedRepository(db);
+    this.activity = new ActivityRepository(db);
     this.usage = new UsageRepository(db, dialect);
   }
 

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type Kysely, Migrator, sql } from 'kysely';
-import { GroupNameTaken } from '../../src/store/group-repository.js';
 import * as m001 from '../../src/store/migrations/001-foundation.js';
 import * as m002 from '../../src/store/migrations/002-collab-groups.js';
 import * as m003 from '../../src/store/migrations/003-feed.js';
@@ -10,6 +9,7 @@ import * as m005 from '../../src/store/migrations/005-user-activity.js';
 import * as m006 from '../../src/store/migrations/006-mention-keyset.js';
 import * as m007 from '../../src/store/migrations/007-group-name-unique.js';
 import { migrate, RENAMED_MIGRATIONS } from '../../src/store/open-store.js';
+import { GroupNameTaken } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
 import { testStore } from '../helpers/harness.js';
 import { openTestStore } from '../helpers/store.js';
