@@ -15,10 +15,10 @@ import type {
   SessionRecord,
 } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
-import type { NewUser } from '../../src/store/user-repository.js';
 import { activityFromRows } from '../helpers/activity-oracle.js';
 import { testStore } from '../helpers/harness.js';
 import { openTestStore, type TestStore } from '../helpers/store.js';
+import { newOrg, newUser, statusUpdate, T0 } from './fixtures.js';
 
 /**
  * The store's post, comment and like writes as the services make them: each followed, in its
@@ -56,52 +56,6 @@ const recorded = {
  * The store contract (STYLE #10): one suite, run on SQLite and on PostgreSQL by the test runner
  * (CHATTERBOX_TEST_STORE). Every answer here must be the same on both stores.
  */
-
-const T0 = Date.UTC(2015, 4, 22, 17, 32, 10);
-
-/** An empty text post by a user to their own profile, at T0. */
-function statusUpdate(id: string, orgId: string, authorId: string): NewFeedElement {
-  return {
-    id,
-    orgId,
-    communityId: null,
-    authorId,
-    subjectId: authorId,
-    subjectKind: 'user',
-    segments: [],
-    text: '',
-    type: 'TextPost',
-    linkUrl: null,
-    linkName: null,
-    clientName: null,
-    createdAt: T0,
-    modifiedAt: T0,
-  };
-}
-
-async function newOrg(store: Store, name: string, createdAt = T0) {
-  const org = { id: await store.newId(KeyPrefix.org), name, createdAt };
-  await store.orgs.createOrg(org);
-  return org;
-}
-
-async function newUser(store: Store, orgId: string, fields: Partial<NewUser> & { username: string }) {
-  const user: NewUser = {
-    id: await store.newId(KeyPrefix.user),
-    orgId,
-    email: fields.username,
-    firstName: 'First',
-    lastName: 'Last',
-    nickname: fields.username.split('@')[0] as string,
-    type: 'standard',
-    isActive: true,
-    passwordHash: 'hash',
-    createdAt: T0,
-    ...fields,
-  };
-  await store.users.create(user);
-  return user;
-}
 
 async function newCommunity(store: Store, orgId: string, name: string, guestUserId: string | null = null) {
   const community: CommunityRecord = {
