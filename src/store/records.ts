@@ -281,6 +281,29 @@ export class GroupNameTaken extends Error {
   }
 }
 
+// ---- subscriptions (follows) -----------------------------------------------------------------
+
+export interface SubscriptionRecord {
+  id: string;
+  orgId: string;
+  /** The scope the follow was made in (null = internal). */
+  communityId: string | null;
+  subscriberId: string;
+  subjectId: string;
+  subjectKind: SubjectKind;
+  createdAt: number;
+}
+
+/**
+ * Which people and groups a list of subscriptions may show, as data (the rules are in the domain):
+ * users of the whole org (`communityId` null) or of one community, and the groups a group filter
+ * lets through.
+ */
+export interface SubscriptionFilter {
+  users: { communityId: string | null };
+  groups: GroupListFilter;
+}
+
 // ---- chatterActivity (decision 0014) ------------------------------------------------------------
 
 /** Changes to one user's chatterActivity counts, as the store adds them. */
