@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { defineRoute } from '../api-route.js';
+import { SubscriptionParams, UserParams } from '../params.js';
 import { pageUrls } from '../presenters/pages.js';
 import { presentSubscription } from '../presenters/subscription.js';
 import { integerPaging, PageNumber, PageSize } from './integer-paging.js';
@@ -11,6 +12,7 @@ export const followRoutes = [
     summary: 'What a user follows (Following Page)',
     xmlRoot: 'followingPage',
     schema: {
+      params: UserParams,
       querystring: Type.Object({
         page: PageNumber,
         pageSize: PageSize(1000),
@@ -19,12 +21,10 @@ export const followRoutes = [
     },
     handler: async ({ services, viewer, scope, ctx, params, query }) => {
       const paging = integerPaging(query);
-      const { userId, views, total } = await services.follows.following(
-        viewer,
-        scope,
-        params.userId as string,
-        { filterType: query.filterType, ...paging },
-      );
+      const { userId, views, total } = await services.follows.following(viewer, scope, params.userId, {
+        filterType: query.filterType,
+        ...paging,
+      });
       const url = `${ctx.base}/chatter/users/${userId}/following`;
       return {
         body: {
@@ -40,9 +40,12 @@ export const followRoutes = [
     path: '/chatter/users/:userId/following',
     summary: 'Follow a person or a group (Subscription)',
     xmlRoot: 'subscription',
-    schema: { body: Type.Object({ subjectId: Type.String() }, { additionalProperties: false }) },
+    schema: {
+      params: UserParams,
+      body: Type.Object({ subjectId: Type.String() }, { additionalProperties: false }),
+    },
     handler: async ({ services, viewer, scope, ctx, params, body }) => {
-      const view = await services.follows.follow(viewer, scope, params.userId as string, body.subjectId);
+      const view = await services.follows.follow(viewer, scope, params.userId, body.subjectId);
       return { status: 201, body: presentSubscription(ctx, view) };
     },
   }),
@@ -51,10 +54,10 @@ export const followRoutes = [
     path: '/chatter/users/:userId/followers',
     summary: "A user's followers (Follower Page)",
     xmlRoot: 'followerPage',
-    schema: { querystring: Type.Object({ page: PageNumber, pageSize: PageSize(1000) }) },
+    schema: { params: UserParams, querystring: Type.Object({ page: PageNumber, pageSize: PageSize(1000) }) },
     handler: async ({ services, viewer, scope, ctx, params, query }) => {
       const paging = integerPaging(query);
-      const page = await services.follows.followers(viewer, scope, params.userId as string, paging);
+      const page = await services.follows.followers(viewer, scope, params.userId, paging);
       return {
         body: {
           ...pageUrls(`${ctx.base}/chatter/users/${page.userId}/followers`, {}, paging, page.total),
@@ -69,8 +72,9 @@ export const followRoutes = [
     path: '/chatter/subscriptions/:subscriptionId',
     summary: 'Subscription',
     xmlRoot: 'subscription',
+    schema: { params: SubscriptionParams },
     handler: async ({ services, viewer, scope, ctx, params }) => {
-      const view = await services.follows.get(viewer, scope, params.subscriptionId as string);
+      const view = await services.follows.get(viewer, scope, params.subscriptionId);
       return { body: presentSubscription(ctx, view) };
     },
   }),
@@ -78,8 +82,9 @@ export const followRoutes = [
     method: 'DELETE',
     path: '/chatter/subscriptions/:subscriptionId',
     summary: 'Unfollow',
+    schema: { params: SubscriptionParams },
     handler: async ({ services, viewer, scope, params }) => {
-      await services.follows.unfollow(viewer, scope, params.subscriptionId as string);
+      await services.follows.unfollow(viewer, scope, params.subscriptionId);
       return { status: 204 };
     },
   }),
