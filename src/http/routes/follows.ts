@@ -1,8 +1,11 @@
 import { Type } from 'typebox';
 import { defineRoute } from '../api-route.js';
 import { SubscriptionParams, UserParams } from '../params.js';
-import { pageUrls } from '../presenters/pages.js';
-import { presentSubscription } from '../presenters/subscription.js';
+import {
+  presentFollowerPage,
+  presentFollowingPage,
+  presentSubscription,
+} from '../presenters/subscription.js';
 import { integerPaging, PageNumber, PageSize } from './integer-paging.js';
 
 export const followRoutes = [
@@ -21,18 +24,11 @@ export const followRoutes = [
     },
     handler: async ({ services, viewer, scope, ctx, params, query }) => {
       const paging = integerPaging(query);
-      const { userId, views, total } = await services.follows.following(viewer, scope, params.userId, {
+      const page = await services.follows.following(viewer, scope, params.userId, {
         filterType: query.filterType,
         ...paging,
       });
-      const url = `${ctx.base}/chatter/users/${userId}/following`;
-      return {
-        body: {
-          ...pageUrls(url, { filterType: query.filterType }, paging, total),
-          following: views.map((v) => presentSubscription(ctx, v)),
-          total,
-        },
-      };
+      return { body: presentFollowingPage(ctx, page, paging, query.filterType) };
     },
   }),
   defineRoute({
@@ -58,13 +54,7 @@ export const followRoutes = [
     handler: async ({ services, viewer, scope, ctx, params, query }) => {
       const paging = integerPaging(query);
       const page = await services.follows.followers(viewer, scope, params.userId, paging);
-      return {
-        body: {
-          ...pageUrls(`${ctx.base}/chatter/users/${page.userId}/followers`, {}, paging, page.total),
-          followers: page.views.map((v) => presentSubscription(ctx, v)),
-          total: page.total,
-        },
-      };
+      return { body: presentFollowerPage(ctx, page, paging) };
     },
   }),
   defineRoute({

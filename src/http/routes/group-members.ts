@@ -1,8 +1,7 @@
 import { Type } from 'typebox';
 import { defineRoute } from '../api-route.js';
 import { GroupParams, MembershipParams } from '../params.js';
-import { presentGroupMember, presentMembershipReference } from '../presenters/group-member.js';
-import { pageUrls } from '../presenters/pages.js';
+import { presentGroupMember, presentGroupMemberPage } from '../presenters/group-member.js';
 import { integerPaging, PageNumber, PageSize } from './integer-paging.js';
 
 const AssignableRole = Type.Enum(['StandardMember', 'GroupManager']);
@@ -17,14 +16,7 @@ export const groupMemberRoutes = [
     handler: async ({ services, viewer, scope, ctx, params, query }) => {
       const paging = integerPaging(query);
       const page = await services.groupMembers.list(viewer, scope, params.groupId, paging);
-      return {
-        body: {
-          ...pageUrls(`${ctx.base}/chatter/groups/${page.groupId}/members`, {}, paging, page.total),
-          members: page.views.map((v) => presentGroupMember(ctx, v)),
-          myMembership: page.mine ? presentMembershipReference(ctx, page.mine.id) : null,
-          totalMemberCount: page.total,
-        },
-      };
+      return { body: presentGroupMemberPage(ctx, page, paging) };
     },
   }),
   defineRoute({

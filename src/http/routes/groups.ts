@@ -2,8 +2,13 @@ import { Type } from 'typebox';
 import { GROUP_LIMITS } from '../../domain/groups.js';
 import { defineRoute } from '../api-route.js';
 import { batchParams, GroupParams, UserParams } from '../params.js';
-import { presentGroup, presentGroupDetail } from '../presenters/group.js';
-import { pageUrls, presentBatchResults } from '../presenters/pages.js';
+import {
+  presentGroup,
+  presentGroupDetail,
+  presentGroupPage,
+  presentUserGroupPage,
+} from '../presenters/group.js';
+import { presentBatchResults } from '../presenters/pages.js';
 import { NullableText } from './group-schemas.js';
 import { integerPaging, PageNumber, PageSize } from './integer-paging.js';
 
@@ -60,18 +65,9 @@ export const groupRoutes = [
     handler: async ({ services, viewer, scope, ctx, query }) => {
       const paging = integerPaging(query);
       const archiveStatus = query.archiveStatus ?? 'NotArchived';
-      const { views, total } = await services.groups.list(viewer, scope, {
-        q: query.q,
-        archiveStatus,
-        ...paging,
-      });
-      const params = { q: query.q, archiveStatus: query.archiveStatus };
-      return {
-        body: {
-          ...pageUrls(`${ctx.base}/chatter/groups`, params, paging, total),
-          groups: views.map((v) => presentGroup(ctx, v)),
-        },
-      };
+      const page = await services.groups.list(viewer, scope, { q: query.q, archiveStatus, ...paging });
+      const filters = { q: query.q, archiveStatus: query.archiveStatus };
+      return { body: presentGroupPage(ctx, page, paging, filters) };
     },
   }),
   defineRoute({
@@ -139,13 +135,7 @@ export const groupRoutes = [
     handler: async ({ services, viewer, scope, ctx, params, query }) => {
       const paging = integerPaging(query);
       const page = await services.groups.groupsOf(viewer, scope, params.userId, paging);
-      return {
-        body: {
-          ...pageUrls(`${ctx.base}/chatter/users/${page.userId}/groups`, {}, paging, page.total),
-          groups: page.views.map((v) => presentGroup(ctx, v)),
-          total: page.total,
-        },
-      };
+      return { body: presentUserGroupPage(ctx, page, paging) };
     },
   }),
 ];

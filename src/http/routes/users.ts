@@ -3,8 +3,8 @@ import { ABOUT_ME_MAX } from '../../domain/users.js';
 import { apiError } from '../../errors/api-error.js';
 import { defineRoute } from '../api-route.js';
 import { batchParams, UserParams } from '../params.js';
-import { pageLinks, presentBatchResults } from '../presenters/pages.js';
-import { presentUserDetail } from '../presenters/user.js';
+import { presentBatchResults } from '../presenters/pages.js';
+import { presentUserDetail, presentUserPage } from '../presenters/user.js';
 import { integerPaging, PageNumber, PageSize } from './integer-paging.js';
 
 const PageQuery = Type.Object({ page: PageNumber, pageSize: PageSize(250), q: Type.Optional(Type.String()) });
@@ -26,13 +26,8 @@ export const userRoutes = [
     schema: { querystring: PageQuery },
     handler: async ({ services, viewer, scope, ctx, query }) => {
       const paging = integerPaging(query);
-      const { views, total } = await services.users.list(viewer, scope, { q: query.q, ...paging });
-      return {
-        body: {
-          ...pageLinks(`${ctx.base}/chatter/users`, { q: query.q }, paging, total),
-          users: views.map((v) => presentUserDetail(ctx, v, v.stats)),
-        },
-      };
+      const page = await services.users.list(viewer, scope, { q: query.q, ...paging });
+      return { body: presentUserPage(ctx, page, paging, query.q) };
     },
   }),
   defineRoute({
