@@ -8,12 +8,12 @@ import { newErrorId } from './error-response.js';
 import { mediaType } from './negotiation.js';
 import { checkVersion } from './versions.js';
 
-const CONTROL_PREFIX = '/_chatterbox';
-
 /**
  * The operator's side of the pipeline (SPEC §9): injected faults, which pipeline.ts runs at its
  * stages 2 and 5, and the journal, written when the response has gone.
  */
+
+const CONTROL_PREFIX = '/_chatterbox';
 
 /** The journal's record of a finished request (SPEC §9); the control plane's own are left out. */
 export function journalRequest(services: Services, request: FastifyRequest, reply: FastifyReply): void {
