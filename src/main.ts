@@ -126,7 +126,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     return config.secretKey ? [keyFromPassphrase(config.secretKey), stored] : [stored];
   });
   if (options.prepare !== false) await prepareStore(store, clock, config, appSecrets);
-  const shared = store.kind === 'postgres' || config.workers > 1;
+  const shared = store.dialect.sharedByServers || config.workers > 1;
   const sessions = new SessionService(store, clock, {
     sessionTimeoutMs: config.sessionTimeout * 1000,
     // Another server may revoke a session this one has cached: re-check shared sessions often.
@@ -183,7 +183,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     // Servers sharing this one's Redis reset their settings, journals and session caches too.
     await control.changed('reset');
   };
-  // Several servers on one Redis share the control plane's settings (decision 0013).
+  // Several servers on one Redis share the control plane's settings (decision 0017).
   const sync = redis
     ? new ControlSync(redis, config.redisPrefix, control, () => sessions.clear())
     : undefined;
@@ -209,7 +209,7 @@ function usageCounters(
   breaker: CircuitBreaker,
 ): UsageCounters {
   if (redis) return new RedisUsageCounters(redis, config.redisPrefix, breaker);
-  if (store.kind === 'postgres' || config.workers > 1) return new StoreUsageCounters(store);
+  if (store.dialect.sharedByServers || config.workers > 1) return new StoreUsageCounters(store);
   return new MemoryUsageCounters();
 }
 

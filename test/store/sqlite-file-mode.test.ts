@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { createSqliteDb } from '../../src/store/dialects/sqlite.js';
+import { createSqliteDb, sqliteDialect } from '../../src/store/dialects/sqlite.js';
 import { migrate } from '../../src/store/open-store.js';
 import { Store } from '../../src/store/store.js';
 
@@ -13,7 +13,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 /** Issue 9, item 14: the SQLite file held password hashes and secrets world-readable (0644). */
 test('a new SQLite database, its -wal and -shm files are readable by their owner only (0600)', async () => {
   const path = join(dir, 'data', 'chatterbox.db');
-  const store = new Store(createSqliteDb(path), 'sqlite', 'Cb');
+  const store = new Store(createSqliteDb(path), sqliteDialect, 'Cb');
   try {
     await migrate(store);
     await store.putSetting('written', 'yes');
