@@ -17,6 +17,9 @@ const Limits = Type.Object(
     }),
     daily: Type.Integer({ minimum: 0, description: 'API requests per org in any 24 hours' }),
     dailyStatus: Type.Enum([429, 403], { description: 'Status when the daily quota is used up' }),
+    retryAfter: Type.Boolean({
+      description: 'Whether quota refusals (429/503) carry Retry-After; off by default',
+    }),
   },
   { additionalProperties: false },
 );
