@@ -103,7 +103,7 @@ describe('servers sharing one store and one Redis (SPEC §10)', () => {
     const refused = await a.get(ME, alice);
     assert.equal(refused.statusCode, 503);
     assert.equal(refused.headers['sforce-limit-info'], 'api-usage=3/15000');
-    await b.admin('PUT', '/_chatterbox/limits', { hourly: 200, dailyStatus: 429, retryAfter: false });
+    await b.admin('PUT', '/_chatterbox/limits', { hourly: 200, dailyStatus: 429 });
   });
 
   test('a fault added at one server fires at both, and `times` counts firings at both', async () => {
