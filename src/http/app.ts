@@ -29,6 +29,7 @@ import { joinRequestRoutes } from './routes/join-requests.js';
 import { likeRoutes } from './routes/likes.js';
 import { limitRoutes } from './routes/limits.js';
 import { registerOAuthRoutes } from './routes/oauth.js';
+import { sObjectRoutes } from './routes/sobjects.js';
 import { userRoutes } from './routes/users.js';
 import { supportedVersions } from './versions.js';
 
@@ -47,6 +48,7 @@ export const apiRoutes: AnyApiRoute[] = [
   ...likeRoutes,
   ...feedItemsGoneRoutes,
   ...batchRoutes,
+  ...sObjectRoutes,
 ];
 
 export interface AppOptions {
@@ -147,12 +149,22 @@ export async function buildApp(services: Services, options: AppOptions): Promise
  */
 function registerBodyParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  const parseJson = (body: string) => {
-    if (body.trim() === '') {
-      throw apiError('JSON_PARSER_ERROR', {
-        detail: 'The HTTP entity body is required, but this request has no entity body.',
-      });
+  // An empty body is no body, whatever its Content-Type (SPEC §2): nforce and @salesforce/core
+  // send `Content-Type: application/json` on a DELETE or a body-less like. Only a resource whose
+  // input is required (one with a body schema) answers that it needs an entity body.
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (request.body === EMPTY_BODY) {
+      if (request.routeOptions.schema?.body) {
+        throw apiError('JSON_PARSER_ERROR', {
+          detail: 'The HTTP entity body is required, but this request has no entity body.',
+        });
+      }
+      request.body = undefined;
     }
+    done();
+  });
+  const parseJson = (body: string) => {
+    if (body.trim() === '') return EMPTY_BODY;
     try {
       // A UTF-8 byte order mark is not JSON, but Jackson skips it, and some clients send one.
       return JSON.parse(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
@@ -187,6 +199,9 @@ function registerBodyParsers(app: FastifyInstance): void {
     done(apiError('UNSUPPORTED_MEDIA_TYPE', { contentType }), undefined);
   });
 }
+
+/** What the JSON parsers answer for a body with no content, until preValidation decides (above). */
+const EMPTY_BODY = Symbol('chatterbox.emptyBody');
 
 /**
  * U+0000 in any input text is refused (400): PostgreSQL cannot store it in a text column, and
