@@ -44,7 +44,11 @@ describe('jsforce 1.11.1 against Chatterbox: a realistic Chatter flow', () => {
       version: '50.0',
     });
   });
-  after(() => h.close());
+  after(async () => {
+    // The clients keep their sockets alive; don't wait for them to time out.
+    h.app.server.closeAllConnections();
+    await h.close();
+  });
 
   /** What the server answers directly: the body the client must hand back unchanged. */
   const direct = async (path: string) => {

@@ -63,7 +63,11 @@ describe('nforce 1.13.0 against Chatterbox: a realistic Chatter flow', () => {
     bob = await demoUser(h, 'bob@acme.example');
     org = connect();
   });
-  after(() => h.close());
+  after(async () => {
+    // The clients keep their sockets alive; don't wait for them to time out.
+    h.app.server.closeAllConnections();
+    await h.close();
+  });
 
   const direct = async (path: string) => {
     const response = await h.request({
