@@ -2,9 +2,15 @@ import { Type } from 'typebox';
 import { readSObject, sObjectType } from '../../domain/sobjects.js';
 import { apiError } from '../../errors/api-error.js';
 import { defineRoute } from '../api-route.js';
+import { PathText } from '../params.js';
 import { presentSObject } from '../presenters/sobject.js';
 
 const RecordQuery = Type.Object({ fields: Type.Optional(Type.String()) });
+/**
+ * The type and ID are checked by the resource, not by a `recordId` schema: sObject REST answers a
+ * malformed ID with 404 (the external-ID message), not with 400 INVALID_ID_FIELD (SPEC §12.1).
+ */
+const RecordParams = Type.Object({ sObjectType: PathText, sObjectId: PathText });
 
 /** sObject REST (SPEC §12.1): read-only `User` records so far; unknown types are 404 NOT_FOUND. */
 export const sObjectRoutes = [
@@ -14,7 +20,7 @@ export const sObjectRoutes = [
     summary: 'sObject record: read (User)',
     communities: false,
     xmlRoot: 'record',
-    schema: { querystring: RecordQuery },
+    schema: { params: RecordParams, querystring: RecordQuery },
     handler: async ({ services, viewer, ctx, params, query }) => {
       const type = sObjectType(params.sObjectType as string);
       if (!type) throw apiError('NOT_FOUND');
