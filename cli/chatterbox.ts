@@ -34,6 +34,7 @@ storeOptions(
         '403',
       ]),
     )
+    .option('--quota-retry-after', 'send Retry-After on quota refusals (429/503); off by default')
     .option('--session-timeout <seconds>', 'session inactivity timeout (default 7200)')
     .option('--max-body-bytes <n>', 'request body limit (default 10485760)')
     .option('--workers <n>', 'one process per core')

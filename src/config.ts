@@ -14,6 +14,8 @@ export interface Config {
   hourlyLimit: number;
   dailyLimit: number;
   dailyLimitStatus: 429 | 403;
+  /** Retry-After on quota refusals (SPEC §2: off unless asked for). */
+  quotaRetryAfter: boolean;
   sessionTimeout: number;
   maxBodyBytes: number;
   workers: number;
@@ -49,6 +51,7 @@ export const defaults: Omit<Config, 'adminToken' | 'adminTokenGenerated'> = {
   hourlyLimit: 200,
   dailyLimit: 15000,
   dailyLimitStatus: 429,
+  quotaRetryAfter: false,
   sessionTimeout: 7200,
   maxBodyBytes: 10 * 1024 * 1024,
   workers: 1,

@@ -86,6 +86,8 @@ export function loadConfig(flags: RawFlags, env: NodeJS.ProcessEnv = process.env
   config.secretKey = str('secretKey');
   const demo = pick('demo');
   config.demo = demo === true || demo === 'true' || demo === '1';
+  const quotaRetryAfter = pick('quotaRetryAfter');
+  config.quotaRetryAfter = quotaRetryAfter === true || quotaRetryAfter === 'true' || quotaRetryAfter === '1';
   const status = str('dailyLimitStatus');
   if (status !== undefined) {
     if (status !== '429' && status !== '403')
@@ -133,7 +135,12 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     cacheTtlMs: shared ? 2_000 : 30_000,
   });
   const control = new ControlState(
-    { hourly: config.hourlyLimit, daily: config.dailyLimit, dailyStatus: config.dailyLimitStatus },
+    {
+      hourly: config.hourlyLimit,
+      daily: config.dailyLimit,
+      dailyStatus: config.dailyLimitStatus,
+      retryAfter: config.quotaRetryAfter,
+    },
     { journalSize: config.journalSize, clock },
   );
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, config.dependencyTimeoutMs) : undefined;

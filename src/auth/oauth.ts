@@ -155,7 +155,7 @@ export class OAuthService {
       withRefreshToken: false,
       refreshTokenId: refresh.id,
     });
-    return this.#response(user, app, tokens, instanceUrl);
+    return this.#response(user, app, tokens, instanceUrl, { scoped: true });
   }
 
   private async clientCredentialsGrant(params: Record<string, string | undefined>, instanceUrl: string) {
@@ -172,6 +172,7 @@ export class OAuthService {
     app: ConnectedAppRecord,
     tokens: IssuedTokens,
     instanceUrl: string,
+    options: { scoped?: boolean } = {},
   ): Promise<TokenResponse> {
     const id = identityUrl(instanceUrl, user);
     const issuedAt = String(tokens.issuedAt);
@@ -184,10 +185,10 @@ export class OAuthService {
       token_type: 'Bearer',
       issued_at: issuedAt,
     };
-    if (tokens.refreshToken) {
-      body.refresh_token = tokens.refreshToken;
-      body.scope = 'api refresh_token';
-    }
+    if (tokens.refreshToken) body.refresh_token = tokens.refreshToken;
+    // SPEC §4: `scope` on every grant that returns a refresh token or is made with one, as the
+    // real refresh_token grant answers it (the scopes of the refresh token it was made with).
+    if (tokens.refreshToken || options.scoped) body.scope = 'api refresh_token';
     return body;
   }
 }

@@ -2,7 +2,7 @@ import { apiError } from '../errors/api-error.js';
 import type { Clock } from '../lib/clock.js';
 import type { ConnectedAppRecord, UserRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import { hashToken, randomToken } from './secrets.js';
+import { hashToken, randomToken, tokenCharacters } from './secrets.js';
 import type { Viewer } from './viewer.js';
 
 interface CachedSession {
@@ -51,12 +51,12 @@ export class SessionService {
     options: { withRefreshToken: boolean; refreshTokenId?: string },
   ): Promise<IssuedTokens> {
     const now = this.clock.now();
-    const accessToken = `${user.orgId.slice(0, 15)}!${randomToken()}`;
+    const accessToken = `${user.orgId.slice(0, 15)}!${tokenCharacters(36)}`;
     let refreshToken: string | undefined;
     let refreshTokenId = options.refreshTokenId ?? null;
     await this.store.transaction(async (tx) => {
       if (options.withRefreshToken) {
-        refreshToken = `5Aep${randomToken(48)}`;
+        refreshToken = `5Aep${tokenCharacters(48)}`;
         refreshTokenId = randomToken(12);
         await tx.auth.createRefreshToken({
           id: refreshTokenId,

@@ -10,6 +10,11 @@ export interface LimitSettings {
   hourly: number;
   daily: number;
   dailyStatus: 429 | 403;
+  /**
+   * Whether quota refusals carry Retry-After (SPEC §2: off by default, as the real service is not
+   * known to send it, and some clients sleep for whatever it says).
+   */
+  retryAfter: boolean;
 }
 
 export interface MaintenanceSettings {

@@ -1,5 +1,7 @@
 /** One API request as the journal keeps it (SPEC §9). */
 export interface JournalEntry {
+  /** Unique within the journal (until a reset): `1`, `2`, … in the order requests finished. */
+  id: string;
   /** Epoch ms of the server clock when the request arrived. */
   time: number;
   method: string;
@@ -13,26 +15,70 @@ export interface JournalEntry {
   /** The session's connected app, turned into its client ID when the journal is read. */
   appId: string | null;
   durationMs: number;
+  /**
+   * The id of the entry this request repeats: same session, method, path with query, and body,
+   * arriving within RETRY_WINDOW_MS of it (issue 10: "did my client back off after the 503?").
+   */
+  retryOf: string | null;
 }
 
 /**
+ * What a request is compared by to find the one it retries; undefined when it had no session.
+ * `digest` is the body's, when the body was read: a request refused before that (by a quota or a
+ * fault) is known by its length only, and matches a read one of the same length.
+ */
+export type RetryKey = { request: string; length: string; digest: string | undefined } | undefined;
+
+interface Recent {
+  id: string;
+  time: number;
+  length: string;
+  digest: string | undefined;
+}
+
+export const RETRY_WINDOW_MS = 60_000;
+
+/**
  * The most recent API requests, in a ring of fixed size: recording never allocates more than the
- * ring, however much traffic passes, and the oldest entry is overwritten first.
+ * ring, however much traffic passes, and the oldest entry is overwritten first. Beside it, the
+ * last entry of each distinct request of the past minute, to mark retries; bounded the same way.
  */
 export class RequestJournal {
   readonly #ring: (JournalEntry | undefined)[];
   #next = 0;
   #count = 0;
+  #sequence = 0;
+  /** Insertion order is arrival order: the oldest key comes first, and is evicted first. */
+  readonly #recent = new Map<string, Recent>();
 
   constructor(readonly capacity: number) {
     this.#ring = new Array(Math.max(0, capacity)).fill(undefined);
   }
 
-  record(entry: JournalEntry): void {
+  record(entry: Omit<JournalEntry, 'id' | 'retryOf'>, retryKey: RetryKey = undefined): void {
     if (this.capacity === 0) return;
-    this.#ring[this.#next] = entry;
+    const id = String(++this.#sequence);
+    const retryOf = retryKey === undefined ? null : this.#remember(retryKey, id, entry.time);
+    this.#ring[this.#next] = { id, ...entry, retryOf };
     this.#next = (this.#next + 1) % this.capacity;
     this.#count = Math.min(this.#count + 1, this.capacity);
+  }
+
+  /** The id of the identical request of the last minute, if any; then this one takes its place. */
+  #remember(key: NonNullable<RetryKey>, id: string, time: number): string | null {
+    const earlier = this.#recent.get(key.request);
+    const elapsed = earlier === undefined ? -1 : time - earlier.time;
+    const sameBody =
+      earlier !== undefined &&
+      earlier.length === key.length &&
+      (earlier.digest === undefined || key.digest === undefined || earlier.digest === key.digest);
+    this.#recent.delete(key.request);
+    this.#recent.set(key.request, { id, time, length: key.length, digest: key.digest });
+    for (const [oldKey, old] of this.#recent) {
+      if (this.#recent.size <= this.capacity && time - old.time <= RETRY_WINDOW_MS) break;
+      this.#recent.delete(oldKey);
+    }
+    return sameBody && elapsed >= 0 && elapsed <= RETRY_WINDOW_MS ? earlier.id : null;
   }
 
   /** Newest first, at most `limit`. */
@@ -52,5 +98,7 @@ export class RequestJournal {
     this.#ring.fill(undefined);
     this.#next = 0;
     this.#count = 0;
+    this.#sequence = 0;
+    this.#recent.clear();
   }
 }

@@ -19,6 +19,13 @@ export const catalog = {
     message: () => "This resource isn't accessible to guest users.",
     origin: 'ours',
   },
+  /** sObject REST (SPEC §12.1): a name in `?fields=` (or a body) that the object doesn't have. */
+  INVALID_FIELD: {
+    status: 400,
+    message: (p: { field: string; type: string }) =>
+      `No such column '${p.field}' on sobject of type ${p.type}`,
+    origin: 'real',
+  },
   INSUFFICIENT_ACCESS: { status: 403, message: (p: { detail: string }) => p.detail, origin: 'real' },
   EXTERNAL_USER_REFUSED: {
     status: 403,
@@ -37,6 +44,13 @@ export const catalog = {
     origin: 'real',
   },
   NOT_FOUND: { status: 404, message: () => 'The requested resource does not exist', origin: 'real' },
+  /** sObject REST (SPEC §12.1): a malformed (or wrong-type) ID in the path is looked up as an external ID. */
+  SOBJECT_ID_NOT_FOUND: {
+    status: 404,
+    errorCode: 'NOT_FOUND',
+    message: (p: { id: string }) => `Provided external ID field does not exist or is not accessible: ${p.id}`,
+    origin: 'real',
+  },
   METHOD_NOT_ALLOWED: {
     status: 405,
     message: (p: { method: string; allow: string }) =>

@@ -25,6 +25,7 @@ import { joinRequestRoutes } from './routes/join-requests.js';
 import { likeRoutes } from './routes/likes.js';
 import { limitRoutes } from './routes/limits.js';
 import { registerOAuthRoutes } from './routes/oauth.js';
+import { sObjectRoutes } from './routes/sobjects.js';
 import { userRoutes } from './routes/users.js';
 import { supportedVersions } from './versions.js';
 
@@ -43,6 +44,7 @@ export const apiRoutes: AnyApiRoute[] = [
   ...likeRoutes,
   ...feedItemsGoneRoutes,
   ...batchRoutes,
+  ...sObjectRoutes,
 ];
 
 export interface AppOptions {

@@ -10,8 +10,18 @@ import { mediaType } from './negotiation.js';
  */
 export function registerBodyParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
+  // An empty body is no body, whatever its Content-Type (SPEC §2): nforce and @salesforce/core
+  // send `Content-Type: application/json` on a DELETE or a body-less like. Only a resource whose
+  // input is required (one with a body schema) answers that it needs an entity body.
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (request.body === EMPTY_BODY) {
+      if (request.routeOptions.schema?.body) throw entityBodyRequired();
+      request.body = undefined;
+    }
+    done();
+  });
   const parseJson = (body: string) => {
-    if (body.trim() === '') throw entityBodyRequired();
+    if (body.trim() === '') return EMPTY_BODY;
     try {
       // A UTF-8 byte order mark is not JSON, but Jackson skips it, and some clients send one.
       return JSON.parse(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
@@ -44,6 +54,9 @@ export function registerBodyParsers(app: FastifyInstance): void {
     done(apiError('UNSUPPORTED_MEDIA_TYPE', { contentType: mediaType(request) }), undefined);
   });
 }
+
+/** What the JSON parsers answer for a body with no content, until preValidation decides (above). */
+const EMPTY_BODY = Symbol('chatterbox.emptyBody');
 
 /**
  * `Expected ':' after property name at [line:1, column:12]`: V8's message with the position as

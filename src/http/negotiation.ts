@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { XMLBuilder } from 'fast-xml-parser';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { keepJsonValue } from '../batch/in-process.js';
+import { collapseRequestSlashes } from './collapse-slashes.js';
 
 export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 export const XML_CONTENT_TYPE = 'application/xml;charset=UTF-8';
@@ -14,8 +15,10 @@ type RawWithFormat = IncomingMessage & { [FORMAT]?: Format };
 /**
  * Runs before routing (Fastify's rewriteUrl): a `.xml`/`.json` suffix picks the format and is
  * removed from the path (SPEC §1), and `POST …?_HttpMethod=PATCH|DELETE` becomes that method.
+ * Repeated slashes are collapsed first.
  */
 export function rewriteUrl(req: IncomingMessage): string {
+  collapseRequestSlashes(req);
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   let path = q < 0 ? url : url.slice(0, q);

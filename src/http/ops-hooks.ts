@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FaultOutcome } from '../control/faults.js';
+import type { RetryKey } from '../control/journal.js';
 import { ApiError, apiError, withHeaders } from '../errors/api-error.js';
 import type { CatalogKey } from '../errors/catalog.js';
 import type { Services } from '../services.js';
@@ -23,17 +25,39 @@ export function journalRequest(services: Services, request: FastifyRequest, repl
   const durationMs = reply.elapsedTime;
   const viewer = request.api?.viewer;
   const form = path === '/services/oauth2/token' ? formOf(request.body) : undefined;
-  control.journal.record({
-    time: services.clock.now() - durationMs,
-    method: request.method,
-    path,
-    status: reply.statusCode,
-    errorCode: request.errorCode,
-    username: viewer?.user.username ?? form?.username ?? null,
-    clientId: form?.client_id ?? null,
-    appId: viewer?.appId ?? null,
-    durationMs: Math.round(durationMs * 1000) / 1000,
-  });
+  control.journal.record(
+    {
+      time: services.clock.now() - durationMs,
+      method: request.method,
+      path,
+      status: reply.statusCode,
+      errorCode: request.errorCode,
+      username: viewer?.user.username ?? form?.username ?? null,
+      clientId: form?.client_id ?? null,
+      appId: viewer?.appId ?? null,
+      durationMs: Math.round(durationMs * 1000) / 1000,
+    },
+    retryKey(request),
+  );
+}
+
+/**
+ * What makes two requests the same for the journal's `retryOf`: the session, the method, the
+ * path with its query (a next page is not a retry of the first), and the body. Requests without a
+ * session (the token endpoint, guests, refused tokens) have none.
+ */
+function retryKey(request: FastifyRequest): RetryKey {
+  const tokenHash = request.api?.viewer?.tokenHash;
+  if (!tokenHash) return undefined;
+  return {
+    request: `${tokenHash} ${request.method} ${request.originalUrl}`,
+    length: String(request.headers['content-length'] ?? 0),
+    // Undefined for a body never read (refused first, or none): then the length speaks for it.
+    digest:
+      request.body === undefined
+        ? undefined
+        : createHash('sha256').update(JSON.stringify(request.body)).digest('base64url'),
+  };
 }
 
 /**
@@ -94,7 +118,10 @@ function catalogueDefault(
 ): ApiError {
   switch (key) {
     case 'INVALID_ID_FIELD':
+    case 'SOBJECT_ID_NOT_FOUND':
       return apiError(key, { id: '' });
+    case 'INVALID_FIELD':
+      return apiError(key, { field: '', type: '' });
     case 'JSON_PARSER_ERROR':
     case 'INVALID_INPUT':
     case 'INVALID_FILTER_VALUE':

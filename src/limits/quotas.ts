@@ -50,19 +50,24 @@ export class Quotas {
     const dailyUsed = daily?.used;
     if (daily && !daily.ok) {
       const key = limits.dailyStatus === 403 ? 'DAILY_LIMIT_EXCEEDED_FORBIDDEN' : 'DAILY_LIMIT_EXCEEDED';
-      return { dailyUsed, refusal: withRetryAfter(apiError(key), daily.retryAfterMs) };
+      return { dailyUsed, refusal: this.#refusal(apiError(key), daily.retryAfterMs) };
     }
     if (hourly && !hourly.ok)
-      return { dailyUsed, refusal: withRetryAfter(apiError('HOURLY_LIMIT_EXCEEDED'), hourly.retryAfterMs) };
+      return { dailyUsed, refusal: this.#refusal(apiError('HOURLY_LIMIT_EXCEEDED'), hourly.retryAfterMs) };
     return { dailyUsed };
   }
 
   dailyUsed(viewer: Viewer): Promise<number> {
     return this.usage.dailyUsed(viewer.orgId, this.clock.now());
   }
-}
 
-/** Retry-After in whole seconds, at least 1 (SPEC §2: 429 and 503 carry it). */
-function withRetryAfter(error: ApiError, ms: number): ApiError {
-  return withHeaders(error, { 'Retry-After': String(Math.max(1, Math.ceil(ms / 1000))) });
+  /**
+   * A quota's refusal carries Retry-After (whole seconds until the window frees a request, at
+   * least 1) only when the operator turned it on (SPEC §2, `--quota-retry-after`): the real
+   * service is not known to send it, and clients that honour it may sleep for up to a day.
+   */
+  #refusal(error: ApiError, ms: number): ApiError {
+    if (!this.control.limits.retryAfter) return error;
+    return withHeaders(error, { 'Retry-After': String(Math.max(1, Math.ceil(ms / 1000))) });
+  }
 }

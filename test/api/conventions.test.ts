@@ -93,7 +93,10 @@ describe('wire conventions (SPEC §1)', () => {
             assert.ok(parseId(value), `${name}: ${key}=${value}`);
           }
           if (key.endsWith('Date') && !key.startsWith('relative')) {
-            assert.match(value, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, `${name}: ${key}=${value}`);
+            // sObject REST writes datetimes with +0000 instead of Z (SPEC §12.1).
+            const zone = name.startsWith('GET /sobjects/') ? '\\+0000' : 'Z';
+            const pattern = new RegExp(`^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}${zone}$`);
+            assert.match(value, pattern, `${name}: ${key}=${value}`);
           }
         });
         checked += urls;

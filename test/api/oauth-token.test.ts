@@ -18,11 +18,19 @@ import {
 async function assertTokenBody(
   h: Harness,
   body: Record<string, string>,
-  expected: { username: string; instanceUrl: string; clientSecret: string; issuedFrom: number },
+  expected: {
+    username: string;
+    instanceUrl: string;
+    clientSecret: string;
+    issuedFrom: number;
+    /** Made with a refresh token: carries `scope` without returning one (SPEC §4). */
+    refreshed?: boolean;
+  },
 ) {
   const user = await demoUser(h, expected.username);
   const id = `${expected.instanceUrl}/id/${user.orgId}/${user.id}`;
-  assert.match(body.access_token ?? '', new RegExp(`^${user.orgId.slice(0, 15)}!\\S{20,}$`));
+  // Only `[A-Za-z0-9._]` after the `!`: clients redact `(00D\w{12,15})![.\w]*` from logs (SPEC §1).
+  assert.match(body.access_token ?? '', new RegExp(`^${user.orgId.slice(0, 15)}![A-Za-z0-9._]{40,}$`));
   // issued_at is the server clock's epoch milliseconds at issue, as a string.
   assert.match(body.issued_at ?? '', /^\d+$/);
   const issuedAt = Number(body.issued_at);
@@ -36,9 +44,10 @@ async function assertTokenBody(
     signature: expectedSignature(id, body.issued_at as string, expected.clientSecret),
   };
   if ('refresh_token' in body) {
+    assert.match(body.refresh_token as string, /^5Aep[A-Za-z0-9._]{60,}$/);
     exact.refresh_token = body.refresh_token as string;
-    exact.scope = 'api refresh_token';
   }
+  if ('refresh_token' in body || expected.refreshed) exact.scope = 'api refresh_token';
   assert.deepEqual(body, exact);
 }
 
@@ -127,6 +136,7 @@ describe('POST /services/oauth2/token (SPEC §4)', () => {
       instanceUrl: 'http://localhost:80',
       clientSecret: DEMO_CLIENT_SECRET,
       issuedFrom,
+      refreshed: true,
     });
     await assertWorksAs(h, body.access_token, 'bob@acme.example');
     await assertWorksAs(h, first, 'bob@acme.example');

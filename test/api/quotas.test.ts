@@ -37,8 +37,35 @@ describe('quotas (SPEC §7)', () => {
   });
   after(() => h.close());
 
-  test('GET users/me beyond the hourly limit is 503 REQUEST_LIMIT_EXCEEDED with Retry-After to the next hour', async () => {
+  test('GET users/me beyond the hourly limit is 503 REQUEST_LIMIT_EXCEEDED, with no Retry-After by default', async () => {
     await h.admin('PUT', '/_chatterbox/limits', { hourly: 2 });
+    for (let i = 1; i <= 2; i++) {
+      const ok = await h.request({ method: 'GET', url: ME, token: alice });
+      assert.equal(ok.statusCode, 200);
+    }
+    const refused = await h.request({ method: 'GET', url: ME, token: alice });
+    assert.equal(refused.statusCode, 503);
+    assert.equal(refused.headers['content-type'], JSON_TYPE);
+    assert.equal(refused.headers['retry-after'], undefined);
+    assert.equal(refused.headers['sforce-limit-info'], 'api-usage=3/15000');
+    assert.deepEqual(refused.json(), HOURLY_BODY);
+  });
+
+  test('GET beyond the daily limit is 429 (or 403) with no Retry-After by default', async () => {
+    await h.admin('PUT', '/_chatterbox/limits', { daily: 1 });
+    await h.request({ method: 'GET', url: DIRECTORY, token: alice });
+    for (const status of [429, 403] as const) {
+      await h.admin('PUT', '/_chatterbox/limits', { dailyStatus: status });
+      const refused = await h.request({ method: 'GET', url: ME, token: alice });
+      assert.equal(refused.statusCode, status);
+      assert.equal(refused.headers['content-type'], JSON_TYPE);
+      assert.equal(refused.headers['retry-after'], undefined);
+      assert.deepEqual(refused.json(), DAILY_BODY);
+    }
+  });
+
+  test('with retryAfter on, the hourly 503 carries Retry-After: seconds to the next hour', async () => {
+    await h.admin('PUT', '/_chatterbox/limits', { hourly: 2, retryAfter: true });
     for (let i = 1; i <= 2; i++) {
       const ok = await h.request({ method: 'GET', url: ME, token: alice });
       assert.equal(ok.statusCode, 200);
@@ -69,7 +96,7 @@ describe('quotas (SPEC §7)', () => {
   });
 
   test('the hourly window follows the server clock: the next hour opens a new window', async () => {
-    await h.admin('PUT', '/_chatterbox/limits', { hourly: 1 });
+    await h.admin('PUT', '/_chatterbox/limits', { hourly: 1, retryAfter: true });
     assert.equal((await h.request({ method: 'GET', url: ME, token: alice })).statusCode, 200);
     freezeClock(h, '2026-03-02T10:59:59.999Z');
     const refused = await h.request({ method: 'GET', url: ME, token: alice });
@@ -90,7 +117,7 @@ describe('quotas (SPEC §7)', () => {
   });
 
   test('GET beyond the daily limit is 429 TotalRequests Limit exceeded, not counted again', async () => {
-    await h.admin('PUT', '/_chatterbox/limits', { daily: 3 });
+    await h.admin('PUT', '/_chatterbox/limits', { daily: 3, retryAfter: true });
     for (let i = 0; i < 3; i++) await h.request({ method: 'GET', url: DIRECTORY, token: alice });
     for (const token of [alice, bob]) {
       const refused = await h.request({ method: 'GET', url: ME, token });
@@ -110,7 +137,7 @@ describe('quotas (SPEC §7)', () => {
   });
 
   test('the daily quota is refused with 403 when dailyStatus is 403', async () => {
-    await h.admin('PUT', '/_chatterbox/limits', { daily: 1, dailyStatus: 403 });
+    await h.admin('PUT', '/_chatterbox/limits', { daily: 1, dailyStatus: 403, retryAfter: true });
     await h.request({ method: 'GET', url: DIRECTORY, token: alice });
     const refused = await h.request({ method: 'GET', url: ME, token: alice });
     assert.equal(refused.statusCode, 403);
@@ -120,7 +147,7 @@ describe('quotas (SPEC §7)', () => {
   });
 
   test('the daily quota is a rolling 24 hours of hourly buckets', async () => {
-    await h.admin('PUT', '/_chatterbox/limits', { daily: 3 });
+    await h.admin('PUT', '/_chatterbox/limits', { daily: 3, retryAfter: true });
     await h.request({ method: 'GET', url: DIRECTORY, token: alice });
     await h.request({ method: 'GET', url: DIRECTORY, token: alice });
     freezeClock(h, '2026-03-02T20:15:00.000Z');

@@ -327,3 +327,41 @@ describe('the session cache is bounded (decision 0003)', () => {
     assert.equal(await verify(tokens[1] as string), 3);
   });
 });
+
+describe('tokens issued before the redaction-safe alphabet (SPEC §1)', () => {
+  let h: Harness;
+  before(async () => {
+    h = await createHarness();
+  });
+  after(() => h.close());
+
+  test('an access token with a `-` stored by an earlier version still authenticates and revokes', async () => {
+    const user = await demoUser(h, 'alice@acme.example');
+    const app = await h.services.store.orgs.findAppByClientId(DEMO_CLIENT_ID);
+    assert.ok(app);
+    // The old format: base64url after the `!`, so a `-` may appear anywhere in it.
+    const legacy = `${user.orgId.slice(0, 15)}!AQ-old-token-${'x'.repeat(30)}`;
+    const now = h.services.clock.now();
+    await h.services.store.auth.createSession({
+      tokenHash: createHash('sha256').update(legacy).digest('base64url'),
+      orgId: user.orgId,
+      userId: user.id,
+      appId: app.id,
+      refreshTokenId: null,
+      issuedAt: now,
+      lastUsedAt: now,
+      revokedAt: null,
+    });
+    const response = await h.request({ method: 'GET', url: usersMe, token: legacy });
+    assert.equal(response.statusCode, 200, response.body);
+    assert.equal(response.json().id, user.id);
+    const revoked = await h.request({
+      method: 'POST',
+      url: '/services/oauth2/revoke',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ token: legacy }).toString(),
+    });
+    assert.equal(revoked.statusCode, 200);
+    await assertExpired(h, legacy);
+  });
+});

@@ -5,6 +5,7 @@ import jsforce from 'jsforce';
 import type { UserRecord } from '../../src/store/records.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD, demoUser } from '../helpers/oauth.js';
+import { revoke as revokeToken } from './flow.js';
 
 /**
  * jsforce 3.10.16, the real client (reference/jsforce-notes.md §2–3, §8), against the server
@@ -47,15 +48,7 @@ describe('jsforce 3.10.16 against Chatterbox: OAuth, identity, limits and sessio
     assert.equal(response.statusCode, 200, response.body);
     return response.json();
   };
-  const revoke = async (token: string) => {
-    const response = await h.request({
-      method: 'POST',
-      url: '/services/oauth2/revoke',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ token }).toString(),
-    });
-    assert.equal(response.statusCode, 200);
-  };
+  const revoke = (token: string) => revokeToken(h, token);
 
   test('conn.login() with the demo app: OAuth password flow over a chunked body', BOUNDED, async () => {
     reset();

@@ -12,10 +12,17 @@ interface Row {
 
 /** The rows without their two measured fields, after checking those are well formed. */
 function withoutTimings(rows: Row[]): Record<string, unknown>[] {
-  return rows.map(({ time, durationMs, ...rest }) => {
+  const ids = rows.map((row) => Number(row.id));
+  // Ids count up in the order requests finished: newest first, so descending.
+  assert.deepEqual(
+    ids,
+    [...ids].sort((a, b) => b - a),
+  );
+  return rows.map(({ time, durationMs, id, ...rest }) => {
     assert.match(time, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     assert.equal(typeof durationMs, 'number');
     assert.ok(durationMs >= 0);
+    assert.match(String(id), /^[1-9]\d*$/);
     return rest;
   });
 }
@@ -50,6 +57,7 @@ describe('request journal (SPEC §9)', () => {
         errorCode: 'NOT_FOUND',
         username: null,
         clientId: null,
+        retryOf: null,
       },
       {
         method: 'PUT',
@@ -58,6 +66,7 @@ describe('request journal (SPEC §9)', () => {
         errorCode: 'METHOD_NOT_ALLOWED',
         username: 'alice@acme.example',
         clientId: 'chatterbox-demo',
+        retryOf: null,
       },
       {
         method: 'GET',
@@ -66,6 +75,7 @@ describe('request journal (SPEC §9)', () => {
         errorCode: null,
         username: 'alice@acme.example',
         clientId: 'chatterbox-demo',
+        retryOf: null,
       },
       {
         method: 'POST',
@@ -74,6 +84,7 @@ describe('request journal (SPEC §9)', () => {
         errorCode: null,
         username: 'alice@acme.example',
         clientId: 'chatterbox-demo',
+        retryOf: null,
       },
     ]);
     const times = rows.map((r) => Date.parse(r.time));
@@ -98,9 +109,63 @@ describe('request journal (SPEC §9)', () => {
         errorCode: 'INVALID_ID_FIELD',
         username: 'bob@acme.example',
         clientId: 'chatterbox-demo',
+        retryOf: null,
       })),
     );
     assert.equal((await h.admin('GET', '/_chatterbox/requests?limit=100')).json().requests.length, 5);
+  });
+
+  test('retryOf: the identical request (session, method, path and query, body) of the last minute', async () => {
+    const journal = await createHarness({ hourlyLimit: 2 });
+    try {
+      const alice = await journal.login('alice@acme.example');
+      const bob = await journal.login('bob@acme.example');
+      const rows = async (n: number) =>
+        ((await journal.admin('GET', `/_chatterbox/requests?limit=${n}`)).json().requests as Row[]).map(
+          (r) => ({ id: r.id, path: r.path, status: r.status, retryOf: r.retryOf, username: r.username }),
+        );
+      const get = (url: string, token: string) => journal.request({ method: 'GET', url, token });
+      const patch = (aboutMe: string) =>
+        journal.request({ method: 'PATCH', url: ME, token: bob, payload: { aboutMe } });
+      assert.equal((await get(ME, alice)).statusCode, 200);
+      assert.equal((await get(`${ME}?x=1`, alice)).statusCode, 200);
+      assert.equal((await get(ME, alice)).statusCode, 503);
+      assert.equal((await get(ME, alice)).statusCode, 503);
+      const [fourth, third, second, first] = await rows(4);
+      assert.deepEqual(
+        [fourth?.retryOf, third?.retryOf, second?.retryOf, first?.retryOf],
+        [third?.id, first?.id, null, null],
+      );
+      assert.deepEqual([third?.status, fourth?.status], [503, 503]);
+      // Another session of the same user is not a retry; nor is a different body; the same body is.
+      const again = await journal.login('alice@acme.example');
+      await journal.admin('DELETE', '/_chatterbox/limits/usage');
+      assert.equal((await get(ME, again)).statusCode, 200);
+      assert.equal((await patch('one')).statusCode, 200);
+      assert.equal((await patch('two')).statusCode, 200);
+      assert.equal((await patch('two')).statusCode, 503);
+      const [repeat, two, one, other] = await rows(4);
+      assert.deepEqual(
+        [other?.retryOf, one?.retryOf, two?.retryOf, repeat?.retryOf],
+        [null, null, null, two?.id],
+      );
+      // A minute and a second later the same request is new again.
+      await journal.admin('POST', '/_chatterbox/clock', { advanceSeconds: 61 });
+      await journal.admin('DELETE', '/_chatterbox/limits/usage');
+      assert.equal((await patch('two')).statusCode, 200);
+      const [late] = await rows(1);
+      assert.equal(late?.retryOf, null);
+      assert.equal((await patch('two')).statusCode, 200);
+      const [soon] = await rows(1);
+      assert.equal(soon?.retryOf, late?.id);
+      // Requests without a session (the token endpoint) are never retries.
+      await journal.login('alice@acme.example');
+      await journal.login('alice@acme.example');
+      const [login] = await rows(1);
+      assert.deepEqual([login?.path, login?.retryOf], ['/services/oauth2/token', null]);
+    } finally {
+      await journal.close();
+    }
   });
 
   test('GET /_chatterbox/requests validates limit', async () => {

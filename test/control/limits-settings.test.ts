@@ -18,16 +18,16 @@ describe('quota settings, reset and the control-plane description (SPEC §9, §1
     const response = await h.admin('GET', '/_chatterbox/limits');
     assert.equal(response.statusCode, 200);
     assert.equal(response.headers['content-type'], JSON_TYPE);
-    assert.deepEqual(response.json(), { hourly: 40, daily: 900, dailyStatus: 429 });
+    assert.deepEqual(response.json(), { hourly: 40, daily: 900, dailyStatus: 429, retryAfter: false });
   });
 
   test('PUT /_chatterbox/limits merges the fields given and answers the whole', async () => {
     const first = await h.admin('PUT', '/_chatterbox/limits', { hourly: 10 });
     assert.equal(first.statusCode, 200);
     assert.equal(first.headers['content-type'], JSON_TYPE);
-    assert.deepEqual(first.json(), { hourly: 10, daily: 900, dailyStatus: 429 });
+    assert.deepEqual(first.json(), { hourly: 10, daily: 900, dailyStatus: 429, retryAfter: false });
     const second = await h.admin('PUT', '/_chatterbox/limits', { daily: 7, dailyStatus: 403 });
-    assert.deepEqual(second.json(), { hourly: 10, daily: 7, dailyStatus: 403 });
+    assert.deepEqual(second.json(), { hourly: 10, daily: 7, dailyStatus: 403, retryAfter: false });
     const me = await h.request({ method: 'GET', url: ME, token: alice });
     assert.equal(me.headers['sforce-limit-info'], 'api-usage=1/7');
   });
@@ -58,6 +58,7 @@ describe('quota settings, reset and the control-plane description (SPEC §9, §1
       hourly: 10,
       daily: 7,
       dailyStatus: 403,
+      retryAfter: false,
     });
   });
 
@@ -79,6 +80,7 @@ describe('quota settings, reset and the control-plane description (SPEC §9, §1
       hourly: 40,
       daily: 900,
       dailyStatus: 429,
+      retryAfter: false,
     });
     assert.deepEqual((await h.admin('GET', '/_chatterbox/faults')).json(), { faults: [] });
     assert.deepEqual((await h.admin('GET', '/_chatterbox/maintenance')).json(), {
@@ -211,5 +213,35 @@ describe('quota settings, reset and the control-plane description (SPEC §9, §1
       /--daily-limit-status must be 429 or 403/,
     );
     assert.throws(() => loadConfig({ journalSize: '-1' }, {}), /--journal-size must be a whole number/);
+  });
+
+  test('--quota-retry-after (or CHATTERBOX_QUOTA_RETRY_AFTER) turns Retry-After on quota refusals on', async () => {
+    assert.equal(loadConfig({}, {}).quotaRetryAfter, false);
+    assert.equal(loadConfig({ quotaRetryAfter: true }, {}).quotaRetryAfter, true);
+    assert.equal(loadConfig({}, { CHATTERBOX_QUOTA_RETRY_AFTER: 'true' }).quotaRetryAfter, true);
+    assert.equal(loadConfig({}, { CHATTERBOX_QUOTA_RETRY_AFTER: '0' }).quotaRetryAfter, false);
+    const on = await createHarness({ quotaRetryAfter: true, hourlyLimit: 1 });
+    try {
+      assert.deepEqual((await on.admin('GET', '/_chatterbox/limits')).json(), {
+        hourly: 1,
+        daily: 15000,
+        dailyStatus: 429,
+        retryAfter: true,
+      });
+      const token = await on.login('alice@acme.example');
+      assert.equal((await on.request({ method: 'GET', url: ME, token })).statusCode, 200);
+      const refused = await on.request({ method: 'GET', url: ME, token });
+      assert.equal(refused.statusCode, 503);
+      assert.match(refused.headers['retry-after'] as string, /^[1-9]\d*$/);
+      assert.ok(Number(refused.headers['retry-after']) <= 3600);
+      // The control endpoint turns it off again, and a reset restores the configured setting.
+      const off = await on.admin('PUT', '/_chatterbox/limits', { retryAfter: false });
+      assert.equal(off.json().retryAfter, false);
+      assert.equal((await on.request({ method: 'GET', url: ME, token })).headers['retry-after'], undefined);
+      await on.admin('POST', '/_chatterbox/reset');
+      assert.equal((await on.admin('GET', '/_chatterbox/limits')).json().retryAfter, true);
+    } finally {
+      await on.close();
+    }
   });
 });

@@ -58,6 +58,7 @@ export async function sampleIds(store: Store): Promise<Sample> {
 
 /** A value for a path parameter, by its name (`userId`, `groupIds`, `feedElementId`…). */
 function paramValue(name: string, ids: Sample): string {
+  if (name === 'sObjectType') return 'User';
   const lower = name.toLowerCase();
   const kind = lower.includes('feedelement')
     ? 'feedElement'

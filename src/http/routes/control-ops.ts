@@ -17,6 +17,9 @@ const Limits = Type.Object(
     }),
     daily: Type.Integer({ minimum: 0, description: 'API requests per org in any 24 hours' }),
     dailyStatus: Type.Enum([429, 403], { description: 'Status when the daily quota is used up' }),
+    retryAfter: Type.Boolean({
+      description: 'Whether quota refusals (429/503) carry Retry-After; off by default',
+    }),
   },
   { additionalProperties: false },
 );
@@ -91,6 +94,7 @@ const RequestsQuery = Type.Object(
   { additionalProperties: false },
 );
 const JournalRow = Type.Object({
+  id: Type.String(),
   time: Type.String({ format: 'date-time' }),
   method: Type.String(),
   path: Type.String(),
@@ -99,6 +103,10 @@ const JournalRow = Type.Object({
   username: Type.Union([Type.String(), Type.Null()]),
   clientId: Type.Union([Type.String(), Type.Null()]),
   durationMs: Type.Number(),
+  retryOf: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'The id of the identical request (same session, method, path and query, body) of the minute before, if any',
+  }),
 });
 const NoContent = Type.Null({ description: 'No content' });
 
@@ -229,6 +237,7 @@ async function presentJournal(services: Services, entries: JournalEntry[]) {
   const apps = await Promise.all(appIds.map((id) => services.store.orgs.findApp(id)));
   const clientIds = new Map(apps.flatMap((app) => (app ? [[app.id, app.clientId] as const] : [])));
   return entries.map((e) => ({
+    id: e.id,
     time: isoDate(e.time),
     method: e.method,
     path: e.path,
@@ -237,5 +246,6 @@ async function presentJournal(services: Services, entries: JournalEntry[]) {
     username: e.username,
     clientId: e.clientId ?? (e.appId ? (clientIds.get(e.appId) ?? null) : null),
     durationMs: e.durationMs,
+    retryOf: e.retryOf,
   }));
 }
