@@ -4,7 +4,9 @@
 // plan (EXPLAIN QUERY PLAN on SQLite, EXPLAIN ANALYZE on PostgreSQL). Decision 0014.
 import { parseArgs } from 'node:util';
 import { CompiledQuery } from 'kysely';
+import type { Db } from '../src/store/dialects/dialect.js';
 import { migrate, openStore } from '../src/store/open-store.js';
+import { rawDatabase } from '../src/store/raw-database.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,7 +37,7 @@ try {
   }
   times.sort((a, b) => a - b);
   const at = (q: number) => (times[Math.floor((n - 1) * q)] ?? 0).toFixed(1);
-  const posts = await store.db
+  const posts = await rawDatabase(store)
     .selectFrom('feed_elements')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
@@ -45,7 +47,7 @@ try {
   );
   if (values.plan) {
     // The repository runs one compiled statement; catch it on its way to the database.
-    const db = (store.users as unknown as { db: typeof store.db }).db;
+    const db = (store.users as unknown as { db: Db }).db;
     const run = db.executeQuery.bind(db);
     let caught: CompiledQuery | undefined;
     db.executeQuery = ((query: CompiledQuery) => {

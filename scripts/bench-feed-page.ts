@@ -24,6 +24,7 @@ import { buildApp } from '../src/http/app.js';
 import { createRuntime } from '../src/main.js';
 import { dropPostgresSchema, postgresDialect } from '../src/store/dialects/postgres.js';
 import { sqliteDialect } from '../src/store/dialects/sqlite.js';
+import { rawDatabase } from '../src/store/raw-database.js';
 import type { Database } from '../src/store/schema.js';
 import { Store } from '../src/store/store.js';
 
@@ -63,8 +64,8 @@ async function bench(kind: 'sqlite' | 'postgres', posts: number): Promise<void> 
   const started = performance.now();
   await seedPosts(store, clock, { posts });
   const seedSeconds = (performance.now() - started) / 1000;
-  if (kind === 'postgres') await store.db.executeQuery(CompiledQuery.raw('analyze'));
-  else await store.db.executeQuery(CompiledQuery.raw('analyze'));
+  if (kind === 'postgres') await rawDatabase(store).executeQuery(CompiledQuery.raw('analyze'));
+  else await rawDatabase(store).executeQuery(CompiledQuery.raw('analyze'));
   const app = await buildApp(runtime.services, { logger: false, reset: runtime.reset });
   await app.ready();
   const login = await app.inject({
@@ -86,7 +87,11 @@ async function bench(kind: 'sqlite' | 'postgres', posts: number): Promise<void> 
     return response.json();
   };
   const allAcme = (
-    await store.db.selectFrom('groups').select('id').where('name', '=', 'All Acme').executeTakeFirstOrThrow()
+    await rawDatabase(store)
+      .selectFrom('groups')
+      .select('id')
+      .where('name', '=', 'All Acme')
+      .executeTakeFirstOrThrow()
   ).id;
   const base = '/services/data/v36.0/chatter';
   // A deep page: follow nextPageUrl twenty times first.

@@ -36,7 +36,6 @@ import { StoreUsageCounters } from './limits/store-usage.js';
 import { MemoryUsageCounters, type UsageCounters } from './limits/usage.js';
 import type { Services } from './services.js';
 import { migrate, openStore } from './store/open-store.js';
-import { storedSealingKey } from './store/sealing-keys.js';
 import type { Store } from './store/store.js';
 
 export type RawFlags = Record<string, string | boolean | undefined>;
@@ -124,7 +123,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
   });
   const clock = new Clock();
   const appSecrets = new AppSecrets(async () => {
-    const stored = await storedSealingKey(store.db as never);
+    const stored = await store.sealingKey();
     return config.secretKey ? [keyFromPassphrase(config.secretKey), stored] : [stored];
   });
   if (options.prepare !== false) await prepareStore(store, clock, config, appSecrets);

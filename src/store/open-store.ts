@@ -9,6 +9,7 @@ import * as m005 from './migrations/005-user-activity.js';
 import * as m006 from './migrations/006-mention-keyset.js';
 import * as m007 from './migrations/007-group-name-unique.js';
 import * as m009 from './migrations/009-sealed-app-secrets.js';
+import { rawDatabase } from './raw-database.js';
 import type { Database } from './schema.js';
 import { Store } from './store.js';
 
@@ -64,11 +65,12 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 
 /** Brings the schema up to date; safe when several servers start at once (the migrator locks). */
 export async function migrate(store: Store): Promise<string[]> {
-  if (store.db.isTransaction) throw new Error('migrate() needs the root store');
-  const migrationTableSchema = await store.dialect.migrationTableSchema(store.db);
-  await renameMigrations(store.db as Kysely<Database>, store);
+  const db = rawDatabase(store);
+  if (db.isTransaction) throw new Error('migrate() needs the root store');
+  const migrationTableSchema = await store.dialect.migrationTableSchema(db);
+  await renameMigrations(db as Kysely<Database>, store);
   const migrator = new Migrator({
-    db: store.db as never,
+    db: db as never,
     provider: { getMigrations: async () => migrations },
     // Branches number their migrations as they start, and land in another order; each migration
     // stands alone, so a store that has a later one may still take an earlier one it lacks.

@@ -21,7 +21,9 @@ import { LikeRepository } from './like-repository.js';
 import { MembershipRepository } from './membership-repository.js';
 import { OrgRepository } from './org-repository.js';
 import { PostRepository } from './post-repository.js';
+import { keepRawDatabase } from './raw-database.js';
 import type { Database } from './schema.js';
+import { storedSealingKey } from './sealing-keys.js';
 import { UsageRepository } from './usage-repository.js';
 import { UserRepository } from './user-repository.js';
 
@@ -45,7 +47,8 @@ export class Store {
   readonly feeds: FeedRepository;
   readonly activity: ActivityRepository;
   readonly usage: UsageRepository;
-  readonly db: Db;
+  /** Private to the store: migrations and tests reach it through raw-database.ts. */
+  readonly #db: Db;
   /** Statements run through this store and its transactions (tests prove pages have no N+1). */
   readonly queries: QueryCounter;
 
@@ -57,8 +60,9 @@ export class Store {
   ) {
     this.queries = queries ?? new QueryCounter();
     // The root store counts through a plugin; its transactions inherit it from the executor.
-    this.db = queries ? db : (db.withPlugin(this.queries) as Db);
-    db = this.db;
+    db = queries ? db : (db.withPlugin(this.queries) as Db);
+    this.#db = db;
+    keepRawDatabase(this, db);
     this.orgs = new OrgRepository(db);
     this.users = new UserRepository(db);
     this.auth = new AuthRepository(db);
@@ -81,8 +85,8 @@ export class Store {
 
   /** Runs fn in one transaction; everything it writes is rolled back if it throws. */
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
-    if (this.db.isTransaction) return fn(this);
-    return (this.db as Kysely<Database>)
+    if (this.#db.isTransaction) return fn(this);
+    return (this.#db as Kysely<Database>)
       .transaction()
       .execute((trx) => fn(new Store(trx, this.dialect, this.idInstance, this.queries)));
   }
@@ -93,14 +97,14 @@ export class Store {
    */
   async exclusive<T>(name: string, fn: (tx: Store) => Promise<T>): Promise<T> {
     return this.transaction(async (tx) => {
-      await this.dialect.lockSection(tx.db, name);
+      await this.dialect.lockSection(tx.#db, name);
       return fn(tx);
     });
   }
 
   /** A new 18-character ID with the given key prefix (SPEC §3). */
   async newId(prefix: string): Promise<string> {
-    const row = await this.db
+    const row = await this.#db
       .insertInto('id_sequences')
       .values({ prefix, value: 1 })
       .onConflict((oc) => oc.column('prefix').doUpdateSet({ value: sql`id_sequences.value + 1` }))
@@ -114,7 +118,7 @@ export class Store {
    * upsert per ID would cost more than the rows): `range.id(i)` is the i-th, 0-based.
    */
   async reserveIds(prefix: string, count: number): Promise<IdRange> {
-    const row = await this.db
+    const row = await this.#db
       .insertInto('id_sequences')
       .values({ prefix, value: count })
       .onConflict((oc) => oc.column('prefix').doUpdateSet({ value: sql`id_sequences.value + ${count}` }))
@@ -126,11 +130,11 @@ export class Store {
 
   /** After a bulk load: the planner learns the tables' new sizes, where the database keeps statistics. */
   async refreshPlannerStatistics(): Promise<void> {
-    await this.dialect.analyze(this.db, ['feed_elements', 'feed_mentions', 'user_activity', 'groups']);
+    await this.dialect.analyze(this.#db, ['feed_elements', 'feed_mentions', 'user_activity', 'groups']);
   }
 
   async getSetting(key: string): Promise<string | undefined> {
-    const row = await this.db
+    const row = await this.#db
       .selectFrom('settings')
       .select('value')
       .where('key', '=', key)
@@ -139,7 +143,7 @@ export class Store {
   }
 
   async putSetting(key: string, value: string): Promise<void> {
-    await this.db
+    await this.#db
       .insertInto('settings')
       .values({ key, value })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
@@ -150,6 +154,11 @@ export class Store {
    * Empties every table (control-plane reset): the schema stays, the data and sequences go. The
    * sealing keys stay (decision 0022): what any server sealed must still open.
    */
+  /** The key that seals connected-app secrets at rest, made on first use (decision 0022). */
+  async sealingKey(): Promise<Buffer> {
+    return storedSealingKey(this.#db);
+  }
+
   async truncateAll(): Promise<void> {
     const tables = [
       'subscriptions',
@@ -172,16 +181,16 @@ export class Store {
       'settings',
       'id_sequences',
     ] as const;
-    await this.dialect.truncate(this.db, tables);
+    await this.dialect.truncate(this.#db, tables);
   }
 
   async isEmpty(): Promise<boolean> {
-    const row = await this.db.selectFrom('orgs').select('id').limit(1).executeTakeFirst();
+    const row = await this.#db.selectFrom('orgs').select('id').limit(1).executeTakeFirst();
     return row === undefined;
   }
 
   async close(): Promise<void> {
-    if (!this.db.isTransaction) await (this.db as Kysely<Database>).destroy();
+    if (!this.#db.isTransaction) await (this.#db as Kysely<Database>).destroy();
   }
 }
 

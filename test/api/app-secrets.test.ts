@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AppSecrets, keyFromPassphrase } from '../../src/auth/app-secrets.js';
 import * as m009 from '../../src/store/migrations/009-sealed-app-secrets.js';
-import { storedSealingKey } from '../../src/store/sealing-keys.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
 import {
   DEMO_CLIENT_ID,
@@ -11,9 +10,10 @@ import {
   expectedSignature,
   tokenRequest,
 } from '../helpers/oauth.js';
+import { rawDatabase } from '../helpers/store.js';
 
 async function storedSecret(h: Harness, clientId: string): Promise<string> {
-  const row = await h.services.store.db
+  const row = await rawDatabase(h.services.store)
     .selectFrom('connected_apps')
     .select('client_secret')
     .where('client_id', '=', clientId)
@@ -68,7 +68,7 @@ describe('connected-app secrets are sealed at rest', () => {
   });
 
   test('migration 009 seals a secret stored in clear text, and it still verifies', async () => {
-    const { db } = h.services.store;
+    const db = rawDatabase(h.services.store);
     await db
       .updateTable('connected_apps')
       .set({ client_secret: 'clear-text-secret' })
@@ -79,7 +79,7 @@ describe('connected-app secrets are sealed at rest', () => {
     await m009.up(db as never);
     const stored = await storedSecret(h, 'sealed-app');
     assert.match(stored, /^sealed:v1:/);
-    const storeKey = new AppSecrets(async () => [await storedSealingKey(db as never)]);
+    const storeKey = new AppSecrets(async () => [await h.services.store.sealingKey()]);
     assert.equal(await storeKey.open(stored), 'clear-text-secret');
     assert.equal((await grant(h, 'sealed-app', 'clear-text-secret')).statusCode, 200);
   });
@@ -93,10 +93,10 @@ describe('connected-app secrets with --secret-key', () => {
   after(() => h.close());
 
   test('new secrets are sealed under that key; those sealed by the store key still open', async () => {
-    const { db } = h.services.store;
+    const db = rawDatabase(h.services.store);
     const stored = await storedSecret(h, DEMO_CLIENT_ID);
     const passphrase = new AppSecrets(async () => [keyFromPassphrase('kept-outside-the-store')]);
-    const storeKey = new AppSecrets(async () => [await storedSealingKey(db as never)]);
+    const storeKey = new AppSecrets(async () => [await h.services.store.sealingKey()]);
     assert.equal(await passphrase.isCurrent(stored), true);
     assert.equal(await storeKey.isCurrent(stored), false);
     assert.equal((await grant(h, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)).statusCode, 200);

@@ -7,6 +7,7 @@ import type { UserRecord } from '../../src/store/records.js';
 import { apiBase, caller, type Demo, loadDemo } from '../helpers/collab.js';
 import { makeGroup } from '../helpers/feed-fixtures.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
+import { rawDatabase } from '../helpers/store.js';
 
 /**
  * Lists load without N+1 queries (PREAMBLE): a page of 40 costs the same number of store queries as
@@ -30,7 +31,7 @@ describe('collaboration lists cost a constant number of queries', () => {
     call = caller(h);
     for (const name of ['admin', 'alice', 'bob'] as const)
       tokens[name] = await h.login(d.users[name].username);
-    const executor = h.services.store.db.getExecutor();
+    const executor = rawDatabase(h.services.store).getExecutor();
     const execute = executor.executeQuery.bind(executor);
     executor.executeQuery = ((query: CompiledQuery) => {
       queries++;
@@ -151,7 +152,7 @@ describe('collaboration lists cost a constant number of queries', () => {
 
   const groupIds = async (prefix: string) =>
     (
-      await h.services.store.db
+      await rawDatabase(h.services.store)
         .selectFrom('groups')
         .select('id')
         .where('name', 'like', `${prefix}%`)

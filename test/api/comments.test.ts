@@ -14,6 +14,7 @@ import {
   text,
 } from '../helpers/feed-shapes.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
+import { rawDatabase } from '../helpers/store.js';
 
 /** Comments (SPEC §5, §6): anyone who can see a post comments; author, post author or admin delete. */
 describe('comments (SPEC §5, §6)', () => {
@@ -314,7 +315,7 @@ describe('comments (SPEC §5, §6)', () => {
     const base = `${v36}/connect/communities/${hub.communityId}`;
     const carol = await h.login('carol@partner.example');
     const postId = (
-      await h.services.store.db
+      await rawDatabase(h.services.store)
         .selectFrom('feed_elements')
         .select('id')
         .where('subject_id', '=', hub.id)

@@ -14,6 +14,7 @@ import {
   tokenRequest,
   usersMe,
 } from '../helpers/oauth.js';
+import { rawDatabase } from '../helpers/store.js';
 
 const packageVersion = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
@@ -74,7 +75,7 @@ describe('control plane: the admin token (SPEC §9)', () => {
       ['POST', '/_chatterbox/tokens', { username: 'admin@acme.example' }],
       ['GET', '/_chatterbox/openapi.json', undefined],
     ];
-    const orgsBefore = await h.services.store.db.selectFrom('orgs').select('id').execute();
+    const orgsBefore = await rawDatabase(h.services.store).selectFrom('orgs').select('id').execute();
     for (const [method, url, payload] of routes) {
       for (const authorization of [
         undefined,
@@ -97,7 +98,10 @@ describe('control plane: the admin token (SPEC §9)', () => {
       }
     }
     assert.equal(h.services.clock.offsetMs, 0);
-    assert.deepEqual(await h.services.store.db.selectFrom('orgs').select('id').execute(), orgsBefore);
+    assert.deepEqual(
+      await rawDatabase(h.services.store).selectFrom('orgs').select('id').execute(),
+      orgsBefore,
+    );
     assert.equal(await h.services.store.users.findByUsername('sneaky@acme.example'), undefined);
     assert.equal((await demoUser(h, 'alice@acme.example')).isActive, true);
   });
@@ -111,7 +115,7 @@ describe('POST /_chatterbox/reset (SPEC §9)', () => {
   after(() => h.close());
 
   const snapshot = async () => {
-    const { db } = h.services.store;
+    const db = rawDatabase(h.services.store);
     return {
       orgs: await db.selectFrom('orgs').select(['id', 'name']).orderBy('id').execute(),
       users: await db
@@ -295,7 +299,8 @@ describe('POST /_chatterbox/orgs, users, apps, tokens (SPEC §9)', () => {
   });
   after(() => h.close());
 
-  const userCount = async () => (await h.services.store.db.selectFrom('users').select('id').execute()).length;
+  const userCount = async () =>
+    (await rawDatabase(h.services.store).selectFrom('users').select('id').execute()).length;
 
   test('POST /_chatterbox/orgs creates an empty org with the next deterministic ID', async () => {
     const response = await h.admin('POST', '/_chatterbox/orgs', { name: 'Globex' });
@@ -315,7 +320,7 @@ describe('POST /_chatterbox/orgs, users, apps, tokens (SPEC §9)', () => {
       [{ name: ['a', 'b'] }, invalidInput('Invalid name: ["a","b"]. Specify a value of type string.')],
       [{ name: 'x', id: '00D' }, [{ errorCode: 'JSON_PARSER_ERROR', message: 'Unrecognized field "id"' }]],
     ];
-    const orgs = () => h.services.store.db.selectFrom('orgs').select('id').execute();
+    const orgs = () => rawDatabase(h.services.store).selectFrom('orgs').select('id').execute();
     const before = await orgs();
     for (const [payload, body] of cases) {
       const response = await h.admin('POST', '/_chatterbox/orgs', payload);

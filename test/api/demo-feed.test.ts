@@ -18,6 +18,7 @@ import {
   userSummary,
 } from '../helpers/feed-shapes.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
+import { rawDatabase } from '../helpers/store.js';
 
 /** SPEC §11: the demo feed, as bob's news feed and Partner Hub's feed show it. */
 describe('demo feed (SPEC §11)', () => {
@@ -42,7 +43,7 @@ describe('demo feed (SPEC §11)', () => {
   after(() => h.close());
 
   const posts = async () =>
-    h.services.store.db.selectFrom('feed_elements').selectAll().orderBy('id').execute();
+    rawDatabase(h.services.store).selectFrom('feed_elements').selectAll().orderBy('id').execute();
 
   test('the demo org has four posts, one comment and one like, with deterministic IDs', async () => {
     const rows = await posts();
@@ -56,9 +57,12 @@ describe('demo feed (SPEC §11)', () => {
         ['0D5Cb0000000004', carol?.id, 'group', 0, 0],
       ],
     );
-    const comments = await h.services.store.db.selectFrom('comments').select(['id', 'author_id']).execute();
+    const comments = await rawDatabase(h.services.store)
+      .selectFrom('comments')
+      .select(['id', 'author_id'])
+      .execute();
     assert.deepEqual(comments, [{ id: '0D7Cb0000000001KAA', author_id: bob?.id }]);
-    const likes = await h.services.store.db
+    const likes = await rawDatabase(h.services.store)
       .selectFrom('likes')
       .select(['id', 'user_id', 'comment_id'])
       .execute();
@@ -83,9 +87,12 @@ describe('demo feed (SPEC §11)', () => {
     const allAcme = groupParent(o, await groupFacts(h, 'All Acme', bob as Person));
     const comment = await storedComment(
       h,
-      (await h.services.store.db.selectFrom('comments').select('id').executeTakeFirstOrThrow()).id,
+      (await rawDatabase(h.services.store).selectFrom('comments').select('id').executeTakeFirstOrThrow()).id,
     );
-    const like = await h.services.store.db.selectFrom('likes').selectAll().executeTakeFirstOrThrow();
+    const like = await rawDatabase(h.services.store)
+      .selectFrom('likes')
+      .selectAll()
+      .executeTakeFirstOrThrow();
     const welcome = "Welcome to All Acme! Share what you're working on this week. ";
     assert.deepEqual(response.json(), {
       currentPageToken: null,

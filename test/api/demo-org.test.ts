@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createHarness, type Harness } from '../helpers/harness.js';
 import { passwordGrant, tokenRequest } from '../helpers/oauth.js';
+import { rawDatabase } from '../helpers/store.js';
 
 describe('the demo org (SPEC §11): users, connected app, Partner Community', () => {
   let h: Harness;
@@ -39,7 +40,7 @@ describe('the demo org (SPEC §11): users, connected app, Partner Community', ()
   ];
 
   test('the org "Acme" holds the five people of SPEC §11, each with the demo password', async () => {
-    const orgs = await h.services.store.db.selectFrom('orgs').select(['id', 'name']).execute();
+    const orgs = await rawDatabase(h.services.store).selectFrom('orgs').select(['id', 'name']).execute();
     assert.equal(orgs.length, 1);
     assert.equal(orgs[0]?.name, 'Acme');
     for (const person of people) {
@@ -63,7 +64,7 @@ describe('the demo org (SPEC §11): users, connected app, Partner Community', ()
   });
 
   test('the connected app "Chatterbox Demo" runs client credentials as alice', async () => {
-    const apps = await h.services.store.db
+    const apps = await rawDatabase(h.services.store)
       .selectFrom('connected_apps')
       .select(['name', 'client_id'])
       .execute();
@@ -89,7 +90,7 @@ describe('the demo org (SPEC §11): users, connected app, Partner Community', ()
     const guest = await h.services.store.users.findAnyOrg(partner!.guestUserId!);
     assert.equal(guest?.type, 'guest');
     assert.equal(`${guest?.firstName} ${guest?.lastName}`, 'Partner Community Guest');
-    const members = await h.services.store.db
+    const members = await rawDatabase(h.services.store)
       .selectFrom('community_members')
       .innerJoin('users', 'users.id', 'community_members.user_id')
       .select('users.username')

@@ -20,6 +20,7 @@ import {
   userSummary,
 } from '../helpers/feed-shapes.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
+import { rawDatabase } from '../helpers/store.js';
 
 describe('feed elements (SPEC §5, §6)', () => {
   let h: Harness;
@@ -38,7 +39,7 @@ describe('feed elements (SPEC §5, §6)', () => {
   const count = async () =>
     Number(
       (
-        await h.services.store.db
+        await rawDatabase(h.services.store)
           .selectFrom('feed_elements')
           .select((eb) => eb.fn.countAll().as('n'))
           .executeTakeFirstOrThrow()
@@ -108,7 +109,7 @@ describe('feed elements (SPEC §5, §6)', () => {
     // Stored raw (decision 0001), the mention kept for the news and To feeds.
     assert.equal(row.text, plain);
     assert.deepEqual(JSON.parse(row.body)[1], { type: 'Mention', id: bob?.id });
-    const mentions = await h.services.store.db
+    const mentions = await rawDatabase(h.services.store)
       .selectFrom('feed_mentions')
       .selectAll()
       .where('feed_element_id', '=', id)
@@ -242,7 +243,10 @@ describe('feed elements (SPEC §5, §6)', () => {
       await storedPost(
         h,
         (
-          await h.services.store.db.selectFrom('feed_elements').select('id').executeTakeFirstOrThrow()
+          await rawDatabase(h.services.store)
+            .selectFrom('feed_elements')
+            .select('id')
+            .executeTakeFirstOrThrow()
         ).id,
       )
     ).id;
@@ -437,7 +441,7 @@ describe('feed elements (SPEC §5, §6)', () => {
         }),
       );
     }
-    const mentions = await h.services.store.db
+    const mentions = await rawDatabase(h.services.store)
       .selectFrom('feed_mentions')
       .select('user_id')
       .where('feed_element_id', '=', id)

@@ -5,6 +5,7 @@ import { FeedService } from '../../src/domain/feeds.js';
 import { follow, makeGroup, signIn, v36 } from '../helpers/feed-fixtures.js';
 import { err, groupFacts, NOT_FOUND, type Person, person, storedPost } from '../helpers/feed-shapes.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
+import { rawDatabase } from '../helpers/store.js';
 
 /** Feeds (SPEC §6): which posts each feed holds, paging, sorting and who may read it. */
 describe('feeds (SPEC §6)', () => {
@@ -56,9 +57,9 @@ describe('feeds (SPEC §6)', () => {
     assert.equal(response.statusCode, 201, response.body);
   };
   const demo = async () =>
-    (await h.services.store.db.selectFrom('feed_elements').select('id').orderBy('id').execute()).map(
-      (r) => r.id,
-    );
+    (
+      await rawDatabase(h.services.store).selectFrom('feed_elements').select('id').orderBy('id').execute()
+    ).map((r) => r.id);
   const ids = async (url: string, token = tokens.bob) => {
     const response = await get(url, token);
     assert.equal(response.statusCode, 200, response.body);
@@ -358,7 +359,7 @@ describe('feeds (SPEC §6)', () => {
       return response.json().capabilities.comments.page;
     };
     const itemsUrl = `${v36}/chatter/feed-elements/${target}/capabilities/comments/items`;
-    const c1 = await h.services.store.db
+    const c1 = await rawDatabase(h.services.store)
       .selectFrom('comments')
       .selectAll()
       .where('id', '=', commentIds[1] as string)

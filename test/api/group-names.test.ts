@@ -14,6 +14,7 @@ import {
   membershipId,
 } from '../helpers/collab.js';
 import { createHarness, type Harness, testStore } from '../helpers/harness.js';
+import { rawDatabase } from '../helpers/store.js';
 
 /** How many requests race for one name. Below the PostgreSQL pool (10): each holds a connection. */
 const N = 5;
@@ -74,7 +75,7 @@ describe('group names stay unique under concurrency (decision 0015)', () => {
 
   /** Live groups of the internal scope whose name is `name` in any ASCII case. */
   async function liveGroupsNamed(name: string): Promise<{ id: string; name: string }[]> {
-    return h.services.store.db
+    return rawDatabase(h.services.store)
       .selectFrom('groups')
       .select(['id', 'name'])
       .where('org_id', '=', d.orgId)
@@ -85,7 +86,7 @@ describe('group names stay unique under concurrency (decision 0015)', () => {
   }
 
   async function countRows(table: 'groups' | 'group_members'): Promise<number> {
-    const row = await h.services.store.db
+    const row = await rawDatabase(h.services.store)
       .selectFrom(table)
       .select((eb) => eb.fn.countAll().as('n'))
       .executeTakeFirstOrThrow();
@@ -226,7 +227,7 @@ describe('group names stay unique under concurrency (decision 0015)', () => {
       (await liveGroupsNamed(name)).map((g) => g.id),
       [group.id],
     );
-    const kept = await h.services.store.db
+    const kept = await rawDatabase(h.services.store)
       .selectFrom('groups')
       .select('name')
       .where('org_id', '=', d.orgId)

@@ -16,6 +16,7 @@ import {
   unusedId,
 } from '../helpers/collab.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
+import { rawDatabase } from '../helpers/store.js';
 
 describe('groups (SPEC §5, §6)', () => {
   let h: Harness;
@@ -237,7 +238,7 @@ describe('groups (SPEC §5, §6)', () => {
       'DUPLICATE_VALUE',
       'A group with this name already exists.',
     );
-    const count = await h.services.store.db
+    const count = await rawDatabase(h.services.store)
       .selectFrom('groups')
       .select((eb) => eb.fn.countAll().as('n'))
       .executeTakeFirst();
@@ -322,7 +323,7 @@ describe('groups (SPEC §5, §6)', () => {
   test('GET /chatter/groups/{id}: version-gated fields and lastFeedElementPostDate', async () => {
     const { allAcme } = d.groups;
     const postedAt = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
-    await h.services.store.db
+    await rawDatabase(h.services.store)
       .updateTable('groups')
       .set({ last_post_at: postedAt })
       .where('id', '=', allAcme.id)

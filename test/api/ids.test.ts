@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { to18 } from '../../src/ids/salesforce-id.js';
 import { assertError } from '../helpers/api-assert.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
+import { rawDatabase } from '../helpers/store.js';
 
 const V = '/services/data/v36.0';
 const NOT_FOUND = 'The requested resource does not exist';
@@ -26,7 +27,9 @@ describe('record IDs through the API (SPEC §3)', () => {
     alice = user?.id as string;
     orgId = user?.orgId as string;
     communityId = (await store.orgs.listCommunities(orgId))[0]?.id as string;
-    groupId = (await store.db.selectFrom('groups').select('id').orderBy('id').executeTakeFirstOrThrow()).id;
+    groupId = (
+      await rawDatabase(store).selectFrom('groups').select('id').orderBy('id').executeTakeFirstOrThrow()
+    ).id;
   });
   after(() => h.close());
 
@@ -135,7 +138,7 @@ describe('record IDs through the API (SPEC §3)', () => {
     const admin = await h.login('admin@acme.example');
     const bob = (await store.users.findByUsername('bob@acme.example'))?.id as string;
     const leadership = (
-      await store.db
+      await rawDatabase(store)
         .selectFrom('groups')
         .select('id')
         .where('name', '=', 'Leadership')
@@ -226,7 +229,7 @@ describe('generated IDs (SPEC §3)', () => {
 
   /** Every ID of the demo org, table by table, in a stable order. */
   async function demoIds(): Promise<Record<string, string[]>> {
-    const db = h.services.store.db;
+    const db = rawDatabase(h.services.store);
     const ids = async (
       table: 'orgs' | 'users' | 'communities' | 'connected_apps' | 'groups' | 'group_members',
     ) => (await db.selectFrom(table).select('id').orderBy('id').execute()).map((r) => r.id);

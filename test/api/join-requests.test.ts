@@ -16,6 +16,7 @@ import {
   unusedId,
 } from '../helpers/collab.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
+import { rawDatabase } from '../helpers/store.js';
 
 describe('join requests (SPEC §5, §6)', () => {
   let h: Harness;
@@ -51,7 +52,7 @@ describe('join requests (SPEC §5, §6)', () => {
     (await call('GET', `${base}/chatter/groups/${group.id}`, token)).json().myRole;
 
   async function memberCount(group: GroupRecord, userId: string): Promise<number> {
-    const row = await h.services.store.db
+    const row = await rawDatabase(h.services.store)
       .selectFrom('group_members')
       .select((eb) => eb.fn.countAll().as('n'))
       .where('group_id', '=', group.id)
@@ -102,7 +103,7 @@ describe('join requests (SPEC §5, §6)', () => {
       'INVALID_ID_FIELD',
       `Invalid identifier: ${d.users.bob.id}`,
     );
-    const count = await h.services.store.db
+    const count = await rawDatabase(h.services.store)
       .selectFrom('join_requests')
       .select((eb) => eb.fn.countAll().as('n'))
       .executeTakeFirst();

@@ -14,6 +14,7 @@ import {
   tokenRequest,
   usersMe,
 } from '../helpers/oauth.js';
+import { rawDatabase } from '../helpers/store.js';
 
 async function assertExpired(h: Harness, token: string) {
   const response = await h.request({ method: 'GET', url: usersMe, token });
@@ -164,7 +165,8 @@ describe('tokens and passwords are stored only as hashes (SPEC §4)', () => {
 
   /** Every value of every table of the store, as text. */
   async function dumpStore(): Promise<string[]> {
-    const { db, kind } = h.services.store;
+    const { kind } = h.services.store;
+    const db = rawDatabase(h.services.store);
     const tables =
       kind === 'sqlite'
         ? await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db)
@@ -212,7 +214,7 @@ describe('tokens and passwords are stored only as hashes (SPEC §4)', () => {
       const hash = createHash('sha256').update(token).digest('base64url');
       assert.ok(values.includes(hash), `the hash of ${token.slice(0, 20)}… is stored`);
     }
-    const passwordHashes = await h.services.store.db
+    const passwordHashes = await rawDatabase(h.services.store)
       .selectFrom('users')
       .select(['username', 'password_hash'])
       .where('type', '<>', 'guest')

@@ -9,6 +9,7 @@ import { dropPostgresSchema } from '../../src/store/dialects/postgres.js';
 import { OrgRepository } from '../../src/store/org-repository.js';
 import { UserRepository } from '../../src/store/user-repository.js';
 import { ADMIN_TOKEN, JSON_TYPE, testConfig } from '../helpers/harness.js';
+import { rawDatabase } from '../helpers/store.js';
 
 const ME = '/services/data/v36.0/chatter/users/me';
 const ERROR_ID =
@@ -116,7 +117,7 @@ describe('unexpected failures are 500 UNKNOWN_EXCEPTION, logged, rolled back (SP
     const countRefreshTokens = async () =>
       Number(
         (
-          await runtime.services.store.db
+          await rawDatabase(runtime.services.store)
             .selectFrom('refresh_tokens')
             .select((eb) => eb.fn.countAll().as('n'))
             .executeTakeFirstOrThrow()

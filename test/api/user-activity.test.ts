@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { activityFromRows } from '../helpers/activity-oracle.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
+import { rawDatabase } from '../helpers/store.js';
 
 /**
  * chatterActivity is kept as counters (decision 0014). A long, seeded pseudo-random run of posts,
@@ -78,11 +79,11 @@ describe('chatterActivity counters through the API (decision 0014)', () => {
     if (!community) throw new Error('no demo community');
     internalBase = 'chatter';
     communityBase = `connect/communities/${community.id}/chatter`;
-    allUserIds = (await store.db.selectFrom('users').select('id').where('org_id', '=', orgId).execute()).map(
-      (r) => r.id,
-    );
+    allUserIds = (
+      await rawDatabase(store).selectFrom('users').select('id').where('org_id', '=', orgId).execute()
+    ).map((r) => r.id);
     // The demo feed (a post with a comment and a like, among others) is part of the run.
-    for (const row of await store.db.selectFrom('feed_elements').selectAll().execute()) {
+    for (const row of await rawDatabase(store).selectFrom('feed_elements').selectAll().execute()) {
       posts.push({
         id: row.id,
         authorId: row.author_id,
@@ -91,10 +92,10 @@ describe('chatterActivity counters through the API (decision 0014)', () => {
       });
     }
     const postOf = (id: string) => posts.find((p) => p.id === id) as Post;
-    for (const row of await store.db.selectFrom('comments').selectAll().execute()) {
+    for (const row of await rawDatabase(store).selectFrom('comments').selectAll().execute()) {
       comments.push({ id: row.id, post: postOf(row.feed_element_id), authorId: row.author_id, live: true });
     }
-    for (const row of await store.db.selectFrom('likes').selectAll().execute()) {
+    for (const row of await rawDatabase(store).selectFrom('likes').selectAll().execute()) {
       likes.push({
         id: row.id,
         post: postOf(row.feed_element_id),
@@ -152,7 +153,7 @@ describe('chatterActivity counters through the API (decision 0014)', () => {
     const actorOf = (userId: string) => (Object.keys(ids) as Actor[]).find((a) => ids[a] === userId);
     const actorsIn = (base: string): Actor[] =>
       base === internalBase ? ['admin', 'alice', 'bob'] : ['admin', 'alice', 'carol'];
-    const allAcme = await h.services.store.db
+    const allAcme = await rawDatabase(h.services.store)
       .selectFrom('groups')
       .select('id')
       .where('name', '=', 'All Acme')
@@ -442,7 +443,11 @@ describe('chatterActivity counters through the API (decision 0014)', () => {
     const reset = await h.admin('POST', '/_chatterbox/reset');
     assert.equal(reset.statusCode, 200);
     allUserIds = (
-      await h.services.store.db.selectFrom('users').select('id').where('org_id', '=', orgId).execute()
+      await rawDatabase(h.services.store)
+        .selectFrom('users')
+        .select('id')
+        .where('org_id', '=', orgId)
+        .execute()
     ).map((r) => r.id);
     tokens.admin = await h.login('admin@acme.example');
     await assertCountersMatchRows('after reset');

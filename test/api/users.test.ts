@@ -5,6 +5,7 @@ import type { UserRecord } from '../../src/store/records.js';
 import { photoShape, USER_MOTIF } from '../helpers/common-shapes.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
 import { demoUser } from '../helpers/oauth.js';
+import { rawDatabase } from '../helpers/store.js';
 import { FIELDS } from '../helpers/wire-fields.js';
 
 const v36 = '/services/data/v36.0/chatter';
@@ -177,7 +178,10 @@ describe('GET /chatter/users/{userId|me} and IDs (SPEC §3, §6)', () => {
   });
 
   test('GET /chatter/users/{id} with an ID of another type (a group) is 400 INVALID_ID_FIELD as supplied', async () => {
-    const group = await h.services.store.db.selectFrom('groups').select('id').executeTakeFirstOrThrow();
+    const group = await rawDatabase(h.services.store)
+      .selectFrom('groups')
+      .select('id')
+      .executeTakeFirstOrThrow();
     for (const id of [group.id.toLowerCase(), group.id.slice(0, 15), alice.orgId]) {
       const response = await h.request({ method: 'GET', url: `${v36}/users/${id}`, token });
       assertJson(response, 400);
@@ -500,7 +504,10 @@ describe('PATCH /chatter/users/{userId|me} (SPEC §6: aboutMe)', () => {
 
   test('PATCH /chatter/users/{id} with a wrong-type or missing ID is 400 / 404', async () => {
     const adminToken = await h.login('admin@acme.example');
-    const group = await h.services.store.db.selectFrom('groups').select('id').executeTakeFirstOrThrow();
+    const group = await rawDatabase(h.services.store)
+      .selectFrom('groups')
+      .select('id')
+      .executeTakeFirstOrThrow();
     const wrongType = await patch(`${v36}/users/${group.id}`, adminToken, { aboutMe: 'x' });
     assertJson(wrongType, 400);
     assert.deepEqual(wrongType.json(), invalidId(group.id));
@@ -525,7 +532,10 @@ describe('GET /chatter/users/batch/{ids} (SPEC §6)', () => {
   test('GET /chatter/users/batch/{ids} answers one result per ID, in order, each with its status', async () => {
     const alice = await demoUser(h, 'alice@acme.example');
     const bob = await demoUser(h, 'bob@acme.example');
-    const group = await h.services.store.db.selectFrom('groups').select('id').executeTakeFirstOrThrow();
+    const group = await rawDatabase(h.services.store)
+      .selectFrom('groups')
+      .select('id')
+      .executeTakeFirstOrThrow();
     const missing = formatId18('005', 'Cb', 999);
     const ids = [alice.id, bob.id.slice(0, 15), missing, 'garbage', group.id, 'me', bob.id.toLowerCase()];
     const response = await h.request({ method: 'GET', url: `${v36}/users/batch/${ids.join(',')}`, token });
@@ -572,7 +582,9 @@ describe('GET /chatter/users/batch/{ids} (SPEC §6)', () => {
   });
 
   test('GET /chatter/users/batch/{ids} loads every ID in a fixed number of queries (no N+1)', async (t) => {
-    const ids = (await h.services.store.db.selectFrom('users').select('id').execute()).map((r) => r.id);
+    const ids = (await rawDatabase(h.services.store).selectFrom('users').select('id').execute()).map(
+      (r) => r.id,
+    );
     // Another person than the viewer (alice): the one-ID call must pay for the follow lookup too,
     // which users/me (nobody follows themselves) skips.
     const bob = await demoUser(h, 'bob@acme.example');

@@ -5,6 +5,7 @@ import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD, demoUsers } from '..
 import { formatId18 } from '../../src/ids/id-generator.js';
 import type { Store } from '../../src/store/store.js';
 import { formPost, freshStoreArgs, runCli, startServe, stopAllServers } from '../helpers/cli.js';
+import { rawDatabase } from '../helpers/store.js';
 
 // Every step starts a Node process on a machine that may be busy: generous, but bounded.
 const SLOW = { timeout: 240_000 };
@@ -81,7 +82,7 @@ describe('chatterbox migrate, reset, users add, apps add, token (SPEC §10)', ()
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, 'Reset.\n');
     const users = await inStore(store, (db) =>
-      db.db.selectFrom('users').select('username').where('type', '<>', 'guest').execute(),
+      rawDatabase(db).selectFrom('users').select('username').where('type', '<>', 'guest').execute(),
     );
     assert.deepEqual(users.map((u) => u.username).sort(), demoUsers.map((u) => u.username).sort());
   });
@@ -211,8 +212,8 @@ describe('chatterbox migrate, reset, users add, apps add, token (SPEC §10)', ()
     assert.equal(token.code, 1);
     assert.equal(token.stderr, 'chatterbox: No active user alice@acme.example\n');
     await inStore(store, async (db) => {
-      assert.deepEqual(await db.db.selectFrom('orgs').select('id').execute(), []);
-      assert.deepEqual(await db.db.selectFrom('users').select('id').execute(), []);
+      assert.deepEqual(await rawDatabase(db).selectFrom('orgs').select('id').execute(), []);
+      assert.deepEqual(await rawDatabase(db).selectFrom('users').select('id').execute(), []);
     });
   });
 });
@@ -344,7 +345,7 @@ describe('several chatterbox serve --demo at once on one empty store (SPEC §10)
     );
     await inStore(store, async (db) => {
       const count = async (table: 'orgs' | 'users' | 'communities' | 'connected_apps' | 'groups') =>
-        (await db.db.selectFrom(table).select('id').execute()).length;
+        (await rawDatabase(db).selectFrom(table).select('id').execute()).length;
       assert.equal(await count('orgs'), 1);
       assert.equal(await count('users'), 6);
       assert.equal(await count('communities'), 1);

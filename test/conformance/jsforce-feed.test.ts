@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import jsforce from 'jsforce';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD } from '../../src/demo/demo-org.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
+import { rawDatabase } from '../helpers/store.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: wire bodies as jsforce parses them, read field by field
 type Json = Record<string, any>;
@@ -134,7 +135,7 @@ describe('jsforce 3.10.16 against a listening server: feed', () => {
     }
     // Everything alice wrote or received, newest first, each once.
     const expected = (
-      await h.services.store.db
+      await rawDatabase(h.services.store)
         .selectFrom('feed_elements')
         .select('id')
         .where('deleted_at', 'is', null)

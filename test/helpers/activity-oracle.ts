@@ -1,4 +1,5 @@
 import type { Store } from '../../src/store/store.js';
+import { rawDatabase } from './store.js';
 
 export interface Activity {
   postCount: number;
@@ -17,7 +18,7 @@ export async function activityFromRows(
   userIds: readonly string[],
 ): Promise<Map<string, Activity>> {
   if (userIds.length === 0) return new Map();
-  const rows = await store.db
+  const rows = await rawDatabase(store)
     .selectFrom('users as u')
     .select((eb) => [
       'u.id',

@@ -10,6 +10,7 @@ import type {
 } from '../../src/store/records.js';
 import { encode, GROUP_MOTIF, photoShape, userSummary } from './common-shapes.js';
 import { type Harness, JSON_TYPE } from './harness.js';
+import { rawDatabase } from './store.js';
 
 /**
  * Fixtures and expected wire bodies for the collaboration tests (groups, members, join requests,
@@ -58,7 +59,7 @@ export async function loadDemo(h: Harness): Promise<Demo> {
 }
 
 export async function groupNamed(h: Harness, name: string): Promise<GroupRecord> {
-  const row = await h.services.store.db
+  const row = await rawDatabase(h.services.store)
     .selectFrom('groups')
     .select('id')
     .where('name', '=', name)

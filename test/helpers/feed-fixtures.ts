@@ -2,6 +2,7 @@
 import { KeyPrefix } from '../../src/ids/salesforce-id.js';
 import { type Person, person } from './feed-shapes.js';
 import { ADMIN_TOKEN, type Harness } from './harness.js';
+import { rawDatabase } from './store.js';
 
 export async function makeGroup(
   h: Harness,
@@ -54,7 +55,7 @@ export async function follow(h: Harness, subscriberId: string, subjectId: string
   const store = h.services.store;
   const subscriber = await store.users.findAnyOrg(subscriberId);
   const id = await store.newId(KeyPrefix.subscription);
-  await store.db
+  await rawDatabase(store)
     .insertInto('subscriptions')
     .values({
       id,

@@ -4,6 +4,7 @@
  */
 import { encode, GROUP_MOTIF, photoShape, userSummary } from './common-shapes.js';
 import type { Harness } from './harness.js';
+import { rawDatabase } from './store.js';
 
 export interface Person {
   id: string;
@@ -54,7 +55,7 @@ export interface GroupFacts {
 }
 
 export async function groupFacts(h: Harness, name: string, viewer: Person): Promise<GroupFacts> {
-  const db = h.services.store.db;
+  const db = rawDatabase(h.services.store);
   const group = await db.selectFrom('groups').selectAll().where('name', '=', name).executeTakeFirstOrThrow();
   const members = await db.selectFrom('group_members').selectAll().where('group_id', '=', group.id).execute();
   const mine = members.find((m) => m.user_id === viewer.id);
@@ -322,7 +323,7 @@ export function feedItem(o: Opts, f: FeedItemFacts) {
 
 /** The stored record of a post (dates, counts) to build expectations from real state. */
 export async function storedPost(h: Harness, id: string) {
-  return h.services.store.db
+  return rawDatabase(h.services.store)
     .selectFrom('feed_elements')
     .selectAll()
     .where('id', '=', id)
@@ -330,7 +331,7 @@ export async function storedPost(h: Harness, id: string) {
 }
 
 export async function storedComment(h: Harness, id: string) {
-  return h.services.store.db
+  return rawDatabase(h.services.store)
     .selectFrom('comments')
     .selectAll()
     .where('id', '=', id)
@@ -346,7 +347,7 @@ export async function subscriptionOf(
   subscriberId: string,
   subjectId: string,
 ): Promise<string | null> {
-  const row = await h.services.store.db
+  const row = await rawDatabase(h.services.store)
     .selectFrom('subscriptions')
     .select('id')
     .where('subscriber_id', '=', subscriberId)

@@ -3,6 +3,7 @@ import { apiRoutes } from '../../src/http/app.js';
 import { servedInCommunities } from '../../src/http/register-api.js';
 import { KeyPrefix, to18 } from '../../src/ids/salesforce-id.js';
 import type { Store } from '../../src/store/store.js';
+import { rawDatabase } from './store.js';
 
 /**
  * Concrete URLs for every route of the route table (`apiRoutes`), so that checks shared by all
@@ -37,7 +38,7 @@ export async function sampleIds(store: Store): Promise<Sample> {
       | 'subscriptions'
       | 'group_members'
       | 'join_requests',
-  ) => (await store.db.selectFrom(table).select('id').orderBy('id').executeTakeFirst())?.id;
+  ) => (await rawDatabase(store).selectFrom(table).select('id').orderBy('id').executeTakeFirst())?.id;
   const user = async (username: string) => (await store.users.findByUsername(username))?.id as string;
   const org = await store.orgs.firstOrg();
   const communities = org ? await store.orgs.listCommunities(org.id) : [];

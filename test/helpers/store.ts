@@ -45,3 +45,9 @@ export async function openTestStore(options: { migrated?: boolean } = {}): Promi
     },
   };
 }
+
+/**
+ * The Kysely handle behind a store, for tests that read rows no route or store method shows (the
+ * store keeps it private; src/store/raw-database.ts is the one way in, for migrations and tests).
+ */
+export { rawDatabase } from '../../src/store/raw-database.js';

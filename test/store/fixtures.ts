@@ -1,5 +1,5 @@
 import { KeyPrefix } from '../../src/ids/salesforce-id.js';
-import type { NewFeedElement } from '../../src/store/records.js';
+import type { GroupVisibility, NewFeedElement } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
 import type { NewUser } from '../../src/store/user-repository.js';
 
@@ -49,4 +49,34 @@ export async function newUser(store: Store, orgId: string, fields: Partial<NewUs
   };
   await store.users.create(user);
   return user;
+}
+
+/** A group of the internal scope, owned by `ownerId`, created at T0. */
+export async function newGroup(
+  store: Store,
+  orgId: string,
+  ownerId: string,
+  name: string,
+  visibility: GroupVisibility = 'PrivateAccess',
+): Promise<string> {
+  const id = await store.newId(KeyPrefix.group);
+  await store.groups.create({
+    id,
+    orgId,
+    communityId: null,
+    name,
+    description: null,
+    informationTitle: null,
+    informationText: null,
+    visibility,
+    ownerId,
+    canHaveChatterGuests: false,
+    isArchived: false,
+    isAutoArchiveDisabled: false,
+    isBroadcast: false,
+    lastPostAt: null,
+    createdAt: T0,
+    modifiedAt: T0,
+  });
+  return id;
 }

@@ -5,7 +5,7 @@ import type { GroupRole, JoinRequestRecord, MembershipRecord } from '../../src/s
 import type { Store } from '../../src/store/store.js';
 import { testStore } from '../helpers/harness.js';
 import { openTestStore, type TestStore } from '../helpers/store.js';
-import { newOrg, newUser, T0 } from './fixtures.js';
+import { newGroup as newGroupOf, newOrg, newUser, T0 } from './fixtures.js';
 
 describe(`store contract on ${testStore}: memberships and join requests`, () => {
   let t: TestStore;
@@ -28,28 +28,7 @@ describe(`store contract on ${testStore}: memberships and join requests`, () => 
   });
   after(() => t.close());
 
-  async function newGroup(name: string): Promise<string> {
-    const id = await store.newId(KeyPrefix.group);
-    await store.groups.create({
-      id,
-      orgId: org,
-      communityId: null,
-      name,
-      description: null,
-      informationTitle: null,
-      informationText: null,
-      visibility: 'PrivateAccess',
-      ownerId: ann,
-      canHaveChatterGuests: false,
-      isArchived: false,
-      isAutoArchiveDisabled: false,
-      isBroadcast: false,
-      lastPostAt: null,
-      createdAt: T0,
-      modifiedAt: T0,
-    });
-    return id;
-  }
+  const newGroup = (name: string) => newGroupOf(store, org, ann, name);
 
   async function member(groupId: string, userId: string, role: GroupRole): Promise<MembershipRecord> {
     const record = {

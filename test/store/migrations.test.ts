@@ -12,7 +12,7 @@ import { migrate, RENAMED_MIGRATIONS } from '../../src/store/open-store.js';
 import { GroupNameTaken } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
 import { testStore } from '../helpers/harness.js';
-import { openTestStore } from '../helpers/store.js';
+import { openTestStore, rawDatabase } from '../helpers/store.js';
 
 /** The migrations under the names they had before the renumbering, in the order they then ran. */
 const OLD_NAMES = {
@@ -38,9 +38,9 @@ const NEW_NAMES = [
 
 /** Runs the migrations named in `names` under their old names, as a server before the renumbering did. */
 async function migrateWithOldNames(store: Store, names: (keyof typeof OLD_NAMES)[]): Promise<void> {
-  const migrationTableSchema = await store.dialect.migrationTableSchema(store.db);
+  const migrationTableSchema = await store.dialect.migrationTableSchema(rawDatabase(store));
   const migrator = new Migrator({
-    db: store.db as Kysely<unknown>,
+    db: rawDatabase(store) as Kysely<unknown>,
     provider: {
       getMigrations: async () => Object.fromEntries(names.map((name) => [name, OLD_NAMES[name]])),
     },
@@ -55,16 +55,16 @@ async function migrateWithOldNames(store: Store, names: (keyof typeof OLD_NAMES)
 }
 
 const migrationNames = async (store: Store) =>
-  (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.db)).rows.map(
-    (r) => r.name,
-  );
+  (
+    await sql<{ name: string }>`select name from kysely_migration order by name`.execute(rawDatabase(store))
+  ).rows.map((r) => r.name);
 
 /** The store's tables, columns, indexes and functions, as text to compare two stores by. */
 async function schemaOf(store: Store): Promise<unknown> {
   if (testStore === 'sqlite') {
     return (
       await sql`select type, name, tbl_name, sql from sqlite_master where name not like 'kysely_%' order by type, name`.execute(
-        store.db,
+        rawDatabase(store),
       )
     ).rows;
   }
@@ -76,7 +76,7 @@ async function schemaOf(store: Store): Promise<unknown> {
     sql`select p.proname, pg_get_function_identity_arguments(p.oid) as args, p.prosrc from pg_proc p
         join pg_namespace n on n.oid = p.pronamespace where n.nspname = current_schema() order by p.proname`,
   ];
-  return Promise.all(queries.map(async (q) => (await q.execute(store.db)).rows));
+  return Promise.all(queries.map(async (q) => (await q.execute(rawDatabase(store))).rows));
 }
 
 /** Every table of 001-foundation (SPEC §10: the schema for all resources exists from the start). */
@@ -109,7 +109,7 @@ describe(`migrations on ${testStore}`, () => {
       assert.equal(applied[0], '001-foundation');
       assert.deepEqual([...applied].sort(), applied, 'migrations run in name order');
       for (const table of FOUNDATION_TABLES) {
-        const row = await t.store.db
+        const row = await rawDatabase(t.store)
           .selectFrom(table)
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .executeTakeFirstOrThrow();
@@ -157,7 +157,9 @@ describe(`migrations on ${testStore}`, () => {
       const peer = await t.openPeer();
       const [a, b] = await Promise.all([migrate(t.store), migrate(peer)]);
       assert.equal([...a, ...b].filter((name) => name === '001-foundation').length, 1);
-      const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(t.store.db);
+      const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(
+        rawDatabase(t.store),
+      );
       assert.equal(rows.rows.filter((r) => r.name === '001-foundation').length, 1);
     } finally {
       await t.close();
@@ -168,8 +170,8 @@ describe(`migrations on ${testStore}`, () => {
     const t = await openTestStore();
     try {
       // A store that ran 005 to 007 before 004 reached it.
-      await m004.down(t.store.db as never);
-      await sql`delete from kysely_migration where name = '004-quota-function'`.execute(t.store.db);
+      await m004.down(rawDatabase(t.store) as never);
+      await sql`delete from kysely_migration where name = '004-quota-function'`.execute(rawDatabase(t.store));
       assert.deepEqual(await migrate(t.store), ['004-quota-function']);
       assert.deepEqual(await migrate(t.store), []);
     } finally {
@@ -181,7 +183,7 @@ describe(`migrations on ${testStore}`, () => {
     const t = await openTestStore();
     try {
       // A store from before 006: no unique index, so races could leave duplicates behind.
-      const db = t.store.db;
+      const db = rawDatabase(t.store);
       await m007.down(db as never);
       await sql`delete from kysely_migration where name = '007-group-name-unique'`.execute(db);
       await sql`insert into orgs (id, name, created_at) values ('org-a', 'A', 0), ('org-b', 'B', 0)`.execute(

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { seedPosts } from '../../src/demo/seed-posts.js';
 import { createHarness, type Harness, testStore } from '../helpers/harness.js';
+import { rawDatabase } from '../helpers/store.js';
 
 /** `chatterbox seed --posts N` (load tests and the benchmark) on the demo org. */
 describe(`seedPosts on ${testStore}`, () => {
@@ -14,9 +15,9 @@ describe(`seedPosts on ${testStore}`, () => {
 
   test('adds N posts by the active internal users, newest a second apart, readable in the feeds', async () => {
     const { store } = h.services;
-    const before = (await store.db.selectFrom('feed_elements').select('id').execute()).length;
+    const before = (await rawDatabase(store).selectFrom('feed_elements').select('id').execute()).length;
     const result = await seedPosts(store, h.services.clock, { posts: 1_500 });
-    const rows = await store.db
+    const rows = await rawDatabase(store)
       .selectFrom('feed_elements')
       .select(['id', 'created_at'])
       .orderBy('created_at', 'desc')
@@ -48,11 +49,11 @@ describe(`seedPosts on ${testStore}`, () => {
     const stats = await sql<{ relname: string; reltuples: number }>`
       select relname, reltuples::float8 as reltuples from pg_class
       where relnamespace = current_schema()::regnamespace and relname in ('feed_elements', 'feed_mentions')
-      order by relname`.execute(store.db);
+      order by relname`.execute(rawDatabase(store));
     const rowsOf = async (table: 'feed_elements' | 'feed_mentions') =>
       Number(
         (
-          await store.db
+          await rawDatabase(store)
             .selectFrom(table)
             .select((eb) => eb.fn.countAll<number>().as('n'))
             .executeTakeFirstOrThrow()

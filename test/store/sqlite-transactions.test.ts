@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { migrate, openStore } from '../../src/store/open-store.js';
 import { testStore } from '../helpers/harness.js';
+import { rawDatabase } from '../helpers/store.js';
 
 /**
  * Two connections to one SQLite file, as two --workers processes have (SPEC §10). A transaction
@@ -21,7 +22,7 @@ describe('SQLite transactions shared by processes', { skip: testStore !== 'sqlit
     try {
       await first.putSetting('owner', 'nobody');
       // The other process would wait up to busy_timeout for the lock; in one thread it can only fail.
-      await sql`pragma busy_timeout = 50`.execute(second.db);
+      await sql`pragma busy_timeout = 50`.execute(rawDatabase(second));
       let otherWrite: unknown;
       await first.transaction(async (tx) => {
         assert.equal(await tx.getSetting('owner'), 'nobody');

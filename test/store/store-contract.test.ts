@@ -15,11 +15,10 @@ import type {
   NewFeedElement,
   SessionRecord,
 } from '../../src/store/records.js';
-import { storedSealingKey } from '../../src/store/sealing-keys.js';
 import type { Store } from '../../src/store/store.js';
 import { activityFromRows } from '../helpers/activity-oracle.js';
 import { testStore } from '../helpers/harness.js';
-import { openTestStore, type TestStore } from '../helpers/store.js';
+import { openTestStore, rawDatabase, type TestStore } from '../helpers/store.js';
 import { newOrg, newUser, statusUpdate, T0 } from './fixtures.js';
 
 /**
@@ -377,7 +376,7 @@ describe(`store contract on ${testStore}: findManyWithStats`, () => {
     const ben = await newUser(store, org, { username: `ben@stats-${suffix}.example` });
     const cat = await newUser(store, org, { username: `cat@stats-${suffix}.example` });
     const stranger = await newUser(store, other, { username: `stranger@stats-${suffix}.example` });
-    const db = store.db;
+    const db = rawDatabase(store);
 
     const group = async (name: string, deletedAt: number | null) => {
       const id = await store.newId(KeyPrefix.group);
@@ -595,8 +594,8 @@ describe(`store contract on ${testStore}: findManyWithStats`, () => {
 
   test('migration 005 backfills the activity counts from the rows, deleted ones left out', async () => {
     const arranged = await arrange('rows', 'rows');
-    await m005.down(store.db);
-    await m005.up(store.db);
+    await m005.down(rawDatabase(store));
+    await m005.up(rawDatabase(store));
     await assertStats(arranged);
   });
 
@@ -900,7 +899,7 @@ describe(`store contract on ${testStore}: IDs, settings, truncateAll, transactio
   });
 
   test('truncateAll empties every table of the schema but the sealing keys, and restarts the IDs', async () => {
-    const secrets = new AppSecrets(async () => [await storedSealingKey(store.db as never)]);
+    const secrets = new AppSecrets(async () => [await store.sealingKey()]);
     await secrets.ready();
     await seedDemoOrg(store, new Clock(), secrets);
     await store.putSetting('doomed', 'yes');
@@ -908,14 +907,18 @@ describe(`store contract on ${testStore}: IDs, settings, truncateAll, transactio
       const tables =
         store.kind === 'postgres'
           ? await sql<{ name: string }>`select table_name as name from information_schema.tables
-              where table_schema = current_schema() and table_name not like 'kysely_%'`.execute(store.db)
+              where table_schema = current_schema() and table_name not like 'kysely_%'`.execute(
+              rawDatabase(store),
+            )
           : await sql<{ name: string }>`select name from sqlite_master
               where type = 'table' and name not like 'kysely_%' and name not like 'sqlite_%'`.execute(
-              store.db,
+              rawDatabase(store),
             );
       const result: Record<string, number> = {};
       for (const { name } of tables.rows) {
-        const row = await sql<{ n: number }>`select count(*) as n from ${sql.table(name)}`.execute(store.db);
+        const row = await sql<{ n: number }>`select count(*) as n from ${sql.table(name)}`.execute(
+          rawDatabase(store),
+        );
         result[name] = Number(row.rows[0]?.n);
       }
       return result;
