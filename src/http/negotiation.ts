@@ -53,7 +53,11 @@ const xmlBuilder = new XMLBuilder({ ignoreAttributes: true, format: false, suppr
  */
 export function toXml(root: string, body: unknown): string {
   const content = Array.isArray(body) ? { [itemName(root)]: body.map(normalize) } : normalize(body);
-  return `<?xml version="1.0" encoding="UTF-8"?>${xmlBuilder.build({ [root]: content })}`;
+  // A literal CR reaches an XML reader as LF (XML 1.0 §2.11: `\r\n` reads back as `\n`); as a
+  // character reference it survives. The builder writes no CR of its own (`format: false`, and
+  // element names are XML names), so every CR here is one of the text's.
+  const document = xmlBuilder.build({ [root]: content }) as string;
+  return `<?xml version="1.0" encoding="UTF-8"?>${document.replaceAll('\r', '&#13;')}`;
 }
 
 function itemName(root: string): string {
