@@ -12,6 +12,7 @@ import type { Services } from '../services.js';
 import type { AnyApiRoute } from './api-route.js';
 import { clientErrorHandler, handleError, unknownPath } from './error-response.js';
 import { JSON_CONTENT_TYPE, requestFormat, rewriteUrl, sendBody, wantsPretty } from './negotiation.js';
+import { checkNumericParameters } from './numeric-parameters.js';
 import { registerOpsHooks } from './ops-hooks.js';
 import { registerApiRoutes } from './register-api.js';
 import { batchRoutes } from './routes/batch.js';
@@ -78,12 +79,19 @@ export async function buildApp(services: Services, options: AppOptions): Promise
         useDefaults: true,
         allErrors: false,
         verbose: true,
+        // 1e309 in a JSON body parses as Infinity, which is not an integer nor any number.
+        strictNumbers: true,
       },
     },
   });
   app.decorateRequest('api', null);
   app.decorateRequest('errorCode', null);
   registerBodyParsers(app);
+  // Before schema validation, which would coerce `0x10`, ` 5` or `1e309` into numbers.
+  app.addHook('preValidation', (request, _reply, done) => {
+    checkNumericParameters(request);
+    done();
+  });
   // After parsing and schema validation, before any resource looks at the input (SPEC §2: IDs
   // and parameters come before permission and state).
   app.addHook('preHandler', (request, _reply, done) => {

@@ -246,7 +246,11 @@ const MAX_ECHOED_VALUE = 200;
 function describeValue(data: unknown): string {
   let text: string;
   try {
-    text = typeof data === 'string' ? data : (JSON.stringify(data) ?? String(data));
+    // JSON.stringify writes Infinity (a JSON 1e309) as null; the message names it.
+    text =
+      typeof data === 'string' || (typeof data === 'number' && !Number.isFinite(data))
+        ? String(data)
+        : (JSON.stringify(data) ?? String(data));
   } catch {
     text = Array.isArray(data) ? '[…]' : '{…}';
   }
