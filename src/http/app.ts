@@ -7,6 +7,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { apiError, withHeaders } from '../errors/api-error.js';
+import { jsonDepthExceeded } from '../lib/json-depth.js';
 import { jsonErrorOffset } from '../lib/json-error-offset.js';
 import type { Services } from '../services.js';
 import type { AnyApiRoute } from './api-route.js';
@@ -161,12 +162,15 @@ function registerBodyParsers(app: FastifyInstance): void {
         detail: 'The HTTP entity body is required, but this request has no entity body.',
       });
     }
+    let value: unknown;
     try {
       // A UTF-8 byte order mark is not JSON, but Jackson skips it, and some clients send one.
-      return JSON.parse(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
+      value = JSON.parse(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
     } catch (error) {
       throw apiError('JSON_PARSER_ERROR', { detail: jsonErrorDetail(body, (error as Error).message) });
     }
+    rejectDeepNesting(body);
+    return value;
   };
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     try {
@@ -193,6 +197,21 @@ function registerBodyParsers(app: FastifyInstance): void {
     }
     const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
     done(apiError('UNSUPPORTED_MEDIA_TYPE', { contentType }), undefined);
+  });
+}
+
+/** Jackson's default limit (StreamReadConstraints, 2.15+); Salesforce's parser reports the same. */
+const MAX_JSON_DEPTH = 1000;
+
+/** A valid JSON body nested deeper than MAX_JSON_DEPTH → 400 JSON_PARSER_ERROR, as Jackson answers. */
+function rejectDeepNesting(body: string): void {
+  const offset = jsonDepthExceeded(body, MAX_JSON_DEPTH);
+  if (offset === undefined) return;
+  throw apiError('JSON_PARSER_ERROR', {
+    detail: jsonErrorDetail(
+      body,
+      `Document nesting depth (${MAX_JSON_DEPTH + 1}) exceeds the maximum allowed (${MAX_JSON_DEPTH}) at position ${offset}`,
+    ),
   });
 }
 

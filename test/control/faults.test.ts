@@ -239,6 +239,8 @@ describe('injected faults (SPEC §9)', () => {
         { path: '/x', method: 'FETCH' },
         'Invalid method: FETCH. Specify one of: GET, HEAD, POST, PATCH, PUT, DELETE.',
       ],
+      // A glob longer than any request line (picomatch itself throws over 65,536: once a 500).
+      [{ path: `/${'a'.repeat(200_000)}`, status: 503 }, 'Invalid path: specify at most 2048 characters.'],
     ];
     for (const [payload, message] of cases) {
       const response = await h.admin('POST', '/_chatterbox/faults', payload);
