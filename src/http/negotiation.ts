@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { XMLBuilder } from 'fast-xml-parser';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { keepJsonValue } from '../batch/in-process.js';
+import { normalizePath, rememberPath } from './request-path.js';
 
 export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 export const XML_CONTENT_TYPE = 'application/xml;charset=UTF-8';
@@ -12,13 +13,15 @@ const FORMAT = Symbol('chatterbox.format');
 type RawWithFormat = IncomingMessage & { [FORMAT]?: Format };
 
 /**
- * Runs before routing (Fastify's rewriteUrl): a `.xml`/`.json` suffix picks the format and is
- * removed from the path (SPEC §1), and `POST …?_HttpMethod=PATCH|DELETE` becomes that method.
+ * Runs before routing (Fastify's rewriteUrl): the path gets its one normalized spelling
+ * (request-path.ts), a `.xml`/`.json` suffix picks the format and is removed from the path
+ * (SPEC §1), and `POST …?_HttpMethod=PATCH|DELETE` becomes that method.
  */
 export function rewriteUrl(req: IncomingMessage): string {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
-  let path = q < 0 ? url : url.slice(0, q);
+  let path = normalizePath(q < 0 ? url : url.slice(0, q));
+  rememberPath(req, path);
   const query = q < 0 ? '' : url.slice(q);
   const suffix = /\.(xml|json)(\/?)$/.exec(path);
   if (suffix && path.startsWith('/services/data/')) {

@@ -5,6 +5,7 @@ import { ApiError, apiError, OAuthError, withHeaders } from '../errors/api-error
 import { catalog } from '../errors/catalog.js';
 import type { Services } from '../services.js';
 import { newErrorId } from './error-response.js';
+import { normalizedPath } from './request-path.js';
 import { checkVersion } from './versions.js';
 
 const CONTROL_PREFIX = '/_chatterbox';
@@ -46,7 +47,8 @@ export function registerOpsHooks(app: FastifyInstance, services: Services): void
 /** The journal's record of a finished request (SPEC §9); the control plane's own are left out. */
 function journalRequest(services: Services, request: FastifyRequest, reply: FastifyReply): void {
   const { control } = services;
-  const path = pathOf(request.originalUrl);
+  // As every stage saw it: decoded once, before routing (request-path.ts).
+  const path = normalizedPath(request.raw);
   if (path.startsWith(CONTROL_PREFIX)) return;
   const durationMs = reply.elapsedTime;
   const viewer = request.api?.viewer;
