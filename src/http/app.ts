@@ -2,7 +2,6 @@ import '@fastify/swagger';
 import swagger from '@fastify/swagger';
 import Fastify, {
   type FastifyInstance,
-  type FastifyRequest,
   type FastifyServerOptions,
   LogController,
 } from 'fastify';
@@ -12,6 +11,7 @@ import { jsonErrorOffset } from '../lib/json-error-offset.js';
 import type { Services } from '../services.js';
 import type { AnyApiRoute } from './api-route.js';
 import { clientErrorHandler, handleError, unknownPath } from './error-response.js';
+import { checkInputText } from './input-text.js';
 import { JSON_CONTENT_TYPE, requestFormat, rewriteUrl, sendBody, wantsPretty } from './negotiation.js';
 import { checkNumericParameters } from './numeric-parameters.js';
 import { registerOpsHooks } from './ops-hooks.js';
@@ -96,7 +96,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   // After parsing and schema validation, before any resource looks at the input (SPEC §2: IDs
   // and parameters come before permission and state).
   app.addHook('preHandler', (request, _reply, done) => {
-    rejectNulCharacters(request);
+    checkInputText(request);
     done();
   });
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
@@ -213,44 +213,6 @@ function rejectDeepNesting(body: string): void {
       `Document nesting depth (${MAX_JSON_DEPTH + 1}) exceeds the maximum allowed (${MAX_JSON_DEPTH}) at position ${offset}`,
     ),
   });
-}
-
-/**
- * U+0000 in any input text is refused (400): PostgreSQL cannot store it in a text column, and
- * both stores must answer alike (SPEC §10), so no store ever sees one. In a path segment (a record
- * ID everywhere here) it is an invalid identifier; in a parameter or body field, invalid input.
- */
-function rejectNulCharacters(request: FastifyRequest): void {
-  for (const raw of Object.values((request.params ?? {}) as Record<string, unknown>)) {
-    if (typeof raw === 'string' && raw.includes('\u0000')) throw apiError('INVALID_ID_FIELD', { id: raw });
-  }
-  for (const source of [request.query, request.body]) {
-    const field = nulField(source, '');
-    if (field !== undefined) {
-      throw apiError('INVALID_INPUT', {
-        detail: `Invalid ${field}: the value contains a NUL character (U+0000), which isn't allowed.`,
-      });
-    }
-  }
-}
-
-/** The dotted path of the first string (or key) holding U+0000; iterative, as bodies may nest deep. */
-function nulField(root: unknown, rootName: string): string | undefined {
-  const pending: [unknown, string][] = [[root, rootName]];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const [value, path] = next;
-    if (typeof value === 'string') {
-      if (value.includes('\u0000')) return path;
-      continue;
-    }
-    if (value === null || typeof value !== 'object') continue;
-    for (const [key, item] of Object.entries(value)) {
-      const itemPath = path ? `${path}.${key}` : key;
-      if (key.includes('\u0000')) return itemPath;
-      pending.push([item, itemPath]);
-    }
-  }
-  return undefined;
 }
 
 /**
