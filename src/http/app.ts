@@ -1,10 +1,6 @@
 import '@fastify/swagger';
 import swagger from '@fastify/swagger';
-import Fastify, {
-  type FastifyInstance,
-  type FastifyServerOptions,
-  LogController,
-} from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { apiError, withHeaders } from '../errors/api-error.js';
 import { jsonDepthExceeded } from '../lib/json-depth.js';
 import { jsonErrorOffset } from '../lib/json-error-offset.js';

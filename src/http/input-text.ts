@@ -28,12 +28,12 @@ export function checkInputText(request: FastifyRequest): void {
 }
 
 // With the u flag, \p{Cs} matches only surrogates that are not half of a pair.
-const REFUSED = /\u0000|\p{Cs}/u;
+const LONE_SURROGATE = /\p{Cs}/u;
 
 function refusedCharacter(text: string): string | undefined {
-  const match = REFUSED.exec(text);
+  if (text.includes('\u0000')) return "a NUL character (U+0000), which isn't allowed";
+  const match = LONE_SURROGATE.exec(text);
   if (!match) return undefined;
-  if (match[0] === '\u0000') return "a NUL character (U+0000), which isn't allowed";
   const code = (match[0].codePointAt(0) as number).toString(16).toUpperCase();
   return `a lone surrogate (U+${code}), which isn't a Unicode character`;
 }

@@ -22,7 +22,7 @@ const HOSTILE = [
   'separators \u2028\u2029 bidi \u202e\u2066 zero-width \u200b\u200d bom \ufeff',
   'noncharacters \ufffe\uffff replacement \ufffd',
   'emoji 😀👩‍👩‍👧 flags 🇫🇷 combining e\u0301 Zalgo z\u0336\u0335\u0334',
-  'percent %s %00 %ZZ {{x}} ${x} #[not a tag] @[not a mention]',
+  'percent %s %00 %ZZ {{x}} \u0024{x} #[not a tag] @[not a mention]',
 ].join(' | ');
 
 /** Characters XML 1.0 cannot carry become U+FFFD there (decision 0006); the rest read back as sent. */
