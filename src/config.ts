@@ -24,6 +24,8 @@ export interface Config {
   lockoutThreshold: number;
   lockoutSeconds: number;
   journalSize: number;
+  /** How long a request (headers and body) may take to arrive, in ms; 0: no limit (issue 9). */
+  requestTimeoutMs: number;
 }
 
 export const defaults: Omit<Config, 'adminToken' | 'adminTokenGenerated'> = {
@@ -47,4 +49,6 @@ export const defaults: Omit<Config, 'adminToken' | 'adminTokenGenerated'> = {
   lockoutThreshold: 10,
   lockoutSeconds: 15 * 60,
   journalSize: 1000,
+  // A 10 MB body (the default limit) needs 175 KB/s to arrive in time.
+  requestTimeoutMs: 60_000,
 };

@@ -44,6 +44,7 @@ const NUMBER_FLAGS = [
   'maxBodyBytes',
   'workers',
   'journalSize',
+  'requestTimeoutMs',
 ] as const;
 
 /**
