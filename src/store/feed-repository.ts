@@ -1,4 +1,5 @@
 import { CompiledQuery, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
+import { containsPattern, searchFold } from '../lib/search-fold.js';
 import type { GroupRole } from './group-repository.js';
 import type { Database } from './schema.js';
 import type { Db, StoreKind } from './store.js';
@@ -153,7 +154,12 @@ export class FeedRepository {
   ): Promise<void> {
     await this.db
       .updateTable('feed_elements')
-      .set({ body: JSON.stringify(change.segments), text: change.text, modified_at: change.modifiedAt })
+      .set({
+        body: JSON.stringify(change.segments),
+        text: change.text,
+        text_key: searchFold(change.text),
+        modified_at: change.modifiedAt,
+      })
       .where('org_id', '=', orgId)
       .where('id', '=', id)
       .execute();
@@ -286,8 +292,7 @@ export class FeedRepository {
       q = q.where((eb) => eb.or([eb('fe.subject_kind', '=', 'user'), eb('fe.subject_id', 'not in', hidden)]));
     }
     if (query.textContains) {
-      const pattern = `%${query.textContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      q = q.where(sql`lower(fe.text)`, 'like', sql<string>`${pattern} escape '\\'`);
+      q = q.where('fe.text_key', 'like', sql<string>`${containsPattern(query.textContains)} escape '\\'`);
     }
     // The mentions branch sorts and seeks on the mention's copy of the post's dates (migration
     // 005), so that it walks its own index; the values are the post's, so the pages are the same.
@@ -669,6 +674,7 @@ const FEED_COLUMNS = [
   'subject_kind',
   'body',
   'text',
+  'text_key',
   'type',
   'created_at',
   'modified_at',
@@ -689,6 +695,7 @@ const COLUMN_TYPES: Record<(typeof FEED_COLUMNS)[number], string> = {
   subject_kind: 'text',
   body: 'text',
   text: 'text',
+  text_key: 'text',
   type: 'text',
   created_at: 'bigint',
   modified_at: 'bigint',
@@ -727,6 +734,7 @@ function toFeedRow(element: NewFeedElement): Database['feed_elements'] {
     subject_kind: element.subjectKind,
     body: JSON.stringify(element.segments),
     text: element.text,
+    text_key: searchFold(element.text),
     type: element.type,
     created_at: element.createdAt,
     modified_at: element.modifiedAt,

@@ -7,6 +7,7 @@ import * as m003 from './migrations/003-quota-function.js';
 import * as m004 from './migrations/004-user-activity.js';
 import * as m005 from './migrations/005-mention-keyset.js';
 import * as m006 from './migrations/006-group-name-unique.js';
+import * as m008 from './migrations/008-search-fold.js';
 import { Store } from './store.js';
 
 export interface StoreOptions {
@@ -25,6 +26,7 @@ const migrations = {
   '004-user-activity': m004,
   '005-mention-keyset': m005,
   '006-group-name-unique': m006,
+  '008-search-fold': m008,
 };
 
 export async function openStore(options: StoreOptions): Promise<Store> {

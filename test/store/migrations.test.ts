@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { GroupNameTaken } from '../../src/store/group-repository.js';
 import * as m003 from '../../src/store/migrations/003-quota-function.js';
 import * as m006 from '../../src/store/migrations/006-group-name-unique.js';
+import * as m008 from '../../src/store/migrations/008-search-fold.js';
 import { migrate } from '../../src/store/open-store.js';
 import { testStore } from '../helpers/harness.js';
 import { openTestStore } from '../helpers/store.js';
@@ -111,8 +112,11 @@ describe(`migrations on ${testStore}`, () => {
     try {
       // A store from before 006: no unique index, so races could leave duplicates behind.
       const db = t.store.db;
+      await m008.down(db as never);
       await m006.down(db as never);
-      await sql`delete from kysely_migration where name = '006-group-name-unique'`.execute(db);
+      await sql`delete from kysely_migration where name in ('006-group-name-unique', '008-search-fold')`.execute(
+        db,
+      );
       await sql`insert into orgs (id, name, created_at) values ('org-a', 'A', 0), ('org-b', 'B', 0)`.execute(
         db,
       );
@@ -151,7 +155,7 @@ describe(`migrations on ${testStore}`, () => {
         `.execute(db);
       }
 
-      assert.deepEqual(await migrate(t.store), ['006-group-name-unique']);
+      assert.deepEqual(await migrate(t.store), ['006-group-name-unique', '008-search-fold']);
       const names = await db.selectFrom('groups').select(['id', 'name']).orderBy('id').execute();
       assert.deepEqual(Object.fromEntries(names.map((g) => [g.id, g.name])), {
         g01: 'Team', // the oldest of its set keeps the name
@@ -191,6 +195,87 @@ describe(`migrations on ${testStore}`, () => {
       await assert.rejects(t.store.groups.update('g02', { name: 'TEAM (2)' }, 10), GroupNameTaken);
       await t.store.groups.softDelete('g01', 10);
       await t.store.groups.create(group('g14', 'tEaM'));
+      assert.deepEqual(await migrate(t.store), []);
+    } finally {
+      await t.close();
+    }
+  });
+  test('008-search-fold fills the folded keys and renames names only the fold finds alike', async () => {
+    const t = await openTestStore();
+    try {
+      // A store from before 008: names told apart by lower() alone, on SQLite ASCII only.
+      const db = t.store.db;
+      await m008.down(db as never);
+      await sql`delete from kysely_migration where name = '008-search-fold'`.execute(db);
+      await sql`insert into orgs (id, name, created_at) values ('org-a', 'A', 0)`.execute(db);
+      await sql`
+        insert into users (id, org_id, username, email, first_name, last_name, nickname, type, is_active,
+          created_at, modified_at)
+        values ('usr-a', 'org-a', 'a', 'a', 'Jürgen', 'STRAßE', 'Ｊｕｅｒｇｅｎ', 'standard', 1, 0, 0)
+      `.execute(db);
+      // [id, name, created_at]: pairs that lower() tells apart on both stores, the fold does not.
+      const groups: [string, string, number][] = [
+        ['g1', 'Straße', 1],
+        ['g2', 'STRASSE', 2],
+        ['g3', 'ﬁle', 3],
+        ['g4', 'file', 4],
+        ['g5', 'ΟΔΟΣ', 5],
+        ['g6', 'οδος', 6],
+        ['g7', 'Other', 7],
+      ];
+      for (const [id, name, createdAt] of groups) {
+        await sql`
+          insert into groups (id, org_id, community_id, name, visibility, owner_id, created_at, modified_at)
+          values (${id}, 'org-a', null, ${name}, 'PublicAccess', 'usr-a', ${createdAt}, ${createdAt})
+        `.execute(db);
+      }
+      await sql`
+        insert into feed_elements (id, org_id, author_id, subject_id, subject_kind, body, text, type,
+          created_at, modified_at)
+        values ('fe1', 'org-a', 'usr-a', 'usr-a', 'user', '[]', 'Grüße aus KÖLN', 'TextPost', 0, 0)
+      `.execute(db);
+
+      assert.deepEqual(await migrate(t.store), ['008-search-fold']);
+      const names = await db.selectFrom('groups').select(['id', 'name', 'name_key']).orderBy('id').execute();
+      assert.deepEqual(names, [
+        { id: 'g1', name: 'Straße', name_key: 'strasse' },
+        { id: 'g2', name: 'STRASSE (2)', name_key: 'strasse (2)' },
+        { id: 'g3', name: 'ﬁle', name_key: 'file' },
+        { id: 'g4', name: 'file (2)', name_key: 'file (2)' },
+        { id: 'g5', name: 'ΟΔΟΣ', name_key: 'οδοσ' },
+        { id: 'g6', name: 'οδος (2)', name_key: 'οδοσ (2)' },
+        { id: 'g7', name: 'Other', name_key: 'other' },
+      ]);
+      const user = await db
+        .selectFrom('users')
+        .select(['name_key', 'nickname_key'])
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(user, { name_key: 'jürgen strasse', nickname_key: 'juergen' });
+      const post = await db.selectFrom('feed_elements').select('text_key').executeTakeFirstOrThrow();
+      assert.equal(post.text_key, 'grüsse aus köln');
+
+      // The index is on the key now: a name alike under the fold is refused, whatever its case.
+      const group = (id: string, name: string) => ({
+        id,
+        orgId: 'org-a',
+        communityId: null,
+        name,
+        description: null,
+        informationTitle: null,
+        informationText: null,
+        visibility: 'PublicAccess' as const,
+        ownerId: 'usr-a',
+        canHaveChatterGuests: false,
+        isArchived: false,
+        isAutoArchiveDisabled: false,
+        isBroadcast: false,
+        lastPostAt: null,
+        createdAt: 10,
+        modifiedAt: 10,
+      });
+      await assert.rejects(t.store.groups.create(group('g8', 'STRAẞE')), GroupNameTaken);
+      await assert.rejects(t.store.groups.update('g7', { name: 'FILE' }, 10), GroupNameTaken);
+      assert.equal(await t.store.groups.nameTaken('org-a', null, 'Οδοσ'), true);
       assert.deepEqual(await migrate(t.store), []);
     } finally {
       await t.close();
