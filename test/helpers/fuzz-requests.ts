@@ -497,7 +497,7 @@ function queryValue(schema: JsonSchema | undefined, name: string, ctx: FuzzConte
   const text = ID_FIELD.test(name) ? idValue(ctx) : anyText();
   return fc.oneof(
     text.map(percentEncode),
-    fc.constantFrom('%', '%ZZ', '%ED%A0%80', '%00', 'a&b', '%C3%BC', 'x'.repeat(5000)),
+    fc.constantFrom('%', '%ZZ', '%ED%A0%80', '%00', 'a&b', '%C3%BC', 'x'.repeat(5000), 'x'.repeat(60_000)),
   );
 }
 
