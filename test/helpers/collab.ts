@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { formatId18 } from '../../src/ids/id-generator.js';
-import type { GroupRecord, GroupRole, JoinRequestRecord } from '../../src/store/group-repository.js';
-import type { CommunityRecord, UserRecord } from '../../src/store/records.js';
+import type {
+  CommunityRecord,
+  GroupRecord,
+  GroupRole,
+  JoinRequestRecord,
+  UserRecord,
+} from '../../src/store/records.js';
 import { GROUP_MOTIF, photoShape, USER_MOTIF } from './common-shapes.js';
 import { type Harness, JSON_TYPE } from './harness.js';
 
@@ -74,13 +79,13 @@ export async function groupById(h: Harness, orgId: string, id: string): Promise<
 }
 
 export async function membershipId(h: Harness, groupId: string, userId: string): Promise<string> {
-  const membership = (await h.services.store.groups.membershipsOf(userId, [groupId])).get(groupId);
+  const membership = (await h.services.store.memberships.membershipsOf(userId, [groupId])).get(groupId);
   assert.ok(membership, `${userId} in ${groupId}`);
   return membership.id;
 }
 
 export async function requestById(h: Harness, orgId: string, id: string): Promise<JoinRequestRecord> {
-  const request = await h.services.store.groups.findRequest(orgId, id);
+  const request = await h.services.store.joinRequests.findRequest(orgId, id);
   assert.ok(request, id);
   return request;
 }

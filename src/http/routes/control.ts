@@ -106,7 +106,7 @@ export function registerControlRoutes(
         }
         if (body.now !== undefined) services.clock.setNow(target);
         else services.clock.advance(body.advanceSeconds! * 1000);
-        // Servers sharing settings through Redis move their clocks too (decision 0013).
+        // Servers sharing settings through Redis move their clocks too (decision 0017).
         await services.control.changed('clock');
         return json(reply, 200, clockBody());
       },

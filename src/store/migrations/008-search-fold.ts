@@ -1,13 +1,13 @@
 import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import { searchFold } from '../../lib/search-fold.js';
-import { withSuffix } from './006-group-name-unique.js';
+import { withSuffix } from './007-group-name-unique.js';
 
 /**
  * Case-insensitive search and group-name uniqueness the same on both stores, for all of Unicode
  * (decision 0020): each searched text gets a folded copy (lib/search-fold.ts), written with it by
  * the repositories, and compared instead of `lower()` (SQLite's folds ASCII letters only).
  * `users.name_key` ("first last") and `users.nickname_key`, `groups.name_key`,
- * `feed_elements.text_key`. The unique index of group names (006) moves to `name_key`.
+ * `feed_elements.text_key`. The unique index of group names (007) moves to `name_key`.
  *
  * The keys are computed here by the same function the write path uses; a later change of that
  * function needs a migration that computes them again.
@@ -20,7 +20,7 @@ const BATCH = 500;
 type AnyDb = Kysely<any>;
 
 export async function up(db: AnyDb): Promise<void> {
-  // As in 006: servers of the previous version may still be writing; hold their group writes
+  // As in 007: servers of the previous version may still be writing; hold their group writes
   // until the new index exists. On SQLite the migration lock (BEGIN IMMEDIATE) already holds them.
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
     await sql`lock table groups in share row exclusive mode`.execute(db);
@@ -113,8 +113,8 @@ interface GroupRow {
 }
 
 /**
- * Names that 006's `lower()` told apart but the fold does not ("Équipe" and "équipe" on SQLite,
- * "Straße" and "STRASSE" on both): as 006 did, the oldest of each set keeps its name, each later
+ * Names that 007's `lower()` told apart but the fold does not ("Équipe" and "équipe" on SQLite,
+ * "Straße" and "STRASSE" on both): as 007 did, the oldest of each set keeps its name, each later
  * one gets the first " (n)" from 2 that is free under the fold. Nothing is deleted or merged.
  */
 async function renameFoldedDuplicates(db: AnyDb): Promise<void> {
