@@ -2,16 +2,14 @@ import '@fastify/swagger';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { apiError, withHeaders } from '../errors/api-error.js';
-import { jsonDepthExceeded } from '../lib/json-depth.js';
-import { jsonErrorOffset } from '../lib/json-error-offset.js';
 import type { Services } from '../services.js';
 import type { AnyApiRoute } from './api-route.js';
+import { registerBodyParsers } from './body-parsers.js';
 import { clientErrorHandler, handleError, unknownPath } from './error-response.js';
 import { httpServerOptions, registerHttpEdge } from './http-edge.js';
-import { checkInputText } from './input-text.js';
 import { JSON_CONTENT_TYPE, requestFormat, rewriteUrl, sendBody, wantsPretty } from './negotiation.js';
-import { checkNumericParameters } from './numeric-parameters.js';
-import { registerOpsHooks } from './ops-hooks.js';
+import { recordIdKeyword } from './params.js';
+import { registerRootStages } from './pipeline.js';
 import { registerApiRoutes } from './register-api.js';
 import { batchRoutes } from './routes/batch.js';
 import { commentRoutes } from './routes/comments.js';
@@ -78,6 +76,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
         useDefaults: true,
         allErrors: false,
         verbose: true,
+        keywords: [recordIdKeyword],
         // 1e309 in a JSON body parses as Infinity, which is not an integer nor any number.
         strictNumbers: true,
       },
@@ -88,24 +87,13 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   app.decorateRequest('api', null);
   app.decorateRequest('errorCode', null);
   registerBodyParsers(app);
-  // Before schema validation, which would coerce `0x10`, ` 5` or `1e309` into numbers.
-  app.addHook('preValidation', (request, _reply, done) => {
-    checkNumericParameters(request);
-    done();
-  });
-  // After parsing and schema validation, before any resource looks at the input (SPEC §2: IDs
-  // and parameters come before permission and state).
-  app.addHook('preHandler', (request, _reply, done) => {
-    checkInputText(request);
-    done();
-  });
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
   app.setNotFoundHandler(async (request) => {
     throw unknownPath(request.url);
   });
 
-  // Maintenance, faults and the journal (SPEC §9) wrap every request outside the control plane.
-  registerOpsHooks(app, services);
+  // The stages of SPEC §2 that every request meets, routed or not (pipeline.ts).
+  registerRootStages(app, services);
 
   await app.register(swagger, {
     openapi: {
@@ -147,89 +135,6 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   registerOAuthRoutes(app, services);
   registerControlRoutes(app, services, options.reset);
   return app;
-}
-
-/**
- * Request bodies: JSON (with the parser's position in the error, as Salesforce's Jackson reports
- * it), form parameters, and JSON sent without a Content-Type (jsforce sends string bodies so).
- * Anything else is 415.
- */
-function registerBodyParsers(app: FastifyInstance): void {
-  app.removeAllContentTypeParsers();
-  const parseJson = (body: string) => {
-    if (body.trim() === '') {
-      throw apiError('JSON_PARSER_ERROR', {
-        detail: 'The HTTP entity body is required, but this request has no entity body.',
-      });
-    }
-    let value: unknown;
-    try {
-      // A UTF-8 byte order mark is not JSON, but Jackson skips it, and some clients send one.
-      value = JSON.parse(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
-    } catch (error) {
-      throw apiError('JSON_PARSER_ERROR', { detail: jsonErrorDetail(body, (error as Error).message) });
-    }
-    rejectDeepNesting(body);
-    return value;
-  };
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, parseJson(body as string));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string' },
-    (_request, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(body as string)));
-    },
-  );
-  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
-    if (request.headers['content-type'] === undefined) {
-      try {
-        done(null, parseJson(body as string));
-      } catch (error) {
-        done(error as Error, undefined);
-      }
-      return;
-    }
-    const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
-    done(apiError('UNSUPPORTED_MEDIA_TYPE', { contentType }), undefined);
-  });
-}
-
-/** Jackson's default limit (StreamReadConstraints, 2.15+); Salesforce's parser reports the same. */
-const MAX_JSON_DEPTH = 1000;
-
-/** A valid JSON body nested deeper than MAX_JSON_DEPTH → 400 JSON_PARSER_ERROR, as Jackson answers. */
-function rejectDeepNesting(body: string): void {
-  const offset = jsonDepthExceeded(body, MAX_JSON_DEPTH);
-  if (offset === undefined) return;
-  throw apiError('JSON_PARSER_ERROR', {
-    detail: jsonErrorDetail(
-      body,
-      `Document nesting depth (${MAX_JSON_DEPTH + 1}) exceeds the maximum allowed (${MAX_JSON_DEPTH}) at position ${offset}`,
-    ),
-  });
-}
-
-/**
- * `Expected ':' after property name at [line:1, column:12]`: V8's message with the position as
- * line and column (1-based), as Salesforce's Jackson reports it. Where V8 leaves the position out
- * (`Unexpected token 'x', "…" is not valid JSON`), it is found by scanning the body.
- */
-function jsonErrorDetail(body: string, message: string): string {
-  const position = /at position (\d+)/.exec(message);
-  const offset = position ? Number(position[1]) : (jsonErrorOffset(body) ?? body.length);
-  const before = body.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  const reason = message
-    .replace(/\s*(?:in JSON )?at position \d+.*$/s, '')
-    .replace(/, ".*" is not valid JSON$/s, '');
-  return `${reason} at [line:${line}, column:${column}]`;
 }
 
 export { JSON_CONTENT_TYPE };
