@@ -39,6 +39,7 @@ storeOptions(
     .option('--max-body-bytes <n>', 'request body limit (default 10485760)')
     .option('--workers <n>', 'one process per core')
     .option('--journal-size <n>', 'API requests kept by the request journal (default 1000)')
+    .option('--request-timeout-ms <n>', 'time a request may take to arrive, 0 for none (default 60000)')
     .option('--log-level <level>', 'pino log level (default info)')
     .option(
       '--dependency-timeout-ms <ms>',

@@ -36,6 +36,8 @@ export interface Config {
    * which a copy of the whole database then carries along.
    */
   secretKey: string | undefined;
+  /** How long a request (headers and body) may take to arrive, in ms; 0: no limit (issue 9). */
+  requestTimeoutMs: number;
 }
 
 export const defaults: Omit<Config, 'adminToken' | 'adminTokenGenerated'> = {
@@ -62,4 +64,6 @@ export const defaults: Omit<Config, 'adminToken' | 'adminTokenGenerated'> = {
   journalSize: 1000,
   dependencyTimeoutMs: 5000,
   secretKey: undefined,
+  // A 10 MB body (the default limit) needs 175 KB/s to arrive in time.
+  requestTimeoutMs: 60_000,
 };

@@ -49,6 +49,7 @@ const NUMBER_FLAGS = [
   'workers',
   'journalSize',
   'dependencyTimeoutMs',
+  'requestTimeoutMs',
 ] as const;
 
 /**

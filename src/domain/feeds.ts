@@ -9,7 +9,7 @@ import { type GroupAccess, loadGroupAccess } from './group-access.js';
 import { requireId, requireUserId } from './ids.js';
 import { type KeysetCursor, keysetToken, parseKeysetToken } from './page-tokens.js';
 import type { Scope } from './scope.js';
-import type { UserService } from './users.js';
+import { SEARCH_TERM_MAX, type UserService } from './users.js';
 
 /** The feeds served (SPEC §6); the path segment after /chatter/feeds/. */
 export const FEED_TYPES = ['news', 'record', 'user-profile', 'groups', 'to', 'company'] as const;
@@ -104,6 +104,10 @@ export class FeedService {
     const q = rawQ.trim().replace(/\*/g, '');
     if (q.length < 2) {
       throw invalidInput('Invalid q: the search term must have at least 2 characters other than wildcards.');
+    }
+    // As the users search: SQLite refuses LIKE patterns over 50 000 bytes (once a 500 here).
+    if (q.length > SEARCH_TERM_MAX) {
+      throw invalidInput(`Invalid q: the search term must have at most ${SEARCH_TERM_MAX} characters.`);
     }
     if (params.updatedSince !== undefined) {
       throw invalidInput("Invalid updatedSince: this feed doesn't support updatedSince.");

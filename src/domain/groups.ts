@@ -21,6 +21,7 @@ import { requireId, requireUserId } from './ids.js';
 import { type Scope, scopeCommunityId } from './scope.js';
 import { summaryOf, type UserSummaryView, userSummaries } from './user-summaries.js';
 import type { BatchItem, UserService } from './users.js';
+import { SEARCH_TERM_MAX } from './users.js';
 
 /** A group as one viewer sees it (STYLE #7: viewer-specific fields are computed here, not stored). */
 export interface GroupReadView {
@@ -292,6 +293,10 @@ function searchTerm(q: string | undefined): string | undefined {
   const term = q.trim().replace(/\*/g, '');
   if (term.length < 2) {
     throw invalidInput('Invalid q: the search term must have at least 2 characters other than wildcards.');
+  }
+  // As the users search: SQLite refuses LIKE patterns over 50 000 bytes (once a 500 here).
+  if (term.length > SEARCH_TERM_MAX) {
+    throw invalidInput(`Invalid q: the search term must have at most ${SEARCH_TERM_MAX} characters.`);
   }
   return term.toLowerCase();
 }

@@ -6,6 +6,7 @@ import type { Services } from '../services.js';
 import type { AnyApiRoute } from './api-route.js';
 import { registerBodyParsers } from './body-parsers.js';
 import { clientErrorHandler, handleError, unknownPath } from './error-response.js';
+import { httpServerOptions, registerHttpEdge } from './http-edge.js';
 import { JSON_CONTENT_TYPE, requestFormat, rewriteUrl, sendBody, wantsPretty } from './negotiation.js';
 import { recordIdKeyword } from './params.js';
 import { registerRootStages } from './pipeline.js';
@@ -58,6 +59,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: services.config.maxBodyBytes,
+    ...httpServerOptions(services.config.requestTimeoutMs),
     // A segment may be as long as a whole request line (Node's default header limit), so that an
     // overlong `users/batch/{ids}` reaches the resource and gets its INVALID_INPUT.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16_384 },
@@ -77,9 +79,13 @@ export async function buildApp(services: Services, options: AppOptions): Promise
         allErrors: false,
         verbose: true,
         keywords: [recordIdKeyword],
+        // 1e309 in a JSON body parses as Infinity, which is not an integer nor any number.
+        strictNumbers: true,
       },
     },
   });
+  // First of all hooks: what Node would have refused bare (no Host, an unmet Expect).
+  registerHttpEdge(app);
   app.decorateRequest('api', null);
   app.decorateRequest('errorCode', null);
   registerBodyParsers(app);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { apiError, entityBodyRequired } from '../errors/api-error.js';
+import { jsonDepthExceeded } from '../lib/json-depth.js';
 import { jsonErrorOffset } from '../lib/json-error-offset.js';
 import { mediaType } from './negotiation.js';
 
@@ -22,12 +23,15 @@ export function registerBodyParsers(app: FastifyInstance): void {
   });
   const parseJson = (body: string) => {
     if (body.trim() === '') return EMPTY_BODY;
+    let value: unknown;
     try {
       // A UTF-8 byte order mark is not JSON, but Jackson skips it, and some clients send one.
-      return JSON.parse(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
+      value = JSON.parse(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
     } catch (error) {
       throw apiError('JSON_PARSER_ERROR', { detail: jsonErrorDetail(body, (error as Error).message) });
     }
+    rejectDeepNesting(body);
+    return value;
   };
   const json = (body: string, done: (error: Error | null, body?: unknown) => void): void => {
     try {
@@ -57,6 +61,21 @@ export function registerBodyParsers(app: FastifyInstance): void {
 
 /** What the JSON parsers answer for a body with no content, until preValidation decides (above). */
 const EMPTY_BODY = Symbol('chatterbox.emptyBody');
+
+/** Jackson's default limit (StreamReadConstraints, 2.15+); Salesforce's parser reports the same. */
+const MAX_JSON_DEPTH = 1000;
+
+/** A valid JSON body nested deeper than MAX_JSON_DEPTH → 400 JSON_PARSER_ERROR, as Jackson answers. */
+function rejectDeepNesting(body: string): void {
+  const offset = jsonDepthExceeded(body, MAX_JSON_DEPTH);
+  if (offset === undefined) return;
+  throw apiError('JSON_PARSER_ERROR', {
+    detail: jsonErrorDetail(
+      body,
+      `Document nesting depth (${MAX_JSON_DEPTH + 1}) exceeds the maximum allowed (${MAX_JSON_DEPTH}) at position ${offset}`,
+    ),
+  });
+}
 
 /**
  * `Expected ':' after property name at [line:1, column:12]`: V8's message with the position as

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { maxHeaderSize } from 'node:http';
+import { type IncomingMessage, maxHeaderSize } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DependencyUnavailable, failureKind } from '../dependencies/dependency-error.js';
@@ -12,6 +12,7 @@ import {
   withHeaders,
 } from '../errors/api-error.js';
 import { JSON_CONTENT_TYPE, mediaType, requestFormat, sendBody, wantsPretty } from './negotiation.js';
+import { normalizePath } from './request-path.js';
 import { checkVersion, versionRefusal } from './versions.js';
 
 declare module 'fastify' {
@@ -55,8 +56,9 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
 
 /**
  * Requests Node's HTTP parser rejects before the app sees them (malformed HTTP, headers over the
- * limit, a request too slow to arrive) are answered on the socket. Fastify's default writes its own
- * JSON shape there; this writes the catalogue's (SPEC §2): 400 INVALID_INPUT.
+ * limit, bad chunked encoding, a request too slow to arrive) are answered on the socket. Fastify's
+ * default writes its own JSON shape there; this writes the catalogue's (SPEC §2): 400
+ * INVALID_INPUT, or on the OAuth endpoints their own shape (SPEC §4) with `invalid_request`.
  */
 export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
@@ -66,14 +68,33 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Dup
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? 'The request was not received in time.'
         : 'The request is not valid HTTP.';
-  const body = JSON.stringify([apiError('INVALID_INPUT', { detail }).toWire()]);
-  if (socket.writable) {
+  const body =
+    surfaceOf(normalizePath(clientErrorPath(error, socket))) === 'oauth'
+      ? JSON.stringify({ error: 'invalid_request', error_description: detail })
+      : JSON.stringify([apiError('INVALID_INPUT', { detail }).toWire()]);
+  const response = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (socket.writable && !response?.headersSent) {
     socket.write(
       `HTTP/1.1 400 Bad Request\r\nContent-Type: ${JSON_CONTENT_TYPE}\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   }
   socket.destroy(error);
+}
+
+/**
+ * The path of a request Node's parser gave up on, as far as it got: the request's URL once its
+ * headers were parsed, the part of the request line read so far (llhttp hands it over in pieces
+ * when the headers span packets), or the request line in the bytes that failed; '' if none.
+ */
+function clientErrorPath(error: Error, socket: Duplex): string {
+  const parser = (socket as Duplex & { parser?: { incoming?: IncomingMessage | null; _url?: string } })
+    .parser;
+  const url = parser?.incoming?.url ?? (parser?._url || undefined);
+  if (url !== undefined) return url.split('?')[0] as string;
+  const raw = (error as Error & { rawPacket?: Buffer }).rawPacket;
+  const line = raw ? /^[A-Z]+ ([^ ?]+)/.exec(raw.subarray(0, 8192).toString('latin1')) : null;
+  return line?.[1] ?? '';
 }
 
 export function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
@@ -268,7 +289,11 @@ const MAX_ECHOED_VALUE = 200;
 function describeValue(data: unknown): string {
   let text: string;
   try {
-    text = typeof data === 'string' ? data : (JSON.stringify(data) ?? String(data));
+    // JSON.stringify writes Infinity (a JSON 1e309) as null; the message names it.
+    text =
+      typeof data === 'string' || (typeof data === 'number' && !Number.isFinite(data))
+        ? String(data)
+        : (JSON.stringify(data) ?? String(data));
   } catch {
     text = Array.isArray(data) ? '[…]' : '{…}';
   }

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { XMLBuilder } from 'fast-xml-parser';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { keepJsonValue } from '../batch/in-process.js';
-import { collapseRequestSlashes } from './collapse-slashes.js';
+import { normalizePath, rememberPath } from './request-path.js';
 
 export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 export const XML_CONTENT_TYPE = 'application/xml;charset=UTF-8';
@@ -13,15 +13,15 @@ const FORMAT = Symbol('chatterbox.format');
 type RawWithFormat = IncomingMessage & { [FORMAT]?: Format };
 
 /**
- * Runs before routing (Fastify's rewriteUrl): a `.xml`/`.json` suffix picks the format and is
- * removed from the path (SPEC §1), and `POST …?_HttpMethod=PATCH|DELETE` becomes that method.
- * Repeated slashes are collapsed first.
+ * Runs before routing (Fastify's rewriteUrl): the path gets its one normalized spelling
+ * (request-path.ts), a `.xml`/`.json` suffix picks the format and is removed from the path
+ * (SPEC §1), and `POST …?_HttpMethod=PATCH|DELETE` becomes that method.
  */
 export function rewriteUrl(req: IncomingMessage): string {
-  collapseRequestSlashes(req);
   const url = req.url ?? '/';
   const q = url.indexOf('?');
-  let path = q < 0 ? url : url.slice(0, q);
+  let path = normalizePath(q < 0 ? url : url.slice(0, q));
+  rememberPath(req, path);
   const query = q < 0 ? '' : url.slice(q);
   const suffix = /\.(xml|json)(\/?)$/.exec(path);
   if (suffix && path.startsWith('/services/data/')) {
@@ -61,7 +61,11 @@ const xmlBuilder = new XMLBuilder({ ignoreAttributes: true, format: false, suppr
  */
 export function toXml(root: string, body: unknown): string {
   const content = Array.isArray(body) ? { [itemName(root)]: body.map(normalize) } : normalize(body);
-  return `<?xml version="1.0" encoding="UTF-8"?>${xmlBuilder.build({ [root]: content })}`;
+  // A literal CR reaches an XML reader as LF (XML 1.0 §2.11: `\r\n` reads back as `\n`); as a
+  // character reference it survives. The builder writes no CR of its own (`format: false`, and
+  // element names are XML names), so every CR here is one of the text's.
+  const document = xmlBuilder.build({ [root]: content }) as string;
+  return `<?xml version="1.0" encoding="UTF-8"?>${document.replaceAll('\r', '&#13;')}`;
 }
 
 function itemName(root: string): string {

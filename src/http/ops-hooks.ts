@@ -8,6 +8,7 @@ import type { CatalogKey } from '../errors/catalog.js';
 import type { Services } from '../services.js';
 import { newErrorId } from './error-response.js';
 import { mediaType } from './negotiation.js';
+import { normalizedPath } from './request-path.js';
 import { checkVersion } from './versions.js';
 
 /**
@@ -20,7 +21,8 @@ const CONTROL_PREFIX = '/_chatterbox';
 /** The journal's record of a finished request (SPEC §9); the control plane's own are left out. */
 export function journalRequest(services: Services, request: FastifyRequest, reply: FastifyReply): void {
   const { control } = services;
-  const path = pathOf(request.originalUrl);
+  // As every stage saw it: decoded once, before routing (request-path.ts).
+  const path = normalizedPath(request.raw);
   if (path.startsWith(CONTROL_PREFIX)) return;
   const durationMs = reply.elapsedTime;
   const viewer = request.api?.viewer;

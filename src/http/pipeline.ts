@@ -7,7 +7,9 @@ import { parseId, to18 } from '../ids/salesforce-id.js';
 import { countsHourly, Quotas } from '../limits/quotas.js';
 import type { Services } from '../services.js';
 import type { AnyApiRoute } from './api-route.js';
+import { checkInputText } from './input-text.js';
 import { type Format, requestFormat, sendBody, wantsPretty } from './negotiation.js';
+import { checkNumericParameters } from './numeric-parameters.js';
 import { applyFaults, journalRequest } from './ops-hooks.js';
 import { type PresentContext, textEncoder } from './present-context.js';
 import { checkVersion, versionRefusal } from './versions.js';
@@ -25,8 +27,11 @@ import { checkVersion, versionRefusal } from './versions.js';
  *   7. method                         405        route onRequest    methodAllowed
  *   8. body size, type and parsing    413,415,400  Fastify's reader  body-parsers.ts
  *   9. parameters taken from the query, unknown body fields   400   preValidation  takeParameters
- *  10. IDs and parameters: params, body and query schemas   400   Fastify's validator (params.ts)
- *  11. NUL characters in any input    400        root preHandler    rejectNulCharacters
+ *  10. numbers written as text are plain decimals   400   root preValidation   checkNumericParameters
+ *      (numeric-parameters.ts), then IDs and parameters: params, body and query schemas   400
+ *      Fastify's validator (params.ts)
+ *  11. NUL characters and lone surrogates in any input   400   root preHandler   checkInputText
+ *      (input-text.ts; decision 0020)
  *  12. scope and the shared permission checks  403, 404, 401   route preHandler   permission
  *  13. the resource (permission and state of its own, 403/404/409)   handler   respond
  *
@@ -141,25 +146,6 @@ function takeParameters(request: FastifyRequest, route: AnyApiRoute): void {
   if (unknown !== undefined) throw unrecognizedField(unknown);
 }
 
-/**
- * 11. U+0000 in any input text is refused (400): PostgreSQL cannot store it in a text column, and
- * both stores must answer alike (SPEC §10), so no store ever sees one. In a path segment (a record
- * ID everywhere here) it is an invalid identifier; in a parameter or body field, invalid input.
- */
-function rejectNulCharacters(request: FastifyRequest): void {
-  for (const raw of Object.values((request.params ?? {}) as Record<string, unknown>)) {
-    if (typeof raw === 'string' && raw.includes('\u0000')) throw apiError('INVALID_ID_FIELD', { id: raw });
-  }
-  for (const source of [request.query, request.body]) {
-    const field = nulField(source, '');
-    if (field !== undefined) {
-      throw apiError('INVALID_INPUT', {
-        detail: `Invalid ${field}: the value contains a NUL character (U+0000), which isn't allowed.`,
-      });
-    }
-  }
-}
-
 /** 12. The checks every resource shares (SPEC §5): external users, guests. */
 function permission(state: ApiState, viewer: Viewer): void {
   if (!state.scope.community && viewer.user.type === 'external' && !state.route.externalOnInternal) {
@@ -203,7 +189,7 @@ async function respond(
   });
 }
 
-/** Stages 1, 2 and 11, and the journal, for every request outside the control plane. */
+/** Stages 1, 2, 10's numbers and 11, and the journal, for every request outside the control plane. */
 export function registerRootStages(app: FastifyInstance, services: Services): void {
   const { faults } = services.control;
   // Callback-style hooks, not async ones: every request runs them, and a hook that settles no
@@ -218,8 +204,13 @@ export function registerRootStages(app: FastifyInstance, services: Services): vo
     }
     applyFaults(services, request, null).then(() => done(), done);
   });
+  // Before the validator, which would take `0x10`, ` 5` or `1e309` for numbers.
+  app.addHook('preValidation', (request, _reply, done) => {
+    checkNumericParameters(request);
+    done();
+  });
   app.addHook('preHandler', (request, _reply, done) => {
-    rejectNulCharacters(request);
+    checkInputText(request);
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
@@ -339,25 +330,6 @@ function unknownField(schema: ObjectSchema, value: unknown): string | undefined 
     }
     const found = unknownField(declared, field);
     if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
-/** The dotted path of the first string (or key) holding U+0000; iterative, as bodies may nest deep. */
-function nulField(root: unknown, rootName: string): string | undefined {
-  const pending: [unknown, string][] = [[root, rootName]];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const [value, path] = next;
-    if (typeof value === 'string') {
-      if (value.includes('\u0000')) return path;
-      continue;
-    }
-    if (value === null || typeof value !== 'object') continue;
-    for (const [key, item] of Object.entries(value)) {
-      const itemPath = path ? `${path}.${key}` : key;
-      if (key.includes('\u0000')) return itemPath;
-      pending.push([item, itemPath]);
-    }
   }
   return undefined;
 }

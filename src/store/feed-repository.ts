@@ -1,4 +1,5 @@
 import { type Selectable, type SelectQueryBuilder, sql } from 'kysely';
+import { containsPattern } from '../lib/search-fold.js';
 import type { Db } from './dialects/dialect.js';
 import { toFeedElement } from './post-repository.js';
 import type { FeedBranch, FeedElementRecord, FeedPageQuery } from './records.js';
@@ -75,8 +76,8 @@ export class FeedRepository {
       q = q.where((eb) => eb.or([eb('fe.subject_kind', '=', 'user'), eb('fe.subject_id', 'not in', hidden)]));
     }
     if (query.textContains) {
-      const pattern = `%${query.textContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      q = q.where(sql`lower(fe.text)`, 'like', sql<string>`${pattern} escape '\\'`);
+      // The folded key, not lower(): alike on both stores for all of Unicode (decision 0020).
+      q = q.where('fe.text_key', 'like', sql<string>`${containsPattern(query.textContains)} escape '\\'`);
     }
     // The mentions branch sorts and seeks on the mention's copy of the post's dates (migration
     // 005), so that it walks its own index; the values are the post's, so the pages are the same.

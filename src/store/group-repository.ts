@@ -1,4 +1,5 @@
 import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
+import { containsPattern, searchFold } from '../lib/search-fold.js';
 import type { Db, StoreDialect } from './dialects/dialect.js';
 import {
   type GroupChanges,
@@ -41,8 +42,8 @@ export function visibleGroupCondition(eb: GroupsEb, filter: GroupListFilter) {
   ]);
 }
 
-/** The unique index on (org_id, coalesce(community_id, ''), lower(name)) of live groups (migration 007). */
-const NAME_INDEX = 'groups_scope_name_unique';
+/** The unique index on (org_id, coalesce(community_id, ''), name_key) of live groups (migrations 007, 008). */
+const NAME_INDEX = 'groups_scope_name_key_unique';
 
 /** GroupNameTaken for a violation of NAME_INDEX; any other error as it was. */
 function nameTakenOr(dialect: StoreDialect, error: unknown): unknown {
@@ -65,6 +66,7 @@ export class GroupRepository {
         org_id: group.orgId,
         community_id: group.communityId,
         name: group.name,
+        name_key: searchFold(group.name),
         description: group.description,
         information_title: group.informationTitle,
         information_text: group.informationText,
@@ -90,6 +92,7 @@ export class GroupRepository {
     const flag = (value: boolean | undefined) => (value === undefined ? undefined : value ? 1 : 0);
     const set = {
       name: changes.name,
+      name_key: changes.name === undefined ? undefined : searchFold(changes.name),
       description: changes.description,
       information_title: changes.informationTitle,
       information_text: changes.informationText,
@@ -137,8 +140,8 @@ export class GroupRepository {
 
   /**
    * Whether the scope already has a live group of that name (any case). The key is the one of the
-   * store's unique index (migration 007): both sides of the comparison go through the store's own
-   * lower(), so this check and the index never disagree (SQLite folds only ASCII letters).
+   * store's unique index (migration 008): the folded name, computed in TypeScript for both stores,
+   * so this check and the index never disagree, on either store (decision 0020).
    */
   async nameTaken(
     orgId: string,
@@ -151,7 +154,7 @@ export class GroupRepository {
       .select('id')
       .where('org_id', '=', orgId)
       .where('deleted_at', 'is', null)
-      .where((eb) => eb(eb.fn('lower', ['name']), '=', eb.fn('lower', [eb.val(name)])));
+      .where('name_key', '=', searchFold(name));
     query =
       communityId === null
         ? query.where('community_id', 'is', null)
@@ -169,10 +172,8 @@ export class GroupRepository {
     if (search.isArchived !== undefined)
       query = query.where('groups.is_archived', '=', search.isArchived ? 1 : 0);
     if (search.nameContains) {
-      const pattern = `%${search.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      query = query.where((eb) =>
-        eb(eb.fn('lower', ['groups.name']), 'like', sql<string>`${pattern} escape '\\'`),
-      );
+      const pattern = containsPattern(search.nameContains);
+      query = query.where('groups.name_key', 'like', sql<string>`${pattern} escape '\\'`);
     }
     if (search.memberId !== undefined) {
       const memberId = search.memberId;
@@ -189,7 +190,8 @@ export class GroupRepository {
     const [rows, count] = await Promise.all([
       query
         .selectAll('groups')
-        .orderBy((eb) => eb.fn('lower', ['groups.name']))
+        // The folded name, so that both stores list groups in one order (decision 0020).
+        .orderBy('groups.name_key')
         .orderBy('groups.id')
         .offset(search.offset)
         .limit(search.limit)

@@ -8,6 +8,7 @@ import * as m004 from './migrations/004-quota-function.js';
 import * as m005 from './migrations/005-user-activity.js';
 import * as m006 from './migrations/006-mention-keyset.js';
 import * as m007 from './migrations/007-group-name-unique.js';
+import * as m008 from './migrations/008-search-fold.js';
 import * as m009 from './migrations/009-sealed-app-secrets.js';
 import { rawDatabase } from './raw-database.js';
 import type { Database } from './schema.js';
@@ -34,6 +35,7 @@ const migrations = {
   '005-user-activity': m005,
   '006-mention-keyset': m006,
   '007-group-name-unique': m007,
+  '008-search-fold': m008,
   '009-sealed-app-secrets': m009,
 };
 

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { searchFold } from '../lib/search-fold.js';
 import type { BulkColumn, Db, StoreDialect } from './dialects/dialect.js';
 import type {
   DeletedPost,
@@ -43,7 +44,12 @@ export class PostRepository {
   ): Promise<void> {
     await this.db
       .updateTable('feed_elements')
-      .set({ body: JSON.stringify(change.segments), text: change.text, modified_at: change.modifiedAt })
+      .set({
+        body: JSON.stringify(change.segments),
+        text: change.text,
+        text_key: searchFold(change.text),
+        modified_at: change.modifiedAt,
+      })
       .where('org_id', '=', orgId)
       .where('id', '=', id)
       .execute();
@@ -144,6 +150,7 @@ const FEED_COLUMNS: readonly (BulkColumn & { name: keyof Database['feed_elements
   { name: 'subject_kind', type: 'text' },
   { name: 'body', type: 'text' },
   { name: 'text', type: 'text' },
+  { name: 'text_key', type: 'text' },
   { name: 'type', type: 'text' },
   { name: 'created_at', type: 'bigint' },
   { name: 'modified_at', type: 'bigint' },
@@ -165,6 +172,7 @@ function toFeedRow(element: NewFeedElement): Database['feed_elements'] {
     subject_kind: element.subjectKind,
     body: JSON.stringify(element.segments),
     text: element.text,
+    text_key: searchFold(element.text),
     type: element.type,
     created_at: element.createdAt,
     modified_at: element.modifiedAt,

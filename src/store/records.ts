@@ -271,7 +271,8 @@ export interface GroupSearch {
 
 /**
  * A write the store refused because a live group of the scope already has the name (any case):
- * the unique index of migration 007 (decision 0015), which catches what GroupRepository.nameTaken cannot see yet,
+ * the unique index of migrations 007 and 008 (decisions 0015, 0020), which catches what
+ * GroupRepository.nameTaken cannot see yet,
  * a concurrent transaction's group. The transaction it happened in can only roll back.
  */
 export class GroupNameTaken extends Error {

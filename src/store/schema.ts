@@ -35,6 +35,9 @@ export interface Database {
     type: UserType;
     is_active: number;
     password_hash: string | null;
+    /** searchFold of "first_name last_name" and of nickname (migration 008, decision 0020). */
+    name_key: string;
+    nickname_key: string;
     failed_logins: number;
     locked_until: number | null;
     created_at: number;
@@ -74,6 +77,8 @@ export interface Database {
     org_id: string;
     community_id: string | null;
     name: string;
+    /** searchFold(name): search and the unique index of names (migration 008, decision 0020). */
+    name_key: string;
     description: string | null;
     information_title: string | null;
     information_text: string | null;
@@ -115,6 +120,8 @@ export interface Database {
     subject_kind: 'user' | 'group';
     body: string;
     text: string;
+    /** searchFold(text), what `q` is matched against (migration 008, decision 0020). */
+    text_key: string;
     type: string;
     created_at: number;
     modified_at: number;

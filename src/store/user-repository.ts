@@ -1,4 +1,5 @@
 import { type CompiledQuery, type Selectable, sql } from 'kysely';
+import { containsPattern, searchFold } from '../lib/search-fold.js';
 import type { UserCredentials, UserRecord, UserStats, UserType } from './records.js';
 import type { Database } from './schema.js';
 import type { Db } from './store.js';
@@ -34,6 +35,8 @@ export class UserRepository {
         first_name: user.firstName,
         last_name: user.lastName,
         nickname: user.nickname,
+        name_key: searchFold(`${user.firstName} ${user.lastName}`),
+        nickname_key: searchFold(user.nickname),
         title: user.title ?? null,
         company_name: user.companyName ?? null,
         about_me: user.aboutMe ?? null,
@@ -166,11 +169,12 @@ export class UserRepository {
       );
     }
     if (options.q) {
-      const pattern = `%${options.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      // The folded keys, not lower(): alike on both stores for all of Unicode (decision 0020).
+      const pattern = containsPattern(options.q);
       query = query.where((eb) =>
         eb.or([
-          eb(sql`lower(users.first_name || ' ' || users.last_name)`, 'like', sql`${pattern} escape '\\'`),
-          eb(sql`lower(users.nickname)`, 'like', sql`${pattern} escape '\\'`),
+          eb('users.name_key', 'like', sql<string>`${pattern} escape '\\'`),
+          eb('users.nickname_key', 'like', sql<string>`${pattern} escape '\\'`),
         ]),
       );
     }

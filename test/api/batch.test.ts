@@ -231,7 +231,47 @@ describe('batch (SPEC §8)', () => {
     assert.deepEqual(badJson.json(), [
       { errorCode: 'JSON_PARSER_ERROR', message: 'Unexpected end of JSON input at [line:1, column:20]' },
     ]);
+    // Nested deeper than Jackson's limit (1000): once a 500 (a stack overflow re-serialising it).
+    for (const depth of [997, 10_000]) {
+      const nested = `${'['.repeat(depth)}${']'.repeat(depth)}`;
+      const deep = await h.request({
+        method: 'POST',
+        url: BATCH,
+        token: alice,
+        headers: { 'content-type': 'application/json' },
+        payload: `{"batchRequests":[{"method":"PATCH","url":"v36.0/chatter/users/me","richInput":{"aboutMe":${nested}}}]}`,
+      });
+      assert.equal(deep.statusCode, 400, deep.body.slice(0, 300));
+      assert.equal(deep.headers['content-type'], JSON_TYPE);
+      assert.deepEqual(deep.json(), [
+        {
+          errorCode: 'JSON_PARSER_ERROR',
+          message:
+            'Document nesting depth (1001) exceeds the maximum allowed (1000) at [line:1, column:1087]',
+        },
+      ]);
+    }
     assert.equal((await direct('GET', ME)).result.aboutMe, null);
+  });
+
+  test('a batch nested 1000 deep, the limit, is parsed and its subrequest answers as directly', async () => {
+    const nested = `${'['.repeat(995)}${']'.repeat(995)}`;
+    const response = await h.request({
+      method: 'POST',
+      url: BATCH,
+      token: alice,
+      headers: { 'content-type': 'application/json' },
+      payload: `{"batchRequests":[{"method":"PATCH","url":"v36.0/chatter/users/me","richInput":{"aboutMe":${nested}}}]}`,
+    });
+    assert.equal(response.statusCode, 200);
+    const [result] = response.json().results;
+    assert.equal(result.statusCode, 400);
+    assert.deepEqual(result.result, [
+      {
+        errorCode: 'INVALID_INPUT',
+        message: `Invalid aboutMe: ${'['.repeat(200)}…. Specify a value of type null or string.`,
+      },
+    ]);
   });
 
   test('a batch counts once towards the daily quota, its subrequests each towards the hourly one', async () => {

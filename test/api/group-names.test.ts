@@ -300,4 +300,32 @@ describe('group names stay unique under concurrency (decision 0015)', () => {
       ...DUPLICATE,
     );
   });
+
+  test('a name alike in any case of any script is taken, on both stores alike (decision 0020)', async () => {
+    // SQLite's lower() once let "ÉQUIPE NUIT" in beside "équipe nuit"; the folded key does not.
+    for (const [name, alike] of [
+      ['équipe nuit', 'ÉQUIPE NUIT'],
+      ['Straße', 'STRASSE'],
+      ['Δίκτυο ΟΔΟΣ', 'δίκτυο οδος'],
+      ['ﬁnance', 'FINANCE'],
+    ]) {
+      const first = await call('POST', groupsUrl, tokens.alice, { name, visibility: 'PublicAccess' });
+      assert.equal(first.statusCode, 201, first.body);
+      assertError(
+        await call('POST', groupsUrl, tokens.bob, { name: alike, visibility: 'PublicAccess' }),
+        409,
+        ...DUPLICATE,
+      );
+      const other = await call('POST', groupsUrl, tokens.bob, {
+        name: `${alike} 2`,
+        visibility: 'PublicAccess',
+      });
+      assert.equal(other.statusCode, 201, other.body);
+      assertError(
+        await call('PATCH', `${base}/chatter/groups/${other.json().id}`, tokens.bob, { name: alike }),
+        409,
+        ...DUPLICATE,
+      );
+    }
+  });
 });

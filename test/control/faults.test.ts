@@ -84,6 +84,30 @@ describe('injected faults (SPEC §9)', () => {
     assert.equal((await get('/services/data/v36.0/limits', alice)).statusCode, 403);
   });
 
+  test('a fault matches the decoded path: percent-encoding does not get past it (issue 9)', async () => {
+    await addFault({ path: '/chatter/users/me', status: 503 });
+    await addFault({ path: '/chatter/groups/équipe*', status: 404 });
+    for (const url of [
+      `${ME}`,
+      '/services/data/v36.0/chatter/users/%6De',
+      '/services/data/v36.0/chatter/users/%6d%65/',
+      '/services/data/v36.0/chatter/%75sers/me',
+      '/%73ervices/data/v36.0/chatter/users/me',
+    ]) {
+      const response = await get(url, alice);
+      assert.equal(response.statusCode, 503, url);
+      assert.equal(response.headers['content-type'], JSON_TYPE);
+      assert.deepEqual(response.json(), UNAVAILABLE);
+    }
+    const group = await get('/services/data/v36.0/chatter/groups/%C3%A9quipe1', alice);
+    assert.equal(group.statusCode, 404);
+    assert.deepEqual(group.json(), [
+      { errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' },
+    ]);
+    // An encoded `/` is part of a segment, not a separator: the path is another one.
+    assert.equal((await get('/services/data/v36.0/chatter/users%2Fme', alice)).statusCode, 404);
+  });
+
   test('a fault names a method, an errorCode and a message; others pass', async () => {
     await addFault({
       method: 'patch',
@@ -239,6 +263,8 @@ describe('injected faults (SPEC §9)', () => {
         { path: '/x', method: 'FETCH' },
         'Invalid method: FETCH. Specify one of: GET, HEAD, POST, PATCH, PUT, DELETE.',
       ],
+      // A glob longer than any request line (picomatch itself throws over 65,536: once a 500).
+      [{ path: `/${'a'.repeat(200_000)}`, status: 503 }, 'Invalid path: specify at most 2048 characters.'],
     ];
     for (const [payload, message] of cases) {
       const response = await h.admin('POST', '/_chatterbox/faults', payload);

@@ -94,6 +94,31 @@ describe('request journal (SPEC §9)', () => {
     );
   });
 
+  test('the journal records the path as every stage saw it: decoded once (issue 9)', async () => {
+    const alice = await h.login('alice@acme.example');
+    await h.request({ method: 'GET', url: '/%73ervices/data/v36.0/chatter/users/%6De?x=%41', token: alice });
+    await h.request({ method: 'GET', url: '/services/data/v36.0/chatter/users/%C3%A9%2F', token: alice });
+    const rows = (await h.admin('GET', '/_chatterbox/requests?limit=2')).json().requests as Row[];
+    assert.deepEqual(withoutTimings(rows), [
+      {
+        method: 'GET',
+        path: '/services/data/v36.0/chatter/users/é%2F',
+        status: 400,
+        errorCode: 'INVALID_ID_FIELD',
+        username: 'alice@acme.example',
+        clientId: 'chatterbox-demo',
+      },
+      {
+        method: 'GET',
+        path: ME,
+        status: 200,
+        errorCode: null,
+        username: 'alice@acme.example',
+        clientId: 'chatterbox-demo',
+      },
+    ]);
+  });
+
   test('the journal keeps a bounded ring: the oldest entries give way', async () => {
     const bob = await h.login('bob@acme.example');
     for (let i = 0; i < 12; i++)

@@ -54,6 +54,37 @@ describe('maintenance mode (SPEC §9)', () => {
     });
   });
 
+  test('percent-encoding does not get a request past maintenance (issue 9)', async () => {
+    const cases = [
+      ['POST', '/%73ervices/data/v36.0/chatter/feed-elements'],
+      ['GET', '/%73%65%72%76%69%63%65%73/data/v36.0/chatter/users/%6De'],
+      ['GET', '/services/%64ata/v36.0/chatter/users/me'],
+      ['GET', '/services/data/v36.0/chatter/users/me%2Exml'],
+    ] as const;
+    for (const [method, url] of cases) {
+      const response = await h.request({ method, url, token: alice });
+      assert.equal(response.statusCode, 503, `${method} ${url}`);
+      assert.equal(response.headers['retry-after'], '120');
+      if (url.endsWith('%2Exml')) {
+        assert.equal(response.headers['content-type'], 'application/xml;charset=UTF-8');
+        continue;
+      }
+      assert.equal(response.headers['content-type'], JSON_TYPE);
+      assert.deepEqual(response.json(), DOWN);
+    }
+    const token = await h.request({
+      method: 'POST',
+      url: '/services/%6Fauth2/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'grant_type=password&client_id=chatterbox-demo',
+    });
+    assert.equal(token.statusCode, 503);
+    assert.deepEqual(token.json(), {
+      error: 'temporarily_unavailable',
+      error_description: 'The server is down for maintenance.',
+    });
+  });
+
   test('the control plane keeps working during maintenance', async () => {
     const health = await h.request({ method: 'GET', url: '/_chatterbox/health' });
     assert.equal(health.statusCode, 200);

@@ -8,6 +8,7 @@ import * as m004 from '../../src/store/migrations/004-quota-function.js';
 import * as m005 from '../../src/store/migrations/005-user-activity.js';
 import * as m006 from '../../src/store/migrations/006-mention-keyset.js';
 import * as m007 from '../../src/store/migrations/007-group-name-unique.js';
+import * as m008 from '../../src/store/migrations/008-search-fold.js';
 import { migrate, RENAMED_MIGRATIONS } from '../../src/store/open-store.js';
 import { GroupNameTaken } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
@@ -33,6 +34,7 @@ const NEW_NAMES = [
   '005-user-activity',
   '006-mention-keyset',
   '007-group-name-unique',
+  '008-search-fold',
   '009-sealed-app-secrets',
 ];
 
@@ -184,8 +186,11 @@ describe(`migrations on ${testStore}`, () => {
     try {
       // A store from before 006: no unique index, so races could leave duplicates behind.
       const db = rawDatabase(t.store);
+      await m008.down(db as never);
       await m007.down(db as never);
-      await sql`delete from kysely_migration where name = '007-group-name-unique'`.execute(db);
+      await sql`delete from kysely_migration where name in ('007-group-name-unique', '008-search-fold')`.execute(
+        db,
+      );
       await sql`insert into orgs (id, name, created_at) values ('org-a', 'A', 0), ('org-b', 'B', 0)`.execute(
         db,
       );
@@ -224,7 +229,7 @@ describe(`migrations on ${testStore}`, () => {
         `.execute(db);
       }
 
-      assert.deepEqual(await migrate(t.store), ['007-group-name-unique']);
+      assert.deepEqual(await migrate(t.store), ['007-group-name-unique', '008-search-fold']);
       const names = await db.selectFrom('groups').select(['id', 'name']).orderBy('id').execute();
       assert.deepEqual(Object.fromEntries(names.map((g) => [g.id, g.name])), {
         g01: 'Team', // the oldest of its set keeps the name
@@ -269,6 +274,87 @@ describe(`migrations on ${testStore}`, () => {
       await t.close();
     }
   });
+  test('008-search-fold fills the folded keys and renames names only the fold finds alike', async () => {
+    const t = await openTestStore();
+    try {
+      // A store from before 008: names told apart by lower() alone, on SQLite ASCII only.
+      const db = t.store.db;
+      await m008.down(db as never);
+      await sql`delete from kysely_migration where name = '008-search-fold'`.execute(db);
+      await sql`insert into orgs (id, name, created_at) values ('org-a', 'A', 0)`.execute(db);
+      await sql`
+        insert into users (id, org_id, username, email, first_name, last_name, nickname, type, is_active,
+          created_at, modified_at)
+        values ('usr-a', 'org-a', 'a', 'a', 'Jürgen', 'STRAßE', 'Ｊｕｅｒｇｅｎ', 'standard', 1, 0, 0)
+      `.execute(db);
+      // [id, name, created_at]: pairs that lower() tells apart on both stores, the fold does not.
+      const groups: [string, string, number][] = [
+        ['g1', 'Straße', 1],
+        ['g2', 'STRASSE', 2],
+        ['g3', 'ﬁle', 3],
+        ['g4', 'file', 4],
+        ['g5', 'ΟΔΟΣ', 5],
+        ['g6', 'οδος', 6],
+        ['g7', 'Other', 7],
+      ];
+      for (const [id, name, createdAt] of groups) {
+        await sql`
+          insert into groups (id, org_id, community_id, name, visibility, owner_id, created_at, modified_at)
+          values (${id}, 'org-a', null, ${name}, 'PublicAccess', 'usr-a', ${createdAt}, ${createdAt})
+        `.execute(db);
+      }
+      await sql`
+        insert into feed_elements (id, org_id, author_id, subject_id, subject_kind, body, text, type,
+          created_at, modified_at)
+        values ('fe1', 'org-a', 'usr-a', 'usr-a', 'user', '[]', 'Grüße aus KÖLN', 'TextPost', 0, 0)
+      `.execute(db);
+
+      assert.deepEqual(await migrate(t.store), ['008-search-fold']);
+      const names = await db.selectFrom('groups').select(['id', 'name', 'name_key']).orderBy('id').execute();
+      assert.deepEqual(names, [
+        { id: 'g1', name: 'Straße', name_key: 'strasse' },
+        { id: 'g2', name: 'STRASSE (2)', name_key: 'strasse (2)' },
+        { id: 'g3', name: 'ﬁle', name_key: 'file' },
+        { id: 'g4', name: 'file (2)', name_key: 'file (2)' },
+        { id: 'g5', name: 'ΟΔΟΣ', name_key: 'οδοσ' },
+        { id: 'g6', name: 'οδος (2)', name_key: 'οδοσ (2)' },
+        { id: 'g7', name: 'Other', name_key: 'other' },
+      ]);
+      const user = await db
+        .selectFrom('users')
+        .select(['name_key', 'nickname_key'])
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(user, { name_key: 'jürgen strasse', nickname_key: 'juergen' });
+      const post = await db.selectFrom('feed_elements').select('text_key').executeTakeFirstOrThrow();
+      assert.equal(post.text_key, 'grüsse aus köln');
+
+      // The index is on the key now: a name alike under the fold is refused, whatever its case.
+      const group = (id: string, name: string) => ({
+        id,
+        orgId: 'org-a',
+        communityId: null,
+        name,
+        description: null,
+        informationTitle: null,
+        informationText: null,
+        visibility: 'PublicAccess' as const,
+        ownerId: 'usr-a',
+        canHaveChatterGuests: false,
+        isArchived: false,
+        isAutoArchiveDisabled: false,
+        isBroadcast: false,
+        lastPostAt: null,
+        createdAt: 10,
+        modifiedAt: 10,
+      });
+      await assert.rejects(t.store.groups.create(group('g8', 'STRAẞE')), GroupNameTaken);
+      await assert.rejects(t.store.groups.update('g7', { name: 'FILE' }, 10), GroupNameTaken);
+      assert.equal(await t.store.groups.nameTaken('org-a', null, 'Οδοσ'), true);
+      assert.deepEqual(await migrate(t.store), []);
+    } finally {
+      await t.close();
+    }
+  });
 
   test('the renamed migrations map onto the names a store ran: nothing runs twice, the schema ends identical', async () => {
     assert.deepEqual(Object.keys(OLD_NAMES).slice(2), Object.keys(RENAMED_MIGRATIONS));
@@ -279,7 +365,7 @@ describe(`migrations on ${testStore}`, () => {
       await migrateWithOldNames(old.store, Object.keys(OLD_NAMES) as (keyof typeof OLD_NAMES)[]);
       await old.store.putSetting('kept', 'yes');
       // Only the migration that came after the renumbering runs; none of the renamed ones again.
-      assert.deepEqual(await migrate(old.store), ['009-sealed-app-secrets']);
+      assert.deepEqual(await migrate(old.store), ['008-search-fold', '009-sealed-app-secrets']);
       assert.deepEqual(await migrationNames(old.store), NEW_NAMES);
       assert.deepEqual(await schemaOf(old.store), await schemaOf(fresh.store));
       assert.equal(await old.store.getSetting('kept'), 'yes');
@@ -304,6 +390,7 @@ describe(`migrations on ${testStore}`, () => {
         '005-user-activity',
         '006-mention-keyset',
         '007-group-name-unique',
+        '008-search-fold',
         '009-sealed-app-secrets',
       ]);
       assert.deepEqual(await migrationNames(old.store), NEW_NAMES);

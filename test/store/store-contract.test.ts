@@ -451,6 +451,7 @@ describe(`store contract on ${testStore}: findManyWithStats`, () => {
           subject_kind: 'user',
           body: '[]',
           text: '',
+          text_key: '',
           type: 'TextPost',
           created_at: T0,
           modified_at: T0,

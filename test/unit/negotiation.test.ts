@@ -48,6 +48,19 @@ describe('XML rendering (SPEC §1)', () => {
     });
   });
 
+  test('CR is written as &#13;, so \\r\\n and a lone \\r read back through an XML parser as sent', () => {
+    const text = 'line one\r\nline two\rthree\nfour';
+    const xml = toXml('user', { aboutMe: text });
+    assert.equal(
+      xml,
+      '<?xml version="1.0" encoding="UTF-8"?><user><aboutMe>line one&#13;\nline two&#13;three\nfour</aboutMe></user>',
+    );
+    // fast-xml-parser decodes character references (&#13;) only with htmlEntities on.
+    const referenceParser = new XMLParser({ parseTagValue: false, trimValues: false, htmlEntities: true });
+    assert.equal(XMLValidator.validate(xml), true, xml);
+    assert.deepEqual(referenceParser.parse(xml), { '?xml': '', user: { aboutMe: text } });
+  });
+
   test('keys that are not XML names are spelled with _', () => {
     const xml = toXml('response', { 'bad key': 1, '1abc': 2, 'a<b': 3, '#text': 4, '@_attr': 5, ok: 6 });
     assert.deepEqual(parseBack(xml), {

@@ -45,8 +45,10 @@ const MaintenanceInput = Type.Object(
 const FaultInputSchema = Type.Object(
   {
     method: Type.Optional(Type.String({ description: 'GET, POST, …; any method when absent' })),
+    // A path is a request line's worth at most; picomatch refuses globs over 65,536 characters.
     path: Type.String({
       minLength: 1,
+      maxLength: 2048,
       description:
         'Glob over the path after /services/data/vNN.N (`*` stays within a segment, `**` crosses `/`), or over the whole path for others (/services/oauth2/token)',
     }),

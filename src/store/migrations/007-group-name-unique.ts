@@ -89,7 +89,7 @@ async function renameDuplicates(db: Kysely<any>): Promise<void> {
 }
 
 /** name + suffix, the name cut (by code point, trailing spaces dropped) to keep within NAME_MAX. */
-function withSuffix(name: string, suffix: string): string {
+export function withSuffix(name: string, suffix: string): string {
   const points = [...name];
   if (points.length + suffix.length <= NAME_MAX) return name + suffix;
   return (

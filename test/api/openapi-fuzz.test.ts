@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import fc from 'fast-check';
+import type { LightMyRequestResponse } from 'fastify';
+import { normalizePath } from '../../src/http/request-path.js';
+import { assertCatalogueError, XML_TYPE } from '../helpers/api-assert.js';
+import {
+  describeRequest,
+  type FuzzContext,
+  type FuzzRequest,
+  operationsOf,
+  requestArbitrary,
+} from '../helpers/fuzz-requests.js';
+import { ADMIN_TOKEN, createHarness, type Harness, JSON_TYPE, testStore } from '../helpers/harness.js';
+import { sampleIds } from '../helpers/route-table.js';
+import { storeFingerprint } from '../helpers/store-fingerprint.js';
+
+/**
+ * Property-based fuzzing over every route and method of the server's own OpenAPI document
+ * (issue 9): whatever the request, no 500; every error in the catalogue's shape (the OAuth shape
+ * on the OAuth endpoints); and a refused write leaves every record as it was.
+ *
+ * FUZZ_SEED and FUZZ_RUNS choose the run (printed on failure, so a case replays); FUZZ_PATH
+ * replays one counterexample. `npm test` runs FUZZ_RUNS=2000 per store; `npm run fuzz` a long run.
+ */
+const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+const numRuns = Number(process.env.FUZZ_RUNS ?? 2000);
+const path = process.env.FUZZ_PATH;
+
+const REPLAY = `FUZZ_SEED=${seed} FUZZ_RUNS=${numRuns} CHATTERBOX_TEST_STORE=${testStore} node --import tsx --test test/api/openapi-fuzz.test.ts`;
+
+const READS = new Set(['GET', 'HEAD']);
+
+/** The path as the server reads it (decision 0019), to know which surface answered. */
+function pathOf(request: FuzzRequest): string {
+  return normalizePath(request.url.split('?')[0] as string);
+}
+
+describe('property-based fuzz over the OpenAPI document (issue 9)', () => {
+  let h: Harness;
+  let ctx: FuzzContext;
+  let requests = 0;
+  let elapsedMs = 0;
+  let fpMs = 0;
+  const statuses = new Map<number, number>();
+  /** The store's fingerprint as of the last write that may have changed it (undefined: stale). */
+  let fingerprint: string | undefined;
+  let restoreOps: () => Promise<void>;
+
+  before(async () => {
+    h = await createHarness();
+    const victim = await h.admin('POST', '/_chatterbox/users', {
+      username: 'victim@acme.example',
+      password: 'demo-password-1',
+      firstName: 'Vic',
+      lastName: 'Tim',
+      type: 'standard',
+    });
+    assert.equal(victim.statusCode, 201, victim.body);
+    const org = await h.services.store.orgs.firstOrg();
+    ctx = {
+      ids: { ...(await sampleIds(h.services.store)), org: org?.id as string },
+      tokens: {
+        alice: await h.login('alice@acme.example'),
+        admin: await h.login('admin@acme.example'),
+        carol: await h.login('carol@partner.example'),
+      },
+      adminToken: ADMIN_TOKEN,
+      victimUserId: victim.json().id,
+    };
+    // The operator's settings as they were, put back after any control-plane write: a fault, a
+    // maintenance window or a moved clock would otherwise answer every later case.
+    const limits = (await h.admin('GET', '/_chatterbox/limits')).json();
+    const clock = (await h.admin('GET', '/_chatterbox/clock')).json();
+    restoreOps = async () => {
+      await h.admin('DELETE', '/_chatterbox/faults');
+      await h.admin('PUT', '/_chatterbox/maintenance', { enabled: false });
+      await h.admin('PUT', '/_chatterbox/limits', limits);
+      await h.admin('POST', '/_chatterbox/clock', { now: clock.now });
+    };
+  });
+  after(() => h.close());
+
+  function assertAnswer(request: FuzzRequest, response: LightMyRequestResponse): void {
+    const context = `${describeRequest(request)}\n→ ${response.statusCode} ${response.body.slice(0, 300)}`;
+    assert.ok(response.statusCode < 500, `no input produces a 500 (SPEC §2): ${context}`);
+    const type = response.headers['content-type'];
+    if (response.statusCode < 400) {
+      if (response.statusCode === 204 || request.method === 'HEAD' || response.body === '') return;
+      assert.ok(type === JSON_TYPE || type === XML_TYPE, context);
+      return;
+    }
+    if (request.method === 'HEAD') {
+      assert.equal(response.body, '', context);
+      return;
+    }
+    if (pathOf(request).startsWith('/services/oauth2/')) {
+      // SPEC §4: the OAuth endpoints answer {error, error_description}.
+      const body = response.json();
+      assert.deepEqual(Object.keys(body).sort(), ['error', 'error_description'], context);
+      assert.equal(typeof body.error, 'string', context);
+      assert.equal(typeof body.error_description, 'string', context);
+      return;
+    }
+    assertCatalogueError(response, context);
+  }
+
+  test(`${numRuns} requests drawn from openapi.json: no 500, catalogue errors, refused writes change nothing`, async () => {
+    const document = (await h.admin('GET', '/_chatterbox/openapi.json')).json();
+    // The reset would end the run's tokens; everything else is fair game.
+    const operations = operationsOf(document, (op) => op.path === '/_chatterbox/reset');
+    assert.ok(operations.length > 150, `${operations.length} operations`);
+    const started = performance.now();
+    const property = fc.asyncProperty(requestArbitrary(operations, ctx), async (request) => {
+      const write = !READS.has(request.method);
+      const f0 = performance.now();
+      if (write && fingerprint === undefined) fingerprint = await storeFingerprint(h.services.store);
+      fpMs += performance.now() - f0;
+      const began = performance.now();
+      const response = await h.app.inject({
+        method: request.method as 'GET',
+        url: request.url,
+        headers: request.headers,
+        ...(request.payload === undefined ? {} : { payload: request.payload }),
+      });
+      elapsedMs += performance.now() - began;
+      requests++;
+      statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+      assertAnswer(request, response);
+      if (!write) return;
+      if (response.statusCode >= 400) {
+        const f1 = performance.now();
+        const afterwards = await storeFingerprint(h.services.store);
+        fpMs += performance.now() - f1;
+        assert.equal(
+          afterwards,
+          fingerprint,
+          `a refused write changed the store: ${describeRequest(request)} → ${response.statusCode} ${response.body.slice(0, 300)}`,
+        );
+        return;
+      }
+      fingerprint = undefined;
+      if (pathOf(request).startsWith('/_chatterbox')) await restoreOps();
+    });
+    try {
+      await fc.assert(property, { seed, numRuns, includeErrorInReport: true, ...(path ? { path } : {}) });
+    } catch (error) {
+      (error as Error).message = `${(error as Error).message}\nReplay: ${REPLAY}`;
+      throw error;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const summary = [...statuses]
+      .sort(([a], [b]) => a - b)
+      .map(([status, n]) => `${status}×${n}`)
+      .join(' ');
+    // A diagnostic for the report: cases per second, and what the server answered.
+    console.log(
+      `fuzz ${testStore}: seed ${seed}, ${requests} requests in ${seconds.toFixed(1)} s (${(requests / seconds).toFixed(0)}/s; ${(requests / (elapsedMs / 1000)).toFixed(0)}/s in the server; fingerprints ${fpMs.toFixed(0)} ms): ${summary}`,
+    );
+    assert.ok(requests >= numRuns);
+  });
+
+  test('after all that, the server answers normally and nothing was polluted', async () => {
+    const me = await h.request({
+      method: 'GET',
+      url: '/services/data/v36.0/chatter/users/me',
+      token: ctx.tokens.alice,
+    });
+    assert.equal(me.statusCode, 200);
+    assert.equal(me.headers['content-type'], JSON_TYPE);
+    assert.equal(me.json().username, 'alice@acme.example');
+    assert.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype pollution');
+  });
+});
