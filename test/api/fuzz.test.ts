@@ -11,7 +11,7 @@ import { routeCases, sampleIds } from '../helpers/route-table.js';
  * is a catalogue array of one in the negotiated content type.
  */
 
-type Request = Parameters<Harness['request']>[0];
+type Request = InjectOptions & { token?: string };
 
 /** A fixed pseudo-random sequence, so that a failure can be replayed. */
 function generator(seed: number) {

@@ -41,13 +41,8 @@ export interface Harness {
   config: Config;
   /** A fresh access token for a demo (or any) user, through the password grant. */
   login(username: string, password?: string): Promise<string>;
-  /**
-   * An in-process request; `token` becomes `Authorization: Bearer`. TRACE is added to the methods:
-   * light-my-request injects it, but 6.6.0 (pinned for Node 20, decision 0025) leaves it out of its types.
-   */
-  request(
-    options: Omit<InjectOptions, 'method'> & { method?: InjectOptions['method'] | 'TRACE'; token?: string },
-  ): Promise<LightMyRequestResponse>;
+  /** An in-process request; `token` becomes `Authorization: Bearer`. */
+  request(options: InjectOptions & { token?: string }): Promise<LightMyRequestResponse>;
   /** A control-plane request with the admin token. */
   admin(method: InjectOptions['method'], url: string, payload?: unknown): Promise<LightMyRequestResponse>;
   /**
@@ -100,7 +95,7 @@ export async function createHarness(
     async request({ token, ...options }) {
       const headers = { ...(options.headers ?? {}) } as Record<string, string>;
       if (token) headers.authorization = `Bearer ${token}`;
-      return app.inject({ ...options, headers } as InjectOptions);
+      return app.inject({ ...options, headers });
     },
     async admin(method, url, payload) {
       return app.inject({
