@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -46,9 +46,13 @@ test(
     );
     assert.ok(!paths.some((path) => path.endsWith('.ts') || path.endsWith('.map')));
 
-    writeFileSync(join(dir, 'package.json'), '{ "name": "empty-project", "private": true }\n');
-    // --ignore-scripts, then the native SQLite binding this clone's `npm ci` compiled for the same
-    // pinned better-sqlite3 and Node: compiling it again from source costs minutes.
+    // npm applies `overrides` of the root project only: an installing project repeats Chatterbox's
+    // (README, decision 0025) so that fastify's light-my-request takes cookie 1.x, which runs on Node 20.
+    const { overrides } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'empty-project', private: true, overrides }),
+    );
     const installed = await run(
       'npm',
       ['install', '--prefer-offline', '--no-audit', '--ignore-scripts', join(dir, filename)],
