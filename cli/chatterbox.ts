@@ -37,7 +37,8 @@ storeOptions(
     .option('--max-body-bytes <n>', 'request body limit (default 10485760)')
     .option('--workers <n>', 'one process per core')
     .option('--journal-size <n>', 'API requests kept by the request journal (default 1000)')
-    .option('--log-level <level>', 'pino log level (default info)'),
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)')
+    .option('--log-format <format>', 'pretty or json (default: pretty on a terminal, else json)'),
 ).action(async (options: RawFlags) => serve(options));
 
 storeOptions(program.command('migrate').description('bring the schema up to date')).action(

@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { OAuthService } from './auth/oauth.js';
 import { SessionService } from './auth/session-service.js';
@@ -27,6 +27,7 @@ import { LikeService } from './domain/likes.js';
 import { UserService } from './domain/users.js';
 import { buildApp } from './http/app.js';
 import { Clock } from './lib/clock.js';
+import { createLogger, LOG_FORMATS, LOG_LEVELS } from './lib/logger.js';
 import { RedisUsageCounters } from './limits/redis-usage.js';
 import { StoreUsageCounters } from './limits/store-usage.js';
 import { MemoryUsageCounters, type UsageCounters } from './limits/usage.js';
@@ -76,7 +77,9 @@ export function loadConfig(flags: RawFlags, env: NodeJS.ProcessEnv = process.env
   config.redisUrl = str('redisUrl');
   config.redisPrefix = str('redisPrefix') ?? config.redisPrefix;
   config.publicUrl = str('publicUrl');
-  config.logLevel = str('logLevel') ?? config.logLevel;
+  config.logLevel = oneOf('--log-level', str('logLevel'), LOG_LEVELS) ?? config.logLevel;
+  config.logFormat =
+    oneOf('--log-format', str('logFormat'), LOG_FORMATS) ?? (process.stdout.isTTY ? 'pretty' : 'json');
   const demo = pick('demo');
   config.demo = demo === true || demo === 'true' || demo === '1';
   const status = str('dailyLimitStatus');
@@ -90,6 +93,18 @@ export function loadConfig(flags: RawFlags, env: NodeJS.ProcessEnv = process.env
   config.adminTokenGenerated = adminToken === undefined;
   if (config.workers < 1) throw new Error('--workers must be at least 1');
   return config;
+}
+
+/** A flag with a fixed set of values: its value, or an error naming the flag and what is allowed. */
+function oneOf<T extends string>(
+  flag: string,
+  value: string | undefined,
+  allowed: readonly T[],
+): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value))
+    throw new Error(`${flag} must be one of ${allowed.join(', ')}, not ${value}`);
+  return value as T;
 }
 
 function kebab(name: string): string {
@@ -210,7 +225,7 @@ export async function startServer(
 ): Promise<{ app: FastifyInstance; runtime: Runtime; url: string }> {
   const runtime = await createRuntime(config, { prepare: !cluster.isWorker });
   const app = await buildApp(runtime.services, {
-    logger: { level: config.logLevel },
+    loggerInstance: createLogger({ level: config.logLevel, format: config.logFormat }),
     reset: runtime.reset,
   });
   app.addHook('onClose', async () => runtime.close());
@@ -229,11 +244,15 @@ export async function serve(flags: RawFlags): Promise<void> {
     // Every worker must use the same admin token.
     const env = { CHATTERBOX_ADMIN_TOKEN: config.adminToken };
     for (let i = 0; i < config.workers; i++) cluster.fork(env);
-    printBanner(config, `http://${config.host}:${config.port}`);
+    printBanner(
+      createLogger({ level: config.logLevel, format: config.logFormat }),
+      config,
+      `http://${config.host}:${config.port}`,
+    );
     return;
   }
   const { app, url } = await startServer(config);
-  if (!cluster.isWorker) printBanner(config, url);
+  if (!cluster.isWorker) printBanner(app.log, config, url);
   const stop = async () => {
     await app.close();
     process.exit(0);
@@ -242,7 +261,12 @@ export async function serve(flags: RawFlags): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-function printBanner(config: Config, url: string): void {
+/**
+ * What a person starting the server needs (URL, store, generated admin token, demo credentials), as
+ * one `info` entry of the server's logger: one JSON line, or one block in a terminal. It shows at
+ * every level but `silent`, since the generated admin token is printed nowhere else.
+ */
+function printBanner(logger: FastifyBaseLogger, config: Config, url: string): void {
   const lines = [
     `Chatterbox is listening on ${url} (${config.databaseUrl ? 'postgres' : `sqlite ${config.db}`})`,
   ];
@@ -256,5 +280,6 @@ function printBanner(config: Config, url: string): void {
       `  password: ${DEMO_PASSWORD}`,
     );
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  const banner = config.logLevel === 'silent' ? logger : logger.child({}, { level: 'info' });
+  banner.info({ url }, lines.join('\n'));
 }

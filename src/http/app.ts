@@ -14,6 +14,7 @@ import { clientErrorHandler, handleError, unknownPath } from './error-response.j
 import { JSON_CONTENT_TYPE, requestFormat, rewriteUrl, sendBody, wantsPretty } from './negotiation.js';
 import { registerOpsHooks } from './ops-hooks.js';
 import { registerApiRoutes } from './register-api.js';
+import { registerRequestLog } from './request-log.js';
 import { batchRoutes } from './routes/batch.js';
 import { commentRoutes } from './routes/comments.js';
 import { communityRoutes } from './routes/communities.js';
@@ -51,6 +52,8 @@ export const apiRoutes: AnyApiRoute[] = [
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
+  /** A ready logger (main.ts: JSON or pretty lines, lib/logger.ts) instead of `logger` options. */
+  loggerInstance?: FastifyServerOptions['loggerInstance'];
   /** Back to the start state (SPEC §9); main.ts provides it, since it knows how the store was seeded. */
   reset: () => Promise<void>;
 }
@@ -58,7 +61,9 @@ export interface AppOptions {
 /** Builds the whole HTTP app without listening (tests inject requests into it, STYLE #11). */
 export async function buildApp(services: Services, options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.loggerInstance
+      ? { loggerInstance: options.loggerInstance }
+      : { logger: options.logger ?? false }),
     bodyLimit: services.config.maxBodyBytes,
     // A segment may be as long as a whole request line (Node's default header limit), so that an
     // overlong `users/batch/{ids}` reaches the resource and gets its INVALID_INPUT.
@@ -97,6 +102,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
 
   // Maintenance, faults and the journal (SPEC §9) wrap every request outside the control plane.
   registerOpsHooks(app, services);
+  registerRequestLog(app);
 
   await app.register(swagger, {
     openapi: {
