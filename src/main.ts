@@ -222,10 +222,11 @@ export async function prepareStore(store: Store, clock: Clock, config: Config): 
 
 export async function startServer(
   config: Config,
+  options: { logTo?: NodeJS.WritableStream } = {},
 ): Promise<{ app: FastifyInstance; runtime: Runtime; url: string }> {
   const runtime = await createRuntime(config, { prepare: !cluster.isWorker });
   const app = await buildApp(runtime.services, {
-    loggerInstance: createLogger({ level: config.logLevel, format: config.logFormat }),
+    loggerInstance: createLogger({ level: config.logLevel, format: config.logFormat }, options.logTo),
     reset: runtime.reset,
   });
   app.addHook('onClose', async () => runtime.close());
