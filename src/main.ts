@@ -34,6 +34,7 @@ import { MemoryUsageCounters, type UsageCounters } from './limits/usage.js';
 import type { Services } from './services.js';
 import { migrate, openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
+import { checkStoreFlags } from './store-checks.js';
 
 export type RawFlags = Record<string, string | boolean | undefined>;
 
@@ -92,6 +93,7 @@ export function loadConfig(flags: RawFlags, env: NodeJS.ProcessEnv = process.env
   config.adminToken = adminToken ?? randomBytes(24).toString('base64url');
   config.adminTokenGenerated = adminToken === undefined;
   if (config.workers < 1) throw new Error('--workers must be at least 1');
+  if (config.port > 65535) throw new Error(`--port must be between 0 and 65535, not ${config.port}`);
   return config;
 }
 
@@ -119,11 +121,17 @@ export interface Runtime {
 
 /** Opens the store, migrates it, seeds the demo org on an empty store with --demo, wires the services. */
 export async function createRuntime(config: Config, options: { prepare?: boolean } = {}): Promise<Runtime> {
+  checkStoreFlags(config);
   const store = await openStore({
     sqlitePath: config.db,
     databaseUrl: config.databaseUrl,
     pgSchema: config.pgSchema,
     idInstance: config.idInstance,
+  }).catch((error: Error) => {
+    // The driver's message (`unable to open database file`) names neither the flag nor the path.
+    throw new Error(
+      config.databaseUrl ? `--database-url: ${error.message}` : `--db ${config.db}: ${error.message}`,
+    );
   });
   const clock = new Clock();
   if (options.prepare !== false) await prepareStore(store, clock, config);
@@ -230,8 +238,30 @@ export async function startServer(
     reset: runtime.reset,
   });
   app.addHook('onClose', async () => runtime.close());
-  const url = await app.listen({ port: config.port, host: config.host });
+  const url = await app.listen({ port: config.port, host: config.host }).catch(async (error) => {
+    await app.close();
+    throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+      ? portInUse(config.host, config.port)
+      : error;
+  });
   return { app, runtime, url };
+}
+
+function portInUse(host: string, port: number): Error {
+  return new Error(
+    `--port ${port}: ${host}:${port} is already in use; choose another port (0 picks a free one)`,
+  );
+}
+
+async function assertPortFree(host: string, port: number): Promise<void> {
+  const { createServer } = await import('node:net');
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? portInUse(host, port) : error),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
 }
 
 /** `chatterbox serve`: one process, or a primary that prepares the store and forks --workers. */
@@ -240,11 +270,17 @@ export async function serve(flags: RawFlags): Promise<void> {
   if (config.workers > 1 && cluster.isPrimary) {
     if (!config.databaseUrl && config.db === ':memory:')
       throw new Error('--workers needs a shared store: a SQLite file or PostgreSQL');
+    // Workers listen through the primary: a busy port must stop the primary before it forks.
+    await assertPortFree(config.host, config.port);
     const runtime = await createRuntime(config);
     await runtime.close();
     // Every worker must use the same admin token.
     const env = { CHATTERBOX_ADMIN_TOKEN: config.adminToken };
     for (let i = 0; i < config.workers; i++) cluster.fork(env);
+    // A worker that fails (its store, its port) takes the whole server down with a non-zero status.
+    cluster.on('exit', (_worker, code) => {
+      if (code !== 0) process.exit(code ?? 1);
+    });
     printBanner(
       createLogger({ level: config.logLevel, format: config.logFormat }),
       config,
