@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Config } from './config.js';
 
@@ -33,8 +33,10 @@ export function checkStoreFlags(config: Config): void {
     throw new Error(`--db ${config.db}: its folder is read-only; SQLite writes its journal beside it`);
 }
 
+/** Writable to us, and meant to be: a file chmod'ed read-only is refused even for root, who could write it. */
 function writable(path: string): boolean {
   try {
+    if ((statSync(path).mode & 0o222) === 0) return false;
     accessSync(path, constants.W_OK);
     return true;
   } catch {
