@@ -4,6 +4,7 @@ import { seedPosts } from '../src/demo/seed-posts.js';
 import { CHATTERBOX_VERSION } from '../src/http/routes/control.js';
 import { createRuntime, loadConfig, type RawFlags, serve } from '../src/main.js';
 import { migrate } from '../src/store/open-store.js';
+import { execCommand } from './exec.js';
 
 /** `chatterbox` (SPEC §10): thin calls into the same modules the server uses. */
 const program = new Command('chatterbox').version(CHATTERBOX_VERSION).showHelpAfterError();
@@ -15,10 +16,9 @@ const storeOptions = (command: Command) =>
     .option('--pg-schema <name>', 'PostgreSQL schema (created if missing)')
     .option('--secret-key <key>', "seals connected-app secrets at rest (default: the store's own key)");
 
-storeOptions(
-  program
-    .command('serve')
-    .description('serve the API')
+/** The flags of a server (`serve`, and `exec`, which starts one). */
+const serveOptions = (command: Command) =>
+  storeOptions(command)
     .option('--port <n>', 'port (default 8080)')
     .option('--host <host>', 'host (default 127.0.0.1)')
     .option('--redis-url <url>', 'Redis for shared quota counters and caches')
@@ -40,12 +40,23 @@ storeOptions(
     .option('--workers <n>', 'one process per core')
     .option('--journal-size <n>', 'API requests kept by the request journal (default 1000)')
     .option('--request-timeout-ms <n>', 'time a request may take to arrive, 0 for none (default 60000)')
-    .option('--log-level <level>', 'pino log level (default info)')
     .option(
       '--dependency-timeout-ms <ms>',
       'bound on each PostgreSQL or Redis call; 0 = none (default 5000)',
-    ),
-).action(async (options: RawFlags) => serve(options));
+    )
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)')
+    .option('--log-format <format>', 'pretty or json (default: pretty on a terminal, else json)');
+
+serveOptions(program.command('serve').description('serve the API')).action(async (options: RawFlags) =>
+  serve(options),
+);
+
+serveOptions(
+  program
+    .command('exec')
+    .description('start a demo server on a free port, run a command against it, stop the server')
+    .argument('<command...>', 'the command and its arguments, after --'),
+).action(async (command: string[], options: RawFlags) => execCommand(options, command));
 
 storeOptions(program.command('migrate').description('bring the schema up to date')).action(
   async (options: RawFlags) => {

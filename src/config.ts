@@ -20,6 +20,8 @@ export interface Config {
   maxBodyBytes: number;
   workers: number;
   logLevel: string;
+  /** JSON lines, or pino-pretty's coloured lines; default: pretty when stdout is a terminal. */
+  logFormat: 'pretty' | 'json';
   /** The 2-character instance code inside generated IDs (SPEC §3). */
   idInstance: string;
   /** Failed logins in a row before the user is locked, and for how long (SPEC §4). */
@@ -58,6 +60,7 @@ export const defaults: Omit<Config, 'adminToken' | 'adminTokenGenerated'> = {
   maxBodyBytes: 10 * 1024 * 1024,
   workers: 1,
   logLevel: 'info',
+  logFormat: 'json',
   idInstance: 'Cb',
   lockoutThreshold: 10,
   lockoutSeconds: 15 * 60,

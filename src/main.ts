@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { AppSecrets, keyFromPassphrase } from './auth/app-secrets.js';
 import { OAuthService } from './auth/oauth.js';
@@ -31,12 +31,14 @@ import { LikeService } from './domain/likes.js';
 import { UserService } from './domain/users.js';
 import { buildApp } from './http/app.js';
 import { Clock } from './lib/clock.js';
+import { createLogger, LOG_FORMATS, LOG_LEVELS } from './lib/logger.js';
 import { RedisUsageCounters } from './limits/redis-usage.js';
 import { StoreUsageCounters } from './limits/store-usage.js';
 import { MemoryUsageCounters, type UsageCounters } from './limits/usage.js';
 import type { Services } from './services.js';
 import { migrate, openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
+import { checkStoreFlags } from './store-checks.js';
 
 export type RawFlags = Record<string, string | boolean | undefined>;
 
@@ -82,7 +84,9 @@ export function loadConfig(flags: RawFlags, env: NodeJS.ProcessEnv = process.env
   config.redisUrl = str('redisUrl');
   config.redisPrefix = str('redisPrefix') ?? config.redisPrefix;
   config.publicUrl = str('publicUrl');
-  config.logLevel = str('logLevel') ?? config.logLevel;
+  config.logLevel = oneOf('--log-level', str('logLevel'), LOG_LEVELS) ?? config.logLevel;
+  config.logFormat =
+    oneOf('--log-format', str('logFormat'), LOG_FORMATS) ?? (process.stdout.isTTY ? 'pretty' : 'json');
   config.secretKey = str('secretKey');
   const demo = pick('demo');
   config.demo = demo === true || demo === 'true' || demo === '1';
@@ -98,7 +102,20 @@ export function loadConfig(flags: RawFlags, env: NodeJS.ProcessEnv = process.env
   config.adminToken = adminToken ?? randomBytes(24).toString('base64url');
   config.adminTokenGenerated = adminToken === undefined;
   if (config.workers < 1) throw new Error('--workers must be at least 1');
+  if (config.port > 65535) throw new Error(`--port must be between 0 and 65535, not ${config.port}`);
   return config;
+}
+
+/** A flag with a fixed set of values: its value, or an error naming the flag and what is allowed. */
+function oneOf<T extends string>(
+  flag: string,
+  value: string | undefined,
+  allowed: readonly T[],
+): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value))
+    throw new Error(`${flag} must be one of ${allowed.join(', ')}, not ${value}`);
+  return value as T;
 }
 
 function kebab(name: string): string {
@@ -114,6 +131,7 @@ export interface Runtime {
 /** Opens the store, migrates it, seeds the demo org on an empty store with --demo, wires the services. */
 export async function createRuntime(config: Config, options: { prepare?: boolean } = {}): Promise<Runtime> {
   const storeBreaker = new CircuitBreaker('store');
+  checkStoreFlags(config);
   const store = await openStore({
     sqlitePath: config.db,
     databaseUrl: config.databaseUrl,
@@ -121,6 +139,11 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     idInstance: config.idInstance,
     timeoutMs: config.dependencyTimeoutMs,
     breaker: storeBreaker,
+  }).catch((error: Error) => {
+    // The driver's message (`unable to open database file`) names neither the flag nor the path.
+    throw new Error(
+      config.databaseUrl ? `--database-url: ${error.message}` : `--db ${config.db}: ${error.message}`,
+    );
   });
   const clock = new Clock();
   const appSecrets = new AppSecrets(async () => {
@@ -237,15 +260,38 @@ export async function prepareStore(
 
 export async function startServer(
   config: Config,
+  options: { logTo?: NodeJS.WritableStream } = {},
 ): Promise<{ app: FastifyInstance; runtime: Runtime; url: string }> {
   const runtime = await createRuntime(config, { prepare: !cluster.isWorker });
   const app = await buildApp(runtime.services, {
-    logger: { level: config.logLevel },
+    loggerInstance: createLogger({ level: config.logLevel, format: config.logFormat }, options.logTo),
     reset: runtime.reset,
   });
   app.addHook('onClose', async () => runtime.close());
-  const url = await app.listen({ port: config.port, host: config.host });
+  const url = await app.listen({ port: config.port, host: config.host }).catch(async (error) => {
+    await app.close();
+    throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+      ? portInUse(config.host, config.port)
+      : error;
+  });
   return { app, runtime, url };
+}
+
+function portInUse(host: string, port: number): Error {
+  return new Error(
+    `--port ${port}: ${host}:${port} is already in use; choose another port (0 picks a free one)`,
+  );
+}
+
+async function assertPortFree(host: string, port: number): Promise<void> {
+  const { createServer } = await import('node:net');
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? portInUse(host, port) : error),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
 }
 
 /** `chatterbox serve`: one process, or a primary that prepares the store and forks --workers. */
@@ -254,16 +300,26 @@ export async function serve(flags: RawFlags): Promise<void> {
   if (config.workers > 1 && cluster.isPrimary) {
     if (!config.databaseUrl && config.db === ':memory:')
       throw new Error('--workers needs a shared store: a SQLite file or PostgreSQL');
+    // Workers listen through the primary: a busy port must stop the primary before it forks.
+    await assertPortFree(config.host, config.port);
     const runtime = await createRuntime(config);
     await runtime.close();
     // Every worker must use the same admin token.
     const env = { CHATTERBOX_ADMIN_TOKEN: config.adminToken };
     for (let i = 0; i < config.workers; i++) cluster.fork(env);
-    printBanner(config, `http://${config.host}:${config.port}`);
+    // A worker that fails (its store, its port) takes the whole server down with a non-zero status.
+    cluster.on('exit', (_worker, code) => {
+      if (code !== 0) process.exit(code ?? 1);
+    });
+    printBanner(
+      createLogger({ level: config.logLevel, format: config.logFormat }),
+      config,
+      `http://${config.host}:${config.port}`,
+    );
     return;
   }
   const { app, url } = await startServer(config);
-  if (!cluster.isWorker) printBanner(config, url);
+  if (!cluster.isWorker) printBanner(app.log, config, url);
   const stop = async () => {
     await app.close();
     process.exit(0);
@@ -272,7 +328,12 @@ export async function serve(flags: RawFlags): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-function printBanner(config: Config, url: string): void {
+/**
+ * What a person starting the server needs (URL, store, generated admin token, demo credentials), as
+ * one `info` entry of the server's logger: one JSON line, or one block in a terminal. It shows at
+ * every level but `silent`, since the generated admin token is printed nowhere else.
+ */
+function printBanner(logger: FastifyBaseLogger, config: Config, url: string): void {
   const lines = [
     `Chatterbox is listening on ${url} (${config.databaseUrl ? 'postgres' : `sqlite ${config.db}`})`,
   ];
@@ -286,5 +347,6 @@ function printBanner(config: Config, url: string): void {
       `  password: ${DEMO_PASSWORD}`,
     );
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  const banner = config.logLevel === 'silent' ? logger : logger.child({}, { level: 'info' });
+  banner.info({ url }, lines.join('\n'));
 }

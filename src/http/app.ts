@@ -7,10 +7,12 @@ import type { AnyApiRoute } from './api-route.js';
 import { registerBodyParsers } from './body-parsers.js';
 import { clientErrorHandler, handleError, unknownPath } from './error-response.js';
 import { httpServerOptions, registerHttpEdge } from './http-edge.js';
+import { registerMetrics } from './metrics.js';
 import { JSON_CONTENT_TYPE, requestFormat, rewriteUrl, sendBody, wantsPretty } from './negotiation.js';
 import { recordIdKeyword } from './params.js';
 import { registerRootStages } from './pipeline.js';
 import { registerApiRoutes } from './register-api.js';
+import { registerRequestLog } from './request-log.js';
 import { batchRoutes } from './routes/batch.js';
 import { commentRoutes } from './routes/comments.js';
 import { communityRoutes } from './routes/communities.js';
@@ -50,6 +52,8 @@ export const apiRoutes: AnyApiRoute[] = [
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
+  /** A ready logger (main.ts: JSON or pretty lines, lib/logger.ts) instead of `logger` options. */
+  loggerInstance?: FastifyServerOptions['loggerInstance'];
   /** Back to the start state (SPEC §9); main.ts provides it, since it knows how the store was seeded. */
   reset: () => Promise<void>;
 }
@@ -57,7 +61,9 @@ export interface AppOptions {
 /** Builds the whole HTTP app without listening (tests inject requests into it, STYLE #11). */
 export async function buildApp(services: Services, options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.loggerInstance
+      ? { loggerInstance: options.loggerInstance }
+      : { logger: options.logger ?? false }),
     bodyLimit: services.config.maxBodyBytes,
     ...httpServerOptions(services.config.requestTimeoutMs),
     // A segment may be as long as a whole request line (Node's default header limit), so that an
@@ -96,6 +102,8 @@ export async function buildApp(services: Services, options: AppOptions): Promise
 
   // The stages of SPEC §2 that every request meets, routed or not (pipeline.ts).
   registerRootStages(app, services);
+  registerRequestLog(app);
+  registerMetrics(app, services);
 
   await app.register(swagger, {
     openapi: {

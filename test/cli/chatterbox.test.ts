@@ -197,8 +197,8 @@ describe('chatterbox migrate, reset, users add, apps add, token (SPEC §10)', ()
 
       // No demo flag, an admin token given: the banner is the listening line only.
       assert.equal(
-        server.output(),
-        `Chatterbox is listening on ${server.url} (${describeStore(store.args)})\n`,
+        bannerOf(server.output()),
+        `Chatterbox is listening on ${server.url} (${describeStore(store.args)})`,
       );
     } finally {
       assert.equal(await server.stop(), 0);
@@ -218,6 +218,17 @@ describe('chatterbox migrate, reset, users add, apps add, token (SPEC §10)', ()
   });
 });
 
+/** The banner: the `info` entry (a JSON line, stdout being no terminal) that says where the server listens. */
+function bannerOf(output: string): string {
+  const entries = output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { level: number; msg: string });
+  const banner = entries.find((entry) => entry.msg.startsWith('Chatterbox is listening on '));
+  assert.equal(banner?.level, 30, output);
+  return banner.msg;
+}
+
 function describeStore(args: string[]): string {
   const db = args.indexOf('--db');
   return db >= 0 ? `sqlite ${args[db + 1]}` : 'postgres';
@@ -233,7 +244,7 @@ describe('chatterbox serve: flags, env vars and the demo banner (SPEC §10)', ()
     async () => {
       const server = await startServe([...store.args, '--port', '0', '--demo', '--log-level', 'warn']);
       try {
-        const output = server.output();
+        const output = bannerOf(server.output());
         const adminToken = /Admin token \(control plane \/_chatterbox\): (\S+)\n/.exec(output)?.[1] ?? '';
         assert.equal(
           output,
@@ -244,7 +255,6 @@ describe('chatterbox serve: flags, env vars and the demo banner (SPEC §10)', ()
             `  client_id=${DEMO_CLIENT_ID} client_secret=${DEMO_CLIENT_SECRET}`,
             '  users: admin@acme.example, alice@acme.example, bob@acme.example, dan@acme.example, carol@partner.example',
             `  password: ${DEMO_PASSWORD}`,
-            '',
           ].join('\n'),
         );
         assert.match(adminToken, /^[\w-]{32}$/);
@@ -283,8 +293,8 @@ describe('chatterbox serve: flags, env vars and the demo banner (SPEC §10)', ()
       const server = await startServe(['--public-url', 'https://flag.example/'], env);
       try {
         // The admin token was given: it is not printed.
-        assert.doesNotMatch(server.output(), /Admin token/);
-        assert.match(server.output(), /Demo org "Acme"/);
+        assert.doesNotMatch(bannerOf(server.output()), /Admin token/);
+        assert.match(bannerOf(server.output()), /Demo org "Acme"/);
         const clock = await fetch(`${server.url}/_chatterbox/clock`, {
           headers: { authorization: 'Bearer env-admin' },
         });

@@ -77,9 +77,20 @@ export interface Server {
 
 /** `chatterbox serve …`, once it has printed its whole banner (the listening URL first). */
 export function startServe(args: string[], env: Record<string, string> = {}): Promise<Server> {
-  const child: ChildProcess = spawn(process.execPath, [...CLI, 'serve', ...args], {
-    cwd: root,
-    env: cliEnv(env),
+  return startListening([...CLI, 'serve', ...args], { env });
+}
+
+/**
+ * A Node process (`node …argv`) that serves: resolved once it has printed its whole banner.
+ * `cwd` defaults to the repository.
+ */
+export function startListening(
+  argv: string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<Server> {
+  const child: ChildProcess = spawn(process.execPath, argv, {
+    cwd: options.cwd ?? root,
+    env: cliEnv(options.env ?? {}),
   });
   live.add(child);
   let output = '';

@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { safeEqual } from '../auth/secrets.js';
+import { apiError } from '../errors/api-error.js';
+import type { Services } from '../services.js';
+
+/**
+ * The process's own figures (event-loop lag, memory, CPU, handles), collected once per process:
+ * prom-client samples the event loop with a histogram that stays enabled, and every app a test
+ * builds would add one.
+ */
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry, eventLoopMonitoringPrecision: 20 });
+  }
+  return processRegistry;
+}
+
+const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/**
+ * `GET /_chatterbox/metrics` in Prometheus's text format, behind the admin token like the rest of
+ * the control plane (decision 0026). Per request: one counter and one histogram observation,
+ * labelled by the route's pattern (never the raw path, which would grow without bound).
+ */
+export function registerMetrics(app: FastifyInstance, services: Services): void {
+  const registry = new Registry();
+  const requests = new Counter({
+    name: 'chatterbox_http_requests_total',
+    help: 'HTTP requests answered, by method, route pattern, status and errorCode',
+    labelNames: ['method', 'route', 'status', 'error_code'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'chatterbox_http_request_duration_seconds',
+    help: 'Time from request to response, by method and route pattern',
+    labelNames: ['method', 'route'] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
+  const refusals = new Counter({
+    name: 'chatterbox_quota_refusals_total',
+    help: 'Requests refused by the hourly or daily quota (REQUEST_LIMIT_EXCEEDED), by status',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  });
+
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const status = String(reply.statusCode);
+    const errorCode = request.errorCode ?? '';
+    requests.labels(request.method, route, status, errorCode).inc();
+    duration.labels(request.method, route).observe(reply.elapsedTime / 1000);
+    if (errorCode === 'REQUEST_LIMIT_EXCEEDED') refusals.labels(status).inc();
+    done();
+  });
+
+  app.get(
+    '/_chatterbox/metrics',
+    { schema: { summary: 'Prometheus metrics', tags: ['control'] } },
+    async (request, reply) => {
+      const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+      if (!match || !safeEqual(match[1] as string, services.config.adminToken))
+        throw apiError('INVALID_SESSION_ID');
+      const text = `${await registry.metrics()}\n${await processMetrics().metrics()}`;
+      return reply.code(200).header('content-type', registry.contentType).send(text);
+    },
+  );
+}

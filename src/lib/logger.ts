@@ -1,0 +1,29 @@
+import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
+
+/** pino's levels, the only values `--log-level` accepts. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_FORMATS = ['pretty', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/**
+ * The server's one logger (the banner, request lines, errors): JSON lines for log collectors, or
+ * pino-pretty's coloured lines for a person at a terminal. Pretty output is formatted in this
+ * thread (`sync`), not in a worker: it is meant for a terminal, not for load.
+ */
+export function createLogger(
+  options: { level: string; format: LogFormat },
+  destination: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout,
+): Logger {
+  if (options.format === 'pretty') {
+    const stream = pretty({
+      colorize: destination.isTTY === true,
+      sync: true,
+      destination,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname',
+    });
+    return pino({ level: options.level }, stream);
+  }
+  return pino({ level: options.level }, destination === process.stdout ? pino.destination(1) : destination);
+}

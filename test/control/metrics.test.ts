@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
+
+const ME = '/services/data/v36.0/chatter/users/me';
+const ME_ROUTE = '/services/data/:version/chatter/users/:userId';
+
+describe('GET /_chatterbox/metrics (issue 15)', () => {
+  let h: Harness;
+  before(async () => {
+    h = await createHarness();
+  });
+  after(() => h.close());
+
+  test('without the admin token → 401 INVALID_SESSION_ID, as the rest of the control plane', async () => {
+    const response = await h.request({ url: '/_chatterbox/metrics', token: 'not-the-admin-token' });
+    assert.equal(response.statusCode, 401);
+    assert.equal(response.headers['content-type'], JSON_TYPE);
+    assert.equal(
+      response.body,
+      '[{"errorCode":"INVALID_SESSION_ID","message":"Session expired or invalid"}]',
+    );
+  });
+
+  test('requests by route pattern, status and errorCode; latency; quota refusals; process figures', async () => {
+    const token = await h.login('alice@acme.example');
+    await h.admin('PUT', '/_chatterbox/limits', { hourly: 1 });
+    assert.equal((await h.request({ url: ME, token })).statusCode, 200);
+    assert.equal((await h.request({ url: ME, token })).statusCode, 503);
+    assert.equal((await h.request({ url: '/no/such/path' })).statusCode, 404);
+
+    const response = await h.admin('GET', '/_chatterbox/metrics');
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
+    const lines = response.body.split('\n');
+    const counts = lines.filter((line) =>
+      /^chatterbox_(http_requests_total|quota_refusals_total)\{/.test(line),
+    );
+    assert.deepEqual(counts, [
+      // The refused scrape of the test before.
+      'chatterbox_http_requests_total{method="GET",route="/_chatterbox/metrics",status="401",error_code="INVALID_SESSION_ID"} 1',
+      'chatterbox_http_requests_total{method="POST",route="/services/oauth2/token",status="200",error_code=""} 1',
+      'chatterbox_http_requests_total{method="PUT",route="/_chatterbox/limits",status="200",error_code=""} 1',
+      `chatterbox_http_requests_total{method="GET",route="${ME_ROUTE}",status="200",error_code=""} 1`,
+      `chatterbox_http_requests_total{method="GET",route="${ME_ROUTE}",status="503",error_code="REQUEST_LIMIT_EXCEEDED"} 1`,
+      'chatterbox_http_requests_total{method="GET",route="unmatched",status="404",error_code="NOT_FOUND"} 1',
+      'chatterbox_quota_refusals_total{status="503"} 1',
+    ]);
+    assert.ok(lines.includes('# TYPE chatterbox_http_request_duration_seconds histogram'));
+    assert.ok(
+      lines.includes(`chatterbox_http_request_duration_seconds_count{method="GET",route="${ME_ROUTE}"} 2`),
+    );
+    assert.ok(
+      lines.includes(
+        `chatterbox_http_request_duration_seconds_bucket{le="+Inf",method="GET",route="${ME_ROUTE}"} 2`,
+      ),
+    );
+    for (const name of [
+      'nodejs_eventloop_lag_seconds',
+      'process_resident_memory_bytes',
+      'nodejs_heap_size_used_bytes',
+    ]) {
+      const line = lines.find((l) => l.startsWith(`${name} `));
+      assert.match(line ?? '', /^\S+ \d+(\.\d+)?(e[-+]\d+)?$/, name);
+    }
+  });
+});
