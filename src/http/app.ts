@@ -10,6 +10,7 @@ import { apiError, withHeaders } from '../errors/api-error.js';
 import { jsonErrorOffset } from '../lib/json-error-offset.js';
 import type { Services } from '../services.js';
 import type { AnyApiRoute } from './api-route.js';
+import { registerConsole } from './console-assets.js';
 import { clientErrorHandler, handleError, unknownPath } from './error-response.js';
 import { JSON_CONTENT_TYPE, requestFormat, rewriteUrl, sendBody, wantsPretty } from './negotiation.js';
 import { registerOpsHooks } from './ops-hooks.js';
@@ -53,6 +54,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Back to the start state (SPEC §9); main.ts provides it, since it knows how the store was seeded. */
   reset: () => Promise<void>;
+  /** Where the console's built files are (default: dist/web beside package.json). */
+  consoleDir?: string;
 }
 
 /** Builds the whole HTTP app without listening (tests inject requests into it, STYLE #11). */
@@ -137,6 +140,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   registerApiRoutes(app, services, apiRoutes);
   registerOAuthRoutes(app, services);
   registerControlRoutes(app, services, options.reset);
+  registerConsole(app, options.consoleDir);
   return app;
 }
 

@@ -5,6 +5,7 @@ import { ApiError, apiError, OAuthError, withHeaders } from '../errors/api-error
 import { catalog } from '../errors/catalog.js';
 import type { Services } from '../services.js';
 import { newErrorId } from './error-response.js';
+import { captureExchange, registerJournalCapture } from './journal-capture.js';
 import { checkVersion } from './versions.js';
 
 const CONTROL_PREFIX = '/_chatterbox';
@@ -37,6 +38,7 @@ export function registerOpsHooks(app: FastifyInstance, services: Services): void
     applyFaults(services, request, null).then(() => done(), done);
   });
 
+  registerJournalCapture(app);
   app.addHook('onResponse', (request, reply, done) => {
     journalRequest(services, request, reply);
     done();
@@ -61,6 +63,7 @@ function journalRequest(services: Services, request: FastifyRequest, reply: Fast
     clientId: form?.client_id ?? null,
     appId: viewer?.appId ?? null,
     durationMs: Math.round(durationMs * 1000) / 1000,
+    exchange: captureExchange(request, reply),
   });
 }
 

@@ -44,6 +44,7 @@ describe('request journal (SPEC §9)', () => {
     const rows = response.json().requests as Row[];
     assert.deepEqual(withoutTimings(rows), [
       {
+        id: 4,
         method: 'GET',
         path: '/services/data/v36.0/nothing/here',
         status: 404,
@@ -52,6 +53,7 @@ describe('request journal (SPEC §9)', () => {
         clientId: null,
       },
       {
+        id: 3,
         method: 'PUT',
         path: ME,
         status: 405,
@@ -60,6 +62,7 @@ describe('request journal (SPEC §9)', () => {
         clientId: 'chatterbox-demo',
       },
       {
+        id: 2,
         method: 'GET',
         path: ME,
         status: 200,
@@ -68,6 +71,7 @@ describe('request journal (SPEC §9)', () => {
         clientId: 'chatterbox-demo',
       },
       {
+        id: 1,
         method: 'POST',
         path: '/services/oauth2/token',
         status: 200,
@@ -92,6 +96,8 @@ describe('request journal (SPEC §9)', () => {
     assert.deepEqual(
       withoutTimings(rows),
       [11, 10, 9].map((i) => ({
+        // The login was entry 5; users/0 … users/11 are 6 … 17.
+        id: i + 6,
         method: 'GET',
         path: `/services/data/v36.0/chatter/users/${i}`,
         status: 400,
