@@ -304,6 +304,16 @@ describe('GET /_chatterbox/requests/stream (server-sent events)', () => {
     controller.abort();
   });
 
+  test('starts with an empty batch when nothing matches, so the client knows it is up', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${base}/_chatterbox/requests/stream?errorCode=NOTHING_LIKE_IT`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      signal: controller.signal,
+    });
+    assert.deepEqual((await events(response).next()).value, { event: 'requests', data: [] });
+    controller.abort();
+  });
+
   test('needs the admin token', async () => {
     const response = await fetch(`${base}/_chatterbox/requests/stream`);
     assert.equal(response.status, 401);

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install chromium`); a test tool's own browser download cannot run here. */
 export const CHROMIUM = process.env.CHATTERBOX_CHROMIUM ?? '/usr/bin/chromium';
@@ -42,4 +42,13 @@ export async function buildConsole(): Promise<string> {
     logLevel: 'error',
   });
   return outDir;
+}
+
+/**
+ * The README's pictures: written to docs/ only when CHATTERBOX_SCREENSHOTS is set, so that an
+ * ordinary test run leaves the tree as it was.
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  if (!process.env.CHATTERBOX_SCREENSHOTS) return;
+  await page.screenshot({ path: fileURLToPath(new URL(`../../docs/${name}`, import.meta.url)) });
 }

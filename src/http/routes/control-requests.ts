@@ -132,6 +132,8 @@ function streamJournal(
   // Newest last, as recorded; sent newest first.
   let backlog: JournalEntry[] = journal.list(query.limit ?? 100, matches).reverse();
   let cleared = false;
+  // The first batch goes out even when empty: it tells the client the stream is up.
+  let first = true;
   let flushing = false;
   let closed = false;
   const listener: JournalListener = {
@@ -155,7 +157,8 @@ function streamJournal(
         cleared = false;
         raw.write('event: cleared\ndata: {}\n\n');
       }
-      if (backlog.length > 0) {
+      if (backlog.length > 0 || first) {
+        first = false;
         const batch = backlog.slice(-STREAM_BACKLOG).reverse();
         backlog = [];
         const rows = await presentJournal(services, batch);
