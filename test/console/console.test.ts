@@ -225,6 +225,27 @@ describe('the console in Chromium', () => {
     assert.deepEqual((await h.admin('GET', '/_chatterbox/faults')).json(), { faults: [] });
   });
 
+  test('the quota gauges show the live counts of a user × app and of their org', async () => {
+    const quotas = page.getByRole('region', { name: 'Quotas' });
+    await quotas.getByLabel('Usage of user').fill('alice@acme.example');
+    await quotas.getByRole('button', { name: 'Show' }).click();
+    const counts = async () => {
+      const usage = (await h.admin('GET', '/_chatterbox/limits/usage?username=alice@acme.example')).json();
+      return [
+        `alice@acme.example × chatterbox-demo, this hour: ${usage.hourly.used} / 1,000,000`,
+        `Org ${usage.orgId}, last 24 hours: ${usage.daily.used} / 15,000`,
+      ];
+    };
+    await eventually(async () =>
+      assert.deepEqual(await quotas.locator('.gauge span').allInnerTexts(), await counts()),
+    );
+    // They follow the traffic.
+    await asAlice('/chatter/users/me');
+    await eventually(async () =>
+      assert.deepEqual(await quotas.locator('.gauge span').allInnerTexts(), await counts()),
+    );
+  });
+
   test('the clock moves forward from the Controls page', async () => {
     const clock = page.getByRole('region', { name: 'Clock' });
     assert.equal(await clock.getByText(/^Offset/).innerText(), 'Offset +00:00:00 from real time');

@@ -80,6 +80,77 @@ export function QuotasPanel() {
       </form>
       {saved && <p role="status">{saved}</p>}
       {action.error}
+      <UsageGauges />
     </section>
+  );
+}
+
+interface Usage {
+  username: string;
+  clientId: string;
+  orgId: string;
+  hourly: { used: number; limit: number };
+  daily: { used: number; limit: number };
+}
+
+/** Live usage (GET /_chatterbox/limits/usage) of one user × app and of their org, every 2 s. */
+function UsageGauges() {
+  const [username, setUsername] = useState(sessionStorage.getItem('chatterbox.readAs') ?? '');
+  const [watched, setWatched] = useState(username);
+  const [usage, setUsage] = useState<Usage | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!watched) return;
+    const read = () =>
+      control<Usage>('GET', `/limits/usage?${new URLSearchParams({ username: watched })}`).then(
+        (next) => {
+          setUsage(next);
+          setError(null);
+        },
+        (failure: Error) => setError(failure.message),
+      );
+    void read();
+    const timer = setInterval(read, 2000);
+    return () => clearInterval(timer);
+  }, [watched]);
+  return (
+    <div class="usage">
+      <form
+        class="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setWatched(username.trim());
+        }}
+      >
+        <label>
+          Usage of user
+          <input
+            value={username}
+            onInput={(e) => setUsername((e.target as HTMLInputElement).value)}
+            placeholder="alice@acme.example"
+            required
+          />
+        </label>
+        <button type="submit">Show</button>
+      </form>
+      {error && <p class="error">{error}</p>}
+      {usage && !error && (
+        <>
+          <Gauge label={`${usage.username} × ${usage.clientId}, this hour`} {...usage.hourly} />
+          <Gauge label={`Org ${usage.orgId}, last 24 hours`} {...usage.daily} />
+        </>
+      )}
+    </div>
+  );
+}
+
+function Gauge({ label, used, limit }: { label: string; used: number; limit: number }) {
+  return (
+    <label class="gauge">
+      <span>
+        {label}: <strong>{used.toLocaleString()}</strong> / {limit.toLocaleString()}
+      </span>
+      <meter min={0} max={Math.max(limit, 1)} value={used} low={limit * 0.7} high={limit * 0.9} optimum={0} />
+    </label>
   );
 }
