@@ -53,6 +53,19 @@ try {
     },
     [ADMIN_TOKEN],
   );
+  /** Where the time goes: the HTML and script loaded, and the first byte of the page's API calls. */
+  const phases = () =>
+    page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      const calls = performance
+        .getEntriesByType('resource')
+        .filter((r) => /_chatterbox\/(requests|tokens)|feed-elements/.test(r.name))
+        .map(
+          (r) =>
+            `${new URL(r.name).pathname.split('/').pop()} ${(r as PerformanceResourceTiming).responseStart.toFixed(0)}`,
+        );
+      return `domContentLoaded ${nav.domContentLoadedEventEnd.toFixed(0)} ms; first byte: ${calls.join(', ')} ms`;
+    });
   const timeLoad = async (hash: string, ready: (page: Page) => Promise<unknown>) => {
     const runs: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -62,6 +75,7 @@ try {
       await ready(page);
       runs.push(performance.now() - started);
     }
+    console.log(`  last run: ${await phases()}`);
     return runs;
   };
   const requestsRuns = await timeLoad('#/requests', (p) => p.getByText('Live · 1000 requests').waitFor());

@@ -246,8 +246,12 @@ function printBanner(config: Config, url: string): void {
   const lines = [
     `Chatterbox is listening on ${url} (${config.databaseUrl ? 'postgres' : `sqlite ${config.db}`})`,
   ];
-  if (config.adminTokenGenerated)
-    lines.push(`Admin token (control plane /_chatterbox): ${config.adminToken}`);
+  if (config.adminTokenGenerated) {
+    lines.push(
+      `Admin token (control plane /_chatterbox): ${config.adminToken}`,
+      `Console: ${url}/ (sign in with the admin token)`,
+    );
+  }
   if (config.demo) {
     lines.push(
       'Demo org "Acme":',

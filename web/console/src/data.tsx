@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, control, type TokenResponse } from './api.js';
+import { api, apiVersion, control, type TokenResponse } from './api.js';
 import { Feed } from './feed.js';
 import { Raw } from './raw.js';
 
@@ -42,7 +42,11 @@ export function DataPage() {
   const open = async (username: string) => {
     setError(null);
     try {
-      const token = await control<TokenResponse>('POST', '/tokens', { username });
+      // The API version is asked for alongside, not after: the feed needs both.
+      const [token] = await Promise.all([
+        control<TokenResponse>('POST', '/tokens', { username }),
+        apiVersion(),
+      ]);
       sessionStorage.setItem(READ_AS_KEY, username);
       setSession({ username, token });
       setView({ kind: 'news' });
