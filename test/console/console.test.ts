@@ -5,6 +5,8 @@ import { buildConsole, launchBrowser, screenshot } from '../helpers/browser.js';
 import { ADMIN_TOKEN, createHarness, type Harness } from '../helpers/harness.js';
 
 const API = '/services/data/v36.0';
+/** How the list shows an API path: without `/services/data/`. */
+const LISTED = 'v36.0';
 
 /** Retries `check` until it passes (the page updates on its own time), or fails with its last error. */
 async function eventually(check: () => Promise<void>, timeoutMs = 5000): Promise<void> {
@@ -100,7 +102,7 @@ describe('the console in Chromium', () => {
       const [first] = await rowTexts();
       assert.deepEqual(first, [
         'GET',
-        `${API}/chatter/users/xyz`,
+        `${LISTED}/chatter/users/xyz`,
         '400',
         'INVALID_ID_FIELD',
         'alice@acme.example',
@@ -121,27 +123,30 @@ describe('the console in Chromium', () => {
 
     await page.getByLabel('Status').selectOption('4xx');
     await eventually(async () =>
-      assert.deepEqual(await shown(), [`GET ${API}/chatter/groups 401`, `GET ${API}/chatter/users/xyz 400`]),
+      assert.deepEqual(await shown(), [
+        `GET ${LISTED}/chatter/groups 401`,
+        `GET ${LISTED}/chatter/users/xyz 400`,
+      ]),
     );
     await page.getByLabel('Status').selectOption('');
     await page.getByLabel('Path').fill('/users/');
     await eventually(async () =>
       assert.deepEqual(await shown(), [
-        `GET ${API}/chatter/users/me 200`,
-        `GET ${API}/chatter/users/xyz 400`,
+        `GET ${LISTED}/chatter/users/me 200`,
+        `GET ${LISTED}/chatter/users/xyz 400`,
       ]),
     );
     await page.getByLabel('Path').fill('');
     await page.getByLabel('User').fill('alice@acme.example');
     await page.getByLabel('errorCode').fill('INVALID_ID_FIELD');
-    await eventually(async () => assert.deepEqual(await shown(), [`GET ${API}/chatter/users/xyz 400`]));
+    await eventually(async () => assert.deepEqual(await shown(), [`GET ${LISTED}/chatter/users/xyz 400`]));
     // A filtered list stays live: a new match appears, a request that does not match stays out.
     await asAlice('/chatter/users/nope');
     await asAlice('/chatter/users/me');
     await eventually(async () =>
       assert.deepEqual(await shown(), [
-        `GET ${API}/chatter/users/nope 400`,
-        `GET ${API}/chatter/users/xyz 400`,
+        `GET ${LISTED}/chatter/users/nope 400`,
+        `GET ${LISTED}/chatter/users/xyz 400`,
       ]),
     );
     await page.getByLabel('User').fill('');
@@ -152,7 +157,7 @@ describe('the console in Chromium', () => {
   });
 
   test('one click shows the request and the response, with the token redacted', async () => {
-    await page.getByRole('cell', { name: `${API}/chatter/users/xyz` }).click();
+    await page.getByRole('cell', { name: `${LISTED}/chatter/users/xyz` }).click();
     const detail = page.getByRole('article', { name: 'Request detail' });
     await eventually(async () =>
       assert.equal(
@@ -209,7 +214,12 @@ describe('the console in Chromium', () => {
     await goTo('Requests');
     await eventually(async () => {
       const [first] = await rowTexts();
-      assert.deepEqual(first?.slice(0, 4), ['GET', `${API}/chatter/users/me`, '503', 'SERVER_UNAVAILABLE']);
+      assert.deepEqual(first?.slice(0, 4), [
+        'GET',
+        `${LISTED}/chatter/users/me`,
+        '503',
+        'SERVER_UNAVAILABLE',
+      ]);
     });
     await page.getByRole('cell', { name: 'SERVER_UNAVAILABLE' }).click();
     const body = page.getByRole('region', { name: 'Response' }).locator('pre');

@@ -131,6 +131,9 @@ function keepScrollPosition(container: HTMLDivElement | null, added: number) {
   if (container && container.scrollTop > 0) container.scrollTop += added * ROW_HEIGHT;
 }
 
+/** API paths without their common `/services/data/` start, so the part that differs shows. */
+const shortPath = (path: string) => path.replace(/^\/services\/data\//, '');
+
 const HEADINGS = ['Time', 'Method', 'Path', 'Status', 'errorCode', 'User', 'App', 'ms'];
 
 /** Only the rows in view are in the document, however many there are; spacer rows stand for the rest. */
@@ -182,7 +185,7 @@ function RequestList({
               <td>{new Date(row.time).toLocaleTimeString([], { hour12: false })}</td>
               <td>{row.method}</td>
               <td class="path" title={row.path}>
-                {row.path}
+                {shortPath(row.path)}
               </td>
               <td class="status">{row.status}</td>
               <td>{row.errorCode ?? ''}</td>
