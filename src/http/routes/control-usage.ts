@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
-import { invalidInput } from '../../errors/api-error.js';
+import { findUserAndApp } from '../../control/user-app.js';
 import type { Services } from '../../services.js';
 import { JSON_CONTENT_TYPE } from '../negotiation.js';
 
@@ -37,18 +37,7 @@ export function registerControlUsageRoutes(app: FastifyInstance, services: Servi
     },
     async (request, reply) => {
       const query = request.query as Static<typeof UsageQuery>;
-      const user = await services.store.users.findByUsername(query.username);
-      if (!user) throw invalidInput(`Invalid username: no user ${query.username}.`);
-      const clientApp = query.clientId
-        ? await services.store.orgs.findAppByClientId(query.clientId)
-        : await services.store.orgs.firstApp(user.orgId);
-      if (!clientApp || clientApp.orgId !== user.orgId) {
-        throw invalidInput(
-          query.clientId
-            ? `Invalid clientId: no app ${query.clientId} in the user's org.`
-            : 'The org has no connected app.',
-        );
-      }
+      const { user, clientApp } = await findUserAndApp(services.store, query.username, query.clientId);
       const now = services.clock.now();
       const { limits } = services.control;
       const [hourly, daily] = await Promise.all([

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { safeEqual } from '../../auth/secrets.js';
 import { Provisioning } from '../../control/provisioning.js';
+import { findUserAndApp } from '../../control/user-app.js';
 import { apiError, invalidInput, notFound } from '../../errors/api-error.js';
 import { parseId, to18 } from '../../ids/salesforce-id.js';
 import { isoDate } from '../../lib/clock.js';
@@ -179,19 +180,8 @@ export function registerControlRoutes(
       { schema: { summary: 'Issue tokens for a user', tags, body: TokenInput } },
       async (request, reply) => {
         const body = request.body as { username: string; clientId?: string };
-        const user = await services.store.users.findByUsername(body.username);
-        if (!user || user.type === 'guest') throw invalidInput(`Invalid username: no user ${body.username}.`);
+        const { user, clientApp } = await findUserAndApp(services.store, body.username, body.clientId);
         if (!user.isActive) throw invalidInput(`Invalid username: ${body.username} is inactive.`);
-        const clientApp = body.clientId
-          ? await services.store.orgs.findAppByClientId(body.clientId)
-          : await services.store.orgs.firstApp(user.orgId);
-        if (!clientApp || clientApp.orgId !== user.orgId) {
-          throw invalidInput(
-            body.clientId
-              ? `Invalid clientId: no app ${body.clientId} in the user's org.`
-              : 'The org has no connected app.',
-          );
-        }
         return json(
           reply,
           201,
