@@ -63,7 +63,7 @@ function journalRequest(services: Services, request: FastifyRequest, reply: Fast
     clientId: form?.client_id ?? null,
     appId: viewer?.appId ?? null,
     durationMs: Math.round(durationMs * 1000) / 1000,
-    exchange: captureExchange(request, reply),
+    exchange: captureExchange(request, reply, path),
   });
 }
 
