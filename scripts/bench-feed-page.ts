@@ -22,7 +22,8 @@ import { FeedService } from '../src/domain/feeds.js';
 import { UserService } from '../src/domain/users.js';
 import { buildApp } from '../src/http/app.js';
 import { createRuntime } from '../src/main.js';
-import { dropPostgresSchema } from '../src/store/dialects/postgres.js';
+import { dropPostgresSchema, postgresDialect } from '../src/store/dialects/postgres.js';
+import { sqliteDialect } from '../src/store/dialects/sqlite.js';
 import type { Database } from '../src/store/schema.js';
 import { Store } from '../src/store/store.js';
 
@@ -146,7 +147,7 @@ async function explain(kind: 'sqlite' | 'postgres', config: Config, where: strin
           log,
         })
       : new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(where) }), log });
-  const store = new Store(db, kind, config.idInstance);
+  const store = new Store(db, kind === 'postgres' ? postgresDialect : sqliteDialect, config.idInstance);
   const users = new UserService(store, { now: () => Date.now() } as never);
   const feeds = new FeedService(
     store,

@@ -112,7 +112,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
   });
   const clock = new Clock();
   if (options.prepare !== false) await prepareStore(store, clock, config);
-  const shared = store.kind === 'postgres' || config.workers > 1;
+  const shared = store.dialect.sharedByServers || config.workers > 1;
   const sessions = new SessionService(store, clock, {
     sessionTimeoutMs: config.sessionTimeout * 1000,
     // Another server may revoke a session this one has cached: re-check shared sessions often.
@@ -163,7 +163,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     // Servers sharing this one's Redis reset their settings, journals and session caches too.
     await control.changed('reset');
   };
-  // Several servers on one Redis share the control plane's settings (decision 0013).
+  // Several servers on one Redis share the control plane's settings (decision 0017).
   const sync = redis
     ? new ControlSync(redis, config.redisPrefix, control, () => sessions.clear())
     : undefined;
@@ -184,7 +184,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
  */
 function usageCounters(config: Config, store: Store, redis: Redis | undefined): UsageCounters {
   if (redis) return new RedisUsageCounters(redis, config.redisPrefix);
-  if (store.kind === 'postgres' || config.workers > 1) return new StoreUsageCounters(store);
+  if (store.dialect.sharedByServers || config.workers > 1) return new StoreUsageCounters(store);
   return new MemoryUsageCounters();
 }
 

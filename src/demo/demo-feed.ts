@@ -1,7 +1,8 @@
+import { ActivityChanges } from '../domain/activity.js';
 import { parseMessageInput, plainText } from '../domain/message-segments.js';
 import { KeyPrefix } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
-import type { FeedElementRecord, StoredSegment } from '../store/feed-repository.js';
+import type { FeedElementRecord, StoredSegment } from '../store/records.js';
 import type { Store } from '../store/store.js';
 
 const MINUTE = 60_000;
@@ -66,8 +67,9 @@ export async function seedDemoFeed(store: Store, clock: Clock, orgId: string): P
       likeCount: 0,
     };
     const mentions = segments.flatMap((s) => (s.type === 'Mention' ? [s.id] : []));
-    await store.feeds.insertElement(record, mentions);
-    if (subject.kind === 'group') await store.feeds.touchGroupLastPost(subject.id, at);
+    await store.posts.insertElement(record, mentions);
+    await new ActivityChanges().postsCreated([record.authorId]).record(store);
+    if (subject.kind === 'group') await store.posts.touchGroupLastPost(subject.id, at);
     return record;
   };
   const text = (value: string) => parseMessageInput({ text: value }).segments;
@@ -81,7 +83,7 @@ export async function seedDemoFeed(store: Store, clock: Clock, orgId: string): P
     180,
   );
   const commentAt = now - 170 * MINUTE;
-  await store.feeds.insertComment({
+  const commented = await store.comments.insertComment({
     id: await store.newId(KeyPrefix.comment),
     orgId,
     feedElementId: welcome.id,
@@ -91,7 +93,8 @@ export async function seedDemoFeed(store: Store, clock: Clock, orgId: string): P
     createdAt: commentAt,
     modifiedAt: commentAt,
   });
-  await store.feeds.insertLike({
+  await new ActivityChanges().commentAdded(bob.id, commented).record(store);
+  const liked = await store.likes.insertLike({
     id: await store.newId(KeyPrefix.like),
     orgId,
     feedElementId: welcome.id,
@@ -99,6 +102,7 @@ export async function seedDemoFeed(store: Store, clock: Clock, orgId: string): P
     userId: admin.id,
     createdAt: now - 165 * MINUTE,
   });
+  await new ActivityChanges().liked(liked, 1).record(store);
   await post(
     bob,
     { id: allAcme.id, kind: 'group', communityId: null },

@@ -95,7 +95,7 @@ export async function seedDemoOrg(store: Store, clock: Clock): Promise<void> {
         modifiedAt: now,
       });
       for (const member of group.members) {
-        await tx.groups.addMember({
+        await tx.memberships.addMember({
           id: await tx.newId(KeyPrefix.groupMember),
           orgId: org.id,
           groupId,

@@ -1,6 +1,7 @@
+import { ActivityChanges } from '../domain/activity.js';
 import { KeyPrefix } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
-import type { NewFeedElement, StoredSegment } from '../store/feed-repository.js';
+import type { NewFeedElement, StoredSegment } from '../store/records.js';
 import type { Store } from '../store/store.js';
 
 /** Rows per INSERT: 17 columns × 1 000 stays under SQLite's 32 766 and PostgreSQL's 65 535 parameters. */
@@ -38,7 +39,7 @@ export async function seedPosts(
   const authors = users.filter((u) => u.isActive);
   if (authors.length === 0) throw new Error(`The org ${org.id} has no active internal user to post`);
   const groups = await store.groups.findMany(org.id, await store.feeds.groupIdsInScope(org.id, null));
-  const roles = await store.feeds.memberRoles(
+  const roles = await store.memberships.membershipsAmong(
     authors.map((u) => u.id),
     groups.map((g) => g.id),
   );
@@ -92,7 +93,9 @@ export async function seedPosts(
       for (let from = start; from < end; from += ROWS_PER_INSERT) {
         const rows: NewFeedElement[] = [];
         for (let i = from; i < Math.min(end, from + ROWS_PER_INSERT); i++) rows.push(row(i));
-        await tx.feeds.insertElements(rows);
+        await tx.posts.insertElements(rows);
+        // The authors' post counts: one statement for the whole batch, not one per post.
+        await new ActivityChanges().postsCreated(rows.map((r) => r.authorId)).record(tx);
       }
     });
     options.onProgress?.(end);
@@ -100,7 +103,7 @@ export async function seedPosts(
   for (const group of groups) {
     const at = lastPost.get(group.id);
     if (at !== undefined && (group.lastPostAt === null || group.lastPostAt < at)) {
-      await store.feeds.touchGroupLastPost(group.id, at);
+      await store.posts.touchGroupLastPost(group.id, at);
     }
   }
   await store.refreshPlannerStatistics();

@@ -2,8 +2,9 @@ import type { Viewer } from '../auth/viewer.js';
 import { insufficientAccess, notFound } from '../errors/api-error.js';
 import { KeyPrefix } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
-import type { CommentRecord, FeedElementRecord } from '../store/feed-repository.js';
+import type { CommentRecord, FeedElementRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import { ActivityChanges } from './activity.js';
 import { canDeleteComment, canEditComment } from './feed-access.js';
 import type { FeedElementService } from './feed-elements.js';
 import type { CommentView, FeedViews } from './feed-views.js';
@@ -58,7 +59,7 @@ export class CommentService {
         ? undefined
         : parseKeysetToken(params.page, KeyPrefix.comment, { newer: true });
     const { element, access } = await this.elements.readable(viewer, scope, rawElementId);
-    const rows = await this.store.feeds.commentPage(element.id, cursor, params.pageSize + 1);
+    const rows = await this.store.comments.commentPage(element.id, cursor, params.pageSize + 1);
     const newer = cursor?.direction === 'newer';
     const more = rows.length > params.pageSize;
     // One row beyond the page tells whether there is more in the direction of travel.
@@ -86,7 +87,7 @@ export class CommentService {
   }
 
   async #exists(feedElementId: string, cursor: KeysetCursor): Promise<boolean> {
-    return (await this.store.feeds.commentPage(feedElementId, cursor, 1)).length > 0;
+    return (await this.store.comments.commentPage(feedElementId, cursor, 1)).length > 0;
   }
 
   async post(viewer: Viewer, scope: Scope, rawElementId: string, input: CommentInput): Promise<CommentView> {
@@ -106,7 +107,8 @@ export class CommentService {
         modifiedAt: now,
         likeCount: 0,
       };
-      await tx.feeds.insertComment(record);
+      const post = await tx.comments.insertComment(record);
+      await new ActivityChanges().commentAdded(record.authorId, post).record(tx);
       return record;
     });
     const commented = { ...element, commentCount: element.commentCount + 1, modifiedAt: now };
@@ -117,7 +119,7 @@ export class CommentService {
   /** A comment the viewer may read: its post must be readable (and not deleted). */
   async readable(viewer: Viewer, scope: Scope, rawId: string): Promise<ReadableComment> {
     const id = requireId(rawId, KeyPrefix.comment);
-    const [comment] = await this.store.feeds.findComments(viewer.orgId, [id]);
+    const [comment] = await this.store.comments.findComments(viewer.orgId, [id]);
     if (!comment) throw notFound();
     const { element, access } = await this.elements.readable(viewer, scope, comment.feedElementId);
     return { comment, element, access };
@@ -138,7 +140,7 @@ export class CommentService {
     const message = parseMessageInput(input);
     const text = await this.elements.bodyText(viewer, scope, message.segments, message.mentionIds);
     const modifiedAt = this.clock.now();
-    await this.store.feeds.updateCommentBody(viewer.orgId, comment.id, {
+    await this.store.comments.updateCommentBody(viewer.orgId, comment.id, {
       segments: message.segments,
       text,
       modifiedAt,
@@ -155,7 +157,10 @@ export class CommentService {
       throw insufficientAccess("You don't have permission to delete this comment.");
     }
     const now = this.clock.now();
-    await this.store.transaction((tx) => tx.feeds.deleteComment(viewer.orgId, comment, now));
+    await this.store.transaction(async (tx) => {
+      const deleted = await tx.comments.deleteComment(viewer.orgId, comment, now);
+      await new ActivityChanges().commentDeleted(deleted).record(tx);
+    });
   }
 }
 

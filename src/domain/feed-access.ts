@@ -1,6 +1,6 @@
 import type { Viewer } from '../auth/viewer.js';
 import { type ApiError, apiError, insufficientAccess, notFound } from '../errors/api-error.js';
-import type { CommentRecord, FeedElementRecord, LikeRecord } from '../store/feed-repository.js';
+import type { CommentRecord, FeedElementRecord, LikeRecord } from '../store/records.js';
 import { type GroupAccess, hiddenGroupError } from './group-access.js';
 import { type Scope, scopeCommunityId } from './scope.js';
 

@@ -2,8 +2,9 @@ import type { Viewer } from '../auth/viewer.js';
 import { insufficientAccess, invalidInput, notFound } from '../errors/api-error.js';
 import { KeyPrefix } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
-import type { FeedElementRecord, StoredSegment } from '../store/feed-repository.js';
+import type { FeedElementRecord, StoredSegment } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import { ActivityChanges } from './activity.js';
 import { canDeleteElement, canEditElement, readRefusal } from './feed-access.js';
 import type { FeedElementView, FeedViews } from './feed-views.js';
 import { type GroupAccess, loadGroupAccess } from './group-access.js';
@@ -88,8 +89,9 @@ export class FeedElementService {
         commentCount: 0,
         likeCount: 0,
       };
-      await tx.feeds.insertElement(record, message.mentionIds);
-      if (record.subjectKind === 'group') await tx.feeds.touchGroupLastPost(subjectId, now);
+      await tx.posts.insertElement(record, message.mentionIds);
+      await new ActivityChanges().postsCreated([record.authorId]).record(tx);
+      if (record.subjectKind === 'group') await tx.posts.touchGroupLastPost(subjectId, now);
       return record;
     });
     const target = access.get(subjectId);
@@ -104,7 +106,7 @@ export class FeedElementService {
   /** A post the viewer may read: wrong-type ID → 400, unknown, deleted or invisible → 404, private → 403. */
   async readable(viewer: Viewer, scope: Scope, rawId: string): Promise<ReadableElement> {
     const id = requireId(rawId, KeyPrefix.feedElement);
-    const [element] = await this.store.feeds.findElements(viewer.orgId, [id]);
+    const [element] = await this.store.posts.findElements(viewer.orgId, [id]);
     if (!element) throw notFound();
     const access =
       element.subjectKind === 'group'
@@ -136,7 +138,7 @@ export class FeedElementService {
     const text = await this.bodyText(viewer, scope, message.segments, message.mentionIds);
     const modifiedAt = this.clock.now();
     await this.store.transaction((tx) =>
-      tx.feeds.updateElementBody(
+      tx.posts.updateElementBody(
         viewer.orgId,
         element.id,
         { segments: message.segments, text, modifiedAt },
@@ -159,7 +161,10 @@ export class FeedElementService {
     }
     // One transaction: the post and the activity counts it takes back from its author and commenters.
     const now = this.clock.now();
-    await this.store.transaction((tx) => tx.feeds.deleteElement(viewer.orgId, element.id, now));
+    await this.store.transaction(async (tx) => {
+      const deleted = await tx.posts.deleteElement(viewer.orgId, element.id, now);
+      await new ActivityChanges().postDeleted(deleted).record(tx);
+    });
   }
 
   /** feed-elements/batch/{ids}: one result per ID, in order, each with its own status. */
@@ -182,7 +187,7 @@ export class FeedElementService {
         return { error: error as Error };
       }
     });
-    const records = await this.store.feeds.findElements(
+    const records = await this.store.posts.findElements(
       viewer.orgId,
       parsed.flatMap((p) => p.id ?? []),
     );

@@ -4,10 +4,11 @@ import { relativeDate } from '../lib/relative-date.js';
 import type {
   CommentRecord,
   FeedElementRecord,
+  GroupRole,
   LikeRecord,
+  MembershipRecord,
   StoredSegment,
-} from '../store/feed-repository.js';
-import type { GroupRole, MembershipRecord } from '../store/group-repository.js';
+} from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { canDeleteComment, canDeleteElement } from './feed-access.js';
 import { type GroupAccess, groupAccess, loadGroupAccess } from './group-access.js';
@@ -100,15 +101,15 @@ export class FeedViews {
     const ids = elements.map((e) => e.id);
     const member = !viewer.isGuest;
     const [comments, memberships, requested, counts] = await Promise.all([
-      this.store.feeds.recentComments(ids, options.recentCommentCount),
+      this.store.comments.recentComments(ids, options.recentCommentCount),
       member
-        ? this.store.groups.membershipsOf(viewer.user.id, groupIds)
+        ? this.store.memberships.membershipsOf(viewer.user.id, groupIds)
         : new Map<string, MembershipRecord>(),
-      member ? this.store.groups.pendingRequestGroups(viewer.user.id, groupIds) : new Set<string>(),
-      this.store.groups.memberCounts(groupIds),
+      member ? this.store.joinRequests.pendingRequestGroups(viewer.user.id, groupIds) : new Set<string>(),
+      this.store.memberships.memberCounts(groupIds),
     ]);
     // The likes of the posts and of the comments shown, and the viewer's own, in one query.
-    const likes = await this.store.feeds.likesFor(
+    const likes = await this.store.likes.likesFor(
       ids,
       comments.map((c) => c.id),
       LIKES_SHOWN,
@@ -148,7 +149,7 @@ export class FeedViews {
     access: ReadonlyMap<string, GroupAccess>,
   ): Promise<CommentView[]> {
     if (comments.length === 0) return [];
-    const likes = await this.store.feeds.likesFor(
+    const likes = await this.store.likes.likesFor(
       [element.id],
       comments.map((c) => c.id),
       LIKES_SHOWN,
@@ -204,7 +205,7 @@ export class FeedViews {
     for (const l of likes) userIds.add(l.userId);
     const [users, roleRows] = await Promise.all([
       this.users.summaries(viewer, scope, [...userIds]),
-      this.store.feeds.memberRoles([...mentionedInGroups], [...groupsWithMentions]),
+      this.store.memberships.membershipsAmong([...mentionedInGroups], [...groupsWithMentions]),
     ]);
     const roles = new Map(roleRows.map((r) => [`${r.userId}:${r.groupId}`, r.role]));
     return { users, likes, roles, access };

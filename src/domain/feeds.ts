@@ -1,7 +1,7 @@
 import type { Viewer } from '../auth/viewer.js';
 import { type ApiError, apiError, insufficientAccess, invalidInput, notFound } from '../errors/api-error.js';
 import { KeyPrefix, prefixOf } from '../ids/salesforce-id.js';
-import type { FeedBranch, FeedElementRecord, FeedSort } from '../store/feed-repository.js';
+import type { FeedBranch, FeedElementRecord, FeedSort } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { groupFeedRefusal } from './feed-access.js';
 import type { FeedElementView, FeedViews } from './feed-views.js';

@@ -2,7 +2,7 @@ import type { Viewer } from '../auth/viewer.js';
 import { apiError, insufficientAccess, invalidInput, notFound } from '../errors/api-error.js';
 import { KeyPrefix } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
-import type { SubjectKind, SubscriptionFilter, SubscriptionRecord } from '../store/follow-repository.js';
+import type { SubjectKind, SubscriptionFilter, SubscriptionRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { groupAccess, groupListFilter, requireGroupContent } from './group-access.js';
 import type { GroupReadView, GroupService } from './groups.js';
@@ -55,7 +55,7 @@ export class FollowService {
         ...userSubjects,
       ]),
       this.store.groups.findMany(viewer.orgId, groupIds),
-      this.store.groups.rolesOf(viewer.user.id, groupIds),
+      this.store.memberships.rolesOf(viewer.user.id, groupIds),
     ]);
     const visible = groups.filter((g) => groupAccess(viewer, scope, g, roles.get(g.id) ?? null).visible);
     const groupViews = new Map(

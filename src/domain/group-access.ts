@@ -1,6 +1,6 @@
 import type { Viewer } from '../auth/viewer.js';
 import { type ApiError, apiError, insufficientAccess, notFound } from '../errors/api-error.js';
-import type { GroupListFilter, GroupRecord, GroupRole, GroupVisibility } from '../store/group-repository.js';
+import type { GroupListFilter, GroupRecord, GroupRole, GroupVisibility } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { type Scope, scopeCommunityId } from './scope.js';
 
@@ -59,7 +59,7 @@ export async function loadGroupAccess(
     store.groups.findMany(viewer.orgId, groupIds),
     viewer.isGuest
       ? Promise.resolve(new Map<string, GroupRole>())
-      : store.groups.rolesOf(viewer.user.id, groupIds),
+      : store.memberships.rolesOf(viewer.user.id, groupIds),
   ]);
   return new Map(groups.map((g) => [g.id, groupAccess(viewer, scope, g, roles.get(g.id) ?? null)]));
 }

@@ -2,7 +2,7 @@ import type { Viewer } from '../auth/viewer.js';
 import { apiError, insufficientAccess, notFound } from '../errors/api-error.js';
 import { KeyPrefix } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
-import type { GroupRole, MembershipRecord } from '../store/group-repository.js';
+import type { GroupRole, MembershipRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { type GroupAccess, requireGroupContent } from './group-access.js';
 import type { GroupService } from './groups.js';
@@ -55,10 +55,13 @@ export class GroupMemberService {
     );
     const groupId = access.group.id;
     const [{ members, total }, mine] = await Promise.all([
-      this.store.groups.listMembers(groupId, { offset: page.page * page.pageSize, limit: page.pageSize }),
+      this.store.memberships.listMembers(groupId, {
+        offset: page.page * page.pageSize,
+        limit: page.pageSize,
+      }),
       access.role === null
         ? undefined
-        : this.store.groups.membershipsOf(viewer.user.id, [groupId]).then((m) => m.get(groupId)),
+        : this.store.memberships.membershipsOf(viewer.user.id, [groupId]).then((m) => m.get(groupId)),
     ]);
     return { groupId, views: await this.#views(viewer, scope, members), total, mine: mine ?? null };
   }
@@ -102,9 +105,9 @@ export class GroupMemberService {
         role,
         createdAt: now,
       };
-      if (!(await tx.groups.addMemberIfAbsent(created))) throw alreadyMember();
+      if (!(await tx.memberships.addMemberIfAbsent(created))) throw alreadyMember();
       // Someone added directly no longer waits for an answer to their request.
-      await tx.groups.acceptPendingRequestOf(access.group.id, userId, now);
+      await tx.joinRequests.acceptPendingRequestOf(access.group.id, userId, now);
       return created;
     });
     return { membership, user: person };
@@ -117,7 +120,7 @@ export class GroupMemberService {
     rawId: string,
   ): Promise<{ membership: MembershipRecord; access: GroupAccess }> {
     const id = requireId(rawId, KeyPrefix.groupMember);
-    const membership = await this.store.groups.findMembership(viewer.orgId, id);
+    const membership = await this.store.memberships.findMembership(viewer.orgId, id);
     if (!membership) throw notFound();
     const access = requireGroupContent(
       viewer,
@@ -142,7 +145,7 @@ export class GroupMemberService {
     if (membership.role === 'GroupOwner') {
       throw insufficientAccess("The owner's role can't be changed; give the group a new owner first.");
     }
-    await this.store.groups.setMemberRole(membership.id, role);
+    await this.store.memberships.setMemberRole(membership.id, role);
     return (await this.#views(viewer, scope, [{ ...membership, role }]))[0] as MemberReadView;
   }
 
@@ -163,7 +166,7 @@ export class GroupMemberService {
           : "The group's owner can't be removed; give the group a new owner first.",
       );
     }
-    await this.store.groups.removeMember(membership.id);
+    await this.store.memberships.removeMember(membership.id);
   }
 }
 

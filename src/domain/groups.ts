@@ -8,7 +8,7 @@ import {
   type GroupRecord,
   type GroupVisibility,
   type MembershipRecord,
-} from '../store/group-repository.js';
+} from '../store/records.js';
 import type { Store } from '../store/store.js';
 import {
   type GroupAccess,
@@ -66,9 +66,11 @@ export class GroupService {
     const ids = groups.map((g) => g.id);
     const member = !viewer.isGuest;
     const [memberships, requested, counts, owners] = await Promise.all([
-      member ? this.store.groups.membershipsOf(viewer.user.id, ids) : new Map<string, MembershipRecord>(),
-      member ? this.store.groups.pendingRequestGroups(viewer.user.id, ids) : new Set<string>(),
-      this.store.groups.memberCounts(ids),
+      member
+        ? this.store.memberships.membershipsOf(viewer.user.id, ids)
+        : new Map<string, MembershipRecord>(),
+      member ? this.store.joinRequests.pendingRequestGroups(viewer.user.id, ids) : new Set<string>(),
+      this.store.memberships.memberCounts(ids),
       userSummaries(
         this.users,
         this.store,
@@ -96,7 +98,7 @@ export class GroupService {
     if (!group) throw hiddenGroupError(viewer, scope, undefined);
     const role = viewer.isGuest
       ? null
-      : ((await this.store.groups.rolesOf(viewer.user.id, [id])).get(id) ?? null);
+      : ((await this.store.memberships.rolesOf(viewer.user.id, [id])).get(id) ?? null);
     return requireVisibleGroup(viewer, scope, groupAccess(viewer, scope, group, role));
   }
 
@@ -154,7 +156,7 @@ export class GroupService {
     const ids = parsed.flatMap((p) => (p.id ? [p.id] : []));
     const [groups, roles] = await Promise.all([
       this.store.groups.findMany(viewer.orgId, ids),
-      viewer.isGuest ? new Map() : this.store.groups.rolesOf(viewer.user.id, ids),
+      viewer.isGuest ? new Map() : this.store.memberships.rolesOf(viewer.user.id, ids),
     ]);
     const byId = new Map(groups.map((g) => [g.id, g]));
     const visible = groups.filter((g) => groupAccess(viewer, scope, g, roles.get(g.id) ?? null).visible);
@@ -199,7 +201,7 @@ export class GroupService {
           modifiedAt: now,
         }),
       );
-      await tx.groups.addMember({
+      await tx.memberships.addMember({
         id: await tx.newId(KeyPrefix.groupMember),
         orgId: viewer.orgId,
         groupId,
@@ -261,12 +263,12 @@ export class GroupService {
       }
       if (newOwnerId !== undefined && newOwnerId !== group.ownerId) {
         // The new owner must already belong to the group; the old owner stays on as a manager
-        // (docs/decisions/0005-group-ownership-and-follows.md).
-        const role = (await tx.groups.rolesOf(newOwnerId, [group.id])).get(group.id);
+        // (docs/decisions/0005-groups-membership-and-follows.md).
+        const role = (await tx.memberships.rolesOf(newOwnerId, [group.id])).get(group.id);
         if (role === undefined)
           throw invalidInput('Invalid owner: the new owner must be a member of the group.');
-        await tx.groups.setMemberRoleOf(group.id, group.ownerId, 'GroupManager');
-        await tx.groups.setMemberRoleOf(group.id, newOwnerId, 'GroupOwner');
+        await tx.memberships.setMemberRoleOf(group.id, group.ownerId, 'GroupManager');
+        await tx.memberships.setMemberRoleOf(group.id, newOwnerId, 'GroupOwner');
         changes.ownerId = newOwnerId;
       }
       if (Object.keys(changes).length > 0) {

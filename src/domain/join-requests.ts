@@ -2,7 +2,7 @@ import type { Viewer } from '../auth/viewer.js';
 import { apiError, insufficientAccess, notFound } from '../errors/api-error.js';
 import { KeyPrefix } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
-import type { JoinRequestRecord, JoinRequestStatus } from '../store/group-repository.js';
+import type { JoinRequestRecord, JoinRequestStatus } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { GroupAccess } from './group-access.js';
 import type { GroupService } from './groups.js';
@@ -55,9 +55,9 @@ export class JoinRequestService {
     if (access.role !== null) return null;
     const now = this.clock.now();
     const request = await this.store.transaction(async (tx) => {
-      const existing = await tx.groups.findPendingRequest(access.group.id, viewer.user.id);
+      const existing = await tx.joinRequests.findPendingRequest(access.group.id, viewer.user.id);
       if (existing) return existing;
-      const created = await tx.groups.createPendingRequest({
+      const created = await tx.joinRequests.createPendingRequest({
         id: await tx.newId(KeyPrefix.joinRequest),
         orgId: viewer.orgId,
         groupId: access.group.id,
@@ -83,7 +83,7 @@ export class JoinRequestService {
     if (!access.canManage) {
       throw insufficientAccess("You don't have permission to view this group's membership requests.");
     }
-    return this.#views(viewer, scope, await this.store.groups.listRequests(access.group.id, status));
+    return this.#views(viewer, scope, await this.store.joinRequests.listRequests(access.group.id, status));
   }
 
   /** A request and the viewer's access to its group: 404 when either is hidden from the viewer. */
@@ -93,7 +93,7 @@ export class JoinRequestService {
     rawId: string,
   ): Promise<{ request: JoinRequestRecord; access: GroupAccess }> {
     const id = requireId(rawId, KeyPrefix.joinRequest);
-    const request = await this.store.groups.findRequest(viewer.orgId, id);
+    const request = await this.store.joinRequests.findRequest(viewer.orgId, id);
     if (!request) throw notFound();
     return { request, access: await this.groups.access(viewer, scope, request.groupId) };
   }
@@ -126,14 +126,14 @@ export class JoinRequestService {
     // The message explains a decline; an acceptance needs none (reference/chatter-facts.md §2.4).
     const responseMessage = decision.status === 'Declined' ? (decision.responseMessage ?? null) : null;
     await this.store.transaction(async (tx) => {
-      const decided = await tx.groups.decideRequest(request.id, {
+      const decided = await tx.joinRequests.decideRequest(request.id, {
         status: decision.status,
         responseMessage,
         at: now,
       });
       if (!decided) throw apiError('INVALID_STATUS');
       if (decision.status === 'Accepted') {
-        await tx.groups.addMemberIfAbsent({
+        await tx.memberships.addMemberIfAbsent({
           id: await tx.newId(KeyPrefix.groupMember),
           orgId: request.orgId,
           groupId: request.groupId,

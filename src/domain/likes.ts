@@ -2,8 +2,9 @@ import type { Viewer } from '../auth/viewer.js';
 import { apiError, insufficientAccess, notFound } from '../errors/api-error.js';
 import { KeyPrefix } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
-import type { LikeRecord } from '../store/feed-repository.js';
+import type { LikeRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import { ActivityChanges } from './activity.js';
 import type { CommentService } from './comments.js';
 import { canDeleteLike } from './feed-access.js';
 import type { FeedElementService } from './feed-elements.js';
@@ -60,7 +61,7 @@ export class LikeService {
     page: { page: number; pageSize: number },
   ): Promise<LikePage> {
     const offset = page.page * page.pageSize;
-    const likes = await this.store.feeds.likePage(item.feedElementId, item.commentId, offset, page.pageSize);
+    const likes = await this.store.likes.likePage(item.feedElementId, item.commentId, offset, page.pageSize);
     return { ...item, likes: await this.views.likes(viewer, scope, likes), total };
   }
 
@@ -90,9 +91,9 @@ export class LikeService {
         userId: viewer.user.id,
         createdAt: this.clock.now(),
       };
-      if (!(await tx.feeds.insertLike(record))) {
-        throw apiError('DUPLICATE_VALUE', { detail: 'You already like this item.' });
-      }
+      const liked = await tx.likes.insertLike(record);
+      if (!liked) throw apiError('DUPLICATE_VALUE', { detail: 'You already like this item.' });
+      await new ActivityChanges().liked(liked, 1).record(tx);
       return record;
     });
     const [view] = await this.views.likes(viewer, scope, [like]);
@@ -102,7 +103,7 @@ export class LikeService {
   /** A like the viewer may read: its post (and comment) must still be there and readable. */
   async #readable(viewer: Viewer, scope: Scope, rawId: string) {
     const id = requireId(rawId, KeyPrefix.like);
-    const like = await this.store.feeds.findLike(viewer.orgId, id);
+    const like = await this.store.likes.findLike(viewer.orgId, id);
     if (!like) throw notFound();
     const { element } = like.commentId
       ? await this.comments.readable(viewer, scope, like.commentId)
@@ -122,6 +123,8 @@ export class LikeService {
     if (!canDeleteLike(viewer, like, element)) {
       throw insufficientAccess("You don't have permission to delete this like.");
     }
-    await this.store.transaction((tx) => tx.feeds.deleteLike(like));
+    await this.store.transaction(async (tx) => {
+      await new ActivityChanges().liked(await tx.likes.deleteLike(like), -1).record(tx);
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { invalidInput } from '../errors/api-error.js';
 import { KeyPrefix } from '../ids/salesforce-id.js';
-import type { StoredSegment } from '../store/feed-repository.js';
+import type { StoredSegment } from '../store/records.js';
 import { requireId } from './ids.js';
 
 /** Feed item and comment bodies: at most 10 000 characters of text (chatter-facts §2.1). */

@@ -49,6 +49,16 @@ export const notFound = (): ApiError => apiError('NOT_FOUND');
 export const invalidInput = (detail: string): ApiError => apiError('INVALID_INPUT', { detail });
 export const insufficientAccess = (detail: string): ApiError => apiError('INSUFFICIENT_ACCESS', { detail });
 
+/** A body field the resource's input doesn't have: a parse error, as Salesforce's JSON binding says it. */
+export const unrecognizedField = (name: string): ApiError =>
+  apiError('JSON_PARSER_ERROR', { detail: `Unrecognized field "${name}"` });
+
+/** A JSON body with no content where the resource requires input (SPEC §2). */
+export const entityBodyRequired = (): ApiError =>
+  apiError('JSON_PARSER_ERROR', {
+    detail: 'The HTTP entity body is required, but this request has no entity body.',
+  });
+
 /** Errors of the OAuth endpoints have their own shape (SPEC §4). */
 export class OAuthError extends Error {
   constructor(

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Static, TSchema } from 'typebox';
+import type { Static, TObject, TSchema } from 'typebox';
 import type { Viewer } from '../auth/viewer.js';
 import type { Scope } from '../domain/scope.js';
 import type { Services } from '../services.js';
@@ -8,13 +8,13 @@ import type { PresentContext } from './present-context.js';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /** Everything a handler gets: the request already authenticated, scoped and validated. */
-export interface ApiCall<Q = Record<string, unknown>, B = unknown> {
+export interface ApiCall<Q = Record<string, unknown>, B = unknown, P = Record<string, string>> {
   request: FastifyRequest;
   services: Services;
   viewer: Viewer;
   scope: Scope;
   ctx: PresentContext;
-  params: Record<string, string>;
+  params: P;
   query: Q;
   body: B;
 }
@@ -30,7 +30,11 @@ export interface ApiResult {
  * (STYLE #4): the registrar runs version → auth → quotas → method → body → scope/permission, then
  * the handler validates IDs, calls the domain and presents.
  */
-export interface ApiRoute<Q extends TSchema = TSchema, B extends TSchema = TSchema> {
+export interface ApiRoute<
+  Q extends TSchema = TSchema,
+  B extends TSchema = TSchema,
+  P extends TObject = TObject,
+> {
   method: HttpMethod;
   /** The path after /services/data/vNN.N, with :params. */
   path: string;
@@ -50,14 +54,20 @@ export interface ApiRoute<Q extends TSchema = TSchema, B extends TSchema = TSche
   gone?: 'GONE_FEED_ITEMS';
   /** Root element of the XML rendering. */
   xmlRoot?: string;
-  schema?: { querystring?: Q; body?: B };
+  /**
+   * `params` declares every `:param` of the path (record IDs with params.ts `recordId`); the
+   * registrar adds the version and community prefix and validates them all before the handler.
+   */
+  schema?: { params?: P; querystring?: Q; body?: B };
   /** Body-less resources still accept a body-less POST (jsforce's `create('')`). */
-  handler: (call: ApiCall<Static<Q>, Static<B>>) => Promise<ApiResult>;
+  handler: (call: ApiCall<Static<Q>, Static<B>, Static<P>>) => Promise<ApiResult>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the registrar handles routes of every schema
-export type AnyApiRoute = ApiRoute<any, any>;
+export type AnyApiRoute = ApiRoute<any, any, any>;
 
-export function defineRoute<Q extends TSchema, B extends TSchema>(route: ApiRoute<Q, B>): ApiRoute<Q, B> {
+export function defineRoute<Q extends TSchema, B extends TSchema, P extends TObject>(
+  route: ApiRoute<Q, B, P>,
+): ApiRoute<Q, B, P> {
   return route;
 }

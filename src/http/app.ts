@@ -1,19 +1,16 @@
 import '@fastify/swagger';
 import swagger from '@fastify/swagger';
-import Fastify, {
-  type FastifyInstance,
-  type FastifyRequest,
-  type FastifyServerOptions,
-  LogController,
-} from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { apiError, withHeaders } from '../errors/api-error.js';
-import { jsonErrorOffset } from '../lib/json-error-offset.js';
 import type { Services } from '../services.js';
 import type { AnyApiRoute } from './api-route.js';
+import { registerBodyParsers } from './body-parsers.js';
 import { registerConsole } from './console-assets.js';
 import { clientErrorHandler, handleError, unknownPath } from './error-response.js';
+import { registerJournalCapture } from './journal-capture.js';
 import { JSON_CONTENT_TYPE, requestFormat, rewriteUrl, sendBody, wantsPretty } from './negotiation.js';
-import { registerOpsHooks } from './ops-hooks.js';
+import { recordIdKeyword } from './params.js';
+import { registerRootStages } from './pipeline.js';
 import { registerApiRoutes } from './register-api.js';
 import { batchRoutes } from './routes/batch.js';
 import { commentRoutes } from './routes/comments.js';
@@ -81,25 +78,22 @@ export async function buildApp(services: Services, options: AppOptions): Promise
         useDefaults: true,
         allErrors: false,
         verbose: true,
+        keywords: [recordIdKeyword],
       },
     },
   });
   app.decorateRequest('api', null);
   app.decorateRequest('errorCode', null);
   registerBodyParsers(app);
-  // After parsing and schema validation, before any resource looks at the input (SPEC §2: IDs
-  // and parameters come before permission and state).
-  app.addHook('preHandler', (request, _reply, done) => {
-    rejectNulCharacters(request);
-    done();
-  });
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
   app.setNotFoundHandler(async (request) => {
     throw unknownPath(request.url);
   });
 
-  // Maintenance, faults and the journal (SPEC §9) wrap every request outside the control plane.
-  registerOpsHooks(app, services);
+  // The stages of SPEC §2 that every request meets, routed or not (pipeline.ts).
+  registerRootStages(app, services);
+  // The journal's copy of each response body (journal-capture.ts).
+  registerJournalCapture(app);
 
   await app.register(swagger, {
     openapi: {
@@ -142,109 +136,6 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   registerControlRoutes(app, services, options.reset);
   registerConsole(app, options.consoleDir);
   return app;
-}
-
-/**
- * Request bodies: JSON (with the parser's position in the error, as Salesforce's Jackson reports
- * it), form parameters, and JSON sent without a Content-Type (jsforce sends string bodies so).
- * Anything else is 415.
- */
-function registerBodyParsers(app: FastifyInstance): void {
-  app.removeAllContentTypeParsers();
-  const parseJson = (body: string) => {
-    if (body.trim() === '') {
-      throw apiError('JSON_PARSER_ERROR', {
-        detail: 'The HTTP entity body is required, but this request has no entity body.',
-      });
-    }
-    try {
-      // A UTF-8 byte order mark is not JSON, but Jackson skips it, and some clients send one.
-      return JSON.parse(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
-    } catch (error) {
-      throw apiError('JSON_PARSER_ERROR', { detail: jsonErrorDetail(body, (error as Error).message) });
-    }
-  };
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, parseJson(body as string));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string' },
-    (_request, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(body as string)));
-    },
-  );
-  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
-    if (request.headers['content-type'] === undefined) {
-      try {
-        done(null, parseJson(body as string));
-      } catch (error) {
-        done(error as Error, undefined);
-      }
-      return;
-    }
-    const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
-    done(apiError('UNSUPPORTED_MEDIA_TYPE', { contentType }), undefined);
-  });
-}
-
-/**
- * U+0000 in any input text is refused (400): PostgreSQL cannot store it in a text column, and
- * both stores must answer alike (SPEC §10), so no store ever sees one. In a path segment (a record
- * ID everywhere here) it is an invalid identifier; in a parameter or body field, invalid input.
- */
-function rejectNulCharacters(request: FastifyRequest): void {
-  for (const raw of Object.values((request.params ?? {}) as Record<string, unknown>)) {
-    if (typeof raw === 'string' && raw.includes('\u0000')) throw apiError('INVALID_ID_FIELD', { id: raw });
-  }
-  for (const source of [request.query, request.body]) {
-    const field = nulField(source, '');
-    if (field !== undefined) {
-      throw apiError('INVALID_INPUT', {
-        detail: `Invalid ${field}: the value contains a NUL character (U+0000), which isn't allowed.`,
-      });
-    }
-  }
-}
-
-/** The dotted path of the first string (or key) holding U+0000; iterative, as bodies may nest deep. */
-function nulField(root: unknown, rootName: string): string | undefined {
-  const pending: [unknown, string][] = [[root, rootName]];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const [value, path] = next;
-    if (typeof value === 'string') {
-      if (value.includes('\u0000')) return path;
-      continue;
-    }
-    if (value === null || typeof value !== 'object') continue;
-    for (const [key, item] of Object.entries(value)) {
-      const itemPath = path ? `${path}.${key}` : key;
-      if (key.includes('\u0000')) return itemPath;
-      pending.push([item, itemPath]);
-    }
-  }
-  return undefined;
-}
-
-/**
- * `Expected ':' after property name at [line:1, column:12]`: V8's message with the position as
- * line and column (1-based), as Salesforce's Jackson reports it. Where V8 leaves the position out
- * (`Unexpected token 'x', "…" is not valid JSON`), it is found by scanning the body.
- */
-function jsonErrorDetail(body: string, message: string): string {
-  const position = /at position (\d+)/.exec(message);
-  const offset = position ? Number(position[1]) : (jsonErrorOffset(body) ?? body.length);
-  const before = body.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  const reason = message
-    .replace(/\s*(?:in JSON )?at position \d+.*$/s, '')
-    .replace(/, ".*" is not valid JSON$/s, '');
-  return `${reason} at [line:${line}, column:${column}]`;
 }
 
 export { JSON_CONTENT_TYPE };

@@ -2,9 +2,15 @@ import { randomInt } from 'node:crypto';
 import { maxHeaderSize } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, apiError, OAuthError } from '../errors/api-error.js';
-import { JSON_CONTENT_TYPE, requestFormat, sendBody, wantsPretty } from './negotiation.js';
-import { checkVersion } from './versions.js';
+import {
+  ApiError,
+  apiError,
+  entityBodyRequired,
+  OAuthError,
+  unrecognizedField,
+} from '../errors/api-error.js';
+import { JSON_CONTENT_TYPE, mediaType, requestFormat, sendBody, wantsPretty } from './negotiation.js';
+import { checkVersion, versionRefusal } from './versions.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -103,9 +109,7 @@ function toKnownError(error: unknown, request: FastifyRequest): ApiError | OAuth
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return apiError('UNSUPPORTED_MEDIA_TYPE', { contentType: mediaType(request) });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return apiError('JSON_PARSER_ERROR', {
-        detail: 'The HTTP entity body is required, but this request has no entity body.',
-      });
+      return entityBodyRequired();
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return apiError('INVALID_INPUT', { detail: 'The request body does not match its Content-Length.' });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -139,12 +143,7 @@ function toKnownError(error: unknown, request: FastifyRequest): ApiError | OAuth
 export function unknownPath(url: string): ApiError {
   const segment = /^\/services\/data\/([^/?]+)/.exec(url)?.[1];
   const version = segment ? checkVersion(segment) : undefined;
-  if (version?.kind === 'retired') return apiError('GONE_VERSION', { version: version.version });
-  return apiError('NOT_FOUND');
-}
-
-function mediaType(request: FastifyRequest): string {
-  return (request.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+  return version && version.kind !== 'ok' ? versionRefusal(version) : apiError('NOT_FOUND');
 }
 
 /** A new ErrorId in Salesforce's shape: <digits>-<digits> (<signed int>). */
@@ -173,6 +172,8 @@ function validationError(issues: ValidationIssue[], context: string | undefined)
   // fails the other branch's type too: the constraint it broke is the error to name.
   const issue =
     issues.find((i) => i.keyword !== 'type' && i.keyword !== 'anyOf') ?? (issues[0] as ValidationIssue);
+  // A path parameter's schema is a record ID's (params.ts): malformed or of the wrong type (SPEC §3).
+  if (context === 'params') return apiError('INVALID_ID_FIELD', { id: String(issue.data) });
   const path = issue.instancePath.split('/').filter(Boolean);
   const field = path.length > 0 ? path.join('.') : context === 'body' ? 'body' : 'parameter';
   const value = describeValue(issue.data);
@@ -184,9 +185,7 @@ function validationError(issues: ValidationIssue[], context: string | undefined)
       });
     case 'additionalProperties':
       if (context === 'body') {
-        return apiError('JSON_PARSER_ERROR', {
-          detail: `Unrecognized field "${String(issue.params.additionalProperty)}"`,
-        });
+        return unrecognizedField(String(issue.params.additionalProperty));
       }
       return apiError('INVALID_INPUT', {
         detail: `Unrecognized parameter: ${String(issue.params.additionalProperty)}.`,

@@ -33,6 +33,11 @@ export function rewriteUrl(req: IncomingMessage): string {
   return path + query;
 }
 
+/** The request body's media type as the client named it (`text/plain`), without parameters. */
+export function mediaType(request: FastifyRequest): string {
+  return (request.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+}
+
 /** The response format: a path suffix wins, then Accept; no Accept or *\/* means JSON. */
 export function requestFormat(request: FastifyRequest): Format {
   const fromSuffix = (request.raw as RawWithFormat)[FORMAT];

@@ -1,52 +1,23 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FaultOutcome } from '../control/faults.js';
-import { ApiError, apiError, OAuthError, withHeaders } from '../errors/api-error.js';
-import { catalog } from '../errors/catalog.js';
+import { ApiError, apiError, withHeaders } from '../errors/api-error.js';
+import type { CatalogKey } from '../errors/catalog.js';
 import type { Services } from '../services.js';
 import { newErrorId } from './error-response.js';
-import { captureExchange, registerJournalCapture } from './journal-capture.js';
+import { captureExchange } from './journal-capture.js';
+import { mediaType } from './negotiation.js';
 import { checkVersion } from './versions.js';
+
+/**
+ * The operator's side of the pipeline (SPEC §9): injected faults, which pipeline.ts runs at its
+ * stages 2 and 5, and the journal, written when the response has gone.
+ */
 
 const CONTROL_PREFIX = '/_chatterbox';
 
-/**
- * The operator's stages that wrap every request outside the control plane (SPEC §2, §9):
- * maintenance first, then the faults that name no user right after routing, and the journal
- * when the response has gone.
- */
-export function registerOpsHooks(app: FastifyInstance, services: Services): void {
-  const { control } = services;
-
-  // Callback-style hooks, not async ones: every request runs them, and a hook that settles no
-  // promise costs less (Fastify runs it in the same tick). A synchronous throw reaches the error
-  // handler as a rejection would.
-  app.addHook('onRequest', (request, _reply, done) => {
-    const { maintenance } = control;
-    if (maintenance.enabled && request.url.startsWith('/services')) {
-      const headers = { 'Retry-After': String(maintenance.retryAfterSeconds) };
-      if (request.url.startsWith('/services/oauth2/')) {
-        throw new OAuthError('temporarily_unavailable', 'The server is down for maintenance.', 503, headers);
-      }
-      throw withHeaders(apiError('SERVER_UNAVAILABLE'), headers);
-    }
-    // Unknown paths are answered by the not-found handler: there is no route for a fault to hit.
-    if (control.faults.size === 0 || request.is404 || request.url.startsWith(CONTROL_PREFIX)) {
-      done();
-      return;
-    }
-    applyFaults(services, request, null).then(() => done(), done);
-  });
-
-  registerJournalCapture(app);
-  app.addHook('onResponse', (request, reply, done) => {
-    journalRequest(services, request, reply);
-    done();
-  });
-}
-
 /** The journal's record of a finished request (SPEC §9); the control plane's own are left out. */
-function journalRequest(services: Services, request: FastifyRequest, reply: FastifyReply): void {
+export function journalRequest(services: Services, request: FastifyRequest, reply: FastifyReply): void {
   const { control } = services;
   const path = pathOf(request.originalUrl);
   if (path.startsWith(CONTROL_PREFIX)) return;
@@ -105,25 +76,49 @@ function faultError(
 ): ApiError {
   const fault = outcome.failure as NonNullable<FaultOutcome['failure']>;
   const status = fault.status as number;
-  let message = fault.message;
-  if (message === null && outcome.defaultKey !== undefined) {
-    // The catalogue's message for the status, with this request's details where it has blanks.
-    const errorId = newErrorId();
-    if (status === 500) request.log.warn({ errorId, faultId: fault.id }, 'injected fault');
-    message = (catalog[outcome.defaultKey].message as (p: unknown) => string)({
-      detail: 'Injected fault.',
-      id: '',
-      method: request.method,
-      allow: 'none',
-      version: version ?? '0.0',
-      limit: services.config.maxBodyBytes,
-      contentType: (request.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '',
-      errorId,
-    });
-  }
-  const error = new ApiError(status, fault.errorCode as string, message as string);
+  const message =
+    fault.message ??
+    (outcome.defaultKey === undefined
+      ? ''
+      : catalogueDefault(outcome.defaultKey, request, services, version, fault.id).message);
+  const error = new ApiError(status, fault.errorCode as string, message);
   // SPEC §2: 429 and 503 answers carry Retry-After; an injected one has no window, so: soon.
   return status === 429 || status === 503 ? withHeaders(error, { 'Retry-After': '1' }) : error;
+}
+
+/** The catalogue's error for a fault that names only a status, with this request's details. */
+function catalogueDefault(
+  key: CatalogKey,
+  request: FastifyRequest,
+  services: Services,
+  version: string | undefined,
+  faultId: string,
+): ApiError {
+  switch (key) {
+    case 'INVALID_ID_FIELD':
+      return apiError(key, { id: '' });
+    case 'JSON_PARSER_ERROR':
+    case 'INVALID_INPUT':
+    case 'INVALID_FILTER_VALUE':
+    case 'INSUFFICIENT_ACCESS':
+    case 'DUPLICATE_VALUE':
+      return apiError(key, { detail: 'Injected fault.' });
+    case 'METHOD_NOT_ALLOWED':
+      return apiError(key, { method: request.method, allow: 'none' });
+    case 'GONE_VERSION':
+      return apiError(key, { version: version ?? '0.0' });
+    case 'REQUEST_ENTITY_TOO_LARGE':
+      return apiError(key, { limit: services.config.maxBodyBytes });
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return apiError(key, { contentType: mediaType(request) });
+    case 'UNKNOWN_EXCEPTION': {
+      const errorId = newErrorId();
+      request.log.warn({ errorId, faultId }, 'injected fault');
+      return apiError(key, { errorId });
+    }
+    default:
+      return apiError(key);
+  }
 }
 
 function pathOf(url: string): string {

@@ -1,3 +1,5 @@
+import { type ApiError, apiError } from '../errors/api-error.js';
+
 /** API versions (SPEC §1): 32.0–66.0 supported, 20.0–31.0 retired (410), anything else 404. */
 export const MIN_VERSION = 32;
 export const MAX_VERSION = 66;
@@ -27,6 +29,16 @@ export function checkVersion(segment: string): VersionCheck {
   if (major >= MIN_VERSION && major <= MAX_VERSION) return { kind: 'ok', version: `${major}.0`, major };
   if (major >= RETIRED_MIN && major < MIN_VERSION) return { kind: 'retired', version: `${major}.0` };
   return { kind: 'unknown' };
+}
+
+/**
+ * The version stage of SPEC §2, the one place it is decided: a retired version is 410 (whatever
+ * the path), any other unserved one 404.
+ */
+export function versionRefusal(check: Exclude<VersionCheck, { kind: 'ok' }>): ApiError {
+  return check.kind === 'retired'
+    ? apiError('GONE_VERSION', { version: check.version })
+    : apiError('NOT_FOUND');
 }
 
 export function supportedVersions(): { label: string; url: string; version: string }[] {

@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.js';
-import { UsageRepository } from '../store/usage-repository.js';
+import type { UsageRepository } from '../store/usage-repository.js';
 import {
   DAY_HOURS,
   dailyRetryAfterMs,
@@ -24,9 +24,9 @@ const dailyLock = (orgId: string) => `d-lock:${orgId}`;
  * count sums 24 hourly buckets, so it first takes a lock of the org: concurrent requests of one
  * org, on any server, are counted one after the other.
  *
- * PostgreSQL: one call of the `chatterbox_take_quota` function (migration 003) does both counts,
- * so a request costs one round trip (decision 0013). SQLite: one local transaction that starts by
- * writing the org's lock row (the database's write lock).
+ * Where the dialect offers it (PostgreSQL's `chatterbox_take_quota`, migration 004), one statement
+ * does both counts, so a request costs one round trip (decision 0013). Elsewhere (SQLite): one
+ * local transaction that starts by writing the org's lock row (the database's write lock).
  */
 export class StoreUsageCounters implements UsageCounters {
   readonly kind = 'store';
@@ -39,9 +39,10 @@ export class StoreUsageCounters implements UsageCounters {
     if (dailyLimit === undefined && hourlyLimit === undefined) return {};
     const hour = hourOf(now);
     await this.#sweep(now, hour);
-    if (this.store.kind === 'postgres') return this.#takeOnPostgres(request, hour);
+    const atOnce = this.store.usage.takeQuotasAtOnce;
+    if (atOnce) return this.#takeAtOnce(atOnce, request, hour);
     return this.store.transaction(async (tx) => {
-      const usage = new UsageRepository(tx.db);
+      const usage = tx.usage;
       return takeInTurn(
         request,
         (r, limit) => this.#takeDaily(usage, r.orgId, now, hour, limit),
@@ -50,10 +51,14 @@ export class StoreUsageCounters implements UsageCounters {
     });
   }
 
-  async #takeOnPostgres(request: TakeRequest, hour: number): Promise<Takes> {
+  async #takeAtOnce(
+    takeQuotas: NonNullable<UsageRepository['takeQuotasAtOnce']>,
+    request: TakeRequest,
+    hour: number,
+  ): Promise<Takes> {
     const { orgId, now, dailyLimit, hourlyLimit } = request;
     const hours = windowHours(hour);
-    const result = await new UsageRepository(this.store.db).takeQuotas({
+    const result = await takeQuotas({
       lock: dailyLock(orgId),
       daily:
         dailyLimit === undefined
@@ -124,7 +129,7 @@ export class StoreUsageCounters implements UsageCounters {
 
   async dailyUsed(orgId: string, now: number): Promise<number> {
     const keys = windowHours(hourOf(now)).map((h) => dailyKey(orgId, h));
-    const counts = await new UsageRepository(this.store.db).counts(keys);
+    const counts = await this.store.usage.counts(keys);
     let total = 0;
     for (const count of counts.values()) total += count;
     return total;
@@ -132,19 +137,19 @@ export class StoreUsageCounters implements UsageCounters {
 
   async hourlyUsed(userId: string, appId: string, now: number): Promise<number> {
     const key = hourlyKey(userId, appId, hourOf(now));
-    return (await new UsageRepository(this.store.db).counts([key])).get(key) ?? 0;
+    return (await this.store.usage.counts([key])).get(key) ?? 0;
   }
 
   /** Drops buckets that have left every window, once per clock hour and process. */
   async #sweep(now: number, hour: number): Promise<void> {
     if (hour === this.#sweptHour) return;
     this.#sweptHour = hour;
-    await new UsageRepository(this.store.db).deleteExpired(now - DAY_HOURS * HOUR_MS);
+    await this.store.usage.deleteExpired(now - DAY_HOURS * HOUR_MS);
   }
 
   async clear(): Promise<void> {
     this.#sweptHour = -1;
-    await new UsageRepository(this.store.db).clear();
+    await this.store.usage.clear();
   }
 
   async close(): Promise<void> {}

@@ -1,30 +1,8 @@
 import type { ExpressionBuilder, Selectable, SelectQueryBuilder } from 'kysely';
-import { type GroupListFilter, visibleGroupCondition } from './group-repository.js';
+import type { Db } from './dialects/dialect.js';
+import { visibleGroupCondition } from './group-repository.js';
+import type { SubjectKind, SubscriptionFilter, SubscriptionRecord } from './records.js';
 import type { Database } from './schema.js';
-import type { Db } from './store.js';
-
-export type SubjectKind = 'user' | 'group';
-
-export interface SubscriptionRecord {
-  id: string;
-  orgId: string;
-  /** The scope the follow was made in (null = internal). */
-  communityId: string | null;
-  subscriberId: string;
-  subjectId: string;
-  subjectKind: SubjectKind;
-  createdAt: number;
-}
-
-/**
- * Which people and groups a list of subscriptions may show, as data (the rules are in the domain):
- * users of the whole org (`communityId` null) or of one community, and the groups a group filter
- * lets through.
- */
-export interface SubscriptionFilter {
-  users: { communityId: string | null };
-  groups: GroupListFilter;
-}
 
 type SubscriptionsEb = ExpressionBuilder<Database, 'subscriptions'>;
 

@@ -1,92 +1,13 @@
 import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
-import { violatedUniqueIndex } from './dialects/unique-violation.js';
+import type { Db, StoreDialect } from './dialects/dialect.js';
+import {
+  type GroupChanges,
+  type GroupListFilter,
+  GroupNameTaken,
+  type GroupRecord,
+  type GroupSearch,
+} from './records.js';
 import type { Database } from './schema.js';
-import type { Db } from './store.js';
-
-export type GroupVisibility = 'PublicAccess' | 'PrivateAccess' | 'Unlisted';
-export type GroupRole = 'GroupOwner' | 'GroupManager' | 'StandardMember';
-export type JoinRequestStatus = 'Pending' | 'Accepted' | 'Declined';
-
-export interface GroupRecord {
-  id: string;
-  orgId: string;
-  /** null = the internal scope. */
-  communityId: string | null;
-  name: string;
-  description: string | null;
-  informationTitle: string | null;
-  informationText: string | null;
-  visibility: GroupVisibility;
-  ownerId: string;
-  canHaveChatterGuests: boolean;
-  isArchived: boolean;
-  isAutoArchiveDisabled: boolean;
-  isBroadcast: boolean;
-  lastPostAt: number | null;
-  createdAt: number;
-  modifiedAt: number;
-}
-
-/** The fields of a group that PATCH may change. */
-export type GroupChanges = Partial<
-  Pick<
-    GroupRecord,
-    | 'name'
-    | 'description'
-    | 'informationTitle'
-    | 'informationText'
-    | 'visibility'
-    | 'ownerId'
-    | 'canHaveChatterGuests'
-    | 'isArchived'
-    | 'isAutoArchiveDisabled'
-    | 'isBroadcast'
-  >
->;
-
-export interface MembershipRecord {
-  id: string;
-  orgId: string;
-  groupId: string;
-  userId: string;
-  role: GroupRole;
-  createdAt: number;
-}
-
-export interface JoinRequestRecord {
-  id: string;
-  orgId: string;
-  groupId: string;
-  userId: string;
-  status: JoinRequestStatus;
-  responseMessage: string | null;
-  createdAt: number;
-  modifiedAt: number;
-}
-
-/**
- * Which groups of a scope a list shows, as data (the rule itself is in domain/group-access.ts):
- * groups of the `open` visibilities to everyone, those of the `membersOnly` ones to their members.
- */
-export interface GroupListFilter {
-  communityId: string | null;
-  open: readonly GroupVisibility[];
-  membersOnly: readonly GroupVisibility[];
-  /** The viewer whose memberships open the `membersOnly` groups; null for a guest. */
-  viewerId: string | null;
-}
-
-export interface GroupSearch {
-  filter: GroupListFilter;
-  /** Lower-case substring of the name. */
-  nameContains?: string | undefined;
-  /** undefined: archived or not. */
-  isArchived?: boolean | undefined;
-  /** Only the groups this user belongs to (users/{id}/groups). */
-  memberId?: string | undefined;
-  offset: number;
-  limit: number;
-}
 
 type GroupsEb = ExpressionBuilder<Database, 'groups'>;
 
@@ -120,29 +41,20 @@ export function visibleGroupCondition(eb: GroupsEb, filter: GroupListFilter) {
   ]);
 }
 
-/**
- * A write the store refused because a live group of the scope already has the name (any case):
- * the unique index of migration 006 (decision 0015), which catches what nameTaken cannot see yet,
- * a concurrent transaction's group. The transaction it happened in can only roll back.
- */
-export class GroupNameTaken extends Error {
-  constructor() {
-    super('A live group of the scope already has this name.');
-    this.name = 'GroupNameTaken';
-  }
-}
-
-/** The unique index on (org_id, coalesce(community_id, ''), lower(name)) of live groups (migration 006). */
+/** The unique index on (org_id, coalesce(community_id, ''), lower(name)) of live groups (migration 007). */
 const NAME_INDEX = 'groups_scope_name_unique';
 
 /** GroupNameTaken for a violation of NAME_INDEX; any other error as it was. */
-function nameTakenOr(error: unknown): unknown {
-  return violatedUniqueIndex(error) === NAME_INDEX ? new GroupNameTaken() : error;
+function nameTakenOr(dialect: StoreDialect, error: unknown): unknown {
+  return dialect.violatedUniqueIndex(error) === NAME_INDEX ? new GroupNameTaken() : error;
 }
 
 /** Groups, memberships and join requests. Deleted groups are never returned. */
 export class GroupRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: StoreDialect,
+  ) {}
 
   /** Throws GroupNameTaken when the scope has a live group of that name (any case). */
   async create(group: GroupRecord): Promise<void> {
@@ -169,7 +81,7 @@ export class GroupRepository {
       })
       .execute()
       .catch((error: unknown) => {
-        throw nameTakenOr(error);
+        throw nameTakenOr(this.dialect, error);
       });
   }
 
@@ -196,7 +108,7 @@ export class GroupRepository {
       .where('id', '=', id)
       .execute()
       .catch((error: unknown) => {
-        throw nameTakenOr(error);
+        throw nameTakenOr(this.dialect, error);
       });
   }
 
@@ -225,7 +137,7 @@ export class GroupRepository {
 
   /**
    * Whether the scope already has a live group of that name (any case). The key is the one of the
-   * store's unique index (migration 006): both sides of the comparison go through the store's own
+   * store's unique index (migration 007): both sides of the comparison go through the store's own
    * lower(), so this check and the index never disagree (SQLite folds only ASCII letters).
    */
   async nameTaken(
@@ -286,200 +198,6 @@ export class GroupRepository {
     ]);
     return { groups: rows.map(toGroup), total: Number(count.n) };
   }
-
-  /** groupId → the user's role, for the groups among groupIds the user belongs to (one query). */
-  async rolesOf(userId: string, groupIds: readonly string[]): Promise<Map<string, GroupRole>> {
-    const memberships = await this.membershipsOf(userId, groupIds);
-    return new Map([...memberships].map(([groupId, m]) => [groupId, m.role]));
-  }
-
-  /** groupId → the user's membership, for the groups among groupIds the user belongs to (one query). */
-  async membershipsOf(userId: string, groupIds: readonly string[]): Promise<Map<string, MembershipRecord>> {
-    if (groupIds.length === 0) return new Map();
-    const rows = await this.db
-      .selectFrom('group_members')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .where('group_id', 'in', [...new Set(groupIds)])
-      .execute();
-    return new Map(rows.map((r) => [r.group_id, toMembership(r)]));
-  }
-
-  /** groupId → number of members (one query for a page of groups). */
-  async memberCounts(groupIds: readonly string[]): Promise<Map<string, number>> {
-    if (groupIds.length === 0) return new Map();
-    const rows = await this.db
-      .selectFrom('group_members')
-      .select((eb) => ['group_id', eb.fn.countAll<number>().as('n')])
-      .where('group_id', 'in', [...new Set(groupIds)])
-      .groupBy('group_id')
-      .execute();
-    return new Map(rows.map((r) => [r.group_id, Number(r.n)]));
-  }
-
-  async findMembership(orgId: string, id: string): Promise<MembershipRecord | undefined> {
-    const row = await this.db
-      .selectFrom('group_members')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row && toMembership(row);
-  }
-
-  /** A page of a group's members, by name, with the total. */
-  async listMembers(
-    groupId: string,
-    page: { offset: number; limit: number },
-  ): Promise<{ members: MembershipRecord[]; total: number }> {
-    const [rows, count] = await Promise.all([
-      this.db
-        .selectFrom('group_members')
-        .innerJoin('users', 'users.id', 'group_members.user_id')
-        .selectAll('group_members')
-        .where('group_members.group_id', '=', groupId)
-        .orderBy((eb) => eb.fn('lower', ['users.last_name']))
-        .orderBy((eb) => eb.fn('lower', ['users.first_name']))
-        .orderBy('group_members.id')
-        .offset(page.offset)
-        .limit(page.limit)
-        .execute(),
-      this.db
-        .selectFrom('group_members')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('group_id', '=', groupId)
-        .executeTakeFirstOrThrow(),
-    ]);
-    return { members: rows.map(toMembership), total: Number(count.n) };
-  }
-
-  /** Adds a member unless the user already is one; false when they were (no error, no change). */
-  async addMemberIfAbsent(member: MembershipRecord): Promise<boolean> {
-    const result = await this.db
-      .insertInto('group_members')
-      .values(toMemberRow(member))
-      .onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
-  }
-
-  async addMember(member: MembershipRecord): Promise<void> {
-    await this.db.insertInto('group_members').values(toMemberRow(member)).execute();
-  }
-
-  async setMemberRole(id: string, role: GroupRole): Promise<void> {
-    await this.db.updateTable('group_members').set({ role }).where('id', '=', id).execute();
-  }
-
-  async setMemberRoleOf(groupId: string, userId: string, role: GroupRole): Promise<void> {
-    await this.db
-      .updateTable('group_members')
-      .set({ role })
-      .where('group_id', '=', groupId)
-      .where('user_id', '=', userId)
-      .execute();
-  }
-
-  async removeMember(id: string): Promise<void> {
-    await this.db.deleteFrom('group_members').where('id', '=', id).execute();
-  }
-
-  /** The groups among groupIds where the user has a pending join request (one query). */
-  async pendingRequestGroups(userId: string, groupIds: readonly string[]): Promise<Set<string>> {
-    if (groupIds.length === 0) return new Set();
-    const rows = await this.db
-      .selectFrom('join_requests')
-      .select('group_id')
-      .where('user_id', '=', userId)
-      .where('status', '=', 'Pending')
-      .where('group_id', 'in', [...new Set(groupIds)])
-      .execute();
-    return new Set(rows.map((r) => r.group_id));
-  }
-
-  /**
-   * Creates a pending request unless the user already has one for the group (a partial unique
-   * index, migration 002, makes this hold under concurrency). Returns the pending request.
-   */
-  async createPendingRequest(
-    request: JoinRequestRecord,
-  ): Promise<{ request: JoinRequestRecord; created: boolean }> {
-    const result = await this.db
-      .insertInto('join_requests')
-      .values({
-        id: request.id,
-        org_id: request.orgId,
-        group_id: request.groupId,
-        user_id: request.userId,
-        status: 'Pending',
-        response_message: null,
-        created_at: request.createdAt,
-        modified_at: request.modifiedAt,
-      })
-      .onConflict((oc) => oc.doNothing())
-      .executeTakeFirst();
-    const created = Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
-    const pending = await this.findPendingRequest(request.groupId, request.userId);
-    if (!pending) throw new Error(`no pending request of ${request.userId} for ${request.groupId}`);
-    return { request: pending, created };
-  }
-
-  async findPendingRequest(groupId: string, userId: string): Promise<JoinRequestRecord | undefined> {
-    const row = await this.db
-      .selectFrom('join_requests')
-      .selectAll()
-      .where('group_id', '=', groupId)
-      .where('user_id', '=', userId)
-      .where('status', '=', 'Pending')
-      .executeTakeFirst();
-    return row && toJoinRequest(row);
-  }
-
-  async findRequest(orgId: string, id: string): Promise<JoinRequestRecord | undefined> {
-    const row = await this.db
-      .selectFrom('join_requests')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row && toJoinRequest(row);
-  }
-
-  /** A group's join requests, newest first, optionally of one status. */
-  async listRequests(groupId: string, status: JoinRequestStatus | undefined): Promise<JoinRequestRecord[]> {
-    let query = this.db.selectFrom('join_requests').selectAll().where('group_id', '=', groupId);
-    if (status !== undefined) query = query.where('status', '=', status);
-    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
-    return rows.map(toJoinRequest);
-  }
-
-  /**
-   * Decides a pending request: one conditional UPDATE, so of two deciders at once exactly one
-   * changes the row. Returns false when the request was no longer pending.
-   */
-  async decideRequest(
-    id: string,
-    decision: { status: 'Accepted' | 'Declined'; responseMessage: string | null; at: number },
-  ): Promise<boolean> {
-    const result = await this.db
-      .updateTable('join_requests')
-      .set({ status: decision.status, response_message: decision.responseMessage, modified_at: decision.at })
-      .where('id', '=', id)
-      .where('status', '=', 'Pending')
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
-  }
-
-  /** A user who becomes a member without a request being decided: their pending request is met. */
-  async acceptPendingRequestOf(groupId: string, userId: string, at: number): Promise<void> {
-    await this.db
-      .updateTable('join_requests')
-      .set({ status: 'Accepted', modified_at: at })
-      .where('group_id', '=', groupId)
-      .where('user_id', '=', userId)
-      .where('status', '=', 'Pending')
-      .execute();
-  }
 }
 
 export function toGroup(row: Selectable<Database['groups']>): GroupRecord {
@@ -498,41 +216,6 @@ export function toGroup(row: Selectable<Database['groups']>): GroupRecord {
     isAutoArchiveDisabled: row.is_auto_archive_disabled === 1,
     isBroadcast: row.is_broadcast === 1,
     lastPostAt: row.last_post_at,
-    createdAt: row.created_at,
-    modifiedAt: row.modified_at,
-  };
-}
-
-function toMembership(row: Selectable<Database['group_members']>): MembershipRecord {
-  return {
-    id: row.id,
-    orgId: row.org_id,
-    groupId: row.group_id,
-    userId: row.user_id,
-    role: row.role,
-    createdAt: row.created_at,
-  };
-}
-
-function toMemberRow(member: MembershipRecord): Database['group_members'] {
-  return {
-    id: member.id,
-    org_id: member.orgId,
-    group_id: member.groupId,
-    user_id: member.userId,
-    role: member.role,
-    created_at: member.createdAt,
-  };
-}
-
-function toJoinRequest(row: Selectable<Database['join_requests']>): JoinRequestRecord {
-  return {
-    id: row.id,
-    orgId: row.org_id,
-    groupId: row.group_id,
-    userId: row.user_id,
-    status: row.status,
-    responseMessage: row.response_message,
     createdAt: row.created_at,
     modifiedAt: row.modified_at,
   };

@@ -1,12 +1,13 @@
-import { Migrator, sql } from 'kysely';
-import { createSqliteDb } from './dialects/sqlite.js';
+import { type Kysely, Migrator } from 'kysely';
+import { createSqliteDb, sqliteDialect } from './dialects/sqlite.js';
 import * as m001 from './migrations/001-foundation.js';
-import * as m002groups from './migrations/002-collab-groups.js';
-import * as m002 from './migrations/002-feed.js';
-import * as m003 from './migrations/003-quota-function.js';
-import * as m004 from './migrations/004-user-activity.js';
-import * as m005 from './migrations/005-mention-keyset.js';
-import * as m006 from './migrations/006-group-name-unique.js';
+import * as m002 from './migrations/002-collab-groups.js';
+import * as m003 from './migrations/003-feed.js';
+import * as m004 from './migrations/004-quota-function.js';
+import * as m005 from './migrations/005-user-activity.js';
+import * as m006 from './migrations/006-mention-keyset.js';
+import * as m007 from './migrations/007-group-name-unique.js';
+import type { Database } from './schema.js';
 import { Store } from './store.js';
 
 export interface StoreOptions {
@@ -17,35 +18,45 @@ export interface StoreOptions {
   idInstance: string;
 }
 
+/** Applied in the order of their names (Kysely sorts them); see docs/decisions/README.md. */
 const migrations = {
   '001-foundation': m001,
-  '002-collab-groups': m002groups,
-  '002-feed': m002,
-  '003-quota-function': m003,
-  '004-user-activity': m004,
-  '005-mention-keyset': m005,
-  '006-group-name-unique': m006,
+  '002-collab-groups': m002,
+  '003-feed': m003,
+  '004-quota-function': m004,
+  '005-user-activity': m005,
+  '006-mention-keyset': m006,
+  '007-group-name-unique': m007,
+};
+
+/**
+ * The names the migrations had before they were renumbered (two were numbered 002). A store that
+ * ran them under these names has them renamed in Kysely's table before migrating, so nothing runs
+ * twice. The old order was the same: `002-collab-groups` sorts before `002-feed`.
+ */
+export const RENAMED_MIGRATIONS: Readonly<Record<string, keyof typeof migrations>> = {
+  '002-feed': '003-feed',
+  '003-quota-function': '004-quota-function',
+  '004-user-activity': '005-user-activity',
+  '005-mention-keyset': '006-mention-keyset',
+  '006-group-name-unique': '007-group-name-unique',
 };
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) {
     // Loaded only for PostgreSQL: the default SQLite server starts faster and smaller without pg.
-    const { createPostgresDb } = await import('./dialects/postgres.js');
+    const { createPostgresDb, postgresDialect } = await import('./dialects/postgres.js');
     const db = await createPostgresDb(options.databaseUrl, options.pgSchema);
-    return new Store(db, 'postgres', options.idInstance);
+    return new Store(db, postgresDialect, options.idInstance);
   }
-  return new Store(createSqliteDb(options.sqlitePath), 'sqlite', options.idInstance);
+  return new Store(createSqliteDb(options.sqlitePath), sqliteDialect, options.idInstance);
 }
 
 /** Brings the schema up to date; safe when several servers start at once (the migrator locks). */
 export async function migrate(store: Store): Promise<string[]> {
   if (store.db.isTransaction) throw new Error('migrate() needs the root store');
-  // Kysely looks for its own tables in every schema it can see; on PostgreSQL, name ours, or a
-  // deployment (or test) in another schema of the same database hides them from this one (SPEC §10).
-  const migrationTableSchema =
-    store.kind === 'postgres'
-      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0]?.schema
-      : undefined;
+  const migrationTableSchema = await store.dialect.migrationTableSchema(store.db);
+  await renameMigrations(store.db as Kysely<Database>, store);
   const migrator = new Migrator({
     db: store.db as never,
     provider: { getMigrations: async () => migrations },
@@ -63,4 +74,18 @@ export async function migrate(store: Store): Promise<string[]> {
     if (error) throw error;
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   }
+}
+
+/**
+ * Renames the migrations a store ran under their old names (RENAMED_MIGRATIONS). Idempotent, so
+ * servers starting together may all do it; each does it before its migrator reads the table.
+ */
+async function renameMigrations(db: Kysely<Database>, store: Store): Promise<void> {
+  if (!(await store.dialect.hasTable(db, 'kysely_migration'))) return;
+  const untyped = db as unknown as Kysely<{ kysely_migration: { name: string } }>;
+  await untyped.transaction().execute(async (tx) => {
+    for (const [from, to] of Object.entries(RENAMED_MIGRATIONS)) {
+      await tx.updateTable('kysely_migration').set({ name: to }).where('name', '=', from).execute();
+    }
+  });
 }

@@ -88,3 +88,257 @@ export interface RefreshTokenRecord {
   issuedAt: number;
   revokedAt: number | null;
 }
+
+// ---- posts, comments, likes -------------------------------------------------------------------
+
+/**
+ * A message segment as stored (docs/decisions/0001-feed-body-storage.md): the input segments
+ * after validation. What a viewer sees is built from these at read time.
+ */
+export type StoredSegment =
+  | { type: 'Text'; text: string }
+  | { type: 'Mention'; id: string }
+  | { type: 'Hashtag'; tag: string }
+  | { type: 'Link'; url: string };
+
+export type SubjectKind = 'user' | 'group';
+export type FeedItemType = 'TextPost' | 'LinkPost';
+
+export interface FeedElementRecord {
+  id: string;
+  orgId: string;
+  /** The scope of the post: its group's community, or where a profile post was made; null = internal. */
+  communityId: string | null;
+  authorId: string;
+  subjectId: string;
+  subjectKind: SubjectKind;
+  segments: StoredSegment[];
+  /** Plain text of the body: what search matches and what `body.text` shows. */
+  text: string;
+  type: FeedItemType;
+  linkUrl: string | null;
+  linkName: string | null;
+  clientName: string | null;
+  createdAt: number;
+  modifiedAt: number;
+  commentCount: number;
+  likeCount: number;
+}
+
+export type NewFeedElement = Omit<FeedElementRecord, 'commentCount' | 'likeCount'>;
+
+export interface CommentRecord {
+  id: string;
+  orgId: string;
+  feedElementId: string;
+  authorId: string;
+  segments: StoredSegment[];
+  text: string;
+  createdAt: number;
+  modifiedAt: number;
+  likeCount: number;
+}
+
+export type NewComment = Omit<CommentRecord, 'likeCount'>;
+
+export interface LikeRecord {
+  id: string;
+  orgId: string;
+  feedElementId: string;
+  /** null for a like of the feed element itself. */
+  commentId: string | null;
+  userId: string;
+  createdAt: number;
+}
+
+export type FeedSort = 'created' | 'modified';
+
+/**
+ * One source of a feed, read through its own keyset index: posts to a subject (user or group),
+ * posts by an author, posts mentioning a user, or the whole scope (the org index).
+ */
+export type FeedBranch =
+  /** Posts to a user or group; `byOthers`: only those not by the subject itself (the To feed). */
+  | { kind: 'subject'; id: string; byOthers?: boolean }
+  | { kind: 'author'; id: string }
+  | { kind: 'mentions'; userId: string }
+  | { kind: 'scope' }
+  /** Several sources through the org index at once, for viewers with very many sources. */
+  | { kind: 'any'; subjects: string[]; authors: string[]; mentionsOf: string | null };
+
+export interface FeedPageQuery {
+  orgId: string;
+  communityId: string | null;
+  branches: FeedBranch[];
+  /** Posts to these groups are left out (groups the viewer may not read). */
+  hiddenGroups: readonly string[];
+  /** Case-insensitive substring of the plain text (search). */
+  textContains?: string | undefined;
+  sort: FeedSort;
+  /** Keyset cursor: only elements strictly after (older than) this one in the sort order. */
+  before?: { at: number; id: string } | undefined;
+  /** Only elements created (or, sorting by modification, modified) after this time. */
+  since?: number | undefined;
+  limit: number;
+}
+
+// ---- groups ------------------------------------------------------------------------------------
+
+export type GroupVisibility = 'PublicAccess' | 'PrivateAccess' | 'Unlisted';
+export type GroupRole = 'GroupOwner' | 'GroupManager' | 'StandardMember';
+export type JoinRequestStatus = 'Pending' | 'Accepted' | 'Declined';
+
+export interface GroupRecord {
+  id: string;
+  orgId: string;
+  /** null = the internal scope. */
+  communityId: string | null;
+  name: string;
+  description: string | null;
+  informationTitle: string | null;
+  informationText: string | null;
+  visibility: GroupVisibility;
+  ownerId: string;
+  canHaveChatterGuests: boolean;
+  isArchived: boolean;
+  isAutoArchiveDisabled: boolean;
+  isBroadcast: boolean;
+  lastPostAt: number | null;
+  createdAt: number;
+  modifiedAt: number;
+}
+
+/** The fields of a group that PATCH may change. */
+export type GroupChanges = Partial<
+  Pick<
+    GroupRecord,
+    | 'name'
+    | 'description'
+    | 'informationTitle'
+    | 'informationText'
+    | 'visibility'
+    | 'ownerId'
+    | 'canHaveChatterGuests'
+    | 'isArchived'
+    | 'isAutoArchiveDisabled'
+    | 'isBroadcast'
+  >
+>;
+
+export interface MembershipRecord {
+  id: string;
+  orgId: string;
+  groupId: string;
+  userId: string;
+  role: GroupRole;
+  createdAt: number;
+}
+
+export interface JoinRequestRecord {
+  id: string;
+  orgId: string;
+  groupId: string;
+  userId: string;
+  status: JoinRequestStatus;
+  responseMessage: string | null;
+  createdAt: number;
+  modifiedAt: number;
+}
+
+/**
+ * Which groups of a scope a list shows, as data (the rule itself is in domain/group-access.ts):
+ * groups of the `open` visibilities to everyone, those of the `membersOnly` ones to their members.
+ */
+export interface GroupListFilter {
+  communityId: string | null;
+  open: readonly GroupVisibility[];
+  membersOnly: readonly GroupVisibility[];
+  /** The viewer whose memberships open the `membersOnly` groups; null for a guest. */
+  viewerId: string | null;
+}
+
+export interface GroupSearch {
+  filter: GroupListFilter;
+  /** Lower-case substring of the name. */
+  nameContains?: string | undefined;
+  /** undefined: archived or not. */
+  isArchived?: boolean | undefined;
+  /** Only the groups this user belongs to (users/{id}/groups). */
+  memberId?: string | undefined;
+  offset: number;
+  limit: number;
+}
+
+/**
+ * A write the store refused because a live group of the scope already has the name (any case):
+ * the unique index of migration 007 (decision 0015), which catches what GroupRepository.nameTaken cannot see yet,
+ * a concurrent transaction's group. The transaction it happened in can only roll back.
+ */
+export class GroupNameTaken extends Error {
+  constructor() {
+    super('A live group of the scope already has this name.');
+    this.name = 'GroupNameTaken';
+  }
+}
+
+// ---- subscriptions (follows) -----------------------------------------------------------------
+
+export interface SubscriptionRecord {
+  id: string;
+  orgId: string;
+  /** The scope the follow was made in (null = internal). */
+  communityId: string | null;
+  subscriberId: string;
+  subjectId: string;
+  subjectKind: SubjectKind;
+  createdAt: number;
+}
+
+/**
+ * Which people and groups a list of subscriptions may show, as data (the rules are in the domain):
+ * users of the whole org (`communityId` null) or of one community, and the groups a group filter
+ * lets through.
+ */
+export interface SubscriptionFilter {
+  users: { communityId: string | null };
+  groups: GroupListFilter;
+}
+
+// ---- chatterActivity (decision 0014) ------------------------------------------------------------
+
+/** Changes to one user's chatterActivity counts, as the store adds them. */
+export interface ActivityDelta {
+  userId: string;
+  postCount: number;
+  commentCount: number;
+  commentReceivedCount: number;
+  likeReceivedCount: number;
+}
+
+/** A post as its deletion left it: what its author and its commenters had counted for it. */
+export interface DeletedPost {
+  authorId: string;
+  likeCount: number;
+  /** Per commenter, the live comments on the post and the likes they received. */
+  commenters: { authorId: string; comments: number; likes: number }[];
+}
+
+/** The post a comment was added to or removed from, as the write's row lock left it. */
+export interface TouchedPost {
+  authorId: string;
+  deleted: boolean;
+}
+
+/** A comment as its deletion left it. */
+export interface DeletedComment {
+  authorId: string;
+  likeCount: number;
+  post: TouchedPost | undefined;
+}
+
+/** The liked item (post or comment) after a like or unlike: its author, and whether it and its post stand. */
+export interface LikedItem {
+  /** null when the item is gone. */
+  authorId: string | null;
+  live: boolean;
+}

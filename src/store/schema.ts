@@ -119,7 +119,7 @@ export interface Database {
     comment_count: number;
     like_count: number;
     deleted_at: number | null;
-    /** The link capability of a LinkPost (migration 002). */
+    /** The link capability of a LinkPost (migration 003). */
     link_url: string | null;
     link_name: string | null;
     /** The connected app that posted it (clientInfo), null when not posted through an app. */
@@ -129,7 +129,7 @@ export interface Database {
     feed_element_id: string;
     user_id: string;
     org_id: string;
-    /** The post's created_at and modified_at, kept in step (migration 005: the keyset indexes). */
+    /** The post's created_at and modified_at, kept in step (migration 006: the keyset indexes). */
     created_at: number;
     modified_at: number;
   };
@@ -154,7 +154,7 @@ export interface Database {
     user_id: string;
     created_at: number;
   };
-  /** The counts of a user's chatterActivity, kept on every write (migration 004, decision 0014). */
+  /** The counts of a user's chatterActivity, kept on every write (migration 005, decision 0014). */
   user_activity: {
     user_id: string;
     post_count: number;

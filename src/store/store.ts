@@ -6,24 +6,30 @@ import {
   type QueryResult,
   type RootOperationNode,
   sql,
-  type Transaction,
   type UnknownRow,
 } from 'kysely';
 import { formatId18 } from '../ids/id-generator.js';
+import { ActivityRepository } from './activity-repository.js';
 import { AuthRepository } from './auth-repository.js';
+import { CommentRepository } from './comment-repository.js';
+import type { Db, StoreDialect } from './dialects/dialect.js';
 import { FeedRepository } from './feed-repository.js';
 import { FollowRepository } from './follow-repository.js';
 import { GroupRepository } from './group-repository.js';
+import { JoinRequestRepository } from './join-request-repository.js';
+import { LikeRepository } from './like-repository.js';
+import { MembershipRepository } from './membership-repository.js';
 import { OrgRepository } from './org-repository.js';
+import { PostRepository } from './post-repository.js';
 import type { Database } from './schema.js';
+import { UsageRepository } from './usage-repository.js';
 import { UserRepository } from './user-repository.js';
 
-export type StoreKind = 'sqlite' | 'postgres';
-export type Db = Kysely<Database> | Transaction<Database>;
+export type { Db };
 
 /**
  * The store moves data; the rules live above it (STYLE #9). One Kysely implementation serves
- * SQLite and PostgreSQL; the few differences are named by `kind`.
+ * SQLite and PostgreSQL; what they do differently is named in `dialect` (src/store/dialects/).
  */
 export class Store {
   readonly orgs: OrgRepository;
@@ -31,14 +37,21 @@ export class Store {
   readonly auth: AuthRepository;
   readonly follows: FollowRepository;
   readonly groups: GroupRepository;
+  readonly memberships: MembershipRepository;
+  readonly joinRequests: JoinRequestRepository;
+  readonly posts: PostRepository;
+  readonly comments: CommentRepository;
+  readonly likes: LikeRepository;
   readonly feeds: FeedRepository;
+  readonly activity: ActivityRepository;
+  readonly usage: UsageRepository;
   readonly db: Db;
   /** Statements run through this store and its transactions (tests prove pages have no N+1). */
   readonly queries: QueryCounter;
 
   constructor(
     db: Db,
-    readonly kind: StoreKind,
+    readonly dialect: StoreDialect,
     readonly idInstance: string,
     queries?: QueryCounter,
   ) {
@@ -50,8 +63,20 @@ export class Store {
     this.users = new UserRepository(db);
     this.auth = new AuthRepository(db);
     this.follows = new FollowRepository(db);
-    this.groups = new GroupRepository(db);
-    this.feeds = new FeedRepository(db, kind);
+    this.groups = new GroupRepository(db, dialect);
+    this.memberships = new MembershipRepository(db);
+    this.joinRequests = new JoinRequestRepository(db);
+    this.posts = new PostRepository(db, dialect);
+    this.comments = new CommentRepository(db);
+    this.likes = new LikeRepository(db, dialect);
+    this.feeds = new FeedRepository(db);
+    this.activity = new ActivityRepository(db);
+    this.usage = new UsageRepository(db, dialect);
+  }
+
+  /** The dialect's name, as the control plane reports it. */
+  get kind(): string {
+    return this.dialect.name;
   }
 
   /** Runs fn in one transaction; everything it writes is rolled back if it throws. */
@@ -59,7 +84,7 @@ export class Store {
     if (this.db.isTransaction) return fn(this);
     return (this.db as Kysely<Database>)
       .transaction()
-      .execute((trx) => fn(new Store(trx, this.kind, this.idInstance, this.queries)));
+      .execute((trx) => fn(new Store(trx, this.dialect, this.idInstance, this.queries)));
   }
 
   /**
@@ -67,19 +92,8 @@ export class Store {
    * the same time (first-start seeding when several servers start at once, SPEC §10).
    */
   async exclusive<T>(name: string, fn: (tx: Store) => Promise<T>): Promise<T> {
-    if (this.kind === 'postgres') {
-      return this.transaction(async (tx) => {
-        await sql`select pg_advisory_xact_lock(hashtext(${name}))`.execute(tx.db);
-        return fn(tx);
-      });
-    }
-    // SQLite: a write first takes the database's write lock until commit, so the section is serial.
     return this.transaction(async (tx) => {
-      await tx.db
-        .insertInto('settings')
-        .values({ key: `lock:${name}`, value: '1' })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value: '1' }))
-        .execute();
+      await this.dialect.lockSection(tx.db, name);
       return fn(tx);
     });
   }
@@ -110,17 +124,9 @@ export class Store {
     return { count, id: (i: number) => formatId18(prefix, this.idInstance, first + i) };
   }
 
-  /**
-   * After a bulk load, on PostgreSQL: ANALYZE, so the planner knows the tables' new sizes. Until
-   * autovacuum got to it (a minute or more), the planner took a subject with 40 000 posts for
-   * one with 250 and sorted them all for each feed page: 45 ms at 100 000 posts, 1.8 s at a
-   * million, instead of 0.6 ms. SQLite keeps no statistics, and its queries are written so that
-   * it needs none (decision 0007).
-   */
+  /** After a bulk load: the planner learns the tables' new sizes, where the database keeps statistics. */
   async refreshPlannerStatistics(): Promise<void> {
-    // The tables a bulk load writes, named: a bare ANALYZE would visit every schema of the database.
-    if (this.kind === 'postgres')
-      await sql`analyze feed_elements, feed_mentions, user_activity, groups`.execute(this.db);
+    await this.dialect.analyze(this.db, ['feed_elements', 'feed_mentions', 'user_activity', 'groups']);
   }
 
   async getSetting(key: string): Promise<string | undefined> {
@@ -163,13 +169,7 @@ export class Store {
       'settings',
       'id_sequences',
     ] as const;
-    if (this.kind === 'postgres') {
-      await sql`truncate table ${sql.join(tables.map((t) => sql.table(t)))}`.execute(this.db);
-      return;
-    }
-    await this.transaction(async (tx) => {
-      for (const table of tables) await tx.db.deleteFrom(table).execute();
-    });
+    await this.dialect.truncate(this.db, tables);
   }
 
   async isEmpty(): Promise<boolean> {

@@ -1,9 +1,12 @@
 import { sql } from 'kysely';
-import type { Db } from './store.js';
+import type { Db, QuotaTakeRequest, QuotaTakeResult, StoreDialect } from './dialects/dialect.js';
 
 /** Rows of `usage_counters`: a named count that may be dropped after `expires_at` (SPEC §7). */
 export class UsageRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: StoreDialect,
+  ) {}
 
   /**
    * Writes a lock row and so holds it until the transaction ends: PostgreSQL locks the row,
@@ -57,39 +60,10 @@ export class UsageRepository {
     return row === undefined ? undefined : Number(row.count);
   }
 
-  /**
-   * PostgreSQL only: both quotas of a request in one statement, through the `chatterbox_take_quota`
-   * function (migration 003). The daily count takes a transaction-level advisory lock named by
-   * `lock`, sums `daily.keys` (the org's 24 buckets, oldest first) and, below the limit, adds one to
-   * the last; then, unless the daily count refused, the hourly count adds one to `hourly.key` when
-   * it is below its limit. A refused daily count also returns the count of each of its keys.
-   */
-  async takeQuotas(request: {
-    lock: string;
-    daily?: { keys: string[]; limit: number; expiresAt: number } | undefined;
-    hourly?: { key: string; limit: number; expiresAt: number } | undefined;
-  }): Promise<{
-    daily?: { ok: boolean; used: number; counts?: number[] };
-    hourly?: { ok: boolean; used: number };
-  }> {
-    const { lock, daily, hourly } = request;
-    const { rows } = await sql<{
-      daily_ok: boolean | null;
-      daily_used: number | string | null;
-      daily_counts: (number | string)[] | null;
-      hourly_ok: boolean | null;
-      hourly_used: number | string | null;
-    }>`select * from chatterbox_take_quota(${lock}, ${daily?.keys ?? null}::text[], ${daily?.limit ?? null}::bigint, ${daily?.expiresAt ?? null}::bigint, ${hourly?.key ?? null}::text, ${hourly?.limit ?? null}::bigint, ${hourly?.expiresAt ?? null}::bigint)`.execute(
-      this.db,
-    );
-    const row = rows[0];
-    const result: Awaited<ReturnType<UsageRepository['takeQuotas']>> = {};
-    if (row?.daily_ok != null) {
-      result.daily = { ok: row.daily_ok, used: Number(row.daily_used) };
-      if (row.daily_counts) result.daily.counts = row.daily_counts.map(Number);
-    }
-    if (row?.hourly_ok != null) result.hourly = { ok: row.hourly_ok, used: Number(row.hourly_used) };
-    return result;
+  /** Both quotas of a request in one round trip, where the dialect offers it (decision 0013). */
+  get takeQuotasAtOnce(): ((request: QuotaTakeRequest) => Promise<QuotaTakeResult>) | undefined {
+    const take = this.dialect.takeQuotas;
+    return take && ((request) => take(this.db, request));
   }
 
   async deleteExpired(now: number): Promise<void> {

@@ -69,7 +69,7 @@ describe('collaboration lists cost a constant number of queries', () => {
       visibility: 'PublicAccess' | 'PrivateAccess' = 'PublicAccess',
     ) => makeGroup(h, { name, visibility, owner: ownerId });
     const member = async (groupId: string, userId: string) =>
-      store.groups.addMember({
+      store.memberships.addMember({
         id: await store.newId(KeyPrefix.groupMember),
         orgId: d.orgId,
         groupId,
@@ -91,7 +91,7 @@ describe('collaboration lists cost a constant number of queries', () => {
     const lobby = await group('Lobby', d.users.alice.id, 'PrivateAccess');
     const foyer = await group('Foyer', d.users.alice.id, 'PrivateAccess');
     const ask = async (groupId: string, userId: string) =>
-      store.groups.createPendingRequest({
+      store.joinRequests.createPendingRequest({
         id: await store.newId(KeyPrefix.joinRequest),
         orgId: d.orgId,
         groupId,

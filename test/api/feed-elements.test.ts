@@ -113,7 +113,7 @@ describe('feed elements (SPEC §5, §6)', () => {
       .selectAll()
       .where('feed_element_id', '=', id)
       .execute();
-    // With the post's dates, for the mentions' keyset indexes (migration 005).
+    // With the post's dates, for the mentions' keyset indexes (migration 006).
     assert.deepEqual(
       mentions.map((m) => ({ ...m, created_at: Number(m.created_at), modified_at: Number(m.modified_at) })),
       [

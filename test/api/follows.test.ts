@@ -44,7 +44,7 @@ describe('follows (SPEC §6)', () => {
     assertJson(
       response,
       201,
-      subscriptionBody(base, id, d.users.alice, userSummary(base, d.users.bob, { mySubscriptionId: id })),
+      subscriptionBody(base, id, d.users.alice, userSummary(base, d.users.bob, { mySubscription: id })),
     );
     assertError(
       await call('POST', followingUrl(d.users.alice.id), tokens.alice, {
@@ -176,7 +176,7 @@ describe('follows (SPEC §6)', () => {
       base,
       danId,
       d.users.bob,
-      userSummary(base, d.users.dan, { mySubscriptionId: danId }),
+      userSummary(base, d.users.dan, { mySubscription: danId }),
     );
     assertJson(await call('GET', followingUrl('me'), tokens.bob), 200, {
       currentPageUrl: `${url}?page=0&pageSize=25`,
@@ -289,7 +289,7 @@ describe('follows (SPEC §6)', () => {
         prefix,
         id,
         d.users.carol,
-        userSummary(prefix, d.users.alice, { mySubscriptionId: id }),
+        userSummary(prefix, d.users.alice, { mySubscription: id }),
         { communityId: d.community.id },
       ),
     );

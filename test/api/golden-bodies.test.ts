@@ -199,7 +199,7 @@ describe('golden bodies (STYLE #13, reference/chatter-facts.md §2)', () => {
         base,
         subscriptionId,
         d.users.bob,
-        userSummary(base, d.users.alice, { mySubscriptionId: subscriptionId }),
+        userSummary(base, d.users.alice, { mySubscription: subscriptionId }),
       ),
       golden('subscription', vars),
     );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { GroupRecord } from '../../src/store/group-repository.js';
+import type { GroupRecord } from '../../src/store/records.js';
 import {
   apiBase,
   assertError,
@@ -258,7 +258,7 @@ describe('group members (SPEC §2, §5, §6)', () => {
       ).statusCode,
       201,
     );
-    const stored = await h.services.store.groups.findRequest(d.orgId, request.json().id);
+    const stored = await h.services.store.joinRequests.findRequest(d.orgId, request.json().id);
     assert.equal(stored?.status, 'Accepted');
   });
 
@@ -338,7 +338,7 @@ describe('group members (SPEC §2, §5, §6)', () => {
       'INVALID_INPUT',
       'Missing required field: role.',
     );
-    const roles = await h.services.store.groups.rolesOf(d.users.dan.id, [group.id]);
+    const roles = await h.services.store.memberships.rolesOf(d.users.dan.id, [group.id]);
     assert.equal(roles.get(group.id), 'StandardMember');
   });
 

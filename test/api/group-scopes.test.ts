@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { GroupRecord } from '../../src/store/group-repository.js';
+import type { GroupRecord } from '../../src/store/records.js';
 import {
   apiBase,
   assertError,

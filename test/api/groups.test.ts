@@ -510,7 +510,7 @@ describe('groups (SPEC §5, §6)', () => {
         canReadContent: true,
       }),
     );
-    const roles = await h.services.store.groups.rolesOf(d.users.bob.id, [group.id]);
+    const roles = await h.services.store.memberships.rolesOf(d.users.bob.id, [group.id]);
     assert.equal(roles.get(group.id), 'GroupOwner');
     // A manager can't hand the group over; the owner can.
     assertError(

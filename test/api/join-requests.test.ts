@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { GroupRecord } from '../../src/store/group-repository.js';
+import type { GroupRecord } from '../../src/store/records.js';
 import {
   apiBase,
   assertError,
@@ -326,7 +326,7 @@ describe('join requests (SPEC §5, §6)', () => {
       call('POST', requestsUrl(group), tokens.bob),
       call('POST', requestsUrl(group), tokens.bob),
     ]);
-    const stored = await h.services.store.groups.listRequests(group.id, undefined);
+    const stored = await h.services.store.joinRequests.listRequests(group.id, undefined);
     assert.equal(stored.length, 1);
     for (const response of responses)
       assertJson(response, 201, joinRequestBody(base, stored[0]!, d.users.bob));

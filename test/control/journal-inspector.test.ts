@@ -178,11 +178,7 @@ describe('request journal filters, entries and emptying (SPEC §9, the console)'
   test('GET /_chatterbox/requests/{id} answers 404 for an entry the journal no longer holds', async () => {
     for (const [id, status, body] of [
       ['99', 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]],
-      [
-        'abc',
-        400,
-        [{ errorCode: 'INVALID_INPUT', message: 'Invalid id: abc. Specify a value of type integer.' }],
-      ],
+      ['abc', 400, [{ errorCode: 'INVALID_ID_FIELD', message: 'Invalid identifier: abc' }]],
     ] as const) {
       const response = await h.admin('GET', `/_chatterbox/requests/${id}`);
       assert.equal(response.statusCode, status);

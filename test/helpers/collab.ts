@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { formatId18 } from '../../src/ids/id-generator.js';
-import type { GroupRecord, GroupRole, JoinRequestRecord } from '../../src/store/group-repository.js';
-import type { CommunityRecord, UserRecord } from '../../src/store/records.js';
-import { GROUP_MOTIF, photoShape, USER_MOTIF } from './common-shapes.js';
+import type {
+  CommunityRecord,
+  GroupRecord,
+  GroupRole,
+  JoinRequestRecord,
+  UserRecord,
+} from '../../src/store/records.js';
+import { encode, GROUP_MOTIF, photoShape, userSummary } from './common-shapes.js';
 import { type Harness, JSON_TYPE } from './harness.js';
 
 /**
@@ -74,13 +79,13 @@ export async function groupById(h: Harness, orgId: string, id: string): Promise<
 }
 
 export async function membershipId(h: Harness, groupId: string, userId: string): Promise<string> {
-  const membership = (await h.services.store.groups.membershipsOf(userId, [groupId])).get(groupId);
+  const membership = (await h.services.store.memberships.membershipsOf(userId, [groupId])).get(groupId);
   assert.ok(membership, `${userId} in ${groupId}`);
   return membership.id;
 }
 
 export async function requestById(h: Harness, orgId: string, id: string): Promise<JoinRequestRecord> {
-  const request = await h.services.store.groups.findRequest(orgId, id);
+  const request = await h.services.store.joinRequests.findRequest(orgId, id);
   assert.ok(request, id);
   return request;
 }
@@ -101,14 +106,8 @@ export function assertNoContent(response: LightMyRequestResponse): void {
   assert.equal(response.body, '');
 }
 
-export function assertError(
-  response: LightMyRequestResponse,
-  status: number,
-  errorCode: string,
-  message: string,
-) {
-  assertJson(response, status, [{ errorCode, message }]);
-}
+export { assertError } from './api-assert.js';
+export { encode, userSummary } from './common-shapes.js';
 
 export const NOT_FOUND = ['NOT_FOUND', 'The requested resource does not exist'] as const;
 export const GUEST_MESSAGE = "This resource isn't accessible to guest users.";
@@ -122,45 +121,6 @@ function versionOf(base: string): { version: string; major: number } {
   const match = /^\/services\/data\/v(\d+)\.(\d)/.exec(base);
   assert.ok(match, base);
   return { version: `${match[1]}.${match[2]}`, major: Number(match[1]) };
-}
-
-export const encode = (text: string) =>
-  text.replace(
-    /[&<>"'\\]/g,
-    (c) =>
-      ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '\\': '&#92;' })[c] as string,
-  );
-
-/** User Summary (reference/chatter-facts.md §2.1). */
-export function userSummary(
-  base: string,
-  user: UserRecord,
-  options: { mySubscriptionId?: string | null; isInThisCommunity?: boolean } = {},
-) {
-  const name = `${user.firstName} ${user.lastName}`;
-  const inCommunityScope = base.includes('/connect/communities/0DB');
-  return {
-    additionalLabel: null,
-    communityNickname: user.nickname,
-    companyName: user.companyName,
-    displayName: name,
-    firstName: user.firstName,
-    id: user.id,
-    isActive: user.isActive,
-    isInThisCommunity: options.isInThisCommunity ?? (inCommunityScope || user.type !== 'external'),
-    lastName: user.lastName,
-    motif: USER_MOTIF,
-    mySubscription: options.mySubscriptionId
-      ? { id: options.mySubscriptionId, url: `${base}/chatter/subscriptions/${options.mySubscriptionId}` }
-      : null,
-    name,
-    photo: photoShape(user.id, `${base}/chatter/users/${user.id}/photo`),
-    reputation: null,
-    title: user.title,
-    type: 'User',
-    url: `${base}/chatter/users/${user.id}`,
-    userType: user.type === 'external' ? 'Portal' : 'Internal',
-  };
 }
 
 export type MyRole = GroupRole | 'NotAMember' | 'NotAMemberPrivateRequested';
@@ -198,7 +158,7 @@ export function groupBody(base: string, group: GroupRecord, e: GroupExpectation)
       ? { id: e.membershipId, url: `${base}/chatter/group-memberships/${e.membershipId}` }
       : null,
     name: encode(group.name),
-    owner: userSummary(base, e.owner, { mySubscriptionId: e.ownerSubscriptionId ?? null }),
+    owner: userSummary(base, e.owner, { mySubscription: e.ownerSubscriptionId ?? null }),
     photo: photoShape(group.id, `${url}/photo`),
     type: 'CollaborationGroup',
     url,
@@ -242,7 +202,7 @@ export function memberBody(
     id,
     role,
     url: `${base}/chatter/group-memberships/${id}`,
-    user: userSummary(base, user, { mySubscriptionId: subscriptionId ?? null }),
+    user: userSummary(base, user, { mySubscription: subscriptionId ?? null }),
   };
 }
 
@@ -276,7 +236,7 @@ export function subscriptionBody(
       : null,
     id,
     subject,
-    subscriber: userSummary(base, subscriber, { mySubscriptionId: options.subscriberSubscriptionId ?? null }),
+    subscriber: userSummary(base, subscriber, { mySubscription: options.subscriberSubscriptionId ?? null }),
     url: `${base}/chatter/subscriptions/${id}`,
   };
 }

@@ -30,3 +30,61 @@ export const GROUP_MOTIF = {
   mediumIconUrl: '/img/icon/groups32.png',
   smallIconUrl: '/img/icon/groups16.png',
 };
+
+/** Entity encoding of user-entered text, as the API sends it unless told not to (SPEC §1). */
+export const encode = (text: string) =>
+  text.replace(
+    /[&<>"'\\]/g,
+    (c) =>
+      ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '\\': '&#92;' })[c] as string,
+  );
+
+/** The user fields a User Summary shows. */
+export interface SummaryUser {
+  id: string;
+  firstName: string;
+  lastName: string;
+  nickname: string;
+  companyName: string | null;
+  title?: string | null;
+  type: 'standard' | 'admin' | 'external' | 'guest';
+  isActive: boolean;
+}
+
+/**
+ * User Summary (reference/chatter-facts.md §2.1) under `at`: a base URL, or the feed tests' options
+ * (`raw`: entity encoding off). An external user is in the community on a community path only,
+ * unless `isInThisCommunity` says otherwise.
+ */
+export function userSummary(
+  at: string | { base: string; raw?: boolean },
+  user: SummaryUser,
+  options: { mySubscription?: string | null; isInThisCommunity?: boolean } = {},
+) {
+  const base = typeof at === 'string' ? at : at.base;
+  const text = typeof at !== 'string' && at.raw ? (s: string) => s : encode;
+  const name = `${user.firstName} ${user.lastName}`;
+  const inCommunityScope = base.includes('/connect/communities/0DB');
+  return {
+    additionalLabel: null,
+    communityNickname: text(user.nickname),
+    companyName: user.companyName === null ? null : text(user.companyName),
+    displayName: text(name),
+    firstName: text(user.firstName),
+    id: user.id,
+    isActive: user.isActive,
+    isInThisCommunity: options.isInThisCommunity ?? (inCommunityScope || user.type !== 'external'),
+    lastName: text(user.lastName),
+    motif: USER_MOTIF,
+    mySubscription: options.mySubscription
+      ? { id: options.mySubscription, url: `${base}/chatter/subscriptions/${options.mySubscription}` }
+      : null,
+    name: text(name),
+    photo: photoShape(user.id, `${base}/chatter/users/${user.id}/photo`),
+    reputation: null,
+    title: user.title === undefined || user.title === null ? null : text(user.title),
+    type: 'User',
+    url: `${base}/chatter/users/${user.id}`,
+    userType: user.type === 'external' ? 'Portal' : 'Internal',
+  };
+}

@@ -37,7 +37,7 @@ export async function makeGroup(
     modifiedAt: now,
   });
   for (const member of [{ id: owner.id, role: 'GroupOwner' as const }, ...(group.members ?? [])]) {
-    await store.groups.addMember({
+    await store.memberships.addMember({
       id: await store.newId(KeyPrefix.groupMember),
       orgId: owner.orgId,
       groupId: id,

@@ -2,7 +2,7 @@
  * Expected wire bodies of the feed resources, written out from chatter-facts §2 independently of
  * the presenters, so that the tests compare whole bodies against a second statement of the shape.
  */
-import { GROUP_MOTIF, photoShape, USER_MOTIF } from './common-shapes.js';
+import { encode, GROUP_MOTIF, photoShape, userSummary } from './common-shapes.js';
 import type { Harness } from './harness.js';
 
 export interface Person {
@@ -24,16 +24,7 @@ export interface Opts {
   raw?: boolean;
 }
 
-export const enc = (o: Opts, s: string) =>
-  o.raw
-    ? s
-    : s.replace(
-        /[&<>"'\\]/g,
-        (c) =>
-          ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '\\': '&#92;' })[
-            c
-          ] as string,
-      );
+export const enc = (o: Opts, s: string) => (o.raw ? s : encode(s));
 
 export function opts(version = '36.0', extra: Partial<Opts> = {}): Opts {
   return { base: `/services/data/v${version}`, major: Number.parseInt(version, 10), ...extra };
@@ -47,34 +38,7 @@ export async function person(h: Harness, username: string): Promise<Person> {
 
 export const nameOf = (p: Person) => `${p.firstName} ${p.lastName}`;
 
-export function userSummary(
-  o: Opts,
-  p: Person,
-  extra: { mySubscription?: string | null; isInThisCommunity?: boolean } = {},
-) {
-  return {
-    additionalLabel: null,
-    communityNickname: enc(o, p.nickname),
-    companyName: p.companyName === null ? null : enc(o, p.companyName),
-    displayName: enc(o, nameOf(p)),
-    firstName: enc(o, p.firstName),
-    id: p.id,
-    isActive: p.isActive,
-    isInThisCommunity: extra.isInThisCommunity ?? true,
-    lastName: enc(o, p.lastName),
-    motif: USER_MOTIF,
-    mySubscription: extra.mySubscription
-      ? { id: extra.mySubscription, url: `${o.base}/chatter/subscriptions/${extra.mySubscription}` }
-      : null,
-    name: enc(o, nameOf(p)),
-    photo: photoShape(p.id, `${o.base}/chatter/users/${p.id}/photo`),
-    reputation: null,
-    title: null,
-    type: 'User',
-    url: `${o.base}/chatter/users/${p.id}`,
-    userType: p.type === 'external' ? 'Portal' : 'Internal',
-  };
-}
+export { userSummary };
 
 export interface GroupFacts {
   id: string;

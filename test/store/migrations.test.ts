@@ -1,12 +1,82 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { sql } from 'kysely';
-import { GroupNameTaken } from '../../src/store/group-repository.js';
-import * as m003 from '../../src/store/migrations/003-quota-function.js';
-import * as m006 from '../../src/store/migrations/006-group-name-unique.js';
-import { migrate } from '../../src/store/open-store.js';
+import { type Kysely, Migrator, sql } from 'kysely';
+import * as m001 from '../../src/store/migrations/001-foundation.js';
+import * as m002 from '../../src/store/migrations/002-collab-groups.js';
+import * as m003 from '../../src/store/migrations/003-feed.js';
+import * as m004 from '../../src/store/migrations/004-quota-function.js';
+import * as m005 from '../../src/store/migrations/005-user-activity.js';
+import * as m006 from '../../src/store/migrations/006-mention-keyset.js';
+import * as m007 from '../../src/store/migrations/007-group-name-unique.js';
+import { migrate, RENAMED_MIGRATIONS } from '../../src/store/open-store.js';
+import { GroupNameTaken } from '../../src/store/records.js';
+import type { Store } from '../../src/store/store.js';
 import { testStore } from '../helpers/harness.js';
 import { openTestStore } from '../helpers/store.js';
+
+/** The migrations under the names they had before the renumbering, in the order they then ran. */
+const OLD_NAMES = {
+  '001-foundation': m001,
+  '002-collab-groups': m002,
+  '002-feed': m003,
+  '003-quota-function': m004,
+  '004-user-activity': m005,
+  '005-mention-keyset': m006,
+  '006-group-name-unique': m007,
+};
+
+const NEW_NAMES = [
+  '001-foundation',
+  '002-collab-groups',
+  '003-feed',
+  '004-quota-function',
+  '005-user-activity',
+  '006-mention-keyset',
+  '007-group-name-unique',
+];
+
+/** Runs the migrations named in `names` under their old names, as a server before the renumbering did. */
+async function migrateWithOldNames(store: Store, names: (keyof typeof OLD_NAMES)[]): Promise<void> {
+  const migrationTableSchema = await store.dialect.migrationTableSchema(store.db);
+  const migrator = new Migrator({
+    db: store.db as Kysely<unknown>,
+    provider: {
+      getMigrations: async () => Object.fromEntries(names.map((name) => [name, OLD_NAMES[name]])),
+    },
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  assert.deepEqual(
+    results?.map((r) => r.migrationName),
+    names,
+  );
+}
+
+const migrationNames = async (store: Store) =>
+  (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.db)).rows.map(
+    (r) => r.name,
+  );
+
+/** The store's tables, columns, indexes and functions, as text to compare two stores by. */
+async function schemaOf(store: Store): Promise<unknown> {
+  if (testStore === 'sqlite') {
+    return (
+      await sql`select type, name, tbl_name, sql from sqlite_master where name not like 'kysely_%' order by type, name`.execute(
+        store.db,
+      )
+    ).rows;
+  }
+  const queries = [
+    sql`select table_name, column_name, data_type, column_default, is_nullable from information_schema.columns
+        where table_schema = current_schema() and table_name not like 'kysely_%' order by table_name, column_name`,
+    sql`select indexname, replace(indexdef, current_schema() || '.', '') as def from pg_indexes
+        where schemaname = current_schema() and indexname not like 'kysely_%' order by indexname`,
+    sql`select p.proname, pg_get_function_identity_arguments(p.oid) as args, p.prosrc from pg_proc p
+        join pg_namespace n on n.oid = p.pronamespace where n.nspname = current_schema() order by p.proname`,
+  ];
+  return Promise.all(queries.map(async (q) => (await q.execute(store.db)).rows));
+}
 
 /** Every table of 001-foundation (SPEC §10: the schema for all resources exists from the start). */
 const FOUNDATION_TABLES = [
@@ -96,23 +166,23 @@ describe(`migrations on ${testStore}`, () => {
   test('migrate() applies a migration a store lacks even when it has later ones (branches land out of order)', async () => {
     const t = await openTestStore();
     try {
-      // A store that ran 005 and 006 before 003 reached it.
-      await m003.down(t.store.db as never);
-      await sql`delete from kysely_migration where name = '003-quota-function'`.execute(t.store.db);
-      assert.deepEqual(await migrate(t.store), ['003-quota-function']);
+      // A store that ran 005 to 007 before 004 reached it.
+      await m004.down(t.store.db as never);
+      await sql`delete from kysely_migration where name = '004-quota-function'`.execute(t.store.db);
+      assert.deepEqual(await migrate(t.store), ['004-quota-function']);
       assert.deepEqual(await migrate(t.store), []);
     } finally {
       await t.close();
     }
   });
 
-  test('006-group-name-unique renames the duplicate group names a store holds, then refuses new ones', async () => {
+  test('007-group-name-unique renames the duplicate group names a store holds, then refuses new ones', async () => {
     const t = await openTestStore();
     try {
       // A store from before 006: no unique index, so races could leave duplicates behind.
       const db = t.store.db;
-      await m006.down(db as never);
-      await sql`delete from kysely_migration where name = '006-group-name-unique'`.execute(db);
+      await m007.down(db as never);
+      await sql`delete from kysely_migration where name = '007-group-name-unique'`.execute(db);
       await sql`insert into orgs (id, name, created_at) values ('org-a', 'A', 0), ('org-b', 'B', 0)`.execute(
         db,
       );
@@ -151,7 +221,7 @@ describe(`migrations on ${testStore}`, () => {
         `.execute(db);
       }
 
-      assert.deepEqual(await migrate(t.store), ['006-group-name-unique']);
+      assert.deepEqual(await migrate(t.store), ['007-group-name-unique']);
       const names = await db.selectFrom('groups').select(['id', 'name']).orderBy('id').execute();
       assert.deepEqual(Object.fromEntries(names.map((g) => [g.id, g.name])), {
         g01: 'Team', // the oldest of its set keeps the name
@@ -194,6 +264,48 @@ describe(`migrations on ${testStore}`, () => {
       assert.deepEqual(await migrate(t.store), []);
     } finally {
       await t.close();
+    }
+  });
+
+  test('the renamed migrations map onto the names a store ran: nothing runs twice, the schema ends identical', async () => {
+    assert.deepEqual(Object.keys(OLD_NAMES).slice(2), Object.keys(RENAMED_MIGRATIONS));
+    const fresh = await openTestStore();
+    const old = await openTestStore({ migrated: false });
+    try {
+      assert.deepEqual(await migrationNames(fresh.store), NEW_NAMES);
+      await migrateWithOldNames(old.store, Object.keys(OLD_NAMES) as (keyof typeof OLD_NAMES)[]);
+      await old.store.putSetting('kept', 'yes');
+      assert.deepEqual(await migrate(old.store), []);
+      assert.deepEqual(await migrationNames(old.store), NEW_NAMES);
+      assert.deepEqual(await schemaOf(old.store), await schemaOf(fresh.store));
+      assert.equal(await old.store.getSetting('kept'), 'yes');
+      assert.deepEqual(await migrate(old.store), []);
+    } finally {
+      await old.close();
+      await fresh.close();
+    }
+  });
+
+  test('a store that ran only some migrations under their old names takes the rest under the new ones', async () => {
+    const fresh = await openTestStore();
+    const old = await openTestStore({ migrated: false });
+    try {
+      await migrateWithOldNames(old.store, [
+        '001-foundation',
+        '002-collab-groups',
+        '002-feed',
+        '003-quota-function',
+      ]);
+      assert.deepEqual(await migrate(old.store), [
+        '005-user-activity',
+        '006-mention-keyset',
+        '007-group-name-unique',
+      ]);
+      assert.deepEqual(await migrationNames(old.store), NEW_NAMES);
+      assert.deepEqual(await schemaOf(old.store), await schemaOf(fresh.store));
+    } finally {
+      await old.close();
+      await fresh.close();
     }
   });
 });

@@ -1,7 +1,7 @@
 import type { CommentPage } from '../../domain/comments.js';
 import type { CommentView } from '../../domain/feed-views.js';
 import { isoDate } from '../../lib/clock.js';
-import type { FeedElementRecord } from '../../store/feed-repository.js';
+import type { FeedElementRecord } from '../../store/records.js';
 import type { PresentContext } from '../present-context.js';
 import { presentEmbeddedLikePage, presentLikesMessage, presentMyLike } from './like.js';
 import { presentMessageBody } from './message-body.js';

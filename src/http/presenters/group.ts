@@ -3,6 +3,7 @@ import { isoDate } from '../../lib/clock.js';
 import { nullableText, type PresentContext } from '../present-context.js';
 import { presentCommunityReference } from './community.js';
 import { presentMembershipReference } from './group-member.js';
+import { type IntegerPaging, pageUrls } from './pages.js';
 import { presentRecordPhoto, presentUserSummary, sortKeys } from './user.js';
 
 const groupMotif = {
@@ -65,4 +66,30 @@ export function presentGroupDetail(ctx: PresentContext, view: GroupReadView) {
       ? { text: nullableText(ctx, group.informationText), title: nullableText(ctx, group.informationTitle) }
       : null,
   });
+}
+
+/** Group Page (reference/chatter-facts.md §2.4): a list or search, its URLs echoing the filters. */
+export function presentGroupPage(
+  ctx: PresentContext,
+  page: { views: GroupReadView[]; total: number },
+  paging: IntegerPaging,
+  filters: { q: string | undefined; archiveStatus: string | undefined },
+) {
+  return {
+    ...pageUrls(`${ctx.base}/chatter/groups`, filters, paging, page.total),
+    groups: page.views.map((v) => presentGroup(ctx, v)),
+  };
+}
+
+/** User Group Page (reference/chatter-facts.md §2.4): the groups a user belongs to. */
+export function presentUserGroupPage(
+  ctx: PresentContext,
+  page: { userId: string; views: GroupReadView[]; total: number },
+  paging: IntegerPaging,
+) {
+  return {
+    ...pageUrls(`${ctx.base}/chatter/users/${page.userId}/groups`, {}, paging, page.total),
+    groups: page.views.map((v) => presentGroup(ctx, v)),
+    total: page.total,
+  };
 }

@@ -1,5 +1,10 @@
 import { ApiError } from '../../errors/api-error.js';
 
+export interface IntegerPaging {
+  page: number;
+  pageSize: number;
+}
+
 /**
  * Integer-page paging (users, groups, members, followers, likes; reference/chatter-facts.md §2.9):
  * the URLs of the current, next and previous pages, null where there is none.
@@ -7,7 +12,7 @@ import { ApiError } from '../../errors/api-error.js';
 export function pageLinks(
   url: string,
   params: Record<string, string | number | undefined>,
-  { page, pageSize }: { page: number; pageSize: number },
+  { page, pageSize }: IntegerPaging,
   total: number,
 ) {
   const link = (p: number) => {
@@ -32,7 +37,7 @@ export function pageLinks(
 export function pageUrls(
   url: string,
   params: Record<string, string | number | undefined>,
-  paging: { page: number; pageSize: number },
+  paging: IntegerPaging,
   total: number,
 ) {
   const { currentPageUrl, nextPageUrl, previousPageUrl } = pageLinks(url, params, paging, total);

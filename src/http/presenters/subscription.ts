@@ -2,6 +2,7 @@ import type { SubscriptionReadView } from '../../domain/follows.js';
 import type { PresentContext } from '../present-context.js';
 import { presentCommunityReference } from './community.js';
 import { presentGroup } from './group.js';
+import { type IntegerPaging, pageUrls } from './pages.js';
 import { presentUserSummary } from './user.js';
 
 /**
@@ -17,5 +18,34 @@ export function presentSubscription(ctx: PresentContext, view: SubscriptionReadV
       subject.kind === 'user' ? presentUserSummary(ctx, subject.user) : presentGroup(ctx, subject.group),
     subscriber: presentUserSummary(ctx, view.subscriber),
     url: `${ctx.base}/chatter/subscriptions/${subscription.id}`,
+  };
+}
+
+interface SubscriptionPage {
+  userId: string;
+  views: SubscriptionReadView[];
+  total: number;
+}
+
+/** Following Page (reference/chatter-facts.md §2.3): what a user follows, filtered by `filterType`. */
+export function presentFollowingPage(
+  ctx: PresentContext,
+  page: SubscriptionPage,
+  paging: IntegerPaging,
+  filterType: string | undefined,
+) {
+  return {
+    ...pageUrls(`${ctx.base}/chatter/users/${page.userId}/following`, { filterType }, paging, page.total),
+    following: page.views.map((v) => presentSubscription(ctx, v)),
+    total: page.total,
+  };
+}
+
+/** Follower Page (reference/chatter-facts.md §2.3). */
+export function presentFollowerPage(ctx: PresentContext, page: SubscriptionPage, paging: IntegerPaging) {
+  return {
+    ...pageUrls(`${ctx.base}/chatter/users/${page.userId}/followers`, {}, paging, page.total),
+    followers: page.views.map((v) => presentSubscription(ctx, v)),
+    total: page.total,
   };
 }

@@ -1,5 +1,6 @@
 import type { UserRecord, UserStats } from '../../store/records.js';
 import { nullableText, type PresentContext } from '../present-context.js';
+import { type IntegerPaging, pageLinks } from './pages.js';
 
 /** What a viewer knows about a user beyond the record (computed in read views, STYLE #7). */
 export interface UserView {
@@ -118,6 +119,19 @@ export function presentUserDetail(ctx: PresentContext, view: UserView, stats: Us
     });
   }
   return detail;
+}
+
+/** User Page (reference/chatter-facts.md §2.1): a list or search, with its page tokens. */
+export function presentUserPage(
+  ctx: PresentContext,
+  page: { views: (UserView & { stats: UserStats })[]; total: number },
+  paging: IntegerPaging,
+  q: string | undefined,
+) {
+  return {
+    ...pageLinks(`${ctx.base}/chatter/users`, { q }, paging, page.total),
+    users: page.views.map((v) => presentUserDetail(ctx, v, v.stats)),
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { defineRoute } from '../api-route.js';
+import { CommentParams, FeedElementParams } from '../params.js';
 import { presentComment, presentCommentPage } from '../presenters/comment.js';
 import { CommentInput, CommentPageQuery, DEFAULT_PAGE_SIZE } from './feed-schemas.js';
 
@@ -10,9 +11,9 @@ export const commentRoutes = [
     summary: 'Comments of a feed element (Comment Page)',
     guests: true,
     xmlRoot: 'commentPage',
-    schema: { querystring: CommentPageQuery },
+    schema: { params: FeedElementParams, querystring: CommentPageQuery },
     handler: async ({ services, viewer, scope, ctx, params, query }) => {
-      const page = await services.comments.list(viewer, scope, params.feedElementId as string, {
+      const page = await services.comments.list(viewer, scope, params.feedElementId, {
         page: query.page,
         pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE,
       });
@@ -24,9 +25,9 @@ export const commentRoutes = [
     path: '/chatter/feed-elements/:feedElementId/capabilities/comments/items',
     summary: 'Comment on a feed element',
     xmlRoot: 'comment',
-    schema: { body: CommentInput },
+    schema: { params: FeedElementParams, body: CommentInput },
     handler: async ({ services, viewer, scope, ctx, params, body }) => {
-      const view = await services.comments.post(viewer, scope, params.feedElementId as string, body);
+      const view = await services.comments.post(viewer, scope, params.feedElementId, body);
       return { status: 201, body: presentComment(ctx, view) };
     },
   }),
@@ -36,8 +37,9 @@ export const commentRoutes = [
     summary: 'Comment',
     guests: true,
     xmlRoot: 'comment',
+    schema: { params: CommentParams },
     handler: async ({ services, viewer, scope, ctx, params }) => {
-      const view = await services.comments.get(viewer, scope, params.commentId as string);
+      const view = await services.comments.get(viewer, scope, params.commentId);
       return { body: presentComment(ctx, view) };
     },
   }),
@@ -46,9 +48,9 @@ export const commentRoutes = [
     path: '/chatter/comments/:commentId',
     summary: 'Comment: edit the body',
     xmlRoot: 'comment',
-    schema: { body: CommentInput },
+    schema: { params: CommentParams, body: CommentInput },
     handler: async ({ services, viewer, scope, ctx, params, body }) => {
-      const view = await services.comments.edit(viewer, scope, params.commentId as string, body);
+      const view = await services.comments.edit(viewer, scope, params.commentId, body);
       return { body: presentComment(ctx, view) };
     },
   }),
@@ -56,8 +58,9 @@ export const commentRoutes = [
     method: 'DELETE',
     path: '/chatter/comments/:commentId',
     summary: 'Comment: delete',
+    schema: { params: CommentParams },
     handler: async ({ services, viewer, scope, params }) => {
-      await services.comments.delete(viewer, scope, params.commentId as string);
+      await services.comments.delete(viewer, scope, params.commentId);
       return { status: 204 };
     },
   }),

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { defineRoute } from '../api-route.js';
+import { CommunityParams } from '../params.js';
 import { presentCommunity, presentCommunityPage } from '../presenters/community.js';
 
 export const communityRoutes = [
@@ -28,6 +29,7 @@ export const communityRoutes = [
     communities: false,
     externalOnInternal: true,
     xmlRoot: 'community',
+    schema: { params: CommunityParams },
     handler: async ({ services, scope, ctx }) => ({
       body: presentCommunity(ctx, services.communities.get(scope)),
     }),

@@ -202,11 +202,11 @@ export function registerControlOpsRoutes(app: FastifyInstance, services: Service
     },
     async (_request, reply) => json(reply, 200, { faults: await control.faults.listCurrent() }),
   );
-  app.delete(
+  app.delete<{ Params: Static<typeof FaultParams> }>(
     '/_chatterbox/faults/:id',
     { schema: { summary: 'Remove a fault', tags, params: FaultParams, response: { 204: NoContent } } },
     async (request, reply) => {
-      if (!(await control.removeFault((request.params as { id: string }).id))) throw notFound();
+      if (!(await control.removeFault(request.params.id))) throw notFound();
       return reply.code(204).send();
     },
   );

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { safeEqual } from '../../auth/secrets.js';
 import { Provisioning } from '../../control/provisioning.js';
 import { findUserAndApp } from '../../control/user-app.js';
@@ -48,6 +48,8 @@ const ClockInput = Type.Object(
   { additionalProperties: false },
 );
 const LATEST_CLOCK = Date.parse('9999-12-31T23:59:59.999Z');
+/** A user by ID or username. */
+const UserParams = Type.Object({ userId: Type.String() });
 const UserPatch = Type.Object({ isActive: Type.Boolean() }, { additionalProperties: false });
 
 /**
@@ -109,7 +111,7 @@ export function registerControlRoutes(
         }
         if (body.now !== undefined) services.clock.setNow(target);
         else services.clock.advance(body.advanceSeconds! * 1000);
-        // Servers sharing settings through Redis move their clocks too (decision 0013).
+        // Servers sharing settings through Redis move their clocks too (decision 0017).
         await services.control.changed('clock');
         return json(reply, 200, clockBody());
       },
@@ -133,11 +135,11 @@ export function registerControlRoutes(
       },
     );
 
-    guarded.patch(
+    guarded.patch<{ Params: Static<typeof UserParams> }>(
       '/_chatterbox/users/:userId',
-      { schema: { summary: 'Activate or deactivate a user', tags, body: UserPatch } },
+      { schema: { summary: 'Activate or deactivate a user', tags, params: UserParams, body: UserPatch } },
       async (request, reply) => {
-        const { userId } = request.params as { userId: string };
+        const { userId } = request.params;
         const id = parseId(userId);
         const target = id
           ? await services.store.users.findAnyOrg(to18(id))

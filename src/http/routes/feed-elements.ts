@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { DEFAULT_RECENT_COMMENTS } from '../../domain/feed-elements.js';
 import { type ApiCall, defineRoute } from '../api-route.js';
+import { batchParams, FeedElementParams } from '../params.js';
 import {
   presentCapabilities,
   presentChatterLikesCapability,
@@ -19,11 +20,11 @@ import {
 
 const SearchQuery = Type.Object({ ...FeedPageQuery.properties, q: Type.String() });
 
-type ElementRead = ApiCall<Static<typeof RecentCommentsQuery>>;
+type ElementRead = ApiCall<Static<typeof RecentCommentsQuery>, unknown, Static<typeof FeedElementParams>>;
 
 /** The feed element a read names, with as many recent comments as it asks for (default 3). */
 function readElement({ services, viewer, scope, params, query }: ElementRead) {
-  return services.feedElements.get(viewer, scope, params.feedElementId as string, {
+  return services.feedElements.get(viewer, scope, params.feedElementId, {
     recentCommentCount: query.recentCommentCount ?? DEFAULT_RECENT_COMMENTS,
   });
 }
@@ -65,9 +66,9 @@ export const feedElementRoutes = [
     summary: 'Feed elements: several by ID (Batch Results)',
     guests: true,
     xmlRoot: 'batchResults',
-    schema: { querystring: RecentCommentsQuery },
+    schema: { params: batchParams('feedElementIds'), querystring: RecentCommentsQuery },
     handler: async ({ services, viewer, scope, ctx, params, query }) => {
-      const items = await services.feedElements.batch(viewer, scope, params.feedElementIds as string, {
+      const items = await services.feedElements.batch(viewer, scope, params.feedElementIds, {
         recentCommentCount: query.recentCommentCount ?? DEFAULT_RECENT_COMMENTS,
       });
       return { body: presentBatchResults(items, (v) => presentFeedItem(ctx, v)) };
@@ -79,7 +80,7 @@ export const feedElementRoutes = [
     summary: 'Feed Item',
     guests: true,
     xmlRoot: 'feedItem',
-    schema: { querystring: RecentCommentsQuery },
+    schema: { params: FeedElementParams, querystring: RecentCommentsQuery },
     handler: async (call) => ({ body: presentFeedItem(call.ctx, await readElement(call)) }),
   }),
   defineRoute({
@@ -87,9 +88,9 @@ export const feedElementRoutes = [
     path: '/chatter/feed-elements/:feedElementId',
     summary: 'Feed Item: edit the body',
     xmlRoot: 'feedItem',
-    schema: { body: FeedItemEditInput },
+    schema: { params: FeedElementParams, body: FeedItemEditInput },
     handler: async ({ services, viewer, scope, ctx, params, body }) => {
-      const view = await services.feedElements.edit(viewer, scope, params.feedElementId as string, body);
+      const view = await services.feedElements.edit(viewer, scope, params.feedElementId, body);
       return { body: presentFeedItem(ctx, view) };
     },
   }),
@@ -97,8 +98,9 @@ export const feedElementRoutes = [
     method: 'DELETE',
     path: '/chatter/feed-elements/:feedElementId',
     summary: 'Feed Item: delete',
+    schema: { params: FeedElementParams },
     handler: async ({ services, viewer, scope, params }) => {
-      await services.feedElements.delete(viewer, scope, params.feedElementId as string);
+      await services.feedElements.delete(viewer, scope, params.feedElementId);
       return { status: 204 };
     },
   }),
@@ -108,7 +110,7 @@ export const feedElementRoutes = [
     summary: 'Feed Element Capabilities',
     guests: true,
     xmlRoot: 'capabilities',
-    schema: { querystring: RecentCommentsQuery },
+    schema: { params: FeedElementParams, querystring: RecentCommentsQuery },
     handler: async (call) => ({ body: presentCapabilities(call.ctx, await readElement(call)) }),
   }),
   defineRoute({
@@ -117,7 +119,7 @@ export const feedElementRoutes = [
     summary: 'Comments Capability',
     guests: true,
     xmlRoot: 'commentsCapability',
-    schema: { querystring: RecentCommentsQuery },
+    schema: { params: FeedElementParams, querystring: RecentCommentsQuery },
     handler: async (call) => ({ body: presentCommentsCapability(call.ctx, await readElement(call)) }),
   }),
   defineRoute({
@@ -125,8 +127,9 @@ export const feedElementRoutes = [
     path: '/chatter/feed-elements/:feedElementId/capabilities/chatter-likes',
     summary: 'Chatter Likes Capability',
     xmlRoot: 'chatterLikesCapability',
+    schema: { params: FeedElementParams },
     handler: async ({ services, viewer, scope, ctx, params }) => {
-      const view = await services.feedElements.get(viewer, scope, params.feedElementId as string, {
+      const view = await services.feedElements.get(viewer, scope, params.feedElementId, {
         recentCommentCount: 0,
       });
       return { body: presentChatterLikesCapability(ctx, view) };

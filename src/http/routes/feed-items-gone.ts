@@ -1,5 +1,7 @@
+import { Type } from 'typebox';
 import type { AnyApiRoute, HttpMethod } from '../api-route.js';
 import { defineRoute } from '../api-route.js';
+import { PathText } from '../params.js';
 
 /**
  * The feed-items family was removed in 32.0 (chatter-facts §2.6): every path of it answers 410
@@ -22,6 +24,10 @@ export const feedItemsGoneRoutes: AnyApiRoute[] = PATHS.flatMap((path) =>
       summary: 'Removed in 32.0: use feed-elements',
       auth: 'none',
       gone: 'GONE_FEED_ITEMS',
+      // Never validated (410 comes first), but declared as every route's are.
+      schema: {
+        params: Type.Object(Object.fromEntries([...path.matchAll(/:(\w+)/g)].map((m) => [m[1], PathText]))),
+      },
       handler: async () => {
         throw new Error('unreachable: removed resources answer 410 before their handler');
       },

@@ -1,6 +1,7 @@
 import { DEFAULT_RECENT_COMMENTS } from '../../domain/feed-elements.js';
 import type { FeedPageParams } from '../../domain/feeds.js';
 import { defineRoute } from '../api-route.js';
+import { FeedParams } from '../params.js';
 import { feedPath, presentFeed, presentFeedDirectory } from '../presenters/feed.js';
 import { presentFeedElementPage } from '../presenters/feed-element.js';
 import { DEFAULT_PAGE_SIZE, FeedPageQuery } from './feed-schemas.js';
@@ -71,13 +72,9 @@ export const feedRoutes = [
     summary: 'Feed: news, record, user-profile, groups, to',
     guests: true,
     xmlRoot: 'feed',
+    schema: { params: FeedParams },
     handler: async ({ services, viewer, scope, ctx, params }) => {
-      const feed = await services.feeds.feed(
-        viewer,
-        scope,
-        params.feedType as string,
-        params.subjectId as string,
-      );
+      const feed = await services.feeds.feed(viewer, scope, params.feedType, params.subjectId);
       return { body: presentFeed(ctx, feed) };
     },
   }),
@@ -87,13 +84,13 @@ export const feedRoutes = [
     summary: 'Feed elements of a feed (Feed Element Page)',
     guests: true,
     xmlRoot: 'feedElementPage',
-    schema: { querystring: FeedPageQuery },
+    schema: { params: FeedParams, querystring: FeedPageQuery },
     handler: async ({ services, viewer, scope, ctx, params, query }) => {
       const { feed, page } = await services.feeds.elements(
         viewer,
         scope,
-        params.feedType as string,
-        params.subjectId as string,
+        params.feedType,
+        params.subjectId,
         pageParams(query),
       );
       return {

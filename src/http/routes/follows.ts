@@ -1,7 +1,11 @@
 import { Type } from 'typebox';
 import { defineRoute } from '../api-route.js';
-import { pageUrls } from '../presenters/pages.js';
-import { presentSubscription } from '../presenters/subscription.js';
+import { SubscriptionParams, UserParams } from '../params.js';
+import {
+  presentFollowerPage,
+  presentFollowingPage,
+  presentSubscription,
+} from '../presenters/subscription.js';
 import { integerPaging, PageNumber, PageSize } from './integer-paging.js';
 
 export const followRoutes = [
@@ -11,6 +15,7 @@ export const followRoutes = [
     summary: 'What a user follows (Following Page)',
     xmlRoot: 'followingPage',
     schema: {
+      params: UserParams,
       querystring: Type.Object({
         page: PageNumber,
         pageSize: PageSize(1000),
@@ -19,20 +24,11 @@ export const followRoutes = [
     },
     handler: async ({ services, viewer, scope, ctx, params, query }) => {
       const paging = integerPaging(query);
-      const { userId, views, total } = await services.follows.following(
-        viewer,
-        scope,
-        params.userId as string,
-        { filterType: query.filterType, ...paging },
-      );
-      const url = `${ctx.base}/chatter/users/${userId}/following`;
-      return {
-        body: {
-          ...pageUrls(url, { filterType: query.filterType }, paging, total),
-          following: views.map((v) => presentSubscription(ctx, v)),
-          total,
-        },
-      };
+      const page = await services.follows.following(viewer, scope, params.userId, {
+        filterType: query.filterType,
+        ...paging,
+      });
+      return { body: presentFollowingPage(ctx, page, paging, query.filterType) };
     },
   }),
   defineRoute({
@@ -40,9 +36,12 @@ export const followRoutes = [
     path: '/chatter/users/:userId/following',
     summary: 'Follow a person or a group (Subscription)',
     xmlRoot: 'subscription',
-    schema: { body: Type.Object({ subjectId: Type.String() }, { additionalProperties: false }) },
+    schema: {
+      params: UserParams,
+      body: Type.Object({ subjectId: Type.String() }, { additionalProperties: false }),
+    },
     handler: async ({ services, viewer, scope, ctx, params, body }) => {
-      const view = await services.follows.follow(viewer, scope, params.userId as string, body.subjectId);
+      const view = await services.follows.follow(viewer, scope, params.userId, body.subjectId);
       return { status: 201, body: presentSubscription(ctx, view) };
     },
   }),
@@ -51,17 +50,11 @@ export const followRoutes = [
     path: '/chatter/users/:userId/followers',
     summary: "A user's followers (Follower Page)",
     xmlRoot: 'followerPage',
-    schema: { querystring: Type.Object({ page: PageNumber, pageSize: PageSize(1000) }) },
+    schema: { params: UserParams, querystring: Type.Object({ page: PageNumber, pageSize: PageSize(1000) }) },
     handler: async ({ services, viewer, scope, ctx, params, query }) => {
       const paging = integerPaging(query);
-      const page = await services.follows.followers(viewer, scope, params.userId as string, paging);
-      return {
-        body: {
-          ...pageUrls(`${ctx.base}/chatter/users/${page.userId}/followers`, {}, paging, page.total),
-          followers: page.views.map((v) => presentSubscription(ctx, v)),
-          total: page.total,
-        },
-      };
+      const page = await services.follows.followers(viewer, scope, params.userId, paging);
+      return { body: presentFollowerPage(ctx, page, paging) };
     },
   }),
   defineRoute({
@@ -69,8 +62,9 @@ export const followRoutes = [
     path: '/chatter/subscriptions/:subscriptionId',
     summary: 'Subscription',
     xmlRoot: 'subscription',
+    schema: { params: SubscriptionParams },
     handler: async ({ services, viewer, scope, ctx, params }) => {
-      const view = await services.follows.get(viewer, scope, params.subscriptionId as string);
+      const view = await services.follows.get(viewer, scope, params.subscriptionId);
       return { body: presentSubscription(ctx, view) };
     },
   }),
@@ -78,8 +72,9 @@ export const followRoutes = [
     method: 'DELETE',
     path: '/chatter/subscriptions/:subscriptionId',
     summary: 'Unfollow',
+    schema: { params: SubscriptionParams },
     handler: async ({ services, viewer, scope, params }) => {
-      await services.follows.unfollow(viewer, scope, params.subscriptionId as string);
+      await services.follows.unfollow(viewer, scope, params.subscriptionId);
       return { status: 204 };
     },
   }),

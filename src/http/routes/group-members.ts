@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { defineRoute } from '../api-route.js';
-import { presentGroupMember, presentMembershipReference } from '../presenters/group-member.js';
-import { pageUrls } from '../presenters/pages.js';
+import { GroupParams, MembershipParams } from '../params.js';
+import { presentGroupMember, presentGroupMemberPage } from '../presenters/group-member.js';
 import { integerPaging, PageNumber, PageSize } from './integer-paging.js';
 
 const AssignableRole = Type.Enum(['StandardMember', 'GroupManager']);
@@ -12,18 +12,11 @@ export const groupMemberRoutes = [
     path: '/chatter/groups/:groupId/members',
     summary: "A group's members (Group Member Page)",
     xmlRoot: 'groupMemberPage',
-    schema: { querystring: Type.Object({ page: PageNumber, pageSize: PageSize(1000) }) },
+    schema: { params: GroupParams, querystring: Type.Object({ page: PageNumber, pageSize: PageSize(1000) }) },
     handler: async ({ services, viewer, scope, ctx, params, query }) => {
       const paging = integerPaging(query);
-      const page = await services.groupMembers.list(viewer, scope, params.groupId as string, paging);
-      return {
-        body: {
-          ...pageUrls(`${ctx.base}/chatter/groups/${page.groupId}/members`, {}, paging, page.total),
-          members: page.views.map((v) => presentGroupMember(ctx, v)),
-          myMembership: page.mine ? presentMembershipReference(ctx, page.mine.id) : null,
-          totalMemberCount: page.total,
-        },
-      };
+      const page = await services.groupMembers.list(viewer, scope, params.groupId, paging);
+      return { body: presentGroupMemberPage(ctx, page, paging) };
     },
   }),
   defineRoute({
@@ -32,13 +25,14 @@ export const groupMemberRoutes = [
     summary: 'Groups: add a member (Group Member)',
     xmlRoot: 'groupMember',
     schema: {
+      params: GroupParams,
       body: Type.Object(
         { userId: Type.String(), role: Type.Optional(AssignableRole) },
         { additionalProperties: false },
       ),
     },
     handler: async ({ services, viewer, scope, ctx, params, body }) => {
-      const view = await services.groupMembers.add(viewer, scope, params.groupId as string, body);
+      const view = await services.groupMembers.add(viewer, scope, params.groupId, body);
       return { status: 201, body: presentGroupMember(ctx, view) };
     },
   }),
@@ -47,8 +41,9 @@ export const groupMemberRoutes = [
     path: '/chatter/group-memberships/:membershipId',
     summary: 'Group Member',
     xmlRoot: 'groupMember',
+    schema: { params: MembershipParams },
     handler: async ({ services, viewer, scope, ctx, params }) => {
-      const view = await services.groupMembers.get(viewer, scope, params.membershipId as string);
+      const view = await services.groupMembers.get(viewer, scope, params.membershipId);
       return { body: presentGroupMember(ctx, view) };
     },
   }),
@@ -57,14 +52,12 @@ export const groupMemberRoutes = [
     path: '/chatter/group-memberships/:membershipId',
     summary: "Group Member: change a member's role",
     xmlRoot: 'groupMember',
-    schema: { body: Type.Object({ role: AssignableRole }, { additionalProperties: false }) },
+    schema: {
+      params: MembershipParams,
+      body: Type.Object({ role: AssignableRole }, { additionalProperties: false }),
+    },
     handler: async ({ services, viewer, scope, ctx, params, body }) => {
-      const view = await services.groupMembers.setRole(
-        viewer,
-        scope,
-        params.membershipId as string,
-        body.role,
-      );
+      const view = await services.groupMembers.setRole(viewer, scope, params.membershipId, body.role);
       return { body: presentGroupMember(ctx, view) };
     },
   }),
@@ -72,8 +65,9 @@ export const groupMemberRoutes = [
     method: 'DELETE',
     path: '/chatter/group-memberships/:membershipId',
     summary: 'Group Member: leave the group, or remove the member',
+    schema: { params: MembershipParams },
     handler: async ({ services, viewer, scope, params }) => {
-      await services.groupMembers.remove(viewer, scope, params.membershipId as string);
+      await services.groupMembers.remove(viewer, scope, params.membershipId);
       return { status: 204 };
     },
   }),

@@ -1,8 +1,14 @@
 import { Type } from 'typebox';
 import { GROUP_LIMITS } from '../../domain/groups.js';
 import { defineRoute } from '../api-route.js';
-import { presentGroup, presentGroupDetail } from '../presenters/group.js';
-import { pageUrls, presentBatchResults } from '../presenters/pages.js';
+import { batchParams, GroupParams, UserParams } from '../params.js';
+import {
+  presentGroup,
+  presentGroupDetail,
+  presentGroupPage,
+  presentUserGroupPage,
+} from '../presenters/group.js';
+import { presentBatchResults } from '../presenters/pages.js';
 import { NullableText } from './group-schemas.js';
 import { integerPaging, PageNumber, PageSize } from './integer-paging.js';
 
@@ -59,18 +65,9 @@ export const groupRoutes = [
     handler: async ({ services, viewer, scope, ctx, query }) => {
       const paging = integerPaging(query);
       const archiveStatus = query.archiveStatus ?? 'NotArchived';
-      const { views, total } = await services.groups.list(viewer, scope, {
-        q: query.q,
-        archiveStatus,
-        ...paging,
-      });
-      const params = { q: query.q, archiveStatus: query.archiveStatus };
-      return {
-        body: {
-          ...pageUrls(`${ctx.base}/chatter/groups`, params, paging, total),
-          groups: views.map((v) => presentGroup(ctx, v)),
-        },
-      };
+      const page = await services.groups.list(viewer, scope, { q: query.q, archiveStatus, ...paging });
+      const filters = { q: query.q, archiveStatus: query.archiveStatus };
+      return { body: presentGroupPage(ctx, page, paging, filters) };
     },
   }),
   defineRoute({
@@ -90,8 +87,9 @@ export const groupRoutes = [
     summary: 'Groups: several by ID (Batch Results)',
     guests: true,
     xmlRoot: 'batchResults',
+    schema: { params: batchParams('groupIds') },
     handler: async ({ services, viewer, scope, ctx, params }) => {
-      const items = await services.groups.batch(viewer, scope, params.groupIds as string);
+      const items = await services.groups.batch(viewer, scope, params.groupIds);
       return { body: presentBatchResults(items, (v) => presentGroup(ctx, v)) };
     },
   }),
@@ -101,8 +99,9 @@ export const groupRoutes = [
     summary: 'Group Detail',
     guests: true,
     xmlRoot: 'group',
+    schema: { params: GroupParams },
     handler: async ({ services, viewer, scope, ctx, params }) => {
-      const view = await services.groups.get(viewer, scope, params.groupId as string);
+      const view = await services.groups.get(viewer, scope, params.groupId);
       return { body: presentGroupDetail(ctx, view) };
     },
   }),
@@ -111,9 +110,9 @@ export const groupRoutes = [
     path: '/chatter/groups/:groupId',
     summary: 'Group Detail: change a group',
     xmlRoot: 'group',
-    schema: { body: GroupChangesInput },
+    schema: { params: GroupParams, body: GroupChangesInput },
     handler: async ({ services, viewer, scope, ctx, params, body }) => {
-      const view = await services.groups.update(viewer, scope, params.groupId as string, body, ctx.major);
+      const view = await services.groups.update(viewer, scope, params.groupId, body, ctx.major);
       return { body: presentGroupDetail(ctx, view) };
     },
   }),
@@ -121,8 +120,9 @@ export const groupRoutes = [
     method: 'DELETE',
     path: '/chatter/groups/:groupId',
     summary: 'Groups: delete one',
+    schema: { params: GroupParams },
     handler: async ({ services, viewer, scope, params }) => {
-      await services.groups.delete(viewer, scope, params.groupId as string);
+      await services.groups.delete(viewer, scope, params.groupId);
       return { status: 204 };
     },
   }),
@@ -131,17 +131,11 @@ export const groupRoutes = [
     path: '/chatter/users/:userId/groups',
     summary: "A user's groups (User Group Page)",
     xmlRoot: 'userGroupPage',
-    schema: { querystring: Type.Object({ page: PageNumber, pageSize: PageSize(250) }) },
+    schema: { params: UserParams, querystring: Type.Object({ page: PageNumber, pageSize: PageSize(250) }) },
     handler: async ({ services, viewer, scope, ctx, params, query }) => {
       const paging = integerPaging(query);
-      const page = await services.groups.groupsOf(viewer, scope, params.userId as string, paging);
-      return {
-        body: {
-          ...pageUrls(`${ctx.base}/chatter/users/${page.userId}/groups`, {}, paging, page.total),
-          groups: page.views.map((v) => presentGroup(ctx, v)),
-          total: page.total,
-        },
-      };
+      const page = await services.groups.groupsOf(viewer, scope, params.userId, paging);
+      return { body: presentUserGroupPage(ctx, page, paging) };
     },
   }),
 ];

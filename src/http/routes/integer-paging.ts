@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import type { IntegerPaging } from '../presenters/pages.js';
 
 /**
  * The integer-paged lists: users, groups, group members, followers and following, likes
@@ -14,11 +15,6 @@ export const PageNumber = Type.Optional(Type.Integer({ minimum: 0, maximum: 1000
 /** `pageSize` from 1 to `max` (250 for users and groups, 1000 for members and follows). */
 export const PageSize = (max: number) =>
   Type.Optional(Type.Integer({ minimum: 1, maximum: max, default: DEFAULT_PAGE_SIZE }));
-
-export interface IntegerPaging {
-  page: number;
-  pageSize: number;
-}
 
 /** The page a request asks for, with the defaults where it names none. */
 export function integerPaging(query: {

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { RESPONSE_MESSAGE_MAX } from '../../domain/join-requests.js';
 import { defineRoute } from '../api-route.js';
+import { GroupParams, JoinRequestParams } from '../params.js';
 import { presentJoinRequest, presentJoinRequests } from '../presenters/join-request.js';
 import { NullableText } from './group-schemas.js';
 
@@ -11,10 +12,11 @@ export const joinRequestRoutes = [
     summary: "A group's membership requests (Group Membership Request Collection)",
     xmlRoot: 'groupMembershipRequests',
     schema: {
+      params: GroupParams,
       querystring: Type.Object({ status: Type.Optional(Type.Enum(['Pending', 'Accepted', 'Declined'])) }),
     },
     handler: async ({ services, viewer, scope, ctx, params, query }) => {
-      const views = await services.joinRequests.list(viewer, scope, params.groupId as string, query.status);
+      const views = await services.joinRequests.list(viewer, scope, params.groupId, query.status);
       return { body: presentJoinRequests(ctx, views) };
     },
   }),
@@ -23,8 +25,9 @@ export const joinRequestRoutes = [
     path: '/chatter/groups/:groupId/members/requests',
     summary: 'Groups: ask to join (Group Membership Request)',
     xmlRoot: 'groupMembershipRequest',
+    schema: { params: GroupParams },
     handler: async ({ services, viewer, scope, ctx, params }) => {
-      const view = await services.joinRequests.request(viewer, scope, params.groupId as string);
+      const view = await services.joinRequests.request(viewer, scope, params.groupId);
       // Already a member: nothing to ask for (204, reference/chatter-facts.md §2.4).
       return view ? { status: 201, body: presentJoinRequest(ctx, view) } : { status: 204 };
     },
@@ -34,8 +37,9 @@ export const joinRequestRoutes = [
     path: '/chatter/group-membership-requests/:requestId',
     summary: 'Group Membership Request',
     xmlRoot: 'groupMembershipRequest',
+    schema: { params: JoinRequestParams },
     handler: async ({ services, viewer, scope, ctx, params }) => {
-      const view = await services.joinRequests.get(viewer, scope, params.requestId as string);
+      const view = await services.joinRequests.get(viewer, scope, params.requestId);
       return { body: presentJoinRequest(ctx, view) };
     },
   }),
@@ -45,6 +49,7 @@ export const joinRequestRoutes = [
     summary: 'Group Membership Request: accept or decline',
     xmlRoot: 'groupMembershipRequest',
     schema: {
+      params: JoinRequestParams,
       body: Type.Object(
         {
           status: Type.Enum(['Accepted', 'Declined']),
@@ -54,7 +59,7 @@ export const joinRequestRoutes = [
       ),
     },
     handler: async ({ services, viewer, scope, ctx, params, body }) => {
-      const view = await services.joinRequests.decide(viewer, scope, params.requestId as string, body);
+      const view = await services.joinRequests.decide(viewer, scope, params.requestId, body);
       return { body: presentJoinRequest(ctx, view) };
     },
   }),

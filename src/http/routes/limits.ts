@@ -1,5 +1,6 @@
 import { insufficientAccess } from '../../errors/api-error.js';
 import { defineRoute } from '../api-route.js';
+import { presentLimits } from '../presenters/limits.js';
 
 /** GET /limits (SPEC §6): admins only; the org's daily API requests, in numbers. */
 export const limitRoutes = [
@@ -15,7 +16,7 @@ export const limitRoutes = [
       const max = services.control.limits.daily;
       const used =
         request.api?.dailyUsed ?? (await services.usage.dailyUsed(viewer.orgId, services.clock.now()));
-      return { body: { DailyApiRequests: { Max: max, Remaining: Math.max(0, max - used) } } };
+      return { body: presentLimits(max, used) };
     },
   }),
 ];

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { identityUrl } from '../../auth/oauth.js';
 import type { Viewer } from '../../auth/viewer.js';
 import { apiError, insufficientAccess } from '../../errors/api-error.js';
@@ -32,6 +32,9 @@ function formParams(request: FastifyRequest): Record<string, string | undefined>
 }
 
 /** The OAuth 2.0 endpoints and the identity service (SPEC §4). */
+/** The identity URL names an org and a user; anything else there is 404 (SPEC §4). */
+const IdentityParams = Type.Object({ orgId: Type.String(), userId: Type.String() });
+
 export function registerOAuthRoutes(app: FastifyInstance, services: Services): void {
   const json = (reply: FastifyReply, status: number, body: unknown) =>
     reply
@@ -148,11 +151,11 @@ export function registerOAuthRoutes(app: FastifyInstance, services: Services): v
     },
   );
 
-  app.get(
+  app.get<{ Params: Static<typeof IdentityParams> }>(
     '/id/:orgId/:userId',
-    { schema: { summary: 'Identity URL', tags: ['oauth'] } },
+    { schema: { summary: 'Identity URL', tags: ['oauth'], params: IdentityParams } },
     async (request, reply) => {
-      const { orgId, userId } = request.params as { orgId: string; userId: string };
+      const { orgId, userId } = request.params;
       const { viewer, body } = await identity(request);
       const org = parseId(orgId);
       const user = parseId(userId);

@@ -2,8 +2,9 @@ import { Type } from 'typebox';
 import { ABOUT_ME_MAX } from '../../domain/users.js';
 import { apiError } from '../../errors/api-error.js';
 import { defineRoute } from '../api-route.js';
-import { pageLinks, presentBatchResults } from '../presenters/pages.js';
-import { presentUserDetail } from '../presenters/user.js';
+import { batchParams, UserParams } from '../params.js';
+import { presentBatchResults } from '../presenters/pages.js';
+import { presentUserDetail, presentUserPage } from '../presenters/user.js';
 import { integerPaging, PageNumber, PageSize } from './integer-paging.js';
 
 const PageQuery = Type.Object({ page: PageNumber, pageSize: PageSize(250), q: Type.Optional(Type.String()) });
@@ -25,13 +26,8 @@ export const userRoutes = [
     schema: { querystring: PageQuery },
     handler: async ({ services, viewer, scope, ctx, query }) => {
       const paging = integerPaging(query);
-      const { views, total } = await services.users.list(viewer, scope, { q: query.q, ...paging });
-      return {
-        body: {
-          ...pageLinks(`${ctx.base}/chatter/users`, { q: query.q }, paging, total),
-          users: views.map((v) => presentUserDetail(ctx, v, v.stats)),
-        },
-      };
+      const page = await services.users.list(viewer, scope, { q: query.q, ...paging });
+      return { body: presentUserPage(ctx, page, paging, query.q) };
     },
   }),
   defineRoute({
@@ -40,8 +36,9 @@ export const userRoutes = [
     summary: 'Users: several by ID (Batch Results)',
     guests: true,
     xmlRoot: 'batchResults',
+    schema: { params: batchParams('userIds') },
     handler: async ({ services, viewer, scope, ctx, params }) => {
-      const items = await services.users.batch(viewer, scope, params.userIds as string);
+      const items = await services.users.batch(viewer, scope, params.userIds);
       return { body: presentBatchResults(items, (v) => presentUserDetail(ctx, v, v.stats)) };
     },
   }),
@@ -51,10 +48,11 @@ export const userRoutes = [
     summary: 'User Detail',
     guests: true,
     xmlRoot: 'user',
+    schema: { params: UserParams },
     handler: async ({ services, viewer, scope, ctx, params }) => {
       // Guests may read user summaries, but have no profile of their own (SPEC §5).
       if (viewer.isGuest && params.userId === 'me') throw apiError('GUEST_NOT_ALLOWED');
-      const view = await services.users.get(viewer, scope, params.userId as string);
+      const view = await services.users.get(viewer, scope, params.userId);
       return { body: presentUserDetail(ctx, view, view.stats) };
     },
   }),
@@ -63,9 +61,9 @@ export const userRoutes = [
     path: '/chatter/users/:userId',
     summary: 'User Detail: update aboutMe',
     xmlRoot: 'user',
-    schema: { body: UserInput },
+    schema: { params: UserParams, body: UserInput },
     handler: async ({ services, viewer, scope, ctx, params, body }) => {
-      const view = await services.users.updateAboutMe(viewer, scope, params.userId as string, body.aboutMe);
+      const view = await services.users.updateAboutMe(viewer, scope, params.userId, body.aboutMe);
       services.sessions.refreshUser(view.user);
       return { body: presentUserDetail(ctx, view, view.stats) };
     },

@@ -14,6 +14,7 @@ import {
   sql,
 } from 'kysely';
 import type { Database } from '../schema.js';
+import { cachedText, type Db, type StoreDialect } from './dialect.js';
 
 export function createSqliteDb(path: string): Kysely<Database> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -98,3 +99,59 @@ class MigrationLockingSqliteAdapter extends SqliteAdapter {
     await sql`commit`.execute(db);
   }
 }
+
+/** SQLite's side of the store's dialect differences (see StoreDialect). */
+export const sqliteDialect: StoreDialect = {
+  name: 'sqlite',
+  // Other processes share the file only with --workers, which the caller knows.
+  sharedByServers: false,
+  // A write first takes the database's write lock until commit, so the section is serial.
+  async lockSection(tx, name) {
+    await tx
+      .insertInto('settings')
+      .values({ key: `lock:${name}`, value: '1' })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: '1' }))
+      .execute();
+  },
+  // One writer at a time: a transaction's reads are already ordered against other writers' writes.
+  forUpdate: (query) => query,
+  // `insert into t (…) values (?, …), …`, the text built once per table and size.
+  async bulkInsert(db, table, columns, rows) {
+    const names = columns.map((c) => c.name);
+    const text = cachedText(`sqlite:${table}:${rows.length}`, () => {
+      const tuple = `(${names.map(() => '?').join(', ')})`;
+      return `insert into ${table} (${names.join(', ')}) values ${Array(rows.length).fill(tuple).join(', ')}`;
+    });
+    const parameters: unknown[] = [];
+    for (const row of rows) for (const name of names) parameters.push(row[name]);
+    await db.executeQuery(CompiledQuery.raw(text, parameters));
+  },
+  // SQLite keeps no statistics, and the queries are written so that it needs none (decision 0007).
+  analyze: async () => {},
+  async truncate(db, tables) {
+    const run = async (tx: Db) => {
+      for (const table of tables) await tx.deleteFrom(table).execute();
+    };
+    if (db.isTransaction) await run(db);
+    else await (db as Kysely<Database>).transaction().execute(run);
+  },
+  /**
+   * better-sqlite3 reports SQLITE_CONSTRAINT_UNIQUE with the index in the message, which names an
+   * index (`index 'x'`) when its key holds expressions and the columns (`t.a, t.b`) otherwise.
+   */
+  violatedUniqueIndex(error) {
+    const e = error as { code?: unknown; message?: unknown } | null;
+    if (e === null || typeof e !== 'object') return undefined;
+    if (e.code !== 'SQLITE_CONSTRAINT_UNIQUE' && e.code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return undefined;
+    const named = typeof e.message === 'string' ? /index '([^']+)'/.exec(e.message) : null;
+    return named?.[1] ?? '';
+  },
+  async hasTable(db, name) {
+    const { rows } =
+      await sql`select name from sqlite_master where type = 'table' and name = ${name}`.execute(db);
+    return rows.length > 0;
+  },
+  migrationTableSchema: async () => undefined,
+  // Counted in a local transaction that starts by writing the org's lock row (limits/store-usage.ts).
+  takeQuotas: undefined,
+};
