@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds dist/ from src/ and cli/ only when a source changed since the last build, so `npm start`
+// Builds dist/ from src/ and cli/ (tsc) and dist/web/ from web/ (the console, Vite) only when a
+// source changed since the last build, so `npm start`
 // starts the server in well under 2 s on an unchanged tree instead of recompiling for 10–30 s.
 // The compile itself is incremental (tsconfig.build.json), and outputs whose source is gone are
 // removed, so `npm pack` never ships a module that no longer exists. `--force` always compiles.
@@ -26,8 +27,10 @@ function walk(dir) {
 }
 
 const inputs = [...SOURCES.flatMap((dir) => walk(join(root, dir))), ...CONFIGS.map((f) => join(root, f))];
+const webInputs = walk(join(root, 'web'));
 const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
-const stale = process.argv.includes('--force') || inputs.some((path) => statSync(path).mtimeMs > built);
+const stale =
+  process.argv.includes('--force') || [...inputs, ...webInputs].some((path) => statSync(path).mtimeMs > built);
 if (!stale) process.exit(0);
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -44,4 +47,11 @@ for (const dir of SOURCES) {
     if (!sources.has(source)) rmSync(path);
   }
 }
+// The console's assets (decision 0027), which the server serves from dist/web.
+const vite = createRequire(import.meta.url).resolve('vite/bin/vite.js');
+const web = spawnSync(process.execPath, [vite, 'build', '--config', join(root, 'web/console/vite.config.ts')], {
+  stdio: 'inherit',
+});
+if (web.status !== 0) process.exit(web.status ?? 1);
+
 writeFileSync(stamp, `${new Date().toISOString()}\n`);

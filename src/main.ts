@@ -337,8 +337,12 @@ function printBanner(logger: FastifyBaseLogger, config: Config, url: string): vo
   const lines = [
     `Chatterbox is listening on ${url} (${config.databaseUrl ? 'postgres' : `sqlite ${config.db}`})`,
   ];
-  if (config.adminTokenGenerated)
-    lines.push(`Admin token (control plane /_chatterbox): ${config.adminToken}`);
+  if (config.adminTokenGenerated) {
+    lines.push(
+      `Admin token (control plane /_chatterbox): ${config.adminToken}`,
+      `Console: ${url}/ (sign in with the admin token)`,
+    );
+  }
   if (config.demo) {
     lines.push(
       'Demo org "Acme":',

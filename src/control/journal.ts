@@ -1,7 +1,7 @@
 /** One API request as the journal keeps it (SPEC §9). */
 export interface JournalEntry {
-  /** Unique within the journal (until a reset): `1`, `2`, … in the order requests finished. */
-  id: string;
+  /** Assigned by the journal when recorded: 1, 2, 3, … in this process, never reused (not even after a clear). */
+  id: number;
   /** Epoch ms of the server clock when the request arrived. */
   time: number;
   method: string;
@@ -19,7 +19,30 @@ export interface JournalEntry {
    * The id of the entry this request repeats: same session, method, path with query, and body,
    * arriving within RETRY_WINDOW_MS of it (issue 10: "did my client back off after the 503?").
    */
-  retryOf: string | null;
+  retryOf: number | null;
+  /** The request and response as sent, bounded and redacted when recorded (journal-capture.ts). */
+  exchange?: JournalExchange;
+}
+
+/** One side of an exchange: headers and the start of the body, secrets already redacted. */
+export interface JournalMessage {
+  headers: Record<string, string>;
+  /** At most the journal's body bound, in characters; null when there was no body. */
+  body: string | null;
+  /** The whole body's size in bytes. */
+  bodyBytes: number;
+  truncated: boolean;
+}
+
+export interface JournalExchange {
+  request: JournalMessage;
+  response: JournalMessage;
+}
+
+/** Told of every entry as it is recorded and of every clear; called synchronously, so it must be cheap. */
+export interface JournalListener {
+  recorded(entry: JournalEntry): void;
+  cleared(): void;
 }
 
 /**
@@ -30,7 +53,7 @@ export interface JournalEntry {
 export type RetryKey = { request: string; length: string; digest: string | undefined } | undefined;
 
 interface Recent {
-  id: string;
+  id: number;
   time: number;
   length: string;
   digest: string | undefined;
@@ -47,7 +70,8 @@ export class RequestJournal {
   readonly #ring: (JournalEntry | undefined)[];
   #next = 0;
   #count = 0;
-  #sequence = 0;
+  #lastId = 0;
+  readonly #listeners = new Set<JournalListener>();
   /** Insertion order is arrival order: the oldest key comes first, and is evicted first. */
   readonly #recent = new Map<string, Recent>();
 
@@ -57,15 +81,18 @@ export class RequestJournal {
 
   record(entry: Omit<JournalEntry, 'id' | 'retryOf'>, retryKey: RetryKey = undefined): void {
     if (this.capacity === 0) return;
-    const id = String(++this.#sequence);
+    const id = ++this.#lastId;
     const retryOf = retryKey === undefined ? null : this.#remember(retryKey, id, entry.time);
-    this.#ring[this.#next] = { id, ...entry, retryOf };
+    const recorded: JournalEntry = { id, ...entry, retryOf };
+    this.#ring[this.#next] = recorded;
     this.#next = (this.#next + 1) % this.capacity;
     this.#count = Math.min(this.#count + 1, this.capacity);
+    // The common case, nobody watching, costs one size check.
+    if (this.#listeners.size > 0) for (const listener of this.#listeners) listener.recorded(recorded);
   }
 
   /** The id of the identical request of the last minute, if any; then this one takes its place. */
-  #remember(key: NonNullable<RetryKey>, id: string, time: number): string | null {
+  #remember(key: NonNullable<RetryKey>, id: number, time: number): number | null {
     const earlier = this.#recent.get(key.request);
     const elapsed = earlier === undefined ? -1 : time - earlier.time;
     const sameBody =
@@ -81,13 +108,27 @@ export class RequestJournal {
     return sameBody && elapsed >= 0 && elapsed <= RETRY_WINDOW_MS ? earlier.id : null;
   }
 
-  /** Newest first, at most `limit`. */
-  list(limit: number): JournalEntry[] {
+  /** Newest first, at most `limit`; only the entries `matches` accepts, when given. */
+  list(limit: number, matches?: (entry: JournalEntry) => boolean): JournalEntry[] {
     const entries: JournalEntry[] = [];
-    for (let i = 1; i <= Math.min(limit, this.#count); i++) {
-      entries.push(this.#ring[(this.#next - i + this.capacity) % this.capacity] as JournalEntry);
+    for (let i = 1; i <= this.#count && entries.length < limit; i++) {
+      const entry = this.#ring[(this.#next - i + this.capacity) % this.capacity] as JournalEntry;
+      if (!matches || matches(entry)) entries.push(entry);
     }
     return entries;
+  }
+
+  /** The entry with this id, while the ring still holds it. */
+  find(id: number): JournalEntry | undefined {
+    const age = this.#lastId - id;
+    if (!Number.isInteger(id) || age < 0 || age >= this.#count) return undefined;
+    return this.#ring[(this.#next - 1 - age + this.capacity) % this.capacity];
+  }
+
+  /** Starts telling `listener` of new entries and clears; the returned function stops it. */
+  subscribe(listener: JournalListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   get length(): number {
@@ -98,7 +139,7 @@ export class RequestJournal {
     this.#ring.fill(undefined);
     this.#next = 0;
     this.#count = 0;
-    this.#sequence = 0;
     this.#recent.clear();
+    for (const listener of this.#listeners) listener.cleared();
   }
 }

@@ -5,9 +5,11 @@ import { apiError, withHeaders } from '../errors/api-error.js';
 import type { Services } from '../services.js';
 import type { AnyApiRoute } from './api-route.js';
 import { registerBodyParsers } from './body-parsers.js';
+import { registerConsole } from './console-assets.js';
 import { clientErrorHandler, handleError, unknownPath } from './error-response.js';
 import { httpServerOptions, registerHttpEdge } from './http-edge.js';
 import { registerMetrics } from './metrics.js';
+import { registerJournalCapture } from './journal-capture.js';
 import { JSON_CONTENT_TYPE, requestFormat, rewriteUrl, sendBody, wantsPretty } from './negotiation.js';
 import { recordIdKeyword } from './params.js';
 import { registerRootStages } from './pipeline.js';
@@ -56,6 +58,8 @@ export interface AppOptions {
   loggerInstance?: FastifyServerOptions['loggerInstance'];
   /** Back to the start state (SPEC §9); main.ts provides it, since it knows how the store was seeded. */
   reset: () => Promise<void>;
+  /** Where the console's built files are (default: dist/web beside package.json). */
+  consoleDir?: string;
 }
 
 /** Builds the whole HTTP app without listening (tests inject requests into it, STYLE #11). */
@@ -104,6 +108,8 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   registerRootStages(app, services);
   registerRequestLog(app);
   registerMetrics(app, services);
+  // The journal's copy of each response body (journal-capture.ts).
+  registerJournalCapture(app);
 
   await app.register(swagger, {
     openapi: {
@@ -144,6 +150,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   registerApiRoutes(app, services, apiRoutes);
   registerOAuthRoutes(app, services);
   registerControlRoutes(app, services, options.reset);
+  registerConsole(app, options.consoleDir);
   return app;
 }
 

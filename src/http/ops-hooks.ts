@@ -7,6 +7,7 @@ import { ApiError, apiError, withHeaders } from '../errors/api-error.js';
 import type { CatalogKey } from '../errors/catalog.js';
 import type { Services } from '../services.js';
 import { newErrorId } from './error-response.js';
+import { captureExchange } from './journal-capture.js';
 import { mediaType } from './negotiation.js';
 import { normalizedPath } from './request-path.js';
 import { checkVersion } from './versions.js';
@@ -38,6 +39,7 @@ export function journalRequest(services: Services, request: FastifyRequest, repl
       clientId: form?.client_id ?? null,
       appId: viewer?.appId ?? null,
       durationMs: Math.round(durationMs * 1000) / 1000,
+      exchange: captureExchange(request, reply, path),
     },
     retryKey(request),
   );

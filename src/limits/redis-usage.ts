@@ -102,7 +102,7 @@ export class RedisUsageCounters implements UsageCounters {
     const [daily, total, hourly, count, ...rest] = await this.breaker.run(() =>
       this.#redis.chatterboxTake(
         this.#dailyKey(orgId),
-        `${this.prefix}usage:hourly:${userId}:${appId}:${hour}`,
+        this.#hourlyKey(userId, appId, hour),
         hour,
         dailyLimit ?? '',
         hourlyLimit ?? '',
@@ -130,6 +130,16 @@ export class RedisUsageCounters implements UsageCounters {
       if (Number(h) > hour - DAY_HOURS && Number(h) <= hour) total += Number(count);
     }
     return total;
+  }
+
+  async hourlyUsed(userId: string, appId: string, now: number): Promise<number> {
+    return Number(
+      (await this.breaker.run(() => this.#redis.get(this.#hourlyKey(userId, appId, hourOf(now))))) ?? 0,
+    );
+  }
+
+  #hourlyKey(userId: string, appId: string, hour: number): string {
+    return `${this.prefix}usage:hourly:${userId}:${appId}:${hour}`;
   }
 
   async clear(): Promise<void> {

@@ -135,6 +135,11 @@ export class StoreUsageCounters implements UsageCounters {
     return total;
   }
 
+  async hourlyUsed(userId: string, appId: string, now: number): Promise<number> {
+    const key = hourlyKey(userId, appId, hourOf(now));
+    return (await this.store.usage.counts([key])).get(key) ?? 0;
+  }
+
   /** Drops buckets that have left every window, once per clock hour and process. */
   async #sweep(now: number, hour: number): Promise<void> {
     if (hour === this.#sweptHour) return;

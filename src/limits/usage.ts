@@ -14,6 +14,8 @@ export interface UsageCounters {
    */
   take(request: TakeRequest): Promise<Takes>;
   dailyUsed(orgId: string, now: number): Promise<number>;
+  /** The user × app count of the clock hour of `now` (the console's gauges). */
+  hourlyUsed(userId: string, appId: string, now: number): Promise<number>;
   clear(): Promise<void>;
   close(): Promise<void>;
 }
@@ -126,6 +128,11 @@ export class MemoryUsageCounters implements UsageCounters {
   async dailyUsed(orgId: string, now: number): Promise<number> {
     const buckets = this.#daily.get(orgId);
     return buckets ? this.#sum(buckets, hourOf(now)) : 0;
+  }
+
+  async hourlyUsed(userId: string, appId: string, now: number): Promise<number> {
+    const entry = this.#hourly.get(`${userId}:${appId}`);
+    return entry?.hour === hourOf(now) ? entry.count : 0;
   }
 
   #sum(buckets: Map<number, number>, hour: number): number {

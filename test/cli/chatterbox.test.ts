@@ -251,6 +251,7 @@ describe('chatterbox serve: flags, env vars and the demo banner (SPEC §10)', ()
           [
             `Chatterbox is listening on ${server.url} (${describeStore(store.args)})`,
             `Admin token (control plane /_chatterbox): ${adminToken}`,
+            `Console: ${server.url}/ (sign in with the admin token)`,
             'Demo org "Acme":',
             `  client_id=${DEMO_CLIENT_ID} client_secret=${DEMO_CLIENT_SECRET}`,
             '  users: admin@acme.example, alice@acme.example, bob@acme.example, dan@acme.example, carol@partner.example',

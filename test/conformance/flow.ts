@@ -7,13 +7,13 @@ import type { Harness } from '../helpers/harness.js';
  * drives its own client through the same flow, and these look at what the server saw.
  */
 export interface JournalRow {
-  id: string;
+  id: number;
   method: string;
   path: string;
   status: number;
   errorCode: string | null;
   username: string | null;
-  retryOf: string | null;
+  retryOf: number | null;
 }
 
 /** The newest `limit` journal rows, newest first. */

@@ -60,6 +60,8 @@ export interface Harness {
 export interface HarnessOptions {
   /** Receives the app's pino log lines (see captureLogs); by default the app logs nothing. */
   logStream?: Writable;
+  /** The console's built files (default: dist/web). */
+  consoleDir?: string;
 }
 
 export async function createHarness(
@@ -69,7 +71,11 @@ export async function createHarness(
   const config = testConfig(overrides);
   const runtime = await createRuntime(config);
   const logger = options.logStream ? { level: 'info', stream: options.logStream } : false;
-  const app = await buildApp(runtime.services, { logger, reset: runtime.reset });
+  const app = await buildApp(runtime.services, {
+    logger,
+    reset: runtime.reset,
+    ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
+  });
   await app.ready();
   const harness: Harness = {
     app,

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type Static, Type } from 'typebox';
 import type { FaultInput } from '../../control/faults.js';
 import type { JournalEntry } from '../../control/journal.js';
+import { journalFilter, STATUS_FILTER_PATTERN } from '../../control/journal-filter.js';
 import { notFound } from '../../errors/api-error.js';
 import { isoDate } from '../../lib/clock.js';
 import type { Services } from '../../services.js';
@@ -91,12 +92,24 @@ const Fault = Type.Object({
 });
 const FaultParams = Type.Object({ id: Type.String() });
 
+/** The journal's filters (journal-filter.ts); the request stream takes them too. */
+export const JournalFilters = {
+  status: Type.Optional(
+    Type.String({ pattern: STATUS_FILTER_PATTERN, description: 'A status class (4xx) or one status (404)' }),
+  ),
+  path: Type.Optional(Type.String({ minLength: 1, description: 'Part of the path' })),
+  username: Type.Optional(Type.String({ minLength: 1 })),
+  errorCode: Type.Optional(Type.String({ minLength: 1 })),
+};
 const RequestsQuery = Type.Object(
-  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Default 100' })) },
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Default 100' })),
+    ...JournalFilters,
+  },
   { additionalProperties: false },
 );
-const JournalRow = Type.Object({
-  id: Type.String(),
+export const JournalRow = Type.Object({
+  id: Type.Integer({ description: "The entry's number in this process's journal" }),
   time: Type.String({ format: 'date-time' }),
   method: Type.String(),
   path: Type.String(),
@@ -105,7 +118,7 @@ const JournalRow = Type.Object({
   username: Type.Union([Type.String(), Type.Null()]),
   clientId: Type.Union([Type.String(), Type.Null()]),
   durationMs: Type.Number(),
-  retryOf: Type.Union([Type.String(), Type.Null()], {
+  retryOf: Type.Union([Type.Integer(), Type.Null()], {
     description:
       'The id of the identical request (same session, method, path and query, body) of the minute before, if any',
   }),
@@ -226,15 +239,15 @@ export function registerControlOpsRoutes(app: FastifyInstance, services: Service
       },
     },
     async (request, reply) => {
-      const { limit } = request.query as Static<typeof RequestsQuery>;
-      const entries = control.journal.list(limit ?? 100);
+      const query = request.query as Static<typeof RequestsQuery>;
+      const entries = control.journal.list(query.limit ?? 100, journalFilter(query));
       return json(reply, 200, { requests: await presentJournal(services, entries) });
     },
   );
 }
 
 /** Journal rows on the wire; sessions' apps become client IDs (one lookup per distinct app). */
-async function presentJournal(services: Services, entries: JournalEntry[]) {
+export async function presentJournal(services: Services, entries: JournalEntry[]) {
   const appIds = [...new Set(entries.flatMap((e) => (e.appId && !e.clientId ? [e.appId] : [])))];
   const apps = await Promise.all(appIds.map((id) => services.store.orgs.findApp(id)));
   const clientIds = new Map(apps.flatMap((app) => (app ? [[app.id, app.clientId] as const] : [])));

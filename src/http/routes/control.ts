@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { safeEqual } from '../../auth/secrets.js';
 import { Provisioning } from '../../control/provisioning.js';
+import { findUserAndApp } from '../../control/user-app.js';
 import { apiError, invalidInput, notFound } from '../../errors/api-error.js';
 import { parseId, to18 } from '../../ids/salesforce-id.js';
 import { isoDate } from '../../lib/clock.js';
@@ -9,6 +10,8 @@ import type { Services } from '../../services.js';
 import { instanceUrl } from '../instance-url.js';
 import { JSON_CONTENT_TYPE } from '../negotiation.js';
 import { registerControlOpsRoutes } from './control-ops.js';
+import { registerControlRequestRoutes } from './control-requests.js';
+import { registerControlUsageRoutes } from './control-usage.js';
 
 export const CHATTERBOX_VERSION = '0.1.0';
 
@@ -186,19 +189,8 @@ export function registerControlRoutes(
       { schema: { summary: 'Issue tokens for a user', tags, body: TokenInput } },
       async (request, reply) => {
         const body = request.body as { username: string; clientId?: string };
-        const user = await services.store.users.findByUsername(body.username);
-        if (!user || user.type === 'guest') throw invalidInput(`Invalid username: no user ${body.username}.`);
+        const { user, clientApp } = await findUserAndApp(services.store, body.username, body.clientId);
         if (!user.isActive) throw invalidInput(`Invalid username: ${body.username} is inactive.`);
-        const clientApp = body.clientId
-          ? await services.store.orgs.findAppByClientId(body.clientId)
-          : await services.store.orgs.firstApp(user.orgId);
-        if (!clientApp || clientApp.orgId !== user.orgId) {
-          throw invalidInput(
-            body.clientId
-              ? `Invalid clientId: no app ${body.clientId} in the user's org.`
-              : 'The org has no connected app.',
-          );
-        }
         return json(
           reply,
           201,
@@ -208,6 +200,8 @@ export function registerControlRoutes(
     );
 
     registerControlOpsRoutes(guarded, services);
+    registerControlRequestRoutes(guarded, services);
+    registerControlUsageRoutes(guarded, services);
 
     guarded.get('/_chatterbox/openapi.json', { schema: { hide: true } }, async (_request, reply) =>
       json(reply, 200, (app as unknown as { swagger: () => unknown }).swagger()),
