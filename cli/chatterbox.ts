@@ -40,10 +40,7 @@ const serveOptions = (command: Command) =>
     .option('--workers <n>', 'one process per core')
     .option('--journal-size <n>', 'API requests kept by the request journal (default 1000)')
     .option('--request-timeout-ms <n>', 'time a request may take to arrive, 0 for none (default 60000)')
-    .option(
-      '--dependency-timeout-ms <ms>',
-      'bound on each PostgreSQL or Redis call; 0 = none (default 5000)',
-    )
+    .option('--dependency-timeout-ms <ms>', 'bound on each PostgreSQL or Redis call; 0 = none (default 5000)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)')
     .option('--log-format <format>', 'pretty or json (default: pretty on a terminal, else json)');
 

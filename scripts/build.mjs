@@ -30,7 +30,8 @@ const inputs = [...SOURCES.flatMap((dir) => walk(join(root, dir))), ...CONFIGS.m
 const webInputs = walk(join(root, 'web'));
 const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
 const stale =
-  process.argv.includes('--force') || [...inputs, ...webInputs].some((path) => statSync(path).mtimeMs > built);
+  process.argv.includes('--force') ||
+  [...inputs, ...webInputs].some((path) => statSync(path).mtimeMs > built);
 if (!stale) process.exit(0);
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -48,10 +49,7 @@ for (const dir of SOURCES) {
   }
 }
 // The console's assets (decision 0027), which the server serves from dist/web.
-const vite = createRequire(import.meta.url).resolve('vite/bin/vite.js');
-const web = spawnSync(process.execPath, [vite, 'build', '--config', join(root, 'web/console/vite.config.ts')], {
-  stdio: 'inherit',
-});
-if (web.status !== 0) process.exit(web.status ?? 1);
+const { build } = await import('vite');
+await build({ configFile: join(root, 'web/console/vite.config.ts') });
 
 writeFileSync(stamp, `${new Date().toISOString()}\n`);

@@ -4,6 +4,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { assertError, XML_TYPE } from '../helpers/api-assert.js';
 import { v36 } from '../helpers/feed-fixtures.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
+import { rawDatabase } from '../helpers/store.js';
 
 /**
  * Hostile text is stored as sent and every feed that holds it stays readable, to every reader, in
@@ -240,7 +241,7 @@ describe('poison data: hostile text is stored as sent, and every feed holding it
     assert.equal(created.statusCode, 201, created.body);
     poisonId = created.json().id;
     // As an older version stored it: the segments keep the surrogate (JSON escapes it as \ud800).
-    const { db } = h.services.store;
+    const db = rawDatabase(h.services.store);
     const row = await db
       .selectFrom('feed_elements')
       .select('body')

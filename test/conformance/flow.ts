@@ -24,12 +24,12 @@ export async function journal(h: Harness, limit = 20): Promise<JournalRow[]> {
 }
 
 /** The rows newer than `since` (an id from an earlier look), oldest first, as "METHOD path status". */
-export async function requestsSince(h: Harness, since: string): Promise<JournalRow[]> {
-  return (await journal(h, 1000)).filter((row) => Number(row.id) > Number(since)).reverse();
+export async function requestsSince(h: Harness, since: number): Promise<JournalRow[]> {
+  return (await journal(h, 1000)).filter((row) => row.id > since).reverse();
 }
 
-export async function lastJournalId(h: Harness): Promise<string> {
-  return (await journal(h, 1))[0]?.id ?? '0';
+export async function lastJournalId(h: Harness): Promise<number> {
+  return (await journal(h, 1))[0]?.id ?? 0;
 }
 
 export function lines(rows: JournalRow[]): string[] {
@@ -61,7 +61,7 @@ export async function openHourly(h: Harness): Promise<void> {
  * For a client that backs off after a 503: waits until the journal shows the first refusal after
  * `since`, then reopens the quota, so that the client's own retry gets through.
  */
-export async function reopenAfterFirst503(h: Harness, since: string, timeoutMs = 20_000): Promise<void> {
+export async function reopenAfterFirst503(h: Harness, since: number, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if ((await requestsSince(h, since)).some((row) => row.status === 503)) {

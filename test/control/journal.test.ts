@@ -197,7 +197,6 @@ describe('request journal (SPEC §9)', () => {
     }
   });
 
-
   test('GET /_chatterbox/requests validates limit', async () => {
     for (const [limit, message] of [
       ['0', 'Invalid limit: 0. Specify a value between 1 and 1000000.'],

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { rawDatabase } from '../../src/store/raw-database.js';
 import type { Store } from '../../src/store/store.js';
 
 /**
@@ -30,7 +31,10 @@ export async function storeFingerprint(store: Store): Promise<string> {
   // All at once: on PostgreSQL the pool runs them side by side.
   const tables = await Promise.all(
     RECORD_TABLES.map(async (table) => {
-      const rows = (await store.db.selectFrom(table).selectAll().execute()) as Record<string, unknown>[];
+      const rows = (await rawDatabase(store).selectFrom(table).selectAll().execute()) as Record<
+        string,
+        unknown
+      >[];
       const lines = rows.map((row) =>
         JSON.stringify(Object.entries(row).filter(([column]) => !VOLATILE_COLUMNS.has(column))),
       );

@@ -278,7 +278,7 @@ describe(`migrations on ${testStore}`, () => {
     const t = await openTestStore();
     try {
       // A store from before 008: names told apart by lower() alone, on SQLite ASCII only.
-      const db = t.store.db;
+      const db = rawDatabase(t.store);
       await m008.down(db as never);
       await sql`delete from kysely_migration where name = '008-search-fold'`.execute(db);
       await sql`insert into orgs (id, name, created_at) values ('org-a', 'A', 0)`.execute(db);
