@@ -48,7 +48,7 @@ export function registerControlRequestRoutes(app: FastifyInstance, services: Ser
   const { journal } = services.control;
   const streams = new Set<() => void>();
 
-  app.get(
+  app.get<{ Params: Static<typeof RequestParams> }>(
     '/_chatterbox/requests/:id',
     {
       schema: {
@@ -59,7 +59,7 @@ export function registerControlRequestRoutes(app: FastifyInstance, services: Ser
       },
     },
     async (request, reply) => {
-      const entry = journal.find((request.params as Static<typeof RequestParams>).id);
+      const entry = journal.find(request.params.id);
       if (!entry) throw notFound();
       const [row] = await presentJournal(services, [entry]);
       const body = {

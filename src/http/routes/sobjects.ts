@@ -22,15 +22,9 @@ export const sObjectRoutes = [
     xmlRoot: 'record',
     schema: { params: RecordParams, querystring: RecordQuery },
     handler: async ({ services, viewer, ctx, params, query }) => {
-      const type = sObjectType(params.sObjectType as string);
+      const type = sObjectType(params.sObjectType);
       if (!type) throw apiError('NOT_FOUND');
-      const record = await readSObject(
-        services.store,
-        viewer,
-        type,
-        params.sObjectId as string,
-        query.fields,
-      );
+      const record = await readSObject(services.store, viewer, type, params.sObjectId, query.fields);
       return { body: presentSObject(ctx, record) };
     },
   }),
