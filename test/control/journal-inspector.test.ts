@@ -36,6 +36,7 @@ const row = (
   errorCode,
   username,
   clientId: username === null ? null : 'chatterbox-demo',
+  retryOf: null,
 });
 
 describe('request journal filters, entries and emptying (SPEC §9, the console)', () => {
