@@ -38,9 +38,14 @@ test(
     assert.ok(paths.includes('bin/chatterbox.js'));
     assert.ok(paths.includes('dist/cli/chatterbox.js'));
     assert.ok(paths.includes('dist/src/main.js'));
+    // The console's built assets (decision 0027), which the server serves.
+    assert.ok(paths.includes('dist/web/index.html'));
     assert.deepEqual(
       paths.filter(
-        (path) => !/^(bin|dist\/src|dist\/cli)\/|^(package\.json|README\.md|scripts\/build\.mjs)$/.test(path),
+        (path) =>
+          !/^(bin|dist\/src|dist\/cli|dist\/web)\/|^(package\.json|README\.md|scripts\/build\.mjs)$/.test(
+            path,
+          ),
       ),
       [],
     );
@@ -84,6 +89,13 @@ test(
     assert.equal(me.headers.get('content-type'), 'application/json;charset=UTF-8');
     const body = (await me.json()) as { username: string };
     assert.equal(body.username, 'alice@acme.example');
+    const page = await fetch(`${server.url}/_chatterbox/console/`);
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.get('content-type'), 'text/html; charset=utf-8');
+    assert.match(
+      await page.text(),
+      /<script type="module"[^>]* src="\/_chatterbox\/console\/assets\/index-[\w-]+\.js"/,
+    );
     assert.equal(await server.stop(), 0);
   },
 );
