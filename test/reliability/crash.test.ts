@@ -25,7 +25,9 @@ describe(`kill -9 under concurrent writes (${testStore}, ${ROUNDS} rounds)`, () 
     '--port',
     '0',
     '--log-level',
-    'silent',
+    // warn, not silent: the banner (the listening URL the helper waits for) is logged at info or
+    // above, and a silent server would never say where it listens.
+    'warn',
     '--hourly-limit',
     '1000000',
     '--daily-limit',

@@ -41,7 +41,9 @@ describe('PostgreSQL outages', { skip: testStore !== 'postgres' && 'PostgreSQL o
       '--port',
       '0',
       '--log-level',
-      'silent',
+      // warn, not silent: the banner (the listening URL the helper waits for) is logged at info or
+      // above, and a silent server would never say where it listens.
+      'warn',
       '--dependency-timeout-ms',
       String(DEPENDENCY_TIMEOUT_MS),
     ]);

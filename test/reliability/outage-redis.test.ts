@@ -39,7 +39,9 @@ describe('Redis outages', () => {
       '--port',
       '0',
       '--log-level',
-      'silent',
+      // warn, not silent: the banner (the listening URL the helper waits for) is logged at info or
+      // above, and a silent server would never say where it listens.
+      'warn',
       '--dependency-timeout-ms',
       String(DEPENDENCY_TIMEOUT_MS),
     ]);
