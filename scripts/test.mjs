@@ -26,7 +26,7 @@ for (const store of stores) {
   process.stdout.write(`\n# store: ${store}\n`);
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-concurrency=2', ...files],
+    ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', ...files],
     {
       stdio: 'inherit',
       env: { ...process.env, CHATTERBOX_TEST_STORE: store },
