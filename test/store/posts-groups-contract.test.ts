@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { KeyPrefix } from '../../src/ids/salesforce-id.js';
-import type { FeedElementRecord } from '../../src/store/records.js';
+import type { FeedElementRecord, GroupListFilter } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
 import { testStore } from '../helpers/harness.js';
 import { openTestStore, type TestStore } from '../helpers/store.js';
@@ -85,5 +85,65 @@ describe(`store contract on ${testStore}: posts and group names`, () => {
     assert.equal(await store.groups.nameTaken(org, community, 'Gardening Club'), false);
     await store.groups.softDelete(group, T0 + 70);
     assert.equal(await store.groups.nameTaken(org, null, 'Gardening Club'), false);
+  });
+
+  test('search: visible groups by folded name, filtered by name, archive and member, paged with a total', async () => {
+    const searchOrg = (await newOrg(store, 'Search org')).id;
+    const owner = (await newUser(store, searchOrg, { username: 'owner@search.example' })).id;
+    const viewer = (await newUser(store, searchOrg, { username: 'viewer@search.example' })).id;
+    const open = await newGroup(store, searchOrg, owner, 'beta Builders', 'PublicAccess');
+    const mine = await newGroup(store, searchOrg, owner, 'Alpha Team', 'PrivateAccess');
+    const hidden = await newGroup(store, searchOrg, owner, 'Alpine Secrets', 'PrivateAccess');
+    const archived = await newGroup(store, searchOrg, owner, 'Archived Alps', 'PublicAccess');
+    const gone = await newGroup(store, searchOrg, owner, 'Alpha Gone', 'PublicAccess');
+    await store.groups.update(archived, { isArchived: true }, T0 + 1);
+    await store.groups.softDelete(gone, T0 + 2);
+    await store.memberships.addMember({
+      id: await store.newId(KeyPrefix.groupMember),
+      orgId: searchOrg,
+      groupId: mine,
+      userId: viewer,
+      role: 'StandardMember',
+      createdAt: T0,
+    });
+    const filter: GroupListFilter = {
+      communityId: null,
+      open: ['PublicAccess'],
+      membersOnly: ['PrivateAccess'],
+      viewerId: viewer,
+    };
+    const search = async (extra: Partial<Parameters<Store['groups']['search']>[1]> = {}) => {
+      const { groups, total } = await store.groups.search(searchOrg, {
+        filter,
+        offset: 0,
+        limit: 10,
+        ...extra,
+      });
+      return { ids: groups.map((g) => g.id), total };
+    };
+
+    assert.deepEqual(await search(), { ids: [mine, archived, open], total: 3 });
+    assert.deepEqual(await search({ offset: 1, limit: 1 }), { ids: [archived], total: 3 });
+    assert.deepEqual(await search({ nameContains: 'al' }), { ids: [mine, archived], total: 2 });
+    assert.deepEqual(await search({ nameContains: '%' }), { ids: [], total: 0 });
+    assert.deepEqual(await search({ isArchived: false }), { ids: [mine, open], total: 2 });
+    assert.deepEqual(await search({ isArchived: true }), { ids: [archived], total: 1 });
+    assert.deepEqual(await search({ memberId: viewer }), { ids: [mine], total: 1 });
+    const idsFor = async (changed: Partial<GroupListFilter>) =>
+      (
+        await store.groups.search(searchOrg, { filter: { ...filter, ...changed }, offset: 0, limit: 10 })
+      ).groups.map((g) => g.id);
+    assert.deepEqual(await idsFor({ viewerId: null }), [archived, open]);
+    await store.memberships.addMember({
+      id: await store.newId(KeyPrefix.groupMember),
+      orgId: searchOrg,
+      groupId: hidden,
+      userId: owner,
+      role: 'GroupOwner',
+      createdAt: T0,
+    });
+    assert.deepEqual(await idsFor({ open: [], viewerId: owner }), [hidden]);
+    assert.deepEqual(await idsFor({ open: [], membersOnly: [] }), []);
+    assert.deepEqual(await idsFor({ communityId: await store.newId(KeyPrefix.community) }), []);
   });
 });
