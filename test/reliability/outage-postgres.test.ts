@@ -8,9 +8,9 @@ import {
   assertUnavailable,
   Client,
   DEPENDENCY_TIMEOUT_MS,
-  FAIL_FAST_BOUND_MS,
   FIRST_503_BOUND_MS,
   OAUTH_UNAVAILABLE_BODY,
+  outageStories,
   timed,
   timeToHeal,
 } from '../helpers/outage.js';
@@ -56,65 +56,19 @@ describe('PostgreSQL outages', { skip: testStore !== 'postgres' && 'PostgreSQL o
     await dropPostgresSchema(testDatabaseUrl, schema);
   });
 
-  /** The whole story of one outage: 503 within the bound, fail fast, OAuth, health, heal. */
-  async function outage(name: string, breakIt: () => Promise<void> | void): Promise<void> {
-    try {
-      await story(name, breakIt);
-    } finally {
-      await proxy.heal();
-    }
-  }
-
-  async function story(name: string, breakIt: () => Promise<void> | void): Promise<void> {
-    const healthy = await timed(() => client.feed());
-    assert.equal(healthy.status, 200, JSON.stringify(healthy.body));
-    await breakIt();
-
-    const first = await timed(() => client.feed());
-    assertUnavailable(first, FIRST_503_BOUND_MS, `${name}: the first request`);
-    const next = await timed(() => client.feed());
-    assertUnavailable(next, FAIL_FAST_BOUND_MS, `${name}: the next request (known down)`);
-
-    const login = await timed(() => client.login());
-    assert.equal(login.status, 503, JSON.stringify(login.body));
-    assert.equal(login.contentType, JSON_TYPE, JSON.stringify(login.body));
-    assert.deepEqual(login.body, OAUTH_UNAVAILABLE_BODY);
-    assert.ok(login.ms <= FIRST_503_BOUND_MS, `${name}: login took ${login.ms} ms`);
-
-    const health = await timed(() => client.health());
-    assert.equal(health.status, 503);
-    assert.deepEqual(health.body, {
-      status: 'unavailable',
-      version: (health.body as { version: string }).version,
-      store: 'postgres',
-      dependencies: { store: 'unavailable' },
-    });
-    assert.ok(health.ms <= FIRST_503_BOUND_MS, `${name}: health took ${health.ms} ms`);
-
-    await proxy.heal();
-    const healedIn = await timeToHeal(client);
-    const healthAfter = await timed(() => client.health());
-    assert.equal(healthAfter.status, 200);
-    assert.deepEqual((healthAfter.body as { dependencies: unknown }).dependencies, { store: 'ok' });
-    assert.equal(client.server.running(), true, 'the server process exited');
-    process.stdout.write(
-      `# outage postgres ${name}: first 503 in ${first.ms} ms, next in ${next.ms} ms, 200 again ${healedIn} ms after heal\n`,
-    );
-  }
-
-  test('PostgreSQL restarts (every connection reset, new ones refused)', async () => {
-    await outage('restart', () => {
-      proxy.refuse();
-      proxy.resetAll();
-    });
-  });
-
-  test('PostgreSQL black-holed (connections accepted, nothing forwarded)', async () => {
-    await outage('black hole', () => proxy.blackHole());
-  });
-
-  test('PostgreSQL partitioned (nothing gets through until the partition heals)', async () => {
-    await outage('partition', () => proxy.partition());
+  outageStories(() => ({ proxy, client }), {
+    dependency: 'PostgreSQL',
+    tag: 'postgres',
+    checkLogin(login, name) {
+      assert.equal(login.status, 503, JSON.stringify(login.body));
+      assert.equal(login.contentType, JSON_TYPE, JSON.stringify(login.body));
+      assert.deepEqual(login.body, OAUTH_UNAVAILABLE_BODY);
+      assert.ok(login.ms <= FIRST_503_BOUND_MS, `${name}: login took ${login.ms} ms`);
+    },
+    health: () => ({
+      down: { store: 'postgres', dependencies: { store: 'unavailable' } },
+      healed: { store: 'ok' },
+    }),
   });
 
   test('every connection reset while PostgreSQL stays up: no 500, no exit, 200 again at once', async () => {

@@ -7,8 +7,8 @@ import {
   assertUnavailable,
   Client,
   DEPENDENCY_TIMEOUT_MS,
-  FAIL_FAST_BOUND_MS,
   FIRST_503_BOUND_MS,
+  outageStories,
   timed,
   timeToHeal,
 } from '../helpers/outage.js';
@@ -54,65 +54,17 @@ describe('Redis outages', () => {
     await store.cleanup();
   });
 
-  async function outage(name: string, breakIt: () => void): Promise<void> {
-    try {
-      await story(name, breakIt);
-    } finally {
-      await proxy.heal();
-    }
-  }
-
-  async function story(name: string, breakIt: () => void): Promise<void> {
-    const healthy = await timed(() => client.feed());
-    assert.equal(healthy.status, 200, JSON.stringify(healthy.body));
-    breakIt();
-
-    const first = await timed(() => client.feed());
-    assertUnavailable(first, FIRST_503_BOUND_MS, `${name}: the first request`);
-    const next = await timed(() => client.feed());
-    assertUnavailable(next, FAIL_FAST_BOUND_MS, `${name}: the next request (known down)`);
-
+  outageStories(() => ({ proxy, client }), {
+    dependency: 'Redis',
+    tag: 'redis',
     // Logins need no Redis: they keep working.
-    const login = await timed(() => client.login());
-    assert.equal(login.status, 200, JSON.stringify(login.body));
-
-    const health = await timed(() => client.health());
-    assert.equal(health.status, 503);
-    assert.deepEqual(health.body, {
-      status: 'unavailable',
-      version: (health.body as { version: string }).version,
-      store: testStore,
-      dependencies: { store: 'ok', redis: 'unavailable' },
-    });
-    assert.ok(health.ms <= FIRST_503_BOUND_MS, `${name}: health took ${health.ms} ms`);
-
-    await proxy.heal();
-    const healedIn = await timeToHeal(client);
-    const healthAfter = await timed(() => client.health());
-    assert.equal(healthAfter.status, 200);
-    assert.deepEqual((healthAfter.body as { dependencies: unknown }).dependencies, {
-      store: 'ok',
-      redis: 'ok',
-    });
-    assert.equal(client.server.running(), true, `the server process exited:\n${client.server.output()}`);
-    process.stdout.write(
-      `# outage redis ${name}: first 503 in ${first.ms} ms, next in ${next.ms} ms, 200 again ${healedIn} ms after heal\n`,
-    );
-  }
-
-  test('Redis restarts (every connection reset, new ones refused)', async () => {
-    await outage('restart', () => {
-      proxy.refuse();
-      proxy.resetAll();
-    });
-  });
-
-  test('Redis black-holed (connections accepted, nothing forwarded)', async () => {
-    await outage('black hole', () => proxy.blackHole());
-  });
-
-  test('Redis partitioned (nothing gets through until the partition heals)', async () => {
-    await outage('partition', () => proxy.partition());
+    checkLogin(login) {
+      assert.equal(login.status, 200, JSON.stringify(login.body));
+    },
+    health: () => ({
+      down: { store: testStore, dependencies: { store: 'ok', redis: 'unavailable' } },
+      healed: { store: 'ok', redis: 'ok' },
+    }),
   });
 
   test('every Redis connection reset while Redis stays up: no 500, no exit, 200 again at once', async () => {
