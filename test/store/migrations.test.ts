@@ -10,7 +10,7 @@ import * as m006 from '../../src/store/migrations/006-mention-keyset.js';
 import * as m007 from '../../src/store/migrations/007-group-name-unique.js';
 import * as m008 from '../../src/store/migrations/008-search-fold.js';
 import { migrate, RENAMED_MIGRATIONS } from '../../src/store/open-store.js';
-import { GroupNameTaken } from '../../src/store/records.js';
+import { GroupNameTaken, type GroupRecord } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
 import { testStore } from '../helpers/harness.js';
 import { openTestStore, rawDatabase } from '../helpers/store.js';
@@ -247,28 +247,10 @@ describe(`migrations on ${testStore}`, () => {
       });
 
       // The index now refuses what the pre-check would, in any case; deleted groups stay free.
-      const group = (id: string, name: string) => ({
-        id,
-        orgId: 'org-a',
-        communityId: null,
-        name,
-        description: null,
-        informationTitle: null,
-        informationText: null,
-        visibility: 'PublicAccess' as const,
-        ownerId: 'usr-a',
-        canHaveChatterGuests: false,
-        isArchived: false,
-        isAutoArchiveDisabled: false,
-        isBroadcast: false,
-        lastPostAt: null,
-        createdAt: 10,
-        modifiedAt: 10,
-      });
-      await assert.rejects(t.store.groups.create(group('g13', 'tEaM')), GroupNameTaken);
+      await assert.rejects(t.store.groups.create(legacyGroup('g13', 'tEaM')), GroupNameTaken);
       await assert.rejects(t.store.groups.update('g02', { name: 'TEAM (2)' }, 10), GroupNameTaken);
       await t.store.groups.softDelete('g01', 10);
-      await t.store.groups.create(group('g14', 'tEaM'));
+      await t.store.groups.create(legacyGroup('g14', 'tEaM'));
       assert.deepEqual(await migrate(t.store), []);
     } finally {
       await t.close();
@@ -329,25 +311,7 @@ describe(`migrations on ${testStore}`, () => {
       assert.equal(post.text_key, 'grüsse aus köln');
 
       // The index is on the key now: a name alike under the fold is refused, whatever its case.
-      const group = (id: string, name: string) => ({
-        id,
-        orgId: 'org-a',
-        communityId: null,
-        name,
-        description: null,
-        informationTitle: null,
-        informationText: null,
-        visibility: 'PublicAccess' as const,
-        ownerId: 'usr-a',
-        canHaveChatterGuests: false,
-        isArchived: false,
-        isAutoArchiveDisabled: false,
-        isBroadcast: false,
-        lastPostAt: null,
-        createdAt: 10,
-        modifiedAt: 10,
-      });
-      await assert.rejects(t.store.groups.create(group('g8', 'STRAẞE')), GroupNameTaken);
+      await assert.rejects(t.store.groups.create(legacyGroup('g8', 'STRAẞE')), GroupNameTaken);
       await assert.rejects(t.store.groups.update('g7', { name: 'FILE' }, 10), GroupNameTaken);
       assert.equal(await t.store.groups.nameTaken('org-a', null, 'Οδοσ'), true);
       assert.deepEqual(await migrate(t.store), []);
@@ -401,3 +365,25 @@ describe(`migrations on ${testStore}`, () => {
     }
   });
 });
+
+/** A public group of org-a owned by usr-a, as the migration tests' hand-made rows have them. */
+function legacyGroup(id: string, name: string): GroupRecord {
+  return {
+    id,
+    orgId: 'org-a',
+    communityId: null,
+    name,
+    description: null,
+    informationTitle: null,
+    informationText: null,
+    visibility: 'PublicAccess',
+    ownerId: 'usr-a',
+    canHaveChatterGuests: false,
+    isArchived: false,
+    isAutoArchiveDisabled: false,
+    isBroadcast: false,
+    lastPostAt: null,
+    createdAt: 10,
+    modifiedAt: 10,
+  };
+}
