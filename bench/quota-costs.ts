@@ -11,6 +11,7 @@
  *   node --import tsx bench/quota-costs.ts [--database-url postgres://…] [--takes 3000] [--rounds 3]
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { StoreUsageCounters } from '../src/limits/store-usage.js';
@@ -95,6 +96,34 @@ try {
     const lines = (plan.rows as { 'QUERY PLAN': string }[]).map((r) => r['QUERY PLAN']);
     const wal = lines.find((l) => l.includes('WAL:')) ?? 'WAL: none';
     rows.push({ mode, wal: wal.trim(), oneOrg: [] as number[], [`${manyOrgs}Orgs`]: [] as number[] });
+  }
+  // PostgreSQL's own CPU per call: one pinned connection, its backend's utime + stime from /proc
+  // (this machine runs PostgreSQL locally), over `takes` calls; `select 1` is the round-trip floor.
+  for (const row of rows) {
+    const mode = row.mode as Mode;
+    row.backendCpuUsPerCall = await rawDatabase(mode === 'before' ? before : after)
+      .connection()
+      .execute(async (conn) => {
+        const pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(conn)).rows[0]?.pid;
+        const cpu = () => {
+          const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+          return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // clock ticks of 10 ms
+        };
+        const hour = Math.floor(Date.now() / 3_600_000);
+        const keys = Array.from({ length: 24 }, (_, i) => `d:00D9:${hour - 23 + i}`);
+        const args = sql`${'d-lock:00D9'}, ${keys}::text[], ${LIMIT}::bigint, ${(hour + 24) * 3_600_000}::bigint,
+          ${`h:0059:app:${hour}`}::text, ${LIMIT}::bigint, ${(hour + 1) * 3_600_000}::bigint`;
+        const fn =
+          mode === 'before'
+            ? sql`select * from chatterbox_take_quota(${args})`
+            : sql`select * from chatterbox_take_quota_2(${args}, false)`;
+        const c0 = cpu();
+        for (let i = 0; i < takes; i++) await fn.execute(conn);
+        const c1 = cpu();
+        for (let i = 0; i < takes; i++) await sql`select 1`.execute(conn);
+        const c2 = cpu();
+        return { take: Math.round((c1 - c0) / takes), select1: Math.round((c2 - c1) / takes) };
+      });
   }
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const row of rows) {
