@@ -1,5 +1,7 @@
-// `npm run bench [-- --quick] [-- --database-url postgres://…] [-- --scenarios a,e] [-- --no-baselines]
-// [-- --repeat N] [-- --duration S] [-- --connections N]`:
+// `npm run bench [-- --quick] [-- --database-url postgres://…] [-- --redis-url redis://…]
+// [-- --scenarios a,e] [-- --no-baselines] [-- --repeat N] [-- --duration S] [-- --connections N]`:
+// with --redis-url too, every scenario also runs on PostgreSQL + Redis, and (g) compares
+// `--workers 1` with `--workers 2` there.
 // builds (the npm script), then measures Chatterbox and the baselines and writes the report.
 import { execSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,7 +9,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { baselines } from './lib/baselines.js';
+import { baselines, USERS_ME_PATH } from './lib/baselines.js';
 import {
   type BenchStore,
   BUILT_CLI,
@@ -38,6 +40,7 @@ import {
   type ScenarioDef,
   type ScenarioKey,
   type ScenarioResult,
+  type StoreLabel,
 } from './lib/scenarios.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,7 +48,8 @@ const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     'database-url': { type: 'string' },
-    scenarios: { type: 'string', default: 'a,b,c,d,e,f' },
+    'redis-url': { type: 'string' },
+    scenarios: { type: 'string', default: 'a,b,c,d,e,f,g' },
     'no-baselines': { type: 'boolean', default: false },
     duration: { type: 'string' },
     connections: { type: 'string' },
@@ -233,6 +237,83 @@ async function otherDemoScenarios({ store, server, token }: DemoServer): Promise
   }
 }
 
+/**
+ * Bare Fastify serving the bytes of the (b) page as a constant body, measured right after (b):
+ * the ceiling of target 3 of issue 14 (the page ÷ what the same bytes alone allow).
+ */
+async function feedCeiling(kind: StoreLabel, body: Record<string, unknown>): Promise<void> {
+  if (args['no-baselines']) return;
+  const fastify = baselines(root, workDir, results.meta.versions).find((b) => b.id === 'fastify');
+  if (!fastify) return;
+  const { server } = await fastify.start(body);
+  try {
+    const def: ScenarioDef = {
+      row: {
+        scenario: 'b',
+        id: `b-ceiling-${kind}`,
+        title: `GET the (b) page's bytes (${fastify.title}), after the ${kind} page`,
+        target: 'fastify',
+      },
+      probe: { method: 'GET', path: USERS_ME_PATH, expect: 200 },
+      load: { path: USERS_ME_PATH },
+    };
+    record((await runScenario(server, def, settings)).result);
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * (g): users/me of one org on PostgreSQL + Redis, one server with `--workers 1`, then one with
+ * `--workers 2` (two processes on the same store), runs interleaved round by round: adding a
+ * process must add throughput (target 6 of issue 14: ≥ 1.3× on this 2-core machine).
+ */
+async function workersScenario(makeStore: () => BenchStore): Promise<void> {
+  const store = makeStore();
+  const servers: ServerProcess[] = [];
+  try {
+    const targets: { row: ScenarioDef['row']; load: Load; runs: Measurement[] }[] = [];
+    for (const workers of [1, 2]) {
+      const server = await startChatterbox(BUILT_CLI, store, {
+        cwd: root,
+        extraArgs: ['--workers', String(workers)],
+      });
+      servers.push(server);
+      const token = await login(server, 'alice@acme.example');
+      const def = usersMe(store.kind, token);
+      const row = {
+        ...def.row,
+        scenario: 'g' as const,
+        id: `g-workers-${workers}`,
+        title: `${def.row.title}, --workers ${workers}`,
+      };
+      const outcome = await probe(server, def);
+      if (!outcome.ok) {
+        record({ ...outcome.result, ...row });
+        continue;
+      }
+      targets.push({ row, load: prepareLoad(server, def.load, settings), runs: [] });
+    }
+    for (const target of targets) await target.load.warmUp();
+    for (let round = 1; round <= (settings.repeat ?? 1); round++) {
+      log(`(g) round ${round} of ${settings.repeat ?? 1}`);
+      for (const target of targets) target.runs.push(await target.load.runOnce());
+    }
+    for (const target of targets) {
+      const result: ScenarioResult = {
+        ...target.row,
+        status: 'measured',
+        measurement: medianRun(target.runs),
+      };
+      result.notes = ['RSS and server CPU are those of the primary process only'];
+      record(result);
+    }
+  } finally {
+    for (const server of servers) await server.stop();
+    await store.dispose();
+  }
+}
+
 /** (b) and (f): the news-feed page on stores of growing size, each seeded by `chatterbox seed`. */
 async function feedScenarios(makeStore: () => BenchStore, kind: BenchStore['kind']): Promise<void> {
   let unavailable = false;
@@ -274,13 +355,15 @@ async function feedScenarios(makeStore: () => BenchStore, kind: BenchStore['kind
         }
         // (b) is the same measurement as the curve's point at FEED_POSTS: run once, reported in both.
         if (wanted.has('f')) record(result);
-        if (isB)
+        if (isB) {
           record({
             ...result,
             scenario: 'b',
             id: `b-${posts}`,
             title: feedPage(kind, '', posts, 'b').row.title,
           });
+          if (result.status === 'measured') await feedCeiling(kind, probeBody as Record<string, unknown>);
+        }
       } finally {
         await server.stop();
       }
@@ -315,7 +398,9 @@ async function main(): Promise<void> {
   );
   const stores: [BenchStore['kind'], () => BenchStore][] = [['sqlite', sqliteStore]];
   const databaseUrl = args['database-url'];
+  const redisUrl = args['redis-url'];
   if (databaseUrl) stores.push(['postgres', () => postgresStore(databaseUrl)]);
+  if (databaseUrl && redisUrl) stores.push(['postgres+redis', () => postgresStore(databaseUrl, redisUrl)]);
   const demos: DemoServer[] = [];
   try {
     for (const [, makeStore] of stores) demos.push(await startDemoServer(makeStore));
@@ -330,6 +415,9 @@ async function main(): Promise<void> {
   for (const [kind, makeStore] of stores) {
     if (wanted.has('b') || wanted.has('f')) await feedScenarios(makeStore, kind);
   }
+  if (wanted.has('g') && databaseUrl && redisUrl)
+    await workersScenario(() => postgresStore(databaseUrl, redisUrl));
+  else if (wanted.has('g')) log('(g) not run: it needs --database-url and --redis-url');
   results.meta.finishedAt = new Date().toISOString();
 
   const dir = join(root, 'bench', 'results');

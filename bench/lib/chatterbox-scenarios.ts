@@ -1,5 +1,5 @@
 import { FORM, passwordGrantBody } from './chatterbox.js';
-import { SCENARIO_TITLES, type ScenarioDef } from './scenarios.js';
+import { SCENARIO_TITLES, type ScenarioDef, type StoreLabel } from './scenarios.js';
 
 /**
  * The Chatterbox scenarios, written against the SPEC's URLs (§4, §6, §8) so that the ones whose
@@ -8,7 +8,7 @@ import { SCENARIO_TITLES, type ScenarioDef } from './scenarios.js';
 const V = '/services/data/v36.0';
 const JSON_BODY = { 'content-type': 'application/json' };
 
-type Store = 'sqlite' | 'postgres';
+type Store = StoreLabel;
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** (a) the context user's User Detail. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropPostgresSchema } from '../../src/store/dialects/postgres.js';
 import { freePort, runCommand, type ServerProcess, startServer } from './processes.js';
+import type { StoreLabel } from './scenarios.js';
 
 export const DEMO_CLIENT = { id: 'chatterbox-demo', secret: 'chatterbox-demo-secret' };
 export const DEMO_PASSWORD = 'demo-password-1';
@@ -18,8 +19,11 @@ export const SOURCE_CLI: CliCommand = [process.execPath, '--import', 'tsx', 'cli
 
 /** A store of its own for one server: a temp SQLite file, or a fresh PostgreSQL schema. */
 export interface BenchStore {
-  kind: 'sqlite' | 'postgres';
+  kind: StoreLabel;
+  /** The store's flags (serve, seed, reset). */
   flags: string[];
+  /** What `serve` takes besides (Redis). */
+  serveFlags?: string[];
   dispose: () => Promise<void>;
 }
 
@@ -32,11 +36,14 @@ export function sqliteStore(): BenchStore {
   };
 }
 
-export function postgresStore(url: string): BenchStore {
+/** A fresh PostgreSQL schema; with `redisUrl`, Redis holds the quotas and caches (own key prefix). */
+export function postgresStore(url: string, redisUrl?: string): BenchStore {
   const schema = `bench_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const redis = redisUrl ? ['--redis-url', redisUrl, '--redis-prefix', `${schema}:`] : [];
   return {
-    kind: 'postgres',
+    kind: redisUrl ? 'postgres+redis' : 'postgres',
     flags: ['--database-url', url, '--pg-schema', schema],
+    serveFlags: redis,
     dispose: () => dropPostgresSchema(url, schema),
   };
 }
@@ -56,6 +63,7 @@ export async function startChatterbox(
       ...prefix,
       'serve',
       ...store.flags,
+      ...(store.serveFlags ?? []),
       '--demo',
       '--host',
       '127.0.0.1',

@@ -15,7 +15,17 @@ export const TARGETS = {
   startupMs: 1000,
 };
 
-const STORES = ['sqlite', 'postgres'] as const;
+const STORES = ['sqlite', 'postgres', 'postgres+redis'] as const;
+
+/** The targets of issue 14 (PostgreSQL + Redis at SQLite speed, feed pages, batch, memory). */
+export const ISSUE_14 = {
+  postgresShareOfSqlite: 0.5,
+  sqliteShareOfCeiling: 0.5,
+  feedShareOfSameBytes: 0.05,
+  batchTimes: 3,
+  rssMb: 200,
+  workersTimes: 1.3,
+};
 
 const num = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -62,7 +72,7 @@ function scenarioLabel(row: ScenarioResult): string {
 
 /** The feed-page latency curve (f) as chart series: p50 and p99 per store. */
 export function curveSeries(results: BenchResults): CurveSeries[] {
-  const colors = { sqlite: '#1f77b4', postgres: '#d62728' };
+  const colors = { sqlite: '#1f77b4', postgres: '#d62728', 'postgres+redis': '#2ca02c' };
   const series: CurveSeries[] = [];
   for (const store of STORES) {
     const rows = results.scenarios.filter(
@@ -200,6 +210,8 @@ export function renderReport(results: BenchResults, chartFile: string): string {
     );
   }
   line();
+
+  issue14Targets(results, line);
 
   // Ratios for (a), per store.
   line('## Scenario (a) against the baselines');
@@ -347,9 +359,99 @@ export function renderReport(results: BenchResults, chartFile: string): string {
       `Prism ${meta.versions['@stoplight/prism-cli']} mocking a one-path OpenAPI document whose example is that body.`,
   );
   line(
-    `- Reproduce: \`npm run bench\` (SQLite) or \`npm run bench -- --database-url postgres://…\` (both stores); ` +
+    `- Reproduce: \`npm run bench\` (SQLite) or \`npm run bench -- --database-url postgres://… --redis-url redis://…\` ` +
+      '(SQLite, PostgreSQL, PostgreSQL + Redis, and (g): `--workers 1` vs `--workers 2` on PostgreSQL + Redis); ' +
       '`--quick` for a smoke run. Raw figures: `bench/results/<timestamp>.json`.',
   );
   line();
   return `${out.join('\n')}\n`;
+}
+
+/** Every target of issue 14, met or missed, with its ratio and the rows it comes from. */
+function issue14Targets(results: BenchResults, line: (text?: string) => void): void {
+  const rows: [string, string, string, boolean | undefined][] = [];
+  const ratio = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined || b === 0 ? undefined : a / b;
+  const verdict = (value: number | undefined, goal: number, atMost = false) =>
+    value === undefined ? undefined : atMost ? value < goal : value >= goal;
+  const sqliteMe = rps(find(results, 'a', 'chatterbox', 'sqlite'));
+  for (const store of ['postgres', 'postgres+redis'] as const) {
+    const value = ratio(rps(find(results, 'a', 'chatterbox', store)), sqliteMe);
+    rows.push([
+      `1. users/me on ${store} ÷ users/me on sqlite`,
+      `≥ ${num(ISSUE_14.postgresShareOfSqlite, 2)}`,
+      value === undefined ? 'n/a' : num(value, 2),
+      verdict(value, ISSUE_14.postgresShareOfSqlite),
+    ]);
+  }
+  const ceiling = ratioOf(results, 'sqlite', 'fastify')?.median;
+  rows.push([
+    '2. users/me on sqlite ÷ bare Fastify serving the same body',
+    `≥ ${num(ISSUE_14.sqliteShareOfCeiling, 2)}`,
+    ceiling === undefined ? 'n/a' : num(ceiling, 2),
+    verdict(ceiling, ISSUE_14.sqliteShareOfCeiling),
+  ]);
+  for (const store of STORES) {
+    const page = results.scenarios.find(
+      (r) => r.scenario === 'b' && r.target === 'chatterbox' && r.store === store && r.status === 'measured',
+    );
+    if (!page) continue;
+    const value = ratio(rps(page), rps(find(results, `b-ceiling-${store}`, 'fastify')));
+    rows.push([
+      `3. news page of 25 on ${store} ÷ bare Fastify serving the same bytes`,
+      `≥ ${num(ISSUE_14.feedShareOfSameBytes * 100)} %`,
+      value === undefined ? 'n/a' : `${num(value * 100, 1)} %`,
+      verdict(value, ISSUE_14.feedShareOfSameBytes),
+    ]);
+  }
+  for (const store of STORES) {
+    const batch = find(results, 'd-batch', 'chatterbox', store);
+    const single = find(results, 'd-single', 'chatterbox', store);
+    if (!batch && !single) continue;
+    const sets = (row: ScenarioResult | undefined) => {
+      const r = rps(row);
+      return r === undefined ? undefined : r / (row?.requestsPerSet ?? 1);
+    };
+    const value = ratio(sets(batch), sets(single));
+    rows.push([
+      `4. a batch of 25 GETs ÷ the 25 one by one (sets per second), ${store}`,
+      `≥ ${num(ISSUE_14.batchTimes)}×`,
+      value === undefined ? 'n/a' : `${num(value, 2)}×`,
+      verdict(value, ISSUE_14.batchTimes),
+    ]);
+  }
+  const ours = results.scenarios.filter((r) => r.target === 'chatterbox' && r.measurement);
+  const peak = ours.length ? Math.max(...ours.map((r) => r.measurement?.rssPeakMb ?? 0)) : undefined;
+  const peakRow = ours.find((r) => r.measurement?.rssPeakMb === peak);
+  rows.push([
+    '5. peak RSS over every scenario and store, default flags',
+    `< ${num(ISSUE_14.rssMb)} MB`,
+    peak === undefined ? 'n/a' : `${num(peak)} MB (${peakRow ? `${peakRow.store} ${peakRow.id}` : ''})`,
+    verdict(peak, ISSUE_14.rssMb, true),
+  ]);
+  const workers = ratio(
+    rps(find(results, 'g-workers-2', 'chatterbox', 'postgres+redis')),
+    rps(find(results, 'g-workers-1', 'chatterbox', 'postgres+redis')),
+  );
+  rows.push([
+    '6. users/me of one org, postgres+redis: --workers 2 ÷ --workers 1',
+    `≥ ${num(ISSUE_14.workersTimes, 1)}×`,
+    workers === undefined ? 'n/a' : `${num(workers, 2)}×`,
+    verdict(workers, ISSUE_14.workersTimes),
+  ]);
+  line('## Targets of issue 14');
+  line();
+  line('| Target | Goal | Measured | |');
+  line('|---|---|---|---|');
+  for (const [name, goal, value, met] of rows)
+    line(
+      `| ${name} | ${goal} | ${value} | ${met === undefined ? 'not measured' : met ? 'met' : '**missed**'} |`,
+    );
+  line();
+  line(
+    'Target 7 (quotas exact: N of M admitted, across processes, every backend) is checked by ' +
+      '`test/limits/usage-backends.test.ts`, `test/limits/quota-shared-lock.test.ts` and ' +
+      '`test/api/quotas.test.ts`, not by the bench. Rows 1 and 6 need `--database-url` (and `--redis-url`).',
+  );
+  line();
 }

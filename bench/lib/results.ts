@@ -1,10 +1,10 @@
 import type { LoadSettings } from './load.js';
-import type { ScenarioResult } from './scenarios.js';
+import type { ScenarioResult, StoreLabel } from './scenarios.js';
 
 /** Time from process start to the first served request. */
 export interface StartupResult {
   target: string;
-  store?: 'sqlite' | 'postgres';
+  store?: StoreLabel;
   /** 'empty store, --demo' (migrate and seed the demo org), 'existing store', '100000 posts'… */
   condition: string;
   ms: number;
@@ -12,7 +12,7 @@ export interface StartupResult {
 }
 
 export interface SeedResult {
-  store: 'sqlite' | 'postgres';
+  store: StoreLabel;
   posts: number;
   status: 'seeded' | 'skipped' | 'failed';
   ms?: number;
@@ -42,5 +42,5 @@ export interface BenchResults {
   seeds: SeedResult[];
   scenarios: ScenarioResult[];
   /** Chatterbox's (a) req/s ÷ a baseline's, per round of interleaved runs, and their median. */
-  ratios: { store: 'sqlite' | 'postgres'; baseline: string; perRound: number[]; median: number }[];
+  ratios: { store: StoreLabel; baseline: string; perRound: number[]; median: number }[];
 }

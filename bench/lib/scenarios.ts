@@ -1,6 +1,9 @@
 import { type LoadSettings, type LoadSpec, type Measurement, measure } from './load.js';
 
-export type ScenarioKey = 'a' | 'b' | 'c' | 'd' | 'e' | 'f';
+export type ScenarioKey = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g';
+
+/** The store a Chatterbox row ran on: PostgreSQL alone, or with Redis holding quotas and caches. */
+export type StoreLabel = 'sqlite' | 'postgres' | 'postgres+redis';
 
 export const SCENARIO_TITLES: Record<ScenarioKey, string> = {
   a: 'GET chatter/users/me',
@@ -9,6 +12,7 @@ export const SCENARIO_TITLES: Record<ScenarioKey, string> = {
   d: '25 GETs: one batch vs one by one',
   e: 'POST oauth2/token (password grant)',
   f: 'Feed page latency by store size',
+  g: 'GET chatter/users/me, one org, --workers 1 vs --workers 2',
 };
 
 export const NOT_AVAILABLE = 'skipped: not available in this build';
@@ -21,7 +25,7 @@ export interface ScenarioResult {
   title: string;
   /** 'chatterbox' or a baseline id. */
   target: string;
-  store?: 'sqlite' | 'postgres';
+  store?: StoreLabel;
   status: 'measured' | 'skipped' | 'failed';
   reason?: string;
   /** Posts in the store, for the feed scenarios. */

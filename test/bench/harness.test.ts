@@ -187,6 +187,54 @@ describe('bench report', () => {
     assert.match(report, /!\[feed-page latency by store size\]\(feed-scaling\.svg\)/);
   });
 
+  test('the report shows every target of issue 14 as met, missed or not measured, with its ratio', () => {
+    const report = renderReport(
+      {
+        ...results,
+        scenarios: [
+          ...results.scenarios,
+          {
+            ...measured,
+            store: 'postgres',
+            measurement: { ...measured.measurement!, requestsPerSecond: 600 },
+          },
+          {
+            ...measured,
+            scenario: 'g',
+            id: 'g-workers-1',
+            store: 'postgres+redis',
+            measurement: { ...measured.measurement!, requestsPerSecond: 500 },
+          },
+          {
+            ...measured,
+            scenario: 'g',
+            id: 'g-workers-2',
+            store: 'postgres+redis',
+            measurement: { ...measured.measurement!, requestsPerSecond: 700 },
+          },
+        ],
+      },
+      'feed-scaling.svg',
+    );
+    assert.match(report, /\| 1\. users\/me on postgres ÷ users\/me on sqlite \| ≥ 0\.50 \| 0\.60 \| met \|/);
+    assert.match(
+      report,
+      /\| 1\. users\/me on postgres\+redis ÷ users\/me on sqlite \| ≥ 0\.50 \| n\/a \| not measured \|/,
+    );
+    assert.match(
+      report,
+      /\| 2\. users\/me on sqlite ÷ bare Fastify serving the same body \| ≥ 0\.50 \| 0\.25 \| \*\*missed\*\* \|/,
+    );
+    assert.match(
+      report,
+      /\| 5\. peak RSS over every scenario and store, default flags \| < 200 MB \| 150 MB \(sqlite a\) \| met \|/,
+    );
+    assert.match(
+      report,
+      /\| 6\. users\/me of one org, postgres\+redis: --workers 2 ÷ --workers 1 \| ≥ 1\.3× \| 1\.40× \| met \|/,
+    );
+  });
+
   test('the chart is an SVG that says when the curve has no data', () => {
     const svg = renderChart(results);
     assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);

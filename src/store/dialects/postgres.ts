@@ -2,7 +2,13 @@ import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { CircuitBreaker } from '../../dependencies/circuit-breaker.js';
 import type { Database } from '../schema.js';
-import { cachedText, type QuotaTakeResult, type StoreDialect } from './dialect.js';
+import {
+  cachedText,
+  type Db,
+  type QuotaTakeRequest,
+  type QuotaTakeResult,
+  type StoreDialect,
+} from './dialect.js';
 import { GuardedPool, poolTimeouts, sessionOptions } from './postgres-pool.js';
 
 // Times are stored as bigint epoch milliseconds; read them back as numbers (they fit in 2^53).
@@ -122,23 +128,17 @@ export const postgresDialect: StoreDialect = {
     return (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema;
   },
   /**
-   * One call of the `chatterbox_take_quota` function (migration 004). The daily count takes a
-   * transaction-level advisory lock named by `lock`, sums `daily.keys` (the org's 24 buckets, oldest
-   * first) and, below the limit, adds one to the last; then, unless the daily count refused, the
-   * hourly count adds one to `hourly.key` when it is below its limit. A refused daily count also
-   * returns the count of each of its keys.
+   * One call of the `chatterbox_take_quota_2` function (migration 013, decision 0029). The daily
+   * count sums `daily.keys` (the org's 24 buckets, oldest first) and, below the limit, adds one to
+   * the last — far below the limit under the org's advisory lock in shared mode, near it in
+   * exclusive mode; then, unless the daily count refused, the hourly count adds one to
+   * `hourly.key` when it is below its limit. A refused daily count also returns the count of each
+   * of its keys. When the sum came near the limit between the function's two reads it writes
+   * nothing and asks for the exclusive mode: a second call, only then.
    */
-  async takeQuotas(db, { lock, daily, hourly }) {
-    const { rows } = await sql<{
-      daily_ok: boolean | null;
-      daily_used: number | string | null;
-      daily_counts: (number | string)[] | null;
-      hourly_ok: boolean | null;
-      hourly_used: number | string | null;
-    }>`select * from chatterbox_take_quota(${lock}, ${daily?.keys ?? null}::text[], ${daily?.limit ?? null}::bigint, ${daily?.expiresAt ?? null}::bigint, ${hourly?.key ?? null}::text, ${hourly?.limit ?? null}::bigint, ${hourly?.expiresAt ?? null}::bigint)`.execute(
-      db,
-    );
-    const row = rows[0];
+  async takeQuotas(db, request) {
+    let row = await callTakeQuota(db, request, false);
+    if (row?.retry) row = await callTakeQuota(db, request, true);
     const result: QuotaTakeResult = {};
     if (row?.daily_ok != null) {
       result.daily = { ok: row.daily_ok, used: Number(row.daily_used) };
@@ -148,3 +148,17 @@ export const postgresDialect: StoreDialect = {
     return result;
   },
 };
+
+async function callTakeQuota(db: Db, { lock, daily, hourly }: QuotaTakeRequest, exclusive: boolean) {
+  const { rows } = await sql<{
+    daily_ok: boolean | null;
+    daily_used: number | string | null;
+    daily_counts: (number | string)[] | null;
+    hourly_ok: boolean | null;
+    hourly_used: number | string | null;
+    retry: boolean;
+  }>`select * from chatterbox_take_quota_2(${lock}, ${daily?.keys ?? null}::text[], ${daily?.limit ?? null}::bigint, ${daily?.expiresAt ?? null}::bigint, ${hourly?.key ?? null}::text, ${hourly?.limit ?? null}::bigint, ${hourly?.expiresAt ?? null}::bigint, ${exclusive})`.execute(
+    db,
+  );
+  return rows[0];
+}

@@ -1,0 +1,91 @@
+/**
+ * users/me on PostgreSQL (no Redis: the store counts the quotas), with the quota function of
+ * migration 004 (exclusive org lock, logged table) and of migration 013 (decision 0029), in one
+ * server process, rounds alternating, so both see the same load from other work. The server runs
+ * in this process (in-process app on a loopback port); autocannon runs as a child process.
+ * Reports req/s and this process's CPU per request (user + system, process.cpuUsage).
+ *
+ *   node --import tsx bench/quota-ab.ts [--database-url postgres://…] [--seconds 5] [--rounds 3]
+ */
+import { execFile } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+
+const { values } = parseArgs({
+  options: {
+    'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
+    seconds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '10' },
+  },
+});
+process.env.CHATTERBOX_TEST_DATABASE_URL = values['database-url'];
+process.env.CHATTERBOX_TEST_STORE = 'postgres';
+const { createHarness } = await import('../test/helpers/harness.js');
+const { rawDatabase } = await import('../src/store/raw-database.js');
+const { postgresDialect } = await import('../src/store/dialects/postgres.js');
+
+const h = await createHarness({ dailyLimit: 1_000_000_000, hourlyLimit: 1_000_000_000 });
+const db = rawDatabase(h.services.store);
+const after = postgresDialect.takeQuotas;
+type Take = NonNullable<typeof after>;
+/** Migration 004's function, called as the dialect called it before decision 0029. */
+const before: Take = async (conn, { lock, daily, hourly }) => {
+  const { rows } = await sql<{
+    daily_ok: boolean | null;
+    daily_used: number | null;
+    hourly_ok: boolean | null;
+    hourly_used: number | null;
+  }>`select * from chatterbox_take_quota(${lock}, ${daily?.keys ?? null}::text[], ${daily?.limit ?? null}::bigint, ${daily?.expiresAt ?? null}::bigint, ${hourly?.key ?? null}::text, ${hourly?.limit ?? null}::bigint, ${hourly?.expiresAt ?? null}::bigint)`.execute(
+    conn,
+  );
+  const row = rows[0];
+  return {
+    ...(row?.daily_ok != null ? { daily: { ok: row.daily_ok, used: Number(row.daily_used) } } : {}),
+    ...(row?.hourly_ok != null ? { hourly: { ok: row.hourly_ok, used: Number(row.hourly_used) } } : {}),
+  };
+};
+const dialect = postgresDialect as { takeQuotas: Take | undefined };
+try {
+  const url = await h.listen();
+  const token = await h.login('alice@acme.example');
+  const results: Record<string, { rps: number[]; cpuUsPerRequest: number[] }> = {
+    before: { rps: [], cpuUsPerRequest: [] },
+    after: { rps: [], cpuUsPerRequest: [] },
+  };
+  for (let round = 0; round < Number(values.rounds); round++) {
+    for (const mode of ['before', 'after'] as const) {
+      dialect.takeQuotas = mode === 'before' ? before : after;
+      await sql
+        .raw(`alter table usage_counters set ${mode === 'before' ? 'logged' : 'unlogged'}`)
+        .execute(db);
+      const cpu0 = process.cpuUsage();
+      const run = await new Promise<string>((resolve) => {
+        execFile(
+          'node_modules/.bin/autocannon',
+          [
+            '-j',
+            '-c',
+            values.connections as string,
+            '-d',
+            values.seconds as string,
+            '-H',
+            `authorization=Bearer ${token}`,
+            `${url}/services/data/v36.0/chatter/users/me`,
+          ],
+          { maxBuffer: 1 << 24 },
+          (_e, stdout) => resolve(stdout),
+        );
+      });
+      const cpu = process.cpuUsage(cpu0);
+      const report = JSON.parse(run) as { requests: { total: number; average: number }; non2xx: number };
+      results[mode]?.rps.push(Math.round(report.requests.average));
+      results[mode]?.cpuUsPerRequest.push(Math.round((cpu.user + cpu.system) / report.requests.total));
+      if (report.non2xx) process.stderr.write(`${mode}: ${report.non2xx} non-2xx\n`);
+    }
+  }
+  process.stdout.write(`${JSON.stringify(results)}\n`);
+} finally {
+  dialect.takeQuotas = after;
+  await h.close();
+}

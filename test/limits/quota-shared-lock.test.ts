@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { StoreUsageCounters } from '../../src/limits/store-usage.js';
+import { dropPostgresSchema } from '../../src/store/dialects/postgres.js';
+import { migrate, openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+import { testDatabaseUrl, testStore } from '../helpers/harness.js';
+import { rawDatabase } from '../helpers/store.js';
+import { type Accepted, fireTakes } from '../helpers/usage-takes.js';
+
+const NOW = Date.parse('2026-03-02T10:30:00.000Z');
+const POOLS = 3;
+
+/**
+ * PostgreSQL counts an org's daily quota under its advisory lock in shared mode while the count is
+ * at least max_connections below the limit, and exclusively nearer (decision 0029): a limit of
+ * max_connections + 40 has the first ~40 takes go the shared way and the rest the exclusive one.
+ */
+describe('PostgreSQL quota: shared lock far from the limit, exclusive near it (decision 0029)', () => {
+  if (testStore !== 'postgres') return;
+  const pgSchema = `cbtest_qshared_${randomBytes(4).toString('hex')}`;
+  const stores: Store[] = [];
+  after(async () => {
+    for (const store of stores) await store.close();
+    await dropPostgresSchema(testDatabaseUrl, pgSchema);
+  });
+  const open = async () => {
+    const store = await openStore({
+      sqlitePath: ':memory:',
+      databaseUrl: testDatabaseUrl,
+      pgSchema,
+      idInstance: 'Cb',
+    });
+    stores.push(store);
+    return store;
+  };
+
+  test('several pools firing at once across the shared and exclusive ways: exactly the limit accepted', async () => {
+    const first = await open();
+    await migrate(first);
+    const pools = [first, ...(await Promise.all(Array.from({ length: POOLS - 1 }, open)))];
+    const db = rawDatabase(first);
+    const { rows } = await sql<{ max: string }>`select current_setting('max_connections') as max`.execute(db);
+    const limit = Number(rows[0]?.max) + 40;
+    const perPool = Math.ceil((limit + 60) / POOLS);
+    for (const kind of ['daily', 'both'] as const) {
+      await new StoreUsageCounters(first).clear();
+      const results = await Promise.all(
+        pools.map((store) => fireTakes(new StoreUsageCounters(store), kind, perPool, limit, NOW)),
+      );
+      const sum = results.reduce<Accepted>(
+        (total, one) => ({
+          daily: total.daily + one.daily,
+          hourly: total.hourly + one.hourly,
+          hourlyConsulted: total.hourlyConsulted + one.hourlyConsulted,
+        }),
+        { daily: 0, hourly: 0, hourlyConsulted: 0 },
+      );
+      assert.deepEqual(
+        sum,
+        kind === 'daily'
+          ? { daily: limit, hourly: 0, hourlyConsulted: 0 }
+          : { daily: limit, hourly: limit - 3, hourlyConsulted: limit },
+        kind,
+      );
+    }
+  });
+
+  test('a count that came near the limit while waiting for the lock: retry asked, nothing written; unlogged table', async () => {
+    const [holder, caller] = stores as [Store, Store];
+    await new StoreUsageCounters(holder).clear();
+    const hour = Math.floor(NOW / 3_600_000);
+    const keys = Array.from({ length: 24 }, (_, i) => `d:00Dx:${hour - 23 + i}`);
+    const limit = 1000;
+    let call: Promise<unknown> | undefined;
+    await rawDatabase(holder)
+      .transaction()
+      .execute(async (tx) => {
+        // Holds the org's lock exclusively, as a take near the limit would.
+        await sql`select pg_advisory_xact_lock(hashtextextended(current_schema() || ':d-lock:00Dx', 0))`.execute(
+          tx,
+        );
+        // Far below the limit at its first read: the call waits for the lock in shared mode.
+        call = sql<{ daily_ok: boolean | null; retry: boolean }>`select daily_ok, retry from
+          chatterbox_take_quota_2(${'d-lock:00Dx'}, ${keys}::text[], ${limit}::bigint,
+          ${(hour + 24) * 3_600_000}::bigint, null, null, null, false)`.execute(rawDatabase(caller));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Meanwhile the count comes within max_connections of the limit.
+        await sql`insert into usage_counters (key, count, expires_at)
+          values (${keys[23]}, ${limit} - current_setting('max_connections')::bigint + 1, 0)`.execute(tx);
+      });
+    const result = (await call) as { rows: unknown[] };
+    assert.deepEqual(result.rows, [{ daily_ok: null, retry: true }]);
+    const db = rawDatabase(holder);
+    const counts = await sql<{
+      count: string;
+    }>`select count from usage_counters where key = ${keys[23]}`.execute(db);
+    const { rows } = await sql<{ max: string }>`select current_setting('max_connections') as max`.execute(db);
+    assert.deepEqual(counts.rows, [{ count: limit - Number(rows[0]?.max) + 1 }]);
+    const persistence = await sql<{ relpersistence: string }>`select relpersistence from pg_class
+      where oid = to_regclass(current_schema() || '.usage_counters')`.execute(db);
+    assert.deepEqual(persistence.rows, [{ relpersistence: 'u' }]);
+  });
+});
