@@ -42,7 +42,9 @@ const serveOptions = (command: Command) =>
     .option('--request-timeout-ms <n>', 'time a request may take to arrive, 0 for none (default 60000)')
     .option('--dependency-timeout-ms <ms>', 'bound on each PostgreSQL or Redis call; 0 = none (default 5000)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)')
-    .option('--log-format <format>', 'pretty or json (default: pretty on a terminal, else json)');
+    .option('--log-format <format>', 'pretty or json (default: pretty on a terminal, else json)')
+    .option('--import <file>', "load an org's snapshot at start (replaces the org of the same ID)")
+    .option('--export-on-exit <file>', 'write a snapshot of the org (imported, else the first) when stopped');
 
 serveOptions(program.command('serve').description('serve the API')).action(async (options: RawFlags) =>
   serve(options),

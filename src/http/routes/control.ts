@@ -11,6 +11,7 @@ import { instanceUrl } from '../instance-url.js';
 import { JSON_CONTENT_TYPE } from '../negotiation.js';
 import { registerControlOpsRoutes } from './control-ops.js';
 import { registerControlRequestRoutes } from './control-requests.js';
+import { registerControlSnapshotRoutes } from './control-snapshot.js';
 import { registerControlUsageRoutes } from './control-usage.js';
 
 export const CHATTERBOX_VERSION = '0.1.0';
@@ -202,6 +203,7 @@ export function registerControlRoutes(
     registerControlOpsRoutes(guarded, services);
     registerControlRequestRoutes(guarded, services);
     registerControlUsageRoutes(guarded, services);
+    registerControlSnapshotRoutes(guarded, services);
 
     guarded.get('/_chatterbox/openapi.json', { schema: { hide: true } }, async (_request, reply) =>
       json(reply, 200, (app as unknown as { swagger: () => unknown }).swagger()),
