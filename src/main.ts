@@ -8,6 +8,7 @@ import { SessionService } from './auth/session-service.js';
 import { type Config, defaults } from './config.js';
 import { ControlState } from './control/control-state.js';
 import { ControlSync } from './control/control-sync.js';
+import { ServerRegistration } from './control/live-servers.js';
 import { exportSnapshotFile, importSnapshotFile } from './control/snapshot-files.js';
 import {
   DEMO_CLIENT_ID,
@@ -273,10 +274,15 @@ export async function startServer(
           throw error;
         })
       : undefined;
+  const registration = new ServerRegistration(runtime.services.store);
   const app = await buildApp(runtime.services, {
     loggerInstance: createLogger({ level: config.logLevel, format: config.logFormat }, options.logTo),
-    reset: runtime.reset,
+    reset: async () => {
+      await runtime.reset();
+      await registration.renew();
+    },
   });
+  app.addHook('preClose', async () => registration.unregister().catch(() => undefined));
   app.addHook('onClose', async () => runtime.close());
   const url = await app.listen({ port: config.port, host: config.host }).catch(async (error) => {
     await app.close();
@@ -284,6 +290,8 @@ export async function startServer(
       ? portInUse(config.host, config.port)
       : error;
   });
+  // `chatterbox reset` and `token` look for it (src/control/live-servers.ts).
+  await registration.register(url, config.publicUrl);
   return { app, runtime, url, ...(importedOrgId ? { importedOrgId } : {}) };
 }
 

@@ -154,6 +154,21 @@ export class Store {
       .execute();
   }
 
+  /** Settings whose key starts with `prefix`, in key order (the live-server registry). */
+  async settingsWithPrefix(prefix: string): Promise<{ key: string; value: string }[]> {
+    return this.#db
+      .selectFrom('settings')
+      .select(['key', 'value'])
+      .where('key', '>=', prefix)
+      .where('key', '<', `${prefix}\uffff`)
+      .orderBy('key')
+      .execute();
+  }
+
+  async deleteSetting(key: string): Promise<void> {
+    await this.#db.deleteFrom('settings').where('key', '=', key).execute();
+  }
+
   /**
    * Empties every table (control-plane reset): the schema stays, the data and sequences go. The
    * sealing keys stay (decision 0022): what any server sealed must still open.

@@ -4,6 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import { formatId18 } from '../../src/ids/id-generator.js';
 import { createHarness, type Harness, JSON_TYPE, testStore } from '../helpers/harness.js';
 import {
+  ADMIN_TOKEN_MISSING,
+  ADMIN_TOKEN_WRONG,
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
   DEMO_PASSWORD,
@@ -74,16 +76,18 @@ describe('control plane: the admin token (SPEC §9)', () => {
       ['POST', '/_chatterbox/apps', { name: 'Sneaky' }],
       ['POST', '/_chatterbox/tokens', { username: 'admin@acme.example' }],
       ['GET', '/_chatterbox/openapi.json', undefined],
+      ['GET', '/_chatterbox/snapshot', undefined],
+      ['POST', '/_chatterbox/snapshot', { format: 'chatterbox-snapshot' }],
     ];
     const orgsBefore = await rawDatabase(h.services.store).selectFrom('orgs').select('id').execute();
     for (const [method, url, payload] of routes) {
-      for (const authorization of [
-        undefined,
-        'Bearer wrong-token',
-        `Bearer ${userToken}`,
-        'test-admin-token',
-        'OAuth test-admin-token',
-      ]) {
+      for (const [authorization, expected] of [
+        [undefined, ADMIN_TOKEN_MISSING],
+        ['Bearer wrong-token', ADMIN_TOKEN_WRONG],
+        [`Bearer ${userToken}`, ADMIN_TOKEN_WRONG],
+        ['test-admin-token', ADMIN_TOKEN_MISSING],
+        ['OAuth test-admin-token', ADMIN_TOKEN_MISSING],
+      ] as const) {
         const response = await h.request({
           method: method as 'GET',
           url,
@@ -94,7 +98,7 @@ describe('control plane: the admin token (SPEC §9)', () => {
           ...(payload ? { payload: JSON.stringify(payload) } : {}),
         });
         assertJson(response, 401);
-        assert.deepEqual(response.json(), SESSION_EXPIRED, `${method} ${url} ${authorization}`);
+        assert.deepEqual(response.json(), expected, `${method} ${url} ${authorization}`);
       }
     }
     assert.equal(h.services.clock.offsetMs, 0);
@@ -663,6 +667,7 @@ describe('GET /_chatterbox/openapi.json (SPEC §9)', () => {
       '/_chatterbox/users/{userId}',
       '/_chatterbox/apps',
       '/_chatterbox/tokens',
+      '/_chatterbox/snapshot',
     ];
     for (const path of expected) assert.ok(paths.includes(path), `${path} is listed`);
     // Each operation documents its methods; PATCH users carries its body schema.

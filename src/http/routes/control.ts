@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
-import { safeEqual } from '../../auth/secrets.js';
 import { Provisioning } from '../../control/provisioning.js';
 import { findUserAndApp } from '../../control/user-app.js';
-import { apiError, invalidInput, notFound } from '../../errors/api-error.js';
+import { invalidInput, notFound } from '../../errors/api-error.js';
 import { parseId, to18 } from '../../ids/salesforce-id.js';
 import { isoDate } from '../../lib/clock.js';
 import type { Services } from '../../services.js';
+import { checkAdminToken } from '../admin-token.js';
 import { instanceUrl } from '../instance-url.js';
 import { JSON_CONTENT_TYPE } from '../negotiation.js';
 import { registerControlOpsRoutes } from './control-ops.js';
@@ -66,11 +66,8 @@ export function registerControlRoutes(
     reply.code(status).header('content-type', JSON_CONTENT_TYPE).send(JSON.stringify(body));
   const provisioning = () => new Provisioning(services.store, services.clock);
 
-  const guard = async (request: FastifyRequest) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    if (!match || !safeEqual(match[1] as string, services.config.adminToken))
-      throw apiError('INVALID_SESSION_ID');
-  };
+  const guard = async (request: FastifyRequest) =>
+    checkAdminToken(request.headers.authorization, services.config.adminToken);
   const tags = ['control'];
 
   // Each dependency is checked on every call, behind its breaker: 503 names the one that failed.
