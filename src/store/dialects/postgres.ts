@@ -2,7 +2,7 @@ import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { CircuitBreaker } from '../../dependencies/circuit-breaker.js';
 import type { Database } from '../schema.js';
-import { cachedText, type QuotaTakeResult, type StoreDialect } from './dialect.js';
+import { cachedText, type QuotaTakeResult, reportStatementLatency, type StoreDialect } from './dialect.js';
 import { GuardedPool, poolTimeouts, sessionOptions } from './postgres-pool.js';
 
 // Times are stored as bigint epoch milliseconds; read them back as numbers (they fit in 2^53).
@@ -53,6 +53,7 @@ export async function createPostgresDb(
   });
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: options.breaker ? new GuardedPool(pool, options.breaker) : pool }),
+    log: reportStatementLatency,
   });
   await sql`select 1`.execute(db);
   return db;
