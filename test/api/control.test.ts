@@ -77,6 +77,7 @@ describe('control plane: the admin token (SPEC §9)', () => {
       ['POST', '/_chatterbox/tokens', { username: 'admin@acme.example' }],
       ['GET', '/_chatterbox/openapi.json', undefined],
       ['GET', '/_chatterbox/snapshot', undefined],
+      ['GET', '/_chatterbox/orgs', undefined],
       ['POST', '/_chatterbox/snapshot', { format: 'chatterbox-snapshot' }],
     ];
     const orgsBefore = await rawDatabase(h.services.store).selectFrom('orgs').select('id').execute();
@@ -314,6 +315,28 @@ describe('POST /_chatterbox/orgs, users, apps, tokens (SPEC §9)', () => {
       id: response.json().id,
       name: 'Globex',
       createdAt: (await h.services.store.orgs.findOrg(response.json().id))!.createdAt,
+    });
+  });
+
+  test('GET /_chatterbox/orgs lists every org, oldest first', async () => {
+    const rows = await rawDatabase(h.services.store)
+      .selectFrom('orgs')
+      .select(['id', 'name', 'created_at'])
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    assert.deepEqual(
+      rows.map((row) => row.name),
+      ['Acme', 'Globex'],
+    );
+    const response = await h.admin('GET', '/_chatterbox/orgs');
+    assertJson(response, 200);
+    assert.deepEqual(response.json(), {
+      orgs: rows.map((row) => ({
+        id: row.id,
+        name: row.name,
+        createdAt: new Date(Number(row.created_at)).toISOString(),
+      })),
     });
   });
 

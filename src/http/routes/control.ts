@@ -131,6 +131,17 @@ export function registerControlRoutes(
       },
     );
 
+    guarded.get(
+      '/_chatterbox/orgs',
+      { schema: { summary: 'List the orgs, oldest first', tags } },
+      async (_request, reply) => {
+        const orgs = await services.store.orgs.listOrgs();
+        return json(reply, 200, {
+          orgs: orgs.map((org) => ({ id: org.id, name: org.name, createdAt: isoDate(org.createdAt) })),
+        });
+      },
+    );
+
     guarded.post(
       '/_chatterbox/users',
       { schema: { summary: 'Create a user', tags, body: UserInput } },
