@@ -1,8 +1,11 @@
 import { Command, Option } from 'commander';
+import { liveServers } from '../src/control/live-servers.js';
 import { Provisioning } from '../src/control/provisioning.js';
+import { snapshotOrgId } from '../src/control/snapshot.js';
 import { seedPosts } from '../src/demo/seed-posts.js';
 import { CHATTERBOX_VERSION } from '../src/http/routes/control.js';
-import { createRuntime, loadConfig, type RawFlags, serve } from '../src/main.js';
+import { isoDate } from '../src/lib/clock.js';
+import { createRuntime, loadConfig, type RawFlags, type Runtime, serve } from '../src/main.js';
 import { migrate } from '../src/store/open-store.js';
 import { execCommand } from './exec.js';
 
@@ -42,7 +45,9 @@ const serveOptions = (command: Command) =>
     .option('--request-timeout-ms <n>', 'time a request may take to arrive, 0 for none (default 60000)')
     .option('--dependency-timeout-ms <ms>', 'bound on each PostgreSQL or Redis call; 0 = none (default 5000)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)')
-    .option('--log-format <format>', 'pretty or json (default: pretty on a terminal, else json)');
+    .option('--log-format <format>', 'pretty or json (default: pretty on a terminal, else json)')
+    .option('--import <file>', "load an org's snapshot at start (replaces the org of the same ID)")
+    .option('--export-on-exit <file>', 'write a snapshot of the org (imported, else the first) when stopped');
 
 serveOptions(program.command('serve').description('serve the API')).action(async (options: RawFlags) =>
   serve(options),
@@ -69,15 +74,72 @@ storeOptions(program.command('migrate').description('bring the schema up to date
 );
 
 storeOptions(
-  program.command('reset').description('back to the start state (the demo org with --demo, else empty)'),
+  program
+    .command('reset')
+    .description(
+      'back to the start state (the demo org with --demo, else empty); through the running server when one holds the store',
+    ),
 )
   .option('--demo', 'seed the demo org')
+  .option('--admin-token <token>', "a running server's admin token: reset through its control plane")
   .action(async (options: RawFlags) => {
-    const runtime = await createRuntime(loadConfig(options));
-    await runtime.reset();
-    await runtime.close();
-    process.stdout.write('Reset.\n');
+    const config = loadConfig(options);
+    const runtime = await createRuntime(config);
+    try {
+      const [server] = await liveServers(runtime.services.store);
+      if (!server) {
+        await runtime.reset();
+        process.stdout.write('Reset.\n');
+        return;
+      }
+      // Wiping the rows under a running server would leave its clock, faults and caches behind.
+      if (config.adminTokenGenerated)
+        throw new Error(
+          `the store is held by a running server at ${server.url} (pid ${server.pid}): stop it, or pass --admin-token (or CHATTERBOX_ADMIN_TOKEN) to reset it through its control plane`,
+        );
+      await resetThrough(server.url, config.adminToken);
+      process.stdout.write(`Reset through the running server at ${server.url}.\n`);
+    } finally {
+      await runtime.close();
+    }
   });
+
+/** POST /_chatterbox/reset on a running server; its refusal in one line. */
+async function resetThrough(url: string, adminToken: string): Promise<void> {
+  const response = await fetch(`${url}/_chatterbox/reset`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}` },
+  }).catch((error: Error) => {
+    throw new Error(`the running server at ${url} did not answer: ${error.message}`);
+  });
+  if (response.ok) return;
+  const body = (await response.json().catch(() => [])) as { message?: string }[];
+  throw new Error(
+    `the running server at ${url} refused the reset (${response.status}): ${body[0]?.message ?? ''}`,
+  );
+}
+
+const orgs = program.command('orgs').description('manage orgs');
+storeOptions(orgs.command('add').description('add an empty org'))
+  .requiredOption('--name <name>')
+  .action(async (options) => {
+    if (!options.name.trim()) throw new Error('--name must not be empty');
+    await withRuntime(options, async (runtime) => {
+      const org = await new Provisioning(runtime.services.store, runtime.services.clock).createOrg(
+        options.name,
+      );
+      process.stdout.write(`${JSON.stringify({ id: org.id, name: org.name })}\n`);
+    });
+  });
+storeOptions(orgs.command('list').description('list the orgs, one JSON line each, oldest first')).action(
+  async (options) =>
+    withRuntime(options, async (runtime) => {
+      for (const org of await runtime.services.store.orgs.listOrgs())
+        process.stdout.write(
+          `${JSON.stringify({ id: org.id, name: org.name, createdAt: isoDate(org.createdAt) })}\n`,
+        );
+    }),
+);
 
 storeOptions(program.command('seed').description('load many posts fast (load tests, benchmarks)'))
   .requiredOption('--posts <n>', 'how many posts to add')
@@ -134,6 +196,29 @@ storeOptions(users.command('add').description('add a user'))
     }
   });
 
+storeOptions(users.command('list').description("list an org's users, one JSON line each, in ID order"))
+  .option('--org-id <id>', 'the org (default: the first org)')
+  .action(async (options) =>
+    withRuntime(options, async (runtime) => {
+      const { store } = runtime.services;
+      const orgId = await snapshotOrgId(store, options.orgId).catch(() => {
+        throw new Error(options.orgId ? `--org-id ${options.orgId}: no such org` : 'there is no org yet');
+      });
+      // Keyset pages: any number of users in bounded memory.
+      for (let after = ''; ; ) {
+        const page = await store.users.pageAll(orgId, after, 500);
+        for (const u of page) {
+          const { id, username, firstName, lastName, type, isActive } = u;
+          process.stdout.write(
+            `${JSON.stringify({ id, orgId, username, firstName, lastName, type, isActive })}\n`,
+          );
+        }
+        if (page.length < 500) break;
+        after = page[page.length - 1]?.id as string;
+      }
+    }),
+  );
+
 const apps = program.command('apps').description('manage connected apps');
 storeOptions(apps.command('add').description('add a connected app'))
   .requiredOption('--name <name>')
@@ -164,12 +249,16 @@ storeOptions(apps.command('add').description('add a connected app'))
 storeOptions(program.command('token').description('print an access and a refresh token for a user'))
   .requiredOption('--username <username>')
   .option('--client-id <id>', "the connected app (default: the org's first app)")
-  .option('--public-url <url>', 'instance_url of the token (default http://127.0.0.1:8080)')
+  .option(
+    '--public-url <url>',
+    "instance_url of the token (default: the running server's, else http://127.0.0.1:8080)",
+  )
   .action(async (options) => {
     const config = loadConfig(options);
     const runtime = await createRuntime(config);
     try {
       const { store } = runtime.services;
+      const [server] = config.publicUrl ? [] : await liveServers(store);
       const user = await store.users.findByUsername(options.username);
       if (!user || user.type === 'guest' || !user.isActive)
         throw new Error(`No active user ${options.username}`);
@@ -180,13 +269,23 @@ storeOptions(program.command('token').description('print an access and a refresh
       const body = await runtime.services.oauth.issueWithRefresh(
         user,
         app,
-        config.publicUrl ?? `http://${config.host}:${config.port}`,
+        config.publicUrl ?? server?.instanceUrl ?? `http://${config.host}:${config.port}`,
       );
       process.stdout.write(`${JSON.stringify(body)}\n`);
     } finally {
       await runtime.close();
     }
   });
+
+/** Runs fn with the store of the command's flags open, and closes it again. */
+async function withRuntime(options: RawFlags, fn: (runtime: Runtime) => Promise<void>): Promise<void> {
+  const runtime = await createRuntime(loadConfig(options));
+  try {
+    await fn(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
 
 program.parseAsync(process.argv).catch((error: Error) => {
   process.stderr.write(`chatterbox: ${error.message}\n`);

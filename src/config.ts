@@ -40,6 +40,9 @@ export interface Config {
   secretKey: string | undefined;
   /** How long a request (headers and body) may take to arrive, in ms; 0: no limit (issue 9). */
   requestTimeoutMs: number;
+  /** `serve --import FILE`: a snapshot loaded at start, and `--export-on-exit FILE` (decision 0030). */
+  importFile: string | undefined;
+  exportOnExit: string | undefined;
 }
 
 export const defaults: Omit<Config, 'adminToken' | 'adminTokenGenerated'> = {
@@ -67,6 +70,8 @@ export const defaults: Omit<Config, 'adminToken' | 'adminTokenGenerated'> = {
   journalSize: 1000,
   dependencyTimeoutMs: 5000,
   secretKey: undefined,
+  importFile: undefined,
+  exportOnExit: undefined,
   // A 10 MB body (the default limit) needs 175 KB/s to arrive in time.
   requestTimeoutMs: 60_000,
 };

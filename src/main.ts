@@ -8,6 +8,8 @@ import { SessionService } from './auth/session-service.js';
 import { type Config, defaults } from './config.js';
 import { ControlState } from './control/control-state.js';
 import { ControlSync } from './control/control-sync.js';
+import { ServerRegistration } from './control/live-servers.js';
+import { exportSnapshotFile, importSnapshotFile } from './control/snapshot-files.js';
 import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
@@ -88,6 +90,8 @@ export function loadConfig(flags: RawFlags, env: NodeJS.ProcessEnv = process.env
   config.logFormat =
     oneOf('--log-format', str('logFormat'), LOG_FORMATS) ?? (process.stdout.isTTY ? 'pretty' : 'json');
   config.secretKey = str('secretKey');
+  config.importFile = str('import');
+  config.exportOnExit = str('exportOnExit');
   const demo = pick('demo');
   config.demo = demo === true || demo === 'true' || demo === '1';
   const quotaRetryAfter = pick('quotaRetryAfter');
@@ -261,12 +265,24 @@ export async function prepareStore(
 export async function startServer(
   config: Config,
   options: { logTo?: NodeJS.WritableStream } = {},
-): Promise<{ app: FastifyInstance; runtime: Runtime; url: string }> {
+): Promise<{ app: FastifyInstance; runtime: Runtime; url: string; importedOrgId?: string }> {
   const runtime = await createRuntime(config, { prepare: !cluster.isWorker });
+  const importedOrgId =
+    config.importFile && !cluster.isWorker
+      ? await importSnapshotFile(runtime.services, config.importFile).catch(async (error) => {
+          await runtime.close();
+          throw error;
+        })
+      : undefined;
+  const registration = new ServerRegistration(runtime.services.store);
   const app = await buildApp(runtime.services, {
     loggerInstance: createLogger({ level: config.logLevel, format: config.logFormat }, options.logTo),
-    reset: runtime.reset,
+    reset: async () => {
+      await runtime.reset();
+      await registration.renew();
+    },
   });
+  app.addHook('preClose', async () => registration.unregister().catch(() => undefined));
   app.addHook('onClose', async () => runtime.close());
   const url = await app.listen({ port: config.port, host: config.host }).catch(async (error) => {
     await app.close();
@@ -274,7 +290,9 @@ export async function startServer(
       ? portInUse(config.host, config.port)
       : error;
   });
-  return { app, runtime, url };
+  // `chatterbox reset` and `token` look for it (src/control/live-servers.ts).
+  await registration.register(url, config.publicUrl);
+  return { app, runtime, url, ...(importedOrgId ? { importedOrgId } : {}) };
 }
 
 function portInUse(host: string, port: number): Error {
@@ -302,8 +320,13 @@ export async function serve(flags: RawFlags): Promise<void> {
       throw new Error('--workers needs a shared store: a SQLite file or PostgreSQL');
     // Workers listen through the primary: a busy port must stop the primary before it forks.
     await assertPortFree(config.host, config.port);
+    if (config.exportOnExit) throw new Error('--export-on-exit needs a single process: leave out --workers');
     const runtime = await createRuntime(config);
-    await runtime.close();
+    try {
+      if (config.importFile) await importSnapshotFile(runtime.services, config.importFile);
+    } finally {
+      await runtime.close();
+    }
     // Every worker must use the same admin token.
     const env = { CHATTERBOX_ADMIN_TOKEN: config.adminToken };
     for (let i = 0; i < config.workers; i++) cluster.fork(env);
@@ -318,11 +341,18 @@ export async function serve(flags: RawFlags): Promise<void> {
     );
     return;
   }
-  const { app, url } = await startServer(config);
+  const { app, runtime, url, importedOrgId } = await startServer(config);
   if (!cluster.isWorker) printBanner(app.log, config, url);
+  const { exportOnExit } = config;
   const stop = async () => {
+    let status = 0;
+    if (exportOnExit)
+      await exportSnapshotFile(runtime.services, exportOnExit, importedOrgId).catch((error: Error) => {
+        process.stderr.write(`chatterbox: --export-on-exit ${exportOnExit}: ${error.message}\n`);
+        status = 1;
+      });
     await app.close();
-    process.exit(0);
+    process.exit(status);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { type Dependency, DependencyUnavailable, type FailureKind, failureKind } from './dependency-error.js';
+import { reportDependencyLatency } from './latency.js';
 
 /** How long a dependency found down is not tried again; then one call probes it. */
 export const DEFAULT_COOLDOWN_MS = 1_000;
@@ -90,11 +91,14 @@ export class CircuitBreaker {
   /** Runs one call through the breaker; a dependency failure becomes DependencyUnavailable. */
   async run<T>(call: () => Promise<T>): Promise<T> {
     const probe = this.enter();
+    const started = performance.now();
     try {
       const result = await call();
+      reportDependencyLatency(this.dependency, (performance.now() - started) / 1000);
       this.succeeded();
       return result;
     } catch (error) {
+      reportDependencyLatency(this.dependency, (performance.now() - started) / 1000);
       const kind = this.failed(error, probe);
       // The dependency answered (a constraint, a script error): its own error, not an outage.
       if (kind === undefined) {

@@ -122,6 +122,22 @@ export const catalog = {
     message: () => 'The server is down for maintenance. Try again later.',
     origin: 'ours',
   },
+  /** The control plane (SPEC §9) without `Authorization: Bearer <admin token>`. */
+  ADMIN_TOKEN_MISSING: {
+    status: 401,
+    errorCode: 'INVALID_SESSION_ID',
+    message: () =>
+      "The control plane needs the admin token: send Authorization: Bearer <admin token> (the server's --admin-token or CHATTERBOX_ADMIN_TOKEN, or the token it printed at start).",
+    origin: 'ours',
+  },
+  /** The control plane with a bearer token that is not the admin token. */
+  ADMIN_TOKEN_WRONG: {
+    status: 401,
+    errorCode: 'INVALID_SESSION_ID',
+    message: () =>
+      "That is not the admin token: send Authorization: Bearer <admin token> (the server's --admin-token or CHATTERBOX_ADMIN_TOKEN, or the token it printed at start).",
+    origin: 'ours',
+  },
 } as const satisfies Record<string, CatalogEntry>;
 
 interface CatalogEntry {

@@ -60,6 +60,8 @@ export interface AppOptions {
   reset: () => Promise<void>;
   /** Where the console's built files are (default: dist/web beside package.json). */
   consoleDir?: string;
+  /** `/_chatterbox/metrics` and its per-request hook (default on; off only to measure its cost). */
+  metrics?: boolean;
 }
 
 /** Builds the whole HTTP app without listening (tests inject requests into it, STYLE #11). */
@@ -107,7 +109,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   // The stages of SPEC §2 that every request meets, routed or not (pipeline.ts).
   registerRootStages(app, services);
   registerRequestLog(app);
-  registerMetrics(app, services);
+  if (options.metrics !== false) registerMetrics(app, services);
   // The journal's copy of each response body (journal-capture.ts).
   registerJournalCapture(app);
 

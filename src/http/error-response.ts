@@ -36,15 +36,11 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
     known = unknownException(mappingError, request);
   }
   const surface = surfaceOf(request.url);
-  // The journal (SPEC §9) records which error a request got.
+  if (surface === 'oauth' && !(known instanceof OAuthError))
+    known = new OAuthError(oauthCodeFor(known.status), known.message, known.status, known.headers);
+  // The journal (SPEC §9) records which error a request got: the code it was answered.
   request.errorCode = known instanceof OAuthError ? known.error : known.errorCode;
   if (known instanceof OAuthError) return sendOAuthError(reply, known);
-  if (surface === 'oauth') {
-    return sendOAuthError(
-      reply,
-      new OAuthError(oauthCodeFor(known.status), known.message, known.status, known.headers),
-    );
-  }
   for (const [name, value] of Object.entries(known.headers)) reply.header(name, value);
   const format = surface === 'api' ? requestFormat(request) : 'json';
   return sendBody(reply, known.status, [known.toWire()], {

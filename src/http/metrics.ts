@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
-import { safeEqual } from '../auth/secrets.js';
-import { apiError } from '../errors/api-error.js';
+import { onDependencyLatency } from '../dependencies/latency.js';
 import type { Services } from '../services.js';
+import { checkAdminToken } from './admin-token.js';
 
 /**
  * The process's own figures (event-loop lag, memory, CPU, handles), collected once per process:
@@ -14,9 +14,24 @@ function processMetrics(): Registry {
   if (!processRegistry) {
     processRegistry = new Registry();
     collectDefaultMetrics({ register: processRegistry, eventLoopMonitoringPrecision: 20 });
+    // Every store statement and Redis command of this process (src/dependencies/latency.ts).
+    const latency = new Histogram({
+      name: 'chatterbox_dependency_duration_seconds',
+      help: 'Time each store statement or Redis command took, by dependency',
+      labelNames: ['dependency'] as const,
+      buckets: DEPENDENCY_BUCKETS,
+      registers: [processRegistry],
+    });
+    const store = latency.labels('store');
+    const redis = latency.labels('redis');
+    onDependencyLatency((dependency, seconds) => (dependency === 'store' ? store : redis).observe(seconds));
   }
   return processRegistry;
 }
+
+const DEPENDENCY_BUCKETS = [
+  0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 1, 5,
+];
 
 const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -26,6 +41,7 @@ const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 
  * labelled by the route's pattern (never the raw path, which would grow without bound).
  */
 export function registerMetrics(app: FastifyInstance, services: Services): void {
+  const processRegistry = processMetrics();
   const registry = new Registry();
   const requests = new Counter({
     name: 'chatterbox_http_requests_total',
@@ -61,10 +77,8 @@ export function registerMetrics(app: FastifyInstance, services: Services): void 
     '/_chatterbox/metrics',
     { schema: { summary: 'Prometheus metrics', tags: ['control'] } },
     async (request, reply) => {
-      const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-      if (!match || !safeEqual(match[1] as string, services.config.adminToken))
-        throw apiError('INVALID_SESSION_ID');
-      const text = `${await registry.metrics()}\n${await processMetrics().metrics()}`;
+      checkAdminToken(request.headers.authorization, services.config.adminToken);
+      const text = `${await registry.metrics()}\n${await processRegistry.metrics()}`;
       return reply.code(200).header('content-type', registry.contentType).send(text);
     },
   );

@@ -3,8 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FaultOutcome } from '../control/faults.js';
 import type { RetryKey } from '../control/journal.js';
-import { ApiError, apiError, withHeaders } from '../errors/api-error.js';
-import type { CatalogKey } from '../errors/catalog.js';
+import { ApiError, apiError, OAuthError, withHeaders } from '../errors/api-error.js';
+import { type CatalogKey, wireErrorCode } from '../errors/catalog.js';
 import type { Services } from '../services.js';
 import { newErrorId } from './error-response.js';
 import { captureExchange } from './journal-capture.js';
@@ -99,7 +99,7 @@ function faultError(
   request: FastifyRequest,
   services: Services,
   version: string | undefined,
-): ApiError {
+): ApiError | OAuthError {
   const fault = outcome.failure as NonNullable<FaultOutcome['failure']>;
   const status = fault.status as number;
   const message =
@@ -107,9 +107,14 @@ function faultError(
     (outcome.defaultKey === undefined
       ? ''
       : catalogueDefault(outcome.defaultKey, request, services, version, fault.id).message);
-  const error = new ApiError(status, fault.errorCode as string, message);
   // SPEC §2: 429 and 503 answers carry Retry-After; an injected one has no window, so: soon.
-  return status === 429 || status === 503 ? withHeaders(error, { 'Retry-After': '1' }) : error;
+  const headers: Record<string, string> = status === 429 || status === 503 ? { 'Retry-After': '1' } : {};
+  // On the OAuth endpoints a fault that names its own errorCode (`invalid_grant`) answers it in
+  // the OAuth shape; one that names only a status gets the OAuth code for that status.
+  const ownCode = outcome.defaultKey === undefined || fault.errorCode !== wireErrorCode(outcome.defaultKey);
+  if (ownCode && request.url.startsWith('/services/oauth2/'))
+    return new OAuthError(fault.errorCode as string, message, status, headers);
+  return withHeaders(new ApiError(status, fault.errorCode as string, message), headers);
 }
 
 /** The catalogue's error for a fault that names only a status, with this request's details. */

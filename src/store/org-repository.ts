@@ -29,6 +29,12 @@ export class OrgRepository {
     return row && { id: row.id, name: row.name, createdAt: row.created_at };
   }
 
+  /** Every org, oldest first (operators create orgs one by one: few enough for one answer). */
+  async listOrgs(): Promise<OrgRecord[]> {
+    const rows = await this.db.selectFrom('orgs').selectAll().orderBy('created_at').orderBy('id').execute();
+    return rows.map((row) => ({ id: row.id, name: row.name, createdAt: Number(row.created_at) }));
+  }
+
   async createCommunity(community: CommunityRecord, createdAt: number): Promise<void> {
     await this.db
       .insertInto('communities')

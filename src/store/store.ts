@@ -24,6 +24,7 @@ import { PostRepository } from './post-repository.js';
 import { keepRawDatabase } from './raw-database.js';
 import type { Database } from './schema.js';
 import { storedSealingKey } from './sealing-keys.js';
+import { SnapshotRepository } from './snapshot-repository.js';
 import { UsageRepository } from './usage-repository.js';
 import { UserRepository } from './user-repository.js';
 
@@ -47,6 +48,8 @@ export class Store {
   readonly feeds: FeedRepository;
   readonly activity: ActivityRepository;
   readonly usage: UsageRepository;
+  /** An org's rows as snapshots carry them (decision 0030). */
+  readonly snapshots: SnapshotRepository;
   /** Private to the store: migrations and tests reach it through raw-database.ts. */
   readonly #db: Db;
   /** Statements run through this store and its transactions (tests prove pages have no N+1). */
@@ -76,6 +79,7 @@ export class Store {
     this.feeds = new FeedRepository(db);
     this.activity = new ActivityRepository(db);
     this.usage = new UsageRepository(db, dialect);
+    this.snapshots = new SnapshotRepository(db, dialect);
   }
 
   /** The dialect's name, as the control plane reports it. */
@@ -148,6 +152,21 @@ export class Store {
       .values({ key, value })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
       .execute();
+  }
+
+  /** Settings whose key starts with `prefix`, in key order (the live-server registry). */
+  async settingsWithPrefix(prefix: string): Promise<{ key: string; value: string }[]> {
+    return this.#db
+      .selectFrom('settings')
+      .select(['key', 'value'])
+      .where('key', '>=', prefix)
+      .where('key', '<', `${prefix}\uffff`)
+      .orderBy('key')
+      .execute();
+  }
+
+  async deleteSetting(key: string): Promise<void> {
+    await this.#db.deleteFrom('settings').where('key', '=', key).execute();
   }
 
   /**

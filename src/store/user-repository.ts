@@ -192,6 +192,19 @@ export class UserRepository {
     return { users: rows.map(toUser), total: Number(count.n) };
   }
 
+  /** A keyset page of every user of an org (guests included), in ID order: after `afterId`. */
+  async pageAll(orgId: string, afterId: string, limit: number): Promise<UserRecord[]> {
+    const rows = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toUser);
+  }
+
   async updateAboutMe(orgId: string, id: string, aboutMe: string | null, now: number): Promise<void> {
     await this.db
       .updateTable('users')

@@ -4,6 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import { formatId18 } from '../../src/ids/id-generator.js';
 import { createHarness, type Harness, JSON_TYPE, testStore } from '../helpers/harness.js';
 import {
+  ADMIN_TOKEN_MISSING,
+  ADMIN_TOKEN_WRONG,
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
   DEMO_PASSWORD,
@@ -74,16 +76,19 @@ describe('control plane: the admin token (SPEC §9)', () => {
       ['POST', '/_chatterbox/apps', { name: 'Sneaky' }],
       ['POST', '/_chatterbox/tokens', { username: 'admin@acme.example' }],
       ['GET', '/_chatterbox/openapi.json', undefined],
+      ['GET', '/_chatterbox/snapshot', undefined],
+      ['GET', '/_chatterbox/orgs', undefined],
+      ['POST', '/_chatterbox/snapshot', { format: 'chatterbox-snapshot' }],
     ];
     const orgsBefore = await rawDatabase(h.services.store).selectFrom('orgs').select('id').execute();
     for (const [method, url, payload] of routes) {
-      for (const authorization of [
-        undefined,
-        'Bearer wrong-token',
-        `Bearer ${userToken}`,
-        'test-admin-token',
-        'OAuth test-admin-token',
-      ]) {
+      for (const [authorization, expected] of [
+        [undefined, ADMIN_TOKEN_MISSING],
+        ['Bearer wrong-token', ADMIN_TOKEN_WRONG],
+        [`Bearer ${userToken}`, ADMIN_TOKEN_WRONG],
+        ['test-admin-token', ADMIN_TOKEN_MISSING],
+        ['OAuth test-admin-token', ADMIN_TOKEN_MISSING],
+      ] as const) {
         const response = await h.request({
           method: method as 'GET',
           url,
@@ -94,7 +99,7 @@ describe('control plane: the admin token (SPEC §9)', () => {
           ...(payload ? { payload: JSON.stringify(payload) } : {}),
         });
         assertJson(response, 401);
-        assert.deepEqual(response.json(), SESSION_EXPIRED, `${method} ${url} ${authorization}`);
+        assert.deepEqual(response.json(), expected, `${method} ${url} ${authorization}`);
       }
     }
     assert.equal(h.services.clock.offsetMs, 0);
@@ -310,6 +315,28 @@ describe('POST /_chatterbox/orgs, users, apps, tokens (SPEC §9)', () => {
       id: response.json().id,
       name: 'Globex',
       createdAt: (await h.services.store.orgs.findOrg(response.json().id))!.createdAt,
+    });
+  });
+
+  test('GET /_chatterbox/orgs lists every org, oldest first', async () => {
+    const rows = await rawDatabase(h.services.store)
+      .selectFrom('orgs')
+      .select(['id', 'name', 'created_at'])
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    assert.deepEqual(
+      rows.map((row) => row.name),
+      ['Acme', 'Globex'],
+    );
+    const response = await h.admin('GET', '/_chatterbox/orgs');
+    assertJson(response, 200);
+    assert.deepEqual(response.json(), {
+      orgs: rows.map((row) => ({
+        id: row.id,
+        name: row.name,
+        createdAt: new Date(Number(row.created_at)).toISOString(),
+      })),
     });
   });
 
@@ -663,6 +690,7 @@ describe('GET /_chatterbox/openapi.json (SPEC §9)', () => {
       '/_chatterbox/users/{userId}',
       '/_chatterbox/apps',
       '/_chatterbox/tokens',
+      '/_chatterbox/snapshot',
     ];
     for (const path of expected) assert.ok(paths.includes(path), `${path} is listed`);
     // Each operation documents its methods; PATCH users carries its body schema.

@@ -300,6 +300,15 @@ describe('the console in Chromium', () => {
     // The reset ended every session.
     alice = await h.login('alice@acme.example');
     await goTo('Data');
+    // Every org of the server, above the reader's view.
+    const orgs = page.getByRole('table', { name: 'Orgs' });
+    const demoOrg = (await h.admin('GET', '/_chatterbox/orgs')).json().orgs[0];
+    await eventually(async () =>
+      assert.deepEqual(await orgs.locator('tbody tr td:nth-child(-n+2)').allInnerTexts(), [
+        'Acme',
+        demoOrg.id,
+      ]),
+    );
     await page.getByLabel('Read as').fill('alice@acme.example');
     await page.getByRole('button', { name: 'Open' }).click();
     const feed = page.getByRole('region', { name: 'News feed' });

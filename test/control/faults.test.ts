@@ -178,6 +178,41 @@ describe('injected faults (SPEC §9)', () => {
     assert.ok(await h.login('alice@acme.example'));
   });
 
+  test('a fault on the token endpoint answers the errorCode it sets, in the OAuth shape, and the journal says so', async () => {
+    await addFault({
+      path: '/services/oauth2/token',
+      status: 400,
+      errorCode: 'invalid_grant',
+      message: 'authentication failure',
+      times: 1,
+    });
+    const token = () =>
+      h.request({
+        method: 'POST',
+        url: '/services/oauth2/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'grant_type=password',
+      });
+    const refused = await token();
+    assert.equal(refused.statusCode, 400);
+    assert.equal(refused.headers['content-type'], JSON_TYPE);
+    assert.deepEqual(refused.json(), { error: 'invalid_grant', error_description: 'authentication failure' });
+    // A fault naming only a status: the OAuth code for it, recorded as answered.
+    await addFault({ path: '/services/oauth2/token', status: 503, times: 1 });
+    assert.equal((await token()).json().error, 'temporarily_unavailable');
+    const journal = (await h.admin('GET', '/_chatterbox/requests?limit=2')).json().requests as {
+      status: number;
+      errorCode: string;
+    }[];
+    assert.deepEqual(
+      journal.map(({ status, errorCode }) => ({ status, errorCode })),
+      [
+        { status: 503, errorCode: 'temporarily_unavailable' },
+        { status: 400, errorCode: 'invalid_grant' },
+      ],
+    );
+  });
+
   test('a fault naming a username fires after authentication, for that user only', async () => {
     await addFault({ path: '/chatter/**', status: 403, username: 'Bob@Acme.example' });
     assert.equal((await get(ME, alice)).statusCode, 200);

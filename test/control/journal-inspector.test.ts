@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { redactText } from '../../src/http/journal-capture.js';
 import { ADMIN_TOKEN, createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
+import { ADMIN_TOKEN_MISSING } from '../helpers/oauth.js';
 
 const API = '/services/data/v36.0';
 const ALICE = 'alice@acme.example';
@@ -315,9 +316,7 @@ describe('GET /_chatterbox/requests/stream (server-sent events)', () => {
     const response = await fetch(`${base}/_chatterbox/requests/stream`);
     assert.equal(response.status, 401);
     assert.equal(response.headers.get('content-type'), JSON_TYPE);
-    assert.deepEqual(await response.json(), [
-      { errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' },
-    ]);
+    assert.deepEqual(await response.json(), ADMIN_TOKEN_MISSING);
   });
 });
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../../src/main.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
+import { ADMIN_TOKEN_WRONG } from '../helpers/oauth.js';
 
 const ME = '/services/data/v36.0/chatter/users/me';
 
@@ -108,9 +109,7 @@ describe('quota settings, reset and the control-plane description (SPEC §9, §1
       const response = await h.request({ method, url, token: alice });
       assert.equal(response.statusCode, 401, `${method} ${url}`);
       assert.equal(response.headers['content-type'], JSON_TYPE);
-      assert.deepEqual(response.json(), [
-        { errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' },
-      ]);
+      assert.deepEqual(response.json(), ADMIN_TOKEN_WRONG);
     }
   });
 

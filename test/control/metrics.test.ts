@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
+import { ADMIN_TOKEN_WRONG } from '../helpers/oauth.js';
 
 const ME = '/services/data/v36.0/chatter/users/me';
 const ME_ROUTE = '/services/data/:version/chatter/users/:userId';
@@ -16,10 +17,7 @@ describe('GET /_chatterbox/metrics (issue 15)', () => {
     const response = await h.request({ url: '/_chatterbox/metrics', token: 'not-the-admin-token' });
     assert.equal(response.statusCode, 401);
     assert.equal(response.headers['content-type'], JSON_TYPE);
-    assert.equal(
-      response.body,
-      '[{"errorCode":"INVALID_SESSION_ID","message":"Session expired or invalid"}]',
-    );
+    assert.equal(response.body, JSON.stringify(ADMIN_TOKEN_WRONG));
   });
 
   test('requests by route pattern, status and errorCode; latency; quota refusals; process figures', async () => {
@@ -62,6 +60,38 @@ describe('GET /_chatterbox/metrics (issue 15)', () => {
     ]) {
       const line = lines.find((l) => l.startsWith(`${name} `));
       assert.match(line ?? '', /^\S+ \d+(\.\d+)?(e[-+]\d+)?$/, name);
+    }
+  });
+
+  test('store and Redis latency: one histogram observation per statement and per command', async () => {
+    const redisUrl = process.env.CHATTERBOX_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const withRedis = await createHarness({ redisUrl, redisPrefix: `cbmetrics:${process.pid}:` });
+    try {
+      const token = await withRedis.login('alice@acme.example');
+      const count = async (dependency: string) => {
+        const body = (await withRedis.admin('GET', '/_chatterbox/metrics')).body;
+        const line = body
+          .split('\n')
+          .find((l) =>
+            l.startsWith(`chatterbox_dependency_duration_seconds_count{dependency="${dependency}"} `),
+          );
+        return Number(line?.split(' ')[1] ?? 0);
+      };
+      const before = { store: await count('store'), redis: await count('redis') };
+      const statements = await withRedis.countQueries(async () => {
+        assert.equal((await withRedis.request({ url: ME, token })).statusCode, 200);
+      });
+      // users/me takes both quotas in one Redis script; the store answers the rest.
+      assert.equal(await count('store'), before.store + statements);
+      assert.equal(await count('redis'), before.redis + 1);
+      const body = (await withRedis.admin('GET', '/_chatterbox/metrics')).body;
+      assert.ok(body.includes('# TYPE chatterbox_dependency_duration_seconds histogram'));
+      assert.match(
+        body,
+        /chatterbox_dependency_duration_seconds_bucket\{le="0.001",dependency="store"\} \d+/,
+      );
+    } finally {
+      await withRedis.close();
     }
   });
 });

@@ -65,6 +65,7 @@ export async function stopAllServers(): Promise<void> {
 
 export interface Server {
   url: string;
+  pid: number;
   /** Everything the process printed so far. */
   output(): string;
   /** SIGTERM, then the exit code. */
@@ -82,11 +83,13 @@ export function startServe(args: string[], env: Record<string, string> = {}): Pr
 
 /**
  * A Node process (`node …argv`) that serves: resolved once it has printed its whole banner.
- * `cwd` defaults to the repository.
+ * `cwd` defaults to the repository. Rejected, with everything it printed, when the process exits
+ * first, or when no banner came within `timeoutMs` (the process is then killed): a server that
+ * never prints one must fail its test, not hang the suite.
  */
 export function startListening(
   argv: string[],
-  options: { env?: Record<string, string>; cwd?: string } = {},
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
 ): Promise<Server> {
   const child: ChildProcess = spawn(process.execPath, argv, {
     cwd: options.cwd ?? root,
@@ -101,17 +104,24 @@ export function startListening(
     }),
   );
   return new Promise((resolve, reject) => {
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve printed no banner within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk;
       const url = /Chatterbox is listening on (http:\/\/\S+)/.exec(output)?.[1];
       // The banner is one write: its last line is the demo password or the listening line.
       if (url && output.endsWith('\n')) {
+        clearTimeout(timer);
         child.stdout?.off('data', onData);
         child.stdout?.on('data', (more) => {
           output += more;
         });
         resolve({
           url,
+          pid: child.pid as number,
           output: () => output,
           stop: async () => {
             child.kill('SIGTERM');
@@ -129,7 +139,10 @@ export function startListening(
     child.stderr?.on('data', (chunk) => {
       output += chunk;
     });
-    exited.then((code) => reject(new Error(`serve exited (${code}) before listening:\n${output}`)));
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited (${code}) before listening:\n${output}`));
+    });
   });
 }
 

@@ -55,3 +55,19 @@ export async function demoUser(h: Harness, username: string): Promise<UserRecord
 export const usersMe = '/services/data/v36.0/chatter/users/me';
 
 export const SESSION_EXPIRED = [{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }];
+
+/** The control plane's 401 bodies (SPEC §9): no bearer token, or one that is not the admin token. */
+export const ADMIN_TOKEN_MISSING = [
+  {
+    errorCode: 'INVALID_SESSION_ID',
+    message:
+      "The control plane needs the admin token: send Authorization: Bearer <admin token> (the server's --admin-token or CHATTERBOX_ADMIN_TOKEN, or the token it printed at start).",
+  },
+];
+export const ADMIN_TOKEN_WRONG = [
+  {
+    errorCode: 'INVALID_SESSION_ID',
+    message:
+      "That is not the admin token: send Authorization: Bearer <admin token> (the server's --admin-token or CHATTERBOX_ADMIN_TOKEN, or the token it printed at start).",
+  },
+];

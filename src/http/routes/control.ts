@@ -1,16 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
-import { safeEqual } from '../../auth/secrets.js';
 import { Provisioning } from '../../control/provisioning.js';
 import { findUserAndApp } from '../../control/user-app.js';
-import { apiError, invalidInput, notFound } from '../../errors/api-error.js';
+import { invalidInput, notFound } from '../../errors/api-error.js';
 import { parseId, to18 } from '../../ids/salesforce-id.js';
 import { isoDate } from '../../lib/clock.js';
 import type { Services } from '../../services.js';
+import { checkAdminToken } from '../admin-token.js';
 import { instanceUrl } from '../instance-url.js';
 import { JSON_CONTENT_TYPE } from '../negotiation.js';
 import { registerControlOpsRoutes } from './control-ops.js';
 import { registerControlRequestRoutes } from './control-requests.js';
+import { registerControlSnapshotRoutes } from './control-snapshot.js';
 import { registerControlUsageRoutes } from './control-usage.js';
 
 export const CHATTERBOX_VERSION = '0.1.0';
@@ -65,11 +66,8 @@ export function registerControlRoutes(
     reply.code(status).header('content-type', JSON_CONTENT_TYPE).send(JSON.stringify(body));
   const provisioning = () => new Provisioning(services.store, services.clock);
 
-  const guard = async (request: FastifyRequest) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    if (!match || !safeEqual(match[1] as string, services.config.adminToken))
-      throw apiError('INVALID_SESSION_ID');
-  };
+  const guard = async (request: FastifyRequest) =>
+    checkAdminToken(request.headers.authorization, services.config.adminToken);
   const tags = ['control'];
 
   // Each dependency is checked on every call, behind its breaker: 503 names the one that failed.
@@ -130,6 +128,17 @@ export function registerControlRoutes(
       async (request, reply) => {
         const org = await provisioning().createOrg((request.body as { name: string }).name);
         return json(reply, 201, { id: org.id, name: org.name });
+      },
+    );
+
+    guarded.get(
+      '/_chatterbox/orgs',
+      { schema: { summary: 'List the orgs, oldest first', tags } },
+      async (_request, reply) => {
+        const orgs = await services.store.orgs.listOrgs();
+        return json(reply, 200, {
+          orgs: orgs.map((org) => ({ id: org.id, name: org.name, createdAt: isoDate(org.createdAt) })),
+        });
       },
     );
 
@@ -202,6 +211,7 @@ export function registerControlRoutes(
     registerControlOpsRoutes(guarded, services);
     registerControlRequestRoutes(guarded, services);
     registerControlUsageRoutes(guarded, services);
+    registerControlSnapshotRoutes(guarded, services);
 
     guarded.get('/_chatterbox/openapi.json', { schema: { hide: true } }, async (_request, reply) =>
       json(reply, 200, (app as unknown as { swagger: () => unknown }).swagger()),

@@ -1,4 +1,5 @@
-import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
+import type { Kysely, LogEvent, SelectQueryBuilder, Transaction } from 'kysely';
+import { reportDependencyLatency } from '../../dependencies/latency.js';
 import type { Database } from '../schema.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
@@ -69,4 +70,9 @@ export function cachedText(key: string, build: () => string): string {
     bulkTexts.set(key, text);
   }
   return text;
+}
+
+/** Kysely's log hook of both dialects: each statement's duration, for the store latency metric. */
+export function reportStatementLatency(event: LogEvent): void {
+  reportDependencyLatency('store', event.queryDurationMillis / 1000);
 }

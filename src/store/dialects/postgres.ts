@@ -7,6 +7,7 @@ import {
   type Db,
   type QuotaTakeRequest,
   type QuotaTakeResult,
+  reportStatementLatency,
   type StoreDialect,
 } from './dialect.js';
 import { GuardedPool, poolTimeouts, sessionOptions } from './postgres-pool.js';
@@ -59,6 +60,7 @@ export async function createPostgresDb(
   });
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: options.breaker ? new GuardedPool(pool, options.breaker) : pool }),
+    log: reportStatementLatency,
   });
   await sql`select 1`.execute(db);
   return db;

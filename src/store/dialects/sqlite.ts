@@ -14,7 +14,7 @@ import {
   sql,
 } from 'kysely';
 import type { Database } from '../schema.js';
-import { cachedText, type Db, type StoreDialect } from './dialect.js';
+import { cachedText, type Db, reportStatementLatency, type StoreDialect } from './dialect.js';
 
 export function createSqliteDb(path: string): Kysely<Database> {
   if (path !== ':memory:' && path !== '') createPrivately(path);
@@ -26,6 +26,7 @@ export function createSqliteDb(path: string): Kysely<Database> {
   sqlite.pragma('busy_timeout = 5000');
   return new Kysely<Database>({
     dialect: new MigrationLockingSqliteDialect({ database: withStatementCache(sqlite) }),
+    log: reportStatementLatency,
   });
 }
 

@@ -62,6 +62,7 @@ export function DataPage() {
   const [orgId, userId] = session ? session.token.id.split('/').slice(-2) : [];
   return (
     <div class="data-page">
+      <Orgs />
       <form
         class="inline read-as"
         onSubmit={(e) => {
@@ -113,6 +114,53 @@ export function DataPage() {
         </>
       )}
     </div>
+  );
+}
+
+interface Org {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+/** Every org of the server, from the control plane (GET /_chatterbox/orgs). */
+function Orgs() {
+  const [state, setState] = useState<{ data: { orgs: Org[] } | null; error: string | null }>({
+    data: null,
+    error: null,
+  });
+  useEffect(() => {
+    control<{ orgs: Org[] }>('GET', '/orgs').then(
+      (data) => setState({ data, error: null }),
+      (failure: Error) => setState({ data: null, error: failure.message }),
+    );
+  }, []);
+  if (state.error) return <p class="error">{state.error}</p>;
+  if (!state.data) return <p class="hint">Loading orgs…</p>;
+  return (
+    <section class="orgs">
+      <table class="data" aria-label="Orgs">
+        <thead>
+          <tr>
+            <th>Org</th>
+            <th>ID</th>
+            <th>Created</th>
+          </tr>
+        </thead>
+        <tbody>
+          {state.data.orgs.map((org) => (
+            <tr key={org.id}>
+              <td>{org.name}</td>
+              <td>
+                <code>{org.id}</code>
+              </td>
+              <td>{new Date(org.createdAt).toLocaleString()}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Raw value={state.data} />
+    </section>
   );
 }
 

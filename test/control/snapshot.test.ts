@@ -1,0 +1,328 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { formatId18 } from '../../src/ids/id-generator.js';
+import { assertError } from '../helpers/api-assert.js';
+import { assertJson } from '../helpers/collab.js';
+import { signIn, v36 } from '../helpers/feed-fixtures.js';
+import { createHarness, type Harness, JSON_TYPE, testDatabaseUrl } from '../helpers/harness.js';
+
+const SECTIONS = [
+  'orgs',
+  'users',
+  'communities',
+  'community_members',
+  'connected_apps',
+  'user_activity',
+  'groups',
+  'group_members',
+  'join_requests',
+  'subscriptions',
+  'feed_elements',
+  'feed_mentions',
+  'comments',
+  'likes',
+  'id_sequences',
+];
+
+type Snapshot = {
+  format: string;
+  version: number;
+  orgId: string;
+  sections: Record<string, Record<string, unknown>[]>;
+};
+
+async function exportOf(h: Harness, query = ''): Promise<Snapshot> {
+  const response = await h.admin('GET', `/_chatterbox/snapshot${query}`);
+  assert.equal(response.statusCode, 200, response.body);
+  assert.equal(response.headers['content-type'], JSON_TYPE);
+  return response.json();
+}
+
+/** What an org's reader sees: alice's news feed and a post's comments and likes, as the API answers them. */
+async function feedSeenBy(h: Harness, username = 'alice@acme.example'): Promise<unknown> {
+  const token = await h.login(username);
+  const news = await h.request({ method: 'GET', url: `${v36}/chatter/feeds/news/me/feed-elements`, token });
+  assert.equal(news.statusCode, 200, news.body);
+  return news.json();
+}
+
+/** The demo org with more in it: posts, a comment, a like, a group and a join request. */
+async function busyOrg(h: Harness): Promise<void> {
+  const { tokens } = await signIn(h, ['admin', 'alice', 'bob']);
+  for (const [who, text] of [
+    ['alice', 'first'],
+    ['bob', 'second, with #tags'],
+    ['alice', 'third'],
+  ] as const) {
+    const post = await h.request({
+      method: 'POST',
+      url: `${v36}/chatter/feed-elements`,
+      token: tokens[who],
+      payload: { feedElementType: 'FeedItem', subjectId: 'me', text },
+    });
+    assert.equal(post.statusCode, 201, post.body);
+    const comment = await h.request({
+      method: 'POST',
+      url: `${v36}/chatter/feed-elements/${post.json().id}/capabilities/comments/items`,
+      token: tokens.admin,
+      payload: { body: { messageSegments: [{ type: 'Text', text: `on ${text}` }] } },
+    });
+    assert.equal(comment.statusCode, 201, comment.body);
+  }
+  const group = await h.request({
+    method: 'POST',
+    url: `${v36}/chatter/groups`,
+    token: tokens.bob,
+    payload: { name: 'Snapshot Club', visibility: 'PrivateAccess' },
+  });
+  assert.equal(group.statusCode, 201, group.body);
+  const request = await h.request({
+    method: 'POST',
+    url: `${v36}/chatter/groups/${group.json().id}/members/requests`,
+    token: tokens.alice,
+  });
+  assert.equal(request.statusCode, 201, request.body);
+}
+
+describe('snapshots: export and import an org (issue 15 item 5, decision 0030)', () => {
+  let h: Harness;
+  let fresh: Harness;
+  before(async () => {
+    h = await createHarness();
+    fresh = await createHarness({ demo: false });
+    await busyOrg(h);
+  });
+  after(async () => {
+    await h.close();
+    await fresh.close();
+  });
+
+  test('an empty org exports as the whole document: format, version, one section per table', async () => {
+    const thaw = h.freezeClock();
+    const createdAt = h.services.clock.now();
+    const org = await h.admin('POST', '/_chatterbox/orgs', { name: 'Empty Inc' });
+    thaw();
+    const { id } = org.json();
+    const sequences = (await exportOf(h)).sections.id_sequences;
+    const response = await h.admin('GET', `/_chatterbox/snapshot?orgId=${id}`);
+    assertJson(response, 200, {
+      format: 'chatterbox-snapshot',
+      version: 1,
+      orgId: id,
+      sections: {
+        ...Object.fromEntries(SECTIONS.map((name) => [name, []])),
+        orgs: [{ id, name: 'Empty Inc', created_at: createdAt }],
+        id_sequences: sequences,
+      },
+    });
+    assert.deepEqual(Object.keys(response.json().sections), SECTIONS, 'sections in reference order');
+  });
+
+  test('export is stable: the same data gives the same bytes, rows in key order', async () => {
+    const first = await h.admin('GET', '/_chatterbox/snapshot');
+    const second = await h.admin('GET', '/_chatterbox/snapshot');
+    assert.equal(first.body, second.body);
+    const { sections } = first.json() as Snapshot;
+    for (const name of ['users', 'feed_elements', 'comments', 'groups']) {
+      const ids = (sections[name] ?? []).map((row) => row.id as string);
+      assert.deepEqual(ids, [...ids].sort(), `${name} in ID order`);
+      assert.ok(ids.length > 0, name);
+    }
+    const app = sections.connected_apps?.[0];
+    assert.equal(
+      app?.client_secret,
+      'chatterbox-demo-secret',
+      'secrets travel in the clear, sealed again on import',
+    );
+    assert.equal('name_key' in (sections.users?.[0] ?? {}), false, 'derived folds stay out');
+  });
+
+  test('round trip into an empty store: IDs, dates and feed order survive exactly', async () => {
+    const snapshot = await exportOf(h);
+    const imported = await fresh.admin('POST', '/_chatterbox/snapshot', snapshot);
+    assertJson(imported, 200, {
+      orgId: snapshot.orgId,
+      sections: Object.fromEntries(
+        SECTIONS.slice(0, -1).map((name) => [name, snapshot.sections[name]?.length]),
+      ),
+    });
+    assert.deepEqual(await exportOf(fresh), snapshot);
+    // The users sign in with their passwords and see the same feed, byte for byte.
+    assert.deepEqual(await feedSeenBy(fresh), await feedSeenBy(h));
+    // New IDs do not repeat imported ones.
+    const token = await fresh.login('bob@acme.example');
+    const post = await fresh.request({
+      method: 'POST',
+      url: `${v36}/chatter/feed-elements`,
+      token,
+      payload: { feedElementType: 'FeedItem', subjectId: 'me', text: 'after import' },
+    });
+    assert.equal(post.statusCode, 201, post.body);
+    const ids = new Set(snapshot.sections.feed_elements?.map((row) => row.id));
+    assert.equal(ids.has(post.json().id), false);
+  });
+
+  test('import replaces the org of the same ID: what was added since is gone', async () => {
+    const before = await exportOf(fresh);
+    const token = await fresh.login('alice@acme.example');
+    const post = await fresh.request({
+      method: 'POST',
+      url: `${v36}/chatter/feed-elements`,
+      token,
+      payload: { feedElementType: 'FeedItem', subjectId: 'me', text: 'to be undone' },
+    });
+    assert.equal(post.statusCode, 201);
+    assert.equal((await fresh.admin('POST', '/_chatterbox/snapshot', before)).statusCode, 200);
+    const after = await exportOf(fresh);
+    // Sequences only rise: the undone post's ID is never given again.
+    const posts = (s: Snapshot) =>
+      s.sections.id_sequences?.find((row) => row.prefix === '0D5')?.value as number;
+    assert.equal(posts(after), posts(before) + 1);
+    assert.deepEqual(
+      { ...after, sections: { ...after.sections, id_sequences: [] } },
+      { ...before, sections: { ...before.sections, id_sequences: [] } },
+    );
+    // The token minted before the import named a session the import removed.
+    const me = await fresh.request({ method: 'GET', url: `${v36}/chatter/users/me`, token });
+    assertError(me, 401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+  });
+
+  test('across stores: SQLite export → PostgreSQL import, and back, exactly', async () => {
+    const sqlite = await createHarness({ databaseUrl: undefined });
+    const postgres = await createHarness({ databaseUrl: testDatabaseUrl, demo: false });
+    const back = await createHarness({ databaseUrl: undefined, demo: false });
+    try {
+      await busyOrg(sqlite);
+      const snapshot = await exportOf(sqlite);
+      assert.equal((await postgres.admin('POST', '/_chatterbox/snapshot', snapshot)).statusCode, 200);
+      assert.deepEqual(await exportOf(postgres), snapshot);
+      assert.deepEqual(await feedSeenBy(postgres), await feedSeenBy(sqlite));
+      assert.equal(
+        (await back.admin('POST', '/_chatterbox/snapshot', await exportOf(postgres))).statusCode,
+        200,
+      );
+      assert.deepEqual(await exportOf(back), snapshot);
+    } finally {
+      await Promise.all([sqlite.close(), postgres.close(), back.close()]);
+    }
+  });
+
+  describe('bad input: a clear error and nothing changed', () => {
+    let good: Snapshot;
+    before(async () => {
+      good = await exportOf(h);
+    });
+    const edited = (edit: (s: Snapshot) => void): Snapshot => {
+      const copy = structuredClone(good);
+      edit(copy);
+      return copy;
+    };
+    const cases: [string, () => unknown, number, string, string][] = [
+      ['not an object', () => [], 400, 'INVALID_INPUT', 'Invalid snapshot: the body must be a JSON object.'],
+      [
+        'another format',
+        () => edited((s) => Object.assign(s, { format: 'firebase' })),
+        400,
+        'INVALID_INPUT',
+        'Invalid snapshot: format must be "chatterbox-snapshot".',
+      ],
+      [
+        'a later version',
+        () => edited((s) => Object.assign(s, { version: 2 })),
+        400,
+        'INVALID_INPUT',
+        'Invalid snapshot: version 2 is not supported (this server reads 1).',
+      ],
+      [
+        'a section this version does not know',
+        () => edited((s) => Object.assign(s.sections, { topics: [] })),
+        400,
+        'INVALID_INPUT',
+        'Invalid snapshot: sections.topics is not a section of version 1.',
+      ],
+      [
+        'a date that is not a number',
+        () => edited((s) => Object.assign(s.sections.feed_elements?.[1] ?? {}, { created_at: '2026-01-01' })),
+        400,
+        'INVALID_INPUT',
+        'Invalid snapshot: sections.feed_elements[1].created_at must be a whole number from 0.',
+      ],
+      [
+        'a malformed ID',
+        () => edited((s) => Object.assign(s.sections.users?.[0] ?? {}, { id: '005xyz' })),
+        400,
+        'INVALID_INPUT',
+        'Invalid snapshot: sections.users[0].id must be an 18-character ID.',
+      ],
+      [
+        'a comment on a post the snapshot lacks',
+        () => edited((s) => s.sections.feed_elements?.splice(0, 1)),
+        400,
+        'INVALID_INPUT',
+        '',
+      ],
+      [
+        'an unknown column',
+        () => edited((s) => Object.assign(s.sections.groups?.[0] ?? {}, { owner: 'x' })),
+        400,
+        'INVALID_INPUT',
+        'Invalid snapshot: sections.groups[0].owner is not a column of this section.',
+      ],
+      [
+        'a feed body that is not segments',
+        () => edited((s) => Object.assign(s.sections.comments?.[0] ?? {}, { body: '{"text":1}' })),
+        400,
+        'INVALID_INPUT',
+        'Invalid snapshot: sections.comments[0].body must be a JSON array of message segments.',
+      ],
+      [
+        'the same org under a new ID (its rows collide with the existing org)',
+        () => {
+          const newOrg = formatId18('00D', 'Cb', 99);
+          return JSON.parse(JSON.stringify(good).replaceAll(good.orgId, newOrg));
+        },
+        409,
+        'DUPLICATE_VALUE',
+        "Invalid snapshot: a row of sections.users has the ID or a unique value (such as a username) of another org's row.",
+      ],
+    ];
+    for (const [name, body, status, code, message] of cases) {
+      test(name, async () => {
+        const payload = body();
+        const response = await h.request({
+          method: 'POST',
+          url: '/_chatterbox/snapshot',
+          token: 'test-admin-token',
+          headers: { 'content-type': 'application/json' },
+          payload: JSON.stringify(payload),
+        });
+        const expected =
+          message ||
+          (() => {
+            const lost = good.sections.feed_elements?.[0]?.id;
+            const i = good.sections.feed_mentions?.findIndex((row) => row.feed_element_id === lost) ?? -1;
+            return i >= 0
+              ? `Invalid snapshot: sections.feed_mentions[${i}].feed_element_id names ${lost}, which is not in feed_elements.`
+              : `Invalid snapshot: sections.comments[${good.sections.comments?.findIndex((row) => row.feed_element_id === lost)}].feed_element_id names ${lost}, which is not in feed_elements.`;
+          })();
+        assertError(response, status, code, expected);
+        assert.deepEqual(await exportOf(h), good, 'nothing changed');
+      });
+    }
+
+    test('export: an org ID that is malformed → 400, one that names no org → 404', async () => {
+      assertError(
+        await h.admin('GET', '/_chatterbox/snapshot?orgId=nope'),
+        400,
+        'INVALID_ID_FIELD',
+        'Invalid identifier: nope',
+      );
+      assertError(
+        await h.admin('GET', `/_chatterbox/snapshot?orgId=${formatId18('00D', 'Cb', 999)}`),
+        404,
+        'NOT_FOUND',
+        'The requested resource does not exist',
+      );
+    });
+  });
+});
