@@ -91,7 +91,6 @@ class SubrequestMessage extends EventEmitter {
   readonly httpVersionMinor = 1;
   readonly complete = true;
   readonly aborted = false;
-  readonly rawHeaders: string[];
   reservation: HourlyReservation | undefined;
   #flowing = false;
 
@@ -103,7 +102,11 @@ class SubrequestMessage extends EventEmitter {
     private readonly payload: string | undefined,
   ) {
     super();
-    this.rawHeaders = Object.entries(headers).flatMap(([name, value]) => [name, String(value)]);
+  }
+
+  /** Made only if something asks (Fastify's pipeline does not): name, value, name, value… */
+  get rawHeaders(): string[] {
+    return Object.entries(this.headers).flatMap(([name, value]) => [name, String(value)]);
   }
 
   get connection(): SubrequestSocket {
