@@ -383,4 +383,6 @@ function printBanner(logger: FastifyBaseLogger, config: Config, url: string): vo
   }
   const banner = config.logLevel === 'silent' ? logger : logger.child({}, { level: 'info' });
   banner.info({ url }, lines.join('\n'));
+  // Whoever started the server waits for this: not left in the asynchronous destination's buffer.
+  if ('flush' in logger && typeof logger.flush === 'function') logger.flush();
 }

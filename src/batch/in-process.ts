@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { HourlyReservation } from '../limits/quotas.js';
 
 export interface InProcessRequest {
   method: string;
@@ -10,6 +11,8 @@ export interface InProcessRequest {
   payload?: string | undefined;
   remoteAddress: string | undefined;
   encrypted: boolean;
+  /** The batch's hourly quota, which its subrequests draw on (SPEC §7). */
+  reservation?: HourlyReservation | undefined;
 }
 
 export interface InProcessResponse {
@@ -31,6 +34,12 @@ export function keepJsonValue(raw: unknown, value: unknown): boolean {
   return true;
 }
 
+/** The hourly reservation of the batch a subrequest belongs to; undefined for any other request. */
+export function subrequestReservation(request: FastifyRequest): HourlyReservation | undefined {
+  const raw: unknown = request.raw;
+  return raw instanceof SubrequestMessage ? raw.reservation : undefined;
+}
+
 /**
  * Hands a request to the app's own router (`app.routing`, the entry point of every HTTP request:
  * rewriteUrl, routing, every hook) without a socket: the request and response are the smallest
@@ -44,6 +53,7 @@ export function dispatchInProcess(app: FastifyInstance, input: InProcessRequest)
     const headers: IncomingHttpHeaders = { ...input.headers };
     if (input.payload !== undefined) headers['content-length'] = String(Buffer.byteLength(input.payload));
     const request = new SubrequestMessage(input.method, input.url, headers, socket, input.payload);
+    request.reservation = input.reservation;
     const response = new SubrequestResponse((result) => resolve(result));
     response.once('error', reject);
     app.routing(request as unknown as IncomingMessage, response as unknown as ServerResponse);
@@ -81,7 +91,7 @@ class SubrequestMessage extends EventEmitter {
   readonly httpVersionMinor = 1;
   readonly complete = true;
   readonly aborted = false;
-  readonly rawHeaders: string[];
+  reservation: HourlyReservation | undefined;
   #flowing = false;
 
   constructor(
@@ -92,7 +102,11 @@ class SubrequestMessage extends EventEmitter {
     private readonly payload: string | undefined,
   ) {
     super();
-    this.rawHeaders = Object.entries(headers).flatMap(([name, value]) => [name, String(value)]);
+  }
+
+  /** Made only if something asks (Fastify's pipeline does not): name, value, name, value… */
+  get rawHeaders(): string[] {
+    return Object.entries(this.headers).flatMap(([name, value]) => [name, String(value)]);
   }
 
   get connection(): SubrequestSocket {

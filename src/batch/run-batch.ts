@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { apiError } from '../errors/api-error.js';
+import { HourlyReservation } from '../limits/quotas.js';
 import type { Batch, Subrequest } from './batch-request.js';
 import { dispatchInProcess } from './in-process.js';
 import { SUBREQUEST_HEADER, SUBREQUEST_SECRET } from './subrequest.js';
@@ -36,24 +37,51 @@ export async function runBatch(
     if (typeof value === 'string') headers[name] = value;
   }
   const results: BatchResult['results'] = [];
+  // The subrequests' hourly quota in one call, not one per subrequest (decision 0016).
+  const reservation = new HourlyReservation();
+  const countingFrom = hourlyCountsFrom(batch.subrequests);
   let halted = false;
-  for (const subrequest of batch.subrequests) {
-    if (halted) {
-      results.push({ statusCode: 412, result: [apiError('BATCH_PROCESSING_HALTED').toWire()] });
-      continue;
+  try {
+    for (const [index, subrequest] of batch.subrequests.entries()) {
+      if (halted) {
+        results.push({ statusCode: 412, result: [apiError('BATCH_PROCESSING_HALTED').toWire()] });
+        continue;
+      }
+      reservation.remaining = countingFrom[index] ?? 0;
+      const result = await dispatch(app, caller, subrequest, headers, reservation);
+      results.push(result);
+      if (batch.haltOnError && result.statusCode >= 400) halted = true;
     }
-    const result = await dispatch(app, caller, subrequest, headers);
-    results.push(result);
-    if (batch.haltOnError && result.statusCode >= 400) halted = true;
+  } finally {
+    // What no subrequest used goes back; should that fail, the user has counted a few more
+    // requests than they made, never fewer.
+    await reservation.release().catch(() => undefined);
   }
   return { hasErrors: results.some((r) => r.statusCode >= 400), results };
 }
+
+/**
+ * For each subrequest, how many from it to the last may count towards the hourly quota: those
+ * under chatter or connect (the resources it counts, SPEC §7), so a batch reserves no more than
+ * it may use.
+ */
+function hourlyCountsFrom(subrequests: Subrequest[]): number[] {
+  const counts = new Array<number>(subrequests.length + 1).fill(0);
+  for (let i = subrequests.length - 1; i >= 0; i--) {
+    const url = (subrequests[i] as Subrequest).url;
+    counts[i] = (counts[i + 1] as number) + (HOURLY_URL.test(url) ? 1 : 0);
+  }
+  return counts;
+}
+
+const HOURLY_URL = /^\/services\/data\/v[\d.]+\/(?:chatter|connect)(?:[/?]|$)/;
 
 async function dispatch(
   app: FastifyInstance,
   caller: FastifyRequest,
   subrequest: Subrequest,
   headers: Record<string, string>,
+  reservation: HourlyReservation,
 ): Promise<{ statusCode: number; result: unknown }> {
   const hasBody =
     subrequest.body !== undefined && subrequest.method !== 'GET' && subrequest.method !== 'HEAD';
@@ -64,6 +92,7 @@ async function dispatch(
     payload: hasBody ? JSON.stringify(subrequest.body) : undefined,
     remoteAddress: caller.raw.socket?.remoteAddress,
     encrypted: Boolean((caller.raw.socket as { encrypted?: boolean } | undefined)?.encrypted),
+    reservation,
   });
   const statusCode = response.statusCode;
   if (statusCode === 204 || subrequest.method === 'HEAD') return { statusCode, result: null };

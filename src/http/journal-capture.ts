@@ -80,13 +80,19 @@ function detachedPrefix(text: string, chars: number): string {
   return Buffer.from(text.slice(0, chars), 'utf16le').toString('utf16le');
 }
 
-function redactHeaders(headers: Record<string, unknown>): Record<string, string> {
+/**
+ * Every request runs this twice (its headers and its response's), so it walks the object in place
+ * rather than through an array of entries, and converts only what is not a string already.
+ */
+export function redactHeaders(headers: Record<string, unknown>): Record<string, string> {
   const kept: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
-    const text = Array.isArray(value) ? value.join(', ') : String(value);
-    if (!SECRET_HEADERS.has(name.toLowerCase())) kept[name] = text;
-    else if (name.toLowerCase() === 'authorization') kept[name] = `${text.split(' ')[0]} ${REDACTED}`;
+    const text = typeof value === 'string' ? value : Array.isArray(value) ? value.join(', ') : String(value);
+    const lower = name.toLowerCase();
+    if (!SECRET_HEADERS.has(lower)) kept[name] = text;
+    else if (lower === 'authorization') kept[name] = `${text.split(' ')[0]} ${REDACTED}`;
     else kept[name] = REDACTED;
   }
   return kept;

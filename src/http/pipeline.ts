@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Viewer } from '../auth/viewer.js';
+import { subrequestReservation } from '../batch/in-process.js';
 import { isSubrequest } from '../batch/subrequest.js';
 import { internalScope, type Scope } from '../domain/scope.js';
 import { apiError, OAuthError, unrecognizedField, withHeaders } from '../errors/api-error.js';
@@ -112,11 +113,15 @@ function authenticate(services: Services, request: FastifyRequest, params: Param
 }
 
 /** 6. Quotas (SPEC §7): a batch's subrequests count hourly only, the batch daily only. */
-async function countQuotas(quotas: Quotas, state: ApiState, viewer: Viewer): Promise<void> {
-  const { dailyUsed, refusal } = await quotas.count(viewer, {
-    daily: !state.subrequest,
-    hourly: countsHourly(state.route.path),
-  });
+async function countQuotas(
+  quotas: Quotas,
+  request: FastifyRequest,
+  state: ApiState,
+  viewer: Viewer,
+): Promise<void> {
+  const counted = { daily: !state.subrequest, hourly: countsHourly(state.route.path) };
+  const reservation = state.subrequest ? subrequestReservation(request) : undefined;
+  const { dailyUsed, refusal } = await quotas.count(viewer, counted, reservation);
   state.dailyUsed = dailyUsed;
   if (refusal) throw refusal;
 }
@@ -232,7 +237,7 @@ export function apiRouteStages(services: Services) {
       const viewer = await authenticate(services, request, params);
       state.viewer = viewer;
       if (services.control.faults.hasUserFaults) await applyFaults(services, request, viewer.user.username);
-      await countQuotas(quotas, state, viewer);
+      await countQuotas(quotas, request, state, viewer);
       methodAllowed(request);
     },
     preValidation: (request: FastifyRequest, _reply: FastifyReply, done: () => void): void => {

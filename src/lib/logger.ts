@@ -25,5 +25,9 @@ export function createLogger(
     });
     return pino({ level: options.level }, stream);
   }
-  return pino({ level: options.level }, destination === process.stdout ? pino.destination(1) : destination);
+  // Lines to stdout are written asynchronously: a request does not wait for its log line's write
+  // (a synchronous write per line was 8 % of a request's CPU, decision 0016). pino flushes what is
+  // left when the process exits; the banner is flushed as soon as it is logged (main.ts).
+  if (destination !== process.stdout) return pino({ level: options.level }, destination);
+  return pino({ level: options.level }, pino.destination({ dest: 1, sync: false }));
 }

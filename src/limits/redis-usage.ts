@@ -65,7 +65,23 @@ end
 return {daily, total, hourly, count}
 `;
 
+/** KEYS[1] the user × app × hour key: ARGV[1] more when the count stays within ARGV[2]; 1 or 0. */
+const RESERVE = `
+local n = tonumber(ARGV[1])
+if tonumber(redis.call('GET', KEYS[1]) or '0') + n > tonumber(ARGV[2]) then return 0 end
+if redis.call('INCRBY', KEYS[1], n) == n then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return 1
+`;
+
+/** KEYS[1] the user × app × hour key: ARGV[1] fewer, when the key is still there. */
+const RELEASE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('DECRBY', KEYS[1], ARGV[1]) end
+return 1
+`;
+
 type ScriptRedis = Redis & {
+  chatterboxReserve(hourlyKey: string, n: number, limit: number, ttlMs: number): Promise<number>;
+  chatterboxRelease(hourlyKey: string, n: number): Promise<number>;
   chatterboxTake(
     dailyKey: string,
     hourlyKey: string,
@@ -88,6 +104,8 @@ export class RedisUsageCounters implements UsageCounters {
     private readonly breaker = new CircuitBreaker('redis'),
   ) {
     redis.defineCommand('chatterboxTake', { numberOfKeys: 2, lua: TAKE });
+    redis.defineCommand('chatterboxReserve', { numberOfKeys: 1, lua: RESERVE });
+    redis.defineCommand('chatterboxRelease', { numberOfKeys: 1, lua: RELEASE });
     this.#redis = redis as ScriptRedis;
   }
 
@@ -120,6 +138,23 @@ export class RedisUsageCounters implements UsageCounters {
     if (hourly === 1) takes.hourly = { ok: true, used: Number(count), retryAfterMs: 0 };
     if (hourly === 0) takes.hourly = { ok: false, used: Number(count), retryAfterMs: msToNextHour(now) };
     return takes;
+  }
+
+  async reserveHourly(
+    userId: string,
+    appId: string,
+    now: number,
+    limit: number,
+    n: number,
+  ): Promise<boolean> {
+    const key = this.#hourlyKey(userId, appId, hourOf(now));
+    const ttl = HOUR_MS + 60_000;
+    return (await this.breaker.run(() => this.#redis.chatterboxReserve(key, n, limit, ttl))) === 1;
+  }
+
+  async releaseHourly(userId: string, appId: string, hour: number, n: number): Promise<void> {
+    const key = this.#hourlyKey(userId, appId, hour);
+    await this.breaker.run(() => this.#redis.chatterboxRelease(key, n));
   }
 
   async dailyUsed(orgId: string, now: number): Promise<number> {

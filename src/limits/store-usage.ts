@@ -127,6 +127,24 @@ export class StoreUsageCounters implements UsageCounters {
     return count === undefined ? refused : { ok: true, used: count, retryAfterMs: 0 };
   }
 
+  async reserveHourly(
+    userId: string,
+    appId: string,
+    now: number,
+    limit: number,
+    n: number,
+  ): Promise<boolean> {
+    if (n > limit) return false;
+    const hour = hourOf(now);
+    await this.#sweep(now, hour);
+    const key = hourlyKey(userId, appId, hour);
+    return (await this.store.usage.incrementBelow(key, limit, (hour + 1) * HOUR_MS, n)) !== undefined;
+  }
+
+  async releaseHourly(userId: string, appId: string, hour: number, n: number): Promise<void> {
+    await this.store.usage.decrement(hourlyKey(userId, appId, hour), n);
+  }
+
   async dailyUsed(orgId: string, now: number): Promise<number> {
     const keys = windowHours(hourOf(now)).map((h) => dailyKey(orgId, h));
     const counts = await this.store.usage.counts(keys);

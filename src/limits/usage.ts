@@ -13,6 +13,14 @@ export interface UsageCounters {
    * current hour; then, unless the daily quota refused, the hourly one, when `hourlyLimit` is given.
    */
   take(request: TakeRequest): Promise<Takes>;
+  /**
+   * The hourly quota of `n` requests at once (a batch's subrequests, decision 0016): all `n` are
+   * counted in the clock hour of `now` when the count plus `n` stays within `limit`, else none.
+   * True when they were counted.
+   */
+  reserveHourly(userId: string, appId: string, now: number, limit: number, n: number): Promise<boolean>;
+  /** Takes back `n` requests that reserveHourly counted in the clock hour `hour` and none used. */
+  releaseHourly(userId: string, appId: string, hour: number, n: number): Promise<void>;
   dailyUsed(orgId: string, now: number): Promise<number>;
   /** The user × app count of the clock hour of `now` (the console's gauges). */
   hourlyUsed(userId: string, appId: string, now: number): Promise<number>;
@@ -125,6 +133,24 @@ export class MemoryUsageCounters implements UsageCounters {
     return { ok: true, used: total + 1, retryAfterMs: 0 };
   }
 
+  async reserveHourly(
+    userId: string,
+    appId: string,
+    now: number,
+    limit: number,
+    n: number,
+  ): Promise<boolean> {
+    const entry = this.#hourlyEntry(userId, appId, hourOf(now));
+    if (entry.count + n > limit) return false;
+    entry.count += n;
+    return true;
+  }
+
+  async releaseHourly(userId: string, appId: string, hour: number, n: number): Promise<void> {
+    const entry = this.#hourly.get(`${userId}:${appId}`);
+    if (entry?.hour === hour) entry.count = Math.max(0, entry.count - n);
+  }
+
   async dailyUsed(orgId: string, now: number): Promise<number> {
     const buckets = this.#daily.get(orgId);
     return buckets ? this.#sum(buckets, hourOf(now)) : 0;
@@ -145,14 +171,18 @@ export class MemoryUsageCounters implements UsageCounters {
     return total;
   }
 
-  #takeHourly(userId: string, appId: string, now: number, limit: number): Take {
+  #hourlyEntry(userId: string, appId: string, hour: number): { hour: number; count: number } {
     const key = `${userId}:${appId}`;
-    const hour = hourOf(now);
     let entry = this.#hourly.get(key);
     if (!entry || entry.hour !== hour) {
       entry = { hour, count: 0 };
       this.#hourly.set(key, entry);
     }
+    return entry;
+  }
+
+  #takeHourly(userId: string, appId: string, now: number, limit: number): Take {
+    const entry = this.#hourlyEntry(userId, appId, hourOf(now));
     if (entry.count >= limit) return { ok: false, used: entry.count, retryAfterMs: msToNextHour(now) };
     entry.count += 1;
     return { ok: true, used: entry.count, retryAfterMs: 0 };

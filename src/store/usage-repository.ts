@@ -41,19 +41,28 @@ export class UsageRepository {
     return Number(row.count);
   }
 
+  /** Takes `by` off the count of `key`, when it is still there. */
+  async decrement(key: string, by: number): Promise<void> {
+    await this.db
+      .updateTable('usage_counters')
+      .set({ count: sql`usage_counters.count - ${by}` })
+      .where('key', '=', key)
+      .execute();
+  }
+
   /**
-   * Adds one when the count is below `limit`, in one statement (the conflicting row is locked
+   * Adds one (or `by`) when the count stays within `limit`, in one statement (the conflicting row is locked
    * while the condition is checked); undefined when the count had reached the limit.
    */
-  async incrementBelow(key: string, limit: number, expiresAt: number): Promise<number | undefined> {
+  async incrementBelow(key: string, limit: number, expiresAt: number, by = 1): Promise<number | undefined> {
     const row = await this.db
       .insertInto('usage_counters')
-      .values({ key, count: 1, expires_at: expiresAt })
+      .values({ key, count: by, expires_at: expiresAt })
       .onConflict((oc) =>
         oc
           .column('key')
-          .doUpdateSet({ count: sql`usage_counters.count + 1` })
-          .where('usage_counters.count', '<', limit),
+          .doUpdateSet({ count: sql`usage_counters.count + ${by}` })
+          .where('usage_counters.count', '<=', limit - by),
       )
       .returning('count')
       .executeTakeFirst();

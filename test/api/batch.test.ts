@@ -306,6 +306,49 @@ describe('batch (SPEC §8)', () => {
     assert.equal(me.headers['sforce-limit-info'], 'api-usage=4/15000');
   });
 
+  test('near the hourly limit each subrequest is counted on its own: those within it run, the rest are 503', async () => {
+    await h.admin('PUT', '/_chatterbox/limits', { hourly: 5 });
+    for (let i = 0; i < 3; i++)
+      assert.equal((await h.request({ method: 'GET', url: ME, token: alice })).statusCode, 200);
+    const response = await batch({
+      batchRequests: [1, 2, 3, 4].map(() => ({ method: 'GET', url: '/v36.0/chatter' })),
+    });
+    const chatter = await direct('GET', '/services/data/v36.0/chatter');
+    assert.equal(chatter.statusCode, 503);
+    const refused = chatter.result;
+    await h.admin('PUT', '/_chatterbox/limits', { hourly: 200 });
+    const ok = await direct('GET', '/services/data/v36.0/chatter');
+    assert.deepEqual(response.json(), {
+      hasErrors: true,
+      results: [ok, ok, { statusCode: 503, result: refused }, { statusCode: 503, result: refused }],
+    });
+  });
+
+  test('what a halted batch reserved and did not use is given back to the hourly quota', async () => {
+    await h.admin('PUT', '/_chatterbox/limits', { hourly: 5 });
+    const response = await batch({
+      haltOnError: true,
+      batchRequests: [
+        { method: 'GET', url: '/v36.0/chatter/users/005Cb0000000999AAA' },
+        ...[1, 2, 3].map(() => ({ method: 'GET', url: '/v36.0/chatter' })),
+      ],
+    });
+    assert.deepEqual(response.json(), {
+      hasErrors: true,
+      results: [
+        { statusCode: 404, result: NOT_FOUND },
+        { statusCode: 412, result: HALTED },
+        { statusCode: 412, result: HALTED },
+        { statusCode: 412, result: HALTED },
+      ],
+    });
+    // One subrequest counted: four direct calls remain within the hour, the fifth is refused.
+    const statuses = [];
+    for (let i = 0; i < 5; i++)
+      statuses.push((await h.request({ method: 'GET', url: ME, token: alice })).statusCode);
+    assert.deepEqual(statuses, [200, 200, 200, 200, 503]);
+  });
+
   test('a client cannot pose as a subrequest to dodge the daily quota', async () => {
     for (const value of ['1', 'true', 'x'.repeat(32)]) {
       await h.request({ method: 'GET', url: ME, token: alice, headers: { [SUBREQUEST_HEADER]: value } });
