@@ -180,6 +180,32 @@ export interface Database {
     subject_kind: 'user' | 'group';
     created_at: number;
   };
+  /** Objects an org declares (migration 010, decision 0008); `fields` is JSON. */
+  custom_objects: {
+    id: string;
+    org_id: string;
+    name: string;
+    label: string;
+    label_plural: string;
+    key_prefix: string;
+    fields: string;
+    created_at: number;
+  };
+  /** Records of every sObject but User (migration 010, decision 0008); `fields` is JSON. */
+  records: {
+    id: string;
+    org_id: string;
+    type: string;
+    /** The name its Record Summary shows (Name, the person's name, or CaseNumber). */
+    name: string;
+    owner_id: string;
+    created_by_id: string;
+    last_modified_by_id: string;
+    created_at: number;
+    modified_at: number;
+    deleted_at: number | null;
+    fields: string;
+  };
 }
 
 export type UserType = 'standard' | 'admin' | 'external' | 'guest';
