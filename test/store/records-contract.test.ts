@@ -112,6 +112,19 @@ describe(`store contract on ${testStore}: records and custom objects`, () => {
     assert.deepEqual(await store.records.listObjects(other), []);
   });
 
+  test('users.firstActiveAdmin: the oldest active admin of the org, or none', async () => {
+    assert.equal(await store.users.firstActiveAdmin(org), undefined);
+    await newUser(store, org, { username: 'old@records.example', type: 'admin', isActive: false });
+    const admin = await newUser(store, org, {
+      username: 'adm@records.example',
+      type: 'admin',
+      createdAt: T0 + 1,
+    });
+    await newUser(store, org, { username: 'adm2@records.example', type: 'admin', createdAt: T0 + 2 });
+    assert.equal((await store.users.firstActiveAdmin(org))?.id, admin.id);
+    assert.equal(await store.users.firstActiveAdmin(other), undefined);
+  });
+
   test('nextNumber counts per counter from 1, and a rolled-back transaction takes none', async () => {
     assert.equal(await store.nextNumber('CaseNumber'), 1);
     assert.equal(await store.nextNumber('CaseNumber'), 2);

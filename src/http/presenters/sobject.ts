@@ -1,16 +1,15 @@
 import type { FieldDefinition, ObjectDefinition } from '../../domain/sobject-definitions.js';
 import type { SObjectRecord } from '../../domain/sobjects.js';
 import { isoDate } from '../../lib/clock.js';
-import type { PresentContext } from '../present-context.js';
 
 /**
  * An sObject record on the wire (SPEC §12.1, §12.8): `attributes` first, then the fields in the
  * order read; not alphabetical, and text is never entity-encoded (that is Chatter's habit, not
  * sObject REST's). Datetimes as `2011-07-07T00:37:00.000+0000`.
  */
-export function presentSObject(ctx: PresentContext, record: SObjectRecord): Record<string, unknown> {
+export function presentSObject(base: string, record: SObjectRecord): Record<string, unknown> {
   const body: Record<string, unknown> = {
-    attributes: { type: record.type, url: `${ctx.base}/sobjects/${record.type}/${record.id}` },
+    attributes: { type: record.type, url: `${base}/sobjects/${record.type}/${record.id}` },
   };
   for (const [name, type, value] of record.fields) {
     body[name] = type === 'datetime' && typeof value === 'number' ? sObjectDateTime(value) : value;
@@ -54,25 +53,25 @@ function objectFlags(object: ObjectDefinition) {
   };
 }
 
-function objectUrls(ctx: PresentContext, object: ObjectDefinition) {
-  const root = `${ctx.base}/sobjects/${object.name}`;
+function objectUrls(base: string, object: ObjectDefinition) {
+  const root = `${base}/sobjects/${object.name}`;
   return { describe: `${root}/describe`, rowTemplate: `${root}/{ID}`, sobject: root };
 }
 
 /** One entry of describeGlobal (F2 §1.6). */
-export function presentGlobalEntry(ctx: PresentContext, object: ObjectDefinition) {
-  return { ...objectFlags(object), urls: objectUrls(ctx, object) };
+export function presentGlobalEntry(base: string, object: ObjectDefinition) {
+  return { ...objectFlags(object), urls: objectUrls(base, object) };
 }
 
 /** `GET sobjects` (F2 §1.6): every object, by name. */
-export function presentDescribeGlobal(ctx: PresentContext, objects: readonly ObjectDefinition[]) {
+export function presentDescribeGlobal(base: string, objects: readonly ObjectDefinition[]) {
   const sorted = [...objects].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { encoding: 'UTF-8', maxBatchSize: 200, sobjects: sorted.map((o) => presentGlobalEntry(ctx, o)) };
+  return { encoding: 'UTF-8', maxBatchSize: 200, sobjects: sorted.map((o) => presentGlobalEntry(base, o)) };
 }
 
 /** `GET sobjects/{Type}` (sObject Basic Information). */
-export function presentObjectInfo(ctx: PresentContext, object: ObjectDefinition) {
-  return { objectDescribe: presentGlobalEntry(ctx, object), recentItems: [] };
+export function presentObjectInfo(base: string, object: ObjectDefinition) {
+  return { objectDescribe: presentGlobalEntry(base, object), recentItems: [] };
 }
 
 const SOAP_TYPES: Record<FieldDefinition['type'], string> = {
@@ -135,7 +134,8 @@ export function presentField(f: FieldDefinition) {
 }
 
 /** `GET sobjects/{Type}/describe` (F2 §1.6). */
-export function presentDescribe(ctx: PresentContext, object: ObjectDefinition, instanceUrl: string) {
+/** `base` is the API root of the URLs (`/services/data/vNN.N`), `instanceUrl` the server's origin. */
+export function presentDescribe(base: string, object: ObjectDefinition, instanceUrl: string) {
   return {
     ...objectFlags(object),
     childRelationships: [],
@@ -145,7 +145,7 @@ export function presentDescribe(ctx: PresentContext, object: ObjectDefinition, i
     recordTypeInfos: [],
     searchLayoutable: true,
     urls: {
-      ...objectUrls(ctx, object),
+      ...objectUrls(base, object),
       uiDetailTemplate: `${instanceUrl}/{ID}`,
       uiEditTemplate: `${instanceUrl}/{ID}/e`,
       uiNewRecord: `${instanceUrl}/${object.keyPrefix}/e`,

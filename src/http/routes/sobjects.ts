@@ -55,7 +55,7 @@ export const sObjectRoutes = [
     xmlRoot: 'DescribeGlobal',
     handler: async ({ services, viewer, ctx }) => {
       const objects = await orgObjects(services.store, viewer.orgId);
-      return { body: presentDescribeGlobal(ctx, objects) };
+      return { body: presentDescribeGlobal(ctx.base, objects) };
     },
   }),
   defineRoute({
@@ -67,7 +67,7 @@ export const sObjectRoutes = [
     schema: { params: TypeParams },
     handler: async ({ services, viewer, ctx, params }) => {
       const object = await findObject(services.store, viewer.orgId, params.sObjectType);
-      return { body: presentObjectInfo(ctx, object) };
+      return { body: presentObjectInfo(ctx.base, object) };
     },
   }),
   defineRoute({
@@ -96,7 +96,7 @@ export const sObjectRoutes = [
     schema: { params: TypeParams },
     handler: async ({ request, services, viewer, ctx, params }) => {
       const object = await findObject(services.store, viewer.orgId, params.sObjectType);
-      return { body: presentDescribe(ctx, object, instanceUrl(request, services.config)) };
+      return { body: presentDescribe(ctx.base, object, instanceUrl(request, services.config)) };
     },
   }),
   defineRoute({
@@ -109,7 +109,7 @@ export const sObjectRoutes = [
     handler: async ({ services, viewer, ctx, params, query }) => {
       const object = await findObject(services.store, viewer.orgId, params.sObjectType);
       const record = await readSObject(services.store, viewer, object, params.sObjectId, query.fields);
-      return { body: presentSObject(ctx, record) };
+      return { body: presentSObject(ctx.base, record) };
     },
   }),
   defineRoute({
