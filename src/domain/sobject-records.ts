@@ -3,6 +3,7 @@ import { parseId, prefixOf, to18 } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
 import type { SObjectRow, StoredFieldValue } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import { ActivityChanges } from './activity.js';
 import type { FieldDefinition, ObjectDefinition } from './sobject-definitions.js';
 import { coerceValue } from './sobject-values.js';
 import { fieldNamed, liveRecord, orgObjects, pathRecordId, USER_OBJECT } from './sobjects.js';
@@ -111,7 +112,14 @@ export class SObjectRecordService {
     writable(object);
     return this.store.transaction(async (tx) => {
       const row = await liveRecord(tx, actor.orgId, object, id);
-      if (!(await tx.records.markDeleted(id, this.clock.now()))) throw fieldError('ENTITY_IS_DELETED', []);
+      const now = this.clock.now();
+      if (!(await tx.records.markDeleted(id, now))) throw fieldError('ENTITY_IS_DELETED', []);
+      // Its feed goes with it, each post taking back what its author and commenters had counted.
+      for (const postId of await tx.posts.elementIdsOfSubject(actor.orgId, id)) {
+        const deleted = await tx.posts.deleteElement(actor.orgId, postId, now);
+        await new ActivityChanges().postDeleted(deleted).record(tx);
+      }
+      await tx.follows.deleteAllOf(id);
       return row;
     });
   }

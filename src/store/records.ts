@@ -101,7 +101,8 @@ export type StoredSegment =
   | { type: 'Hashtag'; tag: string }
   | { type: 'Link'; url: string };
 
-export type SubjectKind = 'user' | 'group';
+/** What a post is to, or a subscription follows: a person, a group, or a record (SPEC §12.1). */
+export type SubjectKind = 'user' | 'group' | 'record';
 export type FeedItemType = 'TextPost' | 'LinkPost';
 
 export interface FeedElementRecord {

@@ -117,7 +117,7 @@ export interface Database {
     community_id: string | null;
     author_id: string;
     subject_id: string;
-    subject_kind: 'user' | 'group';
+    subject_kind: 'user' | 'group' | 'record';
     body: string;
     text: string;
     /** searchFold(text), what `q` is matched against (migration 008, decision 0020). */
@@ -177,7 +177,7 @@ export interface Database {
     community_id: string | null;
     subscriber_id: string;
     subject_id: string;
-    subject_kind: 'user' | 'group';
+    subject_kind: 'user' | 'group' | 'record';
     created_at: number;
   };
   /** Objects an org declares (migration 010, decision 0008); `fields` is JSON. */

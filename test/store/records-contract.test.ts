@@ -4,7 +4,7 @@ import type { CustomObjectRecord, SObjectRow } from '../../src/store/records.js'
 import type { Store } from '../../src/store/store.js';
 import { testStore } from '../helpers/harness.js';
 import { openTestStore, type TestStore } from '../helpers/store.js';
-import { newOrg, newUser, T0 } from './fixtures.js';
+import { newOrg, newUser, statusUpdate, T0 } from './fixtures.js';
 
 describe(`store contract on ${testStore}: records and custom objects`, () => {
   let t: TestStore;
@@ -123,6 +123,50 @@ describe(`store contract on ${testStore}: records and custom objects`, () => {
     await newUser(store, org, { username: 'adm2@records.example', type: 'admin', createdAt: T0 + 2 });
     assert.equal((await store.users.firstActiveAdmin(org))?.id, admin.id);
     assert.equal(await store.users.firstActiveAdmin(other), undefined);
+  });
+
+  test('posts and follows of a record: elementIdsOfSubject, feedSources.followedRecords, listFollowing by prefix, deleteAllOf', async () => {
+    const ben = (await newUser(store, org, { username: 'ben@records.example' })).id;
+    const onRecord = {
+      ...statusUpdate(await store.newId('0D5'), org, ann),
+      subjectId: account.id,
+      subjectKind: 'record' as const,
+    };
+    await store.posts.insertElement(onRecord, []);
+    const gone = { ...onRecord, id: await store.newId('0D5') };
+    await store.posts.insertElement(gone, []);
+    await store.posts.deleteElement(org, gone.id, T0 + 1);
+    assert.deepEqual(await store.posts.elementIdsOfSubject(org, account.id), [onRecord.id]);
+    assert.deepEqual(await store.posts.elementIdsOfSubject(other, account.id), []);
+    const follow = (id: string, subjectId: string, subjectKind: 'user' | 'record') =>
+      store.follows.create({
+        id,
+        orgId: org,
+        communityId: null,
+        subscriberId: ann,
+        subjectId,
+        subjectKind,
+        createdAt: T0,
+      });
+    const toRecord = await store.newId('0E8');
+    const toUser = await store.newId('0E8');
+    await follow(toRecord, account.id, 'record');
+    await follow(toUser, ben, 'user');
+    const sources = await store.feeds.feedSources(ann);
+    assert.deepEqual([sources.followedRecords, sources.followedUsers], [[account.id], [ben]]);
+    const filter = {
+      users: { communityId: null },
+      groups: { communityId: null, open: ['PublicAccess' as const], membersOnly: [], viewerId: null },
+    };
+    const list = (kinds: ('user' | 'group' | 'record')[], subjectPrefix?: string) =>
+      store.follows
+        .listFollowing(ann, { filter, kinds, subjectPrefix, offset: 0, limit: 10 })
+        .then((r) => r.subscriptions.map((x) => x.id).sort());
+    assert.deepEqual(await list(['user', 'group', 'record']), [toRecord, toUser].sort());
+    assert.deepEqual(await list(['record'], '001'), [toRecord]);
+    assert.deepEqual(await list(['record'], '006'), []);
+    await store.follows.deleteAllOf(account.id);
+    assert.deepEqual(await list(['user', 'group', 'record']), [toUser]);
   });
 
   test('nextNumber counts per counter from 1, and a rolled-back transaction takes none', async () => {
