@@ -174,9 +174,14 @@ describe('Chatter on records (SPEC §12.1, F2 §1.1–1.5)', () => {
     const again = await call('POST', '/chatter/users/me/following', alice, { subjectId: id });
     assert.equal(again.statusCode, 409);
 
+    // alice follows the demo's Globex Corporation too (SPEC §11): followed first.
     const following = (await call('GET', '/chatter/users/me/following?filterType=001')).json();
-    assert.deepEqual(following.following, [subscription]);
-    assert.equal(following.total, 1);
+    assert.deepEqual(following.following.at(-1), subscription);
+    assert.deepEqual(
+      following.following.map((s: { subject: { name: string } }) => s.subject.name),
+      ['Globex Corporation', 'Followed Inc'],
+    );
+    assert.equal(following.total, 2);
     const users = (await call('GET', '/chatter/users/me/following?filterType=005')).json();
     assert.equal(
       users.following.some((s: { subject: { id: string } }) => s.subject.id === id),
