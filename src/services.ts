@@ -13,6 +13,7 @@ import type { GroupMemberService } from './domain/group-members.js';
 import type { GroupService } from './domain/groups.js';
 import type { JoinRequestService } from './domain/join-requests.js';
 import type { LikeService } from './domain/likes.js';
+import type { SObjectRecordService } from './domain/sobject-records.js';
 import type { UserService } from './domain/users.js';
 import type { Clock } from './lib/clock.js';
 import type { UsageCounters } from './limits/usage.js';
@@ -41,4 +42,6 @@ export interface Services {
   feeds: FeedService;
   comments: CommentService;
   likes: LikeService;
+  /** sObject REST writes (SPEC §12.1). */
+  sobjects: SObjectRecordService;
 }

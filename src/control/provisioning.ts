@@ -53,6 +53,11 @@ export class Provisioning {
     return org;
   }
 
+  /** The org a control-plane call names (15 or 18 characters), else the first; 400 when none. */
+  async orgFor(orgId: string | undefined): Promise<string> {
+    return this.#orgId(orgId);
+  }
+
   /** The org a new record goes to: the given one (15 or 18 characters, SPEC §3), else the first. */
   async #orgId(orgId: string | undefined): Promise<string> {
     if (orgId !== undefined) {

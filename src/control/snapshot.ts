@@ -153,8 +153,9 @@ function checkSequences(rows: unknown): void {
   rows.forEach((row: unknown, i) => {
     const where = `sections.${SEQUENCES_SECTION}[${i}]`;
     if (!isObject(row) || Object.keys(row).length !== 2) throw bad(where, 'must be { "prefix", "value" }');
-    if (typeof row.prefix !== 'string' || !/^[0-9A-Za-z]{3}$/.test(row.prefix))
-      throw bad(`${where}.prefix`, 'must be a 3-character key prefix');
+    // A key prefix, or a named counter such as `#CaseNumber` (Store.nextNumber).
+    if (typeof row.prefix !== 'string' || !/^(?:[0-9A-Za-z]{3}|#[A-Za-z]{1,40})$/.test(row.prefix))
+      throw bad(`${where}.prefix`, 'must be a 3-character key prefix or a #counter name');
     checkValue(`${where}.value`, row.value, 'int');
   });
 }

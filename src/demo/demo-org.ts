@@ -5,6 +5,7 @@ import { KeyPrefix } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
 import type { Store } from '../store/store.js';
 import { seedDemoFeed } from './demo-feed.js';
+import { seedDemoRecords } from './demo-records.js';
 
 export const DEMO_PASSWORD = 'demo-password-1';
 export const DEMO_CLIENT_ID = 'chatterbox-demo';
@@ -110,6 +111,7 @@ export async function seedDemoOrg(store: Store, clock: Clock, secrets: AppSecret
       }
     }
     await seedDemoFeed(tx, clock, org.id);
+    await seedDemoRecords(tx, clock, org.id);
   });
 }
 

@@ -10,6 +10,7 @@ import type { FeedElementView, FeedViews } from './feed-views.js';
 import { type GroupAccess, loadGroupAccess } from './group-access.js';
 import { requireId } from './ids.js';
 import { parseMessageInput, plainText } from './message-segments.js';
+import { requireSubjectId, visibleRecord } from './record-summaries.js';
 import { type Scope, scopeCommunityId } from './scope.js';
 import type { BatchItem, UserService } from './users.js';
 
@@ -48,17 +49,21 @@ export class FeedElementService {
    * Updates the group's last post date in the same transaction.
    */
   async post(viewer: Viewer, scope: Scope, input: FeedItemInput): Promise<FeedElementView> {
-    const subjectId =
+    const subject =
       input.subjectId === 'me'
-        ? viewer.user.id
-        : requireId(input.subjectId ?? '', KeyPrefix.user, KeyPrefix.group);
+        ? { id: viewer.user.id, kind: 'user' as const }
+        : await requireSubjectId(this.store, viewer.orgId, input.subjectId ?? '');
+    const subjectId = subject.id;
     const link = parseLink(input.capabilities?.link);
     const message =
       link && input.body === undefined && input.text === undefined
         ? { segments: [], mentionIds: [] }
         : parseMessageInput(input);
     let access: ReadonlyMap<string, GroupAccess> = new Map();
-    if (subjectId.startsWith(KeyPrefix.group)) {
+    if (subject.kind === 'record') {
+      // Any internal user may post to a record (§12.1); in a community it does not exist.
+      await visibleRecord(this.store, viewer, scope, subjectId);
+    } else if (subject.kind === 'group') {
       access = await loadGroupAccess(this.store, viewer, scope, [subjectId]);
       const target = access.get(subjectId);
       if (!target?.visible) throw notFound();
@@ -77,7 +82,7 @@ export class FeedElementService {
         communityId: scopeCommunityId(scope),
         authorId: viewer.user.id,
         subjectId,
-        subjectKind: subjectId.startsWith(KeyPrefix.group) ? 'group' : 'user',
+        subjectKind: subject.kind,
         segments: message.segments,
         text,
         type: link ? 'LinkPost' : 'TextPost',

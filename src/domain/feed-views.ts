@@ -14,6 +14,7 @@ import { canDeleteComment, canDeleteElement } from './feed-access.js';
 import { type GroupAccess, groupAccess, loadGroupAccess } from './group-access.js';
 import type { GroupReadView } from './groups.js';
 import { keysetToken } from './page-tokens.js';
+import { type RecordSummaryView, recordSummaries } from './record-summaries.js';
 import type { Scope } from './scope.js';
 import type { UserSummaryView } from './user-summaries.js';
 import type { UserService } from './users.js';
@@ -33,7 +34,11 @@ export type SegmentView =
   | { type: 'Mention'; id: string; user: UserSummaryView | null; accessible: boolean };
 
 /** A post's parent: the user whose profile it is on, or its group (rendered as the groups resources do). */
-export type ParentView = { kind: 'user'; user: UserSummaryView } | { kind: 'group'; group: GroupReadView };
+export type ParentView =
+  | { kind: 'user'; user: UserSummaryView }
+  | { kind: 'group'; group: GroupReadView }
+  /** A post on a record (SPEC §12.1): its Record Summary. */
+  | { kind: 'record'; record: RecordSummaryView };
 
 export interface LikeView {
   like: LikeRecord;
@@ -100,13 +105,17 @@ export class FeedViews {
     const access = options.access ?? (await loadGroupAccess(this.store, viewer, scope, groupIds));
     const ids = elements.map((e) => e.id);
     const member = !viewer.isGuest;
-    const [comments, memberships, requested, counts] = await Promise.all([
+    const recordIds = [
+      ...new Set(elements.filter((e) => e.subjectKind === 'record').map((e) => e.subjectId)),
+    ];
+    const [comments, memberships, requested, counts, records] = await Promise.all([
       this.store.comments.recentComments(ids, options.recentCommentCount),
       member
         ? this.store.memberships.membershipsOf(viewer.user.id, groupIds)
         : new Map<string, MembershipRecord>(),
       member ? this.store.joinRequests.pendingRequestGroups(viewer.user.id, groupIds) : new Set<string>(),
       this.store.memberships.memberCounts(groupIds),
+      recordSummaries(this.store, viewer, scope, recordIds),
     ]);
     // The likes of the posts and of the comments shown, and the viewer's own, in one query.
     const likes = await this.store.likes.likesFor(
@@ -126,7 +135,9 @@ export class FeedViews {
               kind: 'group',
               group: groupParent(element.subjectId, access, { memberships, requested, counts }, loaded.users),
             }
-          : { kind: 'user', user: must(loaded.users, element.subjectId) };
+          : element.subjectKind === 'record'
+            ? { kind: 'record', record: recordParent(records, element.subjectId) }
+            : { kind: 'user', user: must(loaded.users, element.subjectId) };
       return {
         element,
         relativeCreatedDate: relativeDate(element.createdAt, now),
@@ -269,7 +280,8 @@ export class FeedViews {
 /** Whether a mentioned user can see the post: someone of its scope who may read its group. */
 function canSee(user: UserSummaryView, scope: Scope, element: FeedElementRecord, loaded: Loaded): boolean {
   if (!user.user.isActive || !user.isInThisCommunity) return false;
-  if (element.subjectKind === 'user') return true;
+  // Profile and record posts: every active user of the scope (records have no sharing model, §12.1).
+  if (element.subjectKind !== 'group') return true;
   const group = loaded.access.get(element.subjectId)?.group;
   if (!group) return false;
   const asViewer: Viewer = {
@@ -315,6 +327,12 @@ function groupParent(
     memberCount: loaded.counts.get(groupId) ?? 0,
     owner: must(users, a.group.ownerId),
   };
+}
+
+function recordParent(records: Map<string, RecordSummaryView>, id: string): RecordSummaryView {
+  const record = records.get(id);
+  if (!record) throw new Error(`Record ${id} of a readable post was not loaded`);
+  return record;
 }
 
 function groupSubjects(elements: FeedElementRecord[]): string[] {

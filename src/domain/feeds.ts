@@ -6,8 +6,9 @@ import type { Store } from '../store/store.js';
 import { groupFeedRefusal } from './feed-access.js';
 import type { FeedElementView, FeedViews } from './feed-views.js';
 import { type GroupAccess, loadGroupAccess } from './group-access.js';
-import { requireId, requireUserId } from './ids.js';
+import { requireUserId } from './ids.js';
 import { type KeysetCursor, keysetToken, parseKeysetToken } from './page-tokens.js';
+import { requireSubjectId, visibleRecord } from './record-summaries.js';
 import type { Scope } from './scope.js';
 import { SEARCH_TERM_MAX, type UserService } from './users.js';
 
@@ -176,8 +177,14 @@ export class FeedService {
     const me = viewer.user.id;
     // IDs first (400), then who may read (SPEC §2 order of checks).
     let subject = '';
+    let subjectKind: 'user' | 'group' | 'record' = 'user';
     if (type === 'record') {
-      subject = rawSubject === 'me' ? me : requireId(rawSubject as string, KeyPrefix.user, KeyPrefix.group);
+      const named =
+        rawSubject === 'me'
+          ? { id: me, kind: 'user' as const }
+          : await requireSubjectId(this.store, viewer.orgId, rawSubject as string);
+      subject = named.id;
+      subjectKind = named.kind;
     } else if (type !== 'company') {
       subject = requireUserId(rawSubject as string, viewer);
     }
@@ -205,15 +212,17 @@ export class FeedService {
         const groups = unique([...sources.memberGroups, ...sources.followedGroups]).filter(
           (id) => access.get(id)?.canReadContent === true,
         );
+        // Posts on followed records (§12.1); records live in the internal scope only.
+        const records = scope.community ? [] : sources.followedRecords;
         const branches: FeedBranch[] = [
-          ...[...people, ...groups].map((id): FeedBranch => ({ kind: 'subject', id })),
+          ...[...people, ...groups, ...records].map((id): FeedBranch => ({ kind: 'subject', id })),
           ...people.map((id): FeedBranch => ({ kind: 'author', id })),
           { kind: 'mentions', userId: me },
         ];
         return {
           feed: { type, subjectId: me },
           branches: this.#fit(branches, {
-            subjects: [...people, ...groups],
+            subjects: [...people, ...groups, ...records],
             authors: people,
             mentionsOf: me,
           }),
@@ -251,6 +260,16 @@ export class FeedService {
       }
       case 'record': {
         const id = subject;
+        if (subjectKind === 'record') {
+          // A record's feed: every internal user reads it; in a community it does not exist (§12.1).
+          await visibleRecord(this.store, viewer, scope, id);
+          return {
+            feed: { type, subjectId: id },
+            branches: [{ kind: 'subject', id }],
+            hiddenGroups: [],
+            access: new Map(),
+          };
+        }
         if (prefixOf(id) === KeyPrefix.group) {
           const access = await loadGroupAccess(this.store, viewer, scope, [id]);
           const refusal = groupFeedRefusal(

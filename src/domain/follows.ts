@@ -6,12 +6,21 @@ import type { SubjectKind, SubscriptionFilter, SubscriptionRecord } from '../sto
 import type { Store } from '../store/store.js';
 import { groupAccess, groupListFilter, requireGroupContent } from './group-access.js';
 import type { GroupReadView, GroupService } from './groups.js';
-import { idPrefix, requireId, requireUserId } from './ids.js';
+import { requireId, requireUserId } from './ids.js';
+import {
+  type RecordSummaryView,
+  recordSummaries,
+  requireSubjectId,
+  visibleRecord,
+} from './record-summaries.js';
 import { type Scope, scopeCommunityId } from './scope.js';
 import { summaryOf, type UserSummaryView, userSummaries } from './user-summaries.js';
 import type { UserService } from './users.js';
 
-export type SubjectView = { kind: 'user'; user: UserSummaryView } | { kind: 'group'; group: GroupReadView };
+export type SubjectView =
+  | { kind: 'user'; user: UserSummaryView }
+  | { kind: 'group'; group: GroupReadView }
+  | { kind: 'record'; record: RecordSummaryView };
 
 export interface SubscriptionReadView {
   subscription: SubscriptionRecord;
@@ -49,13 +58,15 @@ export class FollowService {
   ): Promise<SubscriptionReadView[]> {
     const userSubjects = subscriptions.filter((s) => s.subjectKind === 'user').map((s) => s.subjectId);
     const groupIds = subscriptions.filter((s) => s.subjectKind === 'group').map((s) => s.subjectId);
-    const [people, groups, roles] = await Promise.all([
+    const recordIds = subscriptions.filter((s) => s.subjectKind === 'record').map((s) => s.subjectId);
+    const [people, groups, roles, records] = await Promise.all([
       userSummaries(this.users, this.store, viewer, scope, [
         ...subscriptions.map((s) => s.subscriberId),
         ...userSubjects,
       ]),
       this.store.groups.findMany(viewer.orgId, groupIds),
       this.store.memberships.rolesOf(viewer.user.id, groupIds),
+      recordSummaries(this.store, viewer, scope, recordIds),
     ]);
     const visible = groups.filter((g) => groupAccess(viewer, scope, g, roles.get(g.id) ?? null).visible);
     const groupViews = new Map(
@@ -66,6 +77,10 @@ export class FollowService {
       if (subscription.subjectKind === 'user') {
         const user = people.get(subscription.subjectId);
         return user ? [{ subscription, subscriber, subject: { kind: 'user', user } }] : [];
+      }
+      if (subscription.subjectKind === 'record') {
+        const record = records.get(subscription.subjectId);
+        return record ? [{ subscription, subscriber, subject: { kind: 'record', record } }] : [];
       }
       const group = groupViews.get(subscription.subjectId);
       return group ? [{ subscription, subscriber, subject: { kind: 'group', group } }] : [];
@@ -81,16 +96,22 @@ export class FollowService {
   ): Promise<SubscriptionReadView> {
     // IDs first (400), then visibility and permission (SPEC §2 order of checks).
     const subscriberId = requireUserId(rawUserId, viewer);
-    const subjectId =
-      rawSubjectId === 'me' ? viewer.user.id : requireId(rawSubjectId, KeyPrefix.user, KeyPrefix.group);
+    const named =
+      rawSubjectId === 'me'
+        ? { id: viewer.user.id, kind: 'user' as const }
+        : await requireSubjectId(this.store, viewer.orgId, rawSubjectId);
+    const subjectId = named.id;
     if (subjectId === subscriberId) throw invalidInput("Invalid subjectId: you can't follow yourself.");
     const subscriber = await this.users.get(viewer, scope, subscriberId);
     if (subscriber.user.id !== viewer.user.id && viewer.user.type !== 'admin') {
       throw insufficientAccess('You can only follow people and groups for yourself.');
     }
-    const kind: SubjectKind = idPrefix(subjectId) === KeyPrefix.group ? 'group' : 'user';
+    const kind: SubjectKind = named.kind;
     if (kind === 'user') {
       await this.users.get(viewer, scope, subjectId);
+    } else if (kind === 'record') {
+      // Following a record: any internal user who may read its feed (§12.1, F2 §1.5).
+      await visibleRecord(this.store, viewer, scope, subjectId);
     } else {
       // Following a group means reading its feed, so it takes what reading the feed takes.
       requireGroupContent(
@@ -126,22 +147,49 @@ export class FollowService {
     params: { filterType?: string | undefined; page: number; pageSize: number },
   ): Promise<{ userId: string; views: SubscriptionReadView[]; total: number }> {
     const person = await this.users.get(viewer, scope, rawUserId);
-    let kinds: SubjectKind[] = ['user', 'group'];
+    // Records live in the internal scope only (§12.1).
+    let kinds: SubjectKind[] =
+      scopeCommunityId(scope) === null ? ['user', 'group', 'record'] : ['user', 'group'];
+    let subjectPrefix: string | undefined;
     if (params.filterType !== undefined) {
       if (!/^[0-9A-Za-z]{3}$/.test(params.filterType)) {
         throw invalidInput(
           `Invalid filterType: ${params.filterType}. Specify a 3-character key prefix, such as 005 or 0F9.`,
         );
       }
-      kinds = kinds.filter((k) => (k === 'user' ? KeyPrefix.user : KeyPrefix.group) === params.filterType);
+      const filterType = params.filterType;
+      kinds = kinds.filter((k) =>
+        k === 'record'
+          ? ![KeyPrefix.user, KeyPrefix.group].includes(filterType as never)
+          : (k === 'user' ? KeyPrefix.user : KeyPrefix.group) === filterType,
+      );
+      // Records are filtered by the key prefix of their object (`filterType=001`: Accounts).
+      if (kinds.includes('record')) subjectPrefix = filterType;
     }
     const { subscriptions, total } = await this.store.follows.listFollowing(person.user.id, {
       filter: this.#filter(viewer, scope),
       kinds,
+      subjectPrefix,
       offset: params.page * params.pageSize,
       limit: params.pageSize,
     });
     return { userId: person.user.id, views: await this.#views(viewer, scope, subscriptions), total };
+  }
+
+  /** GET records/{id}/followers (Follower Page of a record, F2 §1.2). */
+  async recordFollowers(
+    viewer: Viewer,
+    scope: Scope,
+    recordId: string,
+    params: { page: number; pageSize: number },
+  ): Promise<{ userId: string; views: SubscriptionReadView[]; total: number }> {
+    await visibleRecord(this.store, viewer, scope, recordId);
+    const { subscriptions, total } = await this.store.follows.listFollowers(recordId, {
+      filter: this.#filter(viewer, scope),
+      offset: params.page * params.pageSize,
+      limit: params.pageSize,
+    });
+    return { userId: recordId, views: await this.#views(viewer, scope, subscriptions), total };
   }
 
   /** GET users/{id}/followers (Follower Page). */

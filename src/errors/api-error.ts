@@ -40,6 +40,17 @@ export function apiError<K extends CatalogKey>(key: K, ...params: ParamsArg<K>):
   return new ApiError(entry.status, wireErrorCode(key), message);
 }
 
+/** The error of an entry that names the input fields at fault (sObject REST, SPEC §12.8). */
+export function fieldError<K extends CatalogKey>(
+  key: K,
+  fields: string[],
+  ...params: ParamsArg<K>
+): ApiError {
+  const entry = catalog[key];
+  const message = (entry.message as (p: unknown) => string)(params[0]);
+  return new ApiError(entry.status, wireErrorCode(key), message, { fields });
+}
+
 export function withHeaders(error: ApiError, headers: Record<string, string>): ApiError {
   Object.assign(error.headers, headers);
   return error;

@@ -26,6 +26,52 @@ export const catalog = {
       `No such column '${p.field}' on sobject of type ${p.type}`,
     origin: 'real',
   },
+  /** sObject REST (SPEC §12.1, §12.8, F2 §1.6): each of these carries `fields`. */
+  REQUIRED_FIELD_MISSING: {
+    status: 400,
+    message: (p: { fields: string[] }) => `Required fields are missing: [${p.fields.join(', ')}]`,
+    origin: 'real',
+  },
+  SOBJECT_ID_IN_BODY: {
+    status: 400,
+    errorCode: 'INVALID_FIELD',
+    message: () => 'The Id field should not be specified in the sobject data.',
+    origin: 'real',
+  },
+  INVALID_FIELD_FOR_INSERT_UPDATE: {
+    status: 400,
+    message: (p: { fields: string[] }) =>
+      `Unable to create/update fields: ${p.fields.join(', ')}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+    origin: 'real',
+  },
+  MALFORMED_ID: {
+    status: 400,
+    message: (p: { label: string; value: string }) => `${p.label}: id value of incorrect type: ${p.value}`,
+    origin: 'real',
+  },
+  STRING_TOO_LONG: {
+    status: 400,
+    message: (p: { label: string; value: string; max: number }) =>
+      `${p.label}: data value too large: ${p.value} (max length=${p.max})`,
+    origin: 'real',
+  },
+  INVALID_TYPE_ON_FIELD_IN_RECORD: {
+    status: 400,
+    message: (p: { label: string; value: string }) => `${p.label}: value not of required type: ${p.value}`,
+    origin: 'real',
+  },
+  INVALID_EMAIL_ADDRESS: {
+    status: 400,
+    message: (p: { label: string; value: string }) => `${p.label}: invalid email address: ${p.value}`,
+    origin: 'real',
+  },
+  /** A create or update body that is not one JSON object (Jackson's words for an array or a scalar). */
+  SOBJECT_BODY_NOT_OBJECT: {
+    status: 400,
+    errorCode: 'JSON_PARSER_ERROR',
+    message: (p: { token: string }) => `Cannot deserialize instance of SObject out of ${p.token} token`,
+    origin: 'ours',
+  },
   INSUFFICIENT_ACCESS: { status: 403, message: (p: { detail: string }) => p.detail, origin: 'real' },
   EXTERNAL_USER_REFUSED: {
     status: 403,
@@ -51,6 +97,8 @@ export const catalog = {
     message: (p: { id: string }) => `Provided external ID field does not exist or is not accessible: ${p.id}`,
     origin: 'real',
   },
+  /** A deleted record read, changed or deleted again (F2 §1.6, real v49). Carries `fields: []`. */
+  ENTITY_IS_DELETED: { status: 404, message: () => 'entity is deleted', origin: 'real' },
   METHOD_NOT_ALLOWED: {
     status: 405,
     message: (p: { method: string; allow: string }) =>

@@ -137,6 +137,17 @@ function catalogueDefault(
     case 'INSUFFICIENT_ACCESS':
     case 'DUPLICATE_VALUE':
       return apiError(key, { detail: 'Injected fault.' });
+    case 'REQUIRED_FIELD_MISSING':
+    case 'INVALID_FIELD_FOR_INSERT_UPDATE':
+      return apiError(key, { fields: [] });
+    case 'MALFORMED_ID':
+    case 'INVALID_TYPE_ON_FIELD_IN_RECORD':
+    case 'INVALID_EMAIL_ADDRESS':
+      return apiError(key, { label: '', value: '' });
+    case 'STRING_TOO_LONG':
+      return apiError(key, { label: '', value: '', max: 0 });
+    case 'SOBJECT_BODY_NOT_OBJECT':
+      return apiError(key, { token: '' });
     case 'METHOD_NOT_ALLOWED':
       return apiError(key, { method: request.method, allow: 'none' });
     case 'GONE_VERSION':

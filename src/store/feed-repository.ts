@@ -101,9 +101,12 @@ export class FeedRepository {
   }
 
   /** What a user follows (users and groups) and the groups the user belongs to, in one query. */
-  async feedSources(
-    userId: string,
-  ): Promise<{ followedUsers: string[]; followedGroups: string[]; memberGroups: string[] }> {
+  async feedSources(userId: string): Promise<{
+    followedUsers: string[];
+    followedGroups: string[];
+    followedRecords: string[];
+    memberGroups: string[];
+  }> {
     const rows = await this.db
       .selectFrom('subscriptions')
       .select(['subject_id as id', sql<string>`subject_kind`.as('kind')])
@@ -116,6 +119,11 @@ export class FeedRepository {
       )
       .execute();
     const of = (kind: string) => rows.filter((r) => r.kind === kind).map((r) => r.id);
-    return { followedUsers: of('user'), followedGroups: of('group'), memberGroups: of('member') };
+    return {
+      followedUsers: of('user'),
+      followedGroups: of('group'),
+      followedRecords: of('record'),
+      memberGroups: of('member'),
+    };
   }
 }

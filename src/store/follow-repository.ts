@@ -75,12 +75,25 @@ export class FollowRepository {
     await this.db.deleteFrom('subscriptions').where('id', '=', id).execute();
   }
 
+  /** Every subscription to a subject (a deleted record is followed by no one, SPEC §12.1). */
+  async deleteAllOf(subjectId: string): Promise<void> {
+    await this.db.deleteFrom('subscriptions').where('subject_id', '=', subjectId).execute();
+  }
+
   /** A page of what a user follows (oldest first), limited to the subjects the filter shows. */
   async listFollowing(
     subscriberId: string,
-    options: { filter: SubscriptionFilter; kinds: readonly SubjectKind[]; offset: number; limit: number },
+    options: {
+      filter: SubscriptionFilter;
+      kinds: readonly SubjectKind[];
+      /** Records only of the object with this key prefix (`filterType`). */
+      subjectPrefix?: string | undefined;
+      offset: number;
+      limit: number;
+    },
   ): Promise<{ subscriptions: SubscriptionRecord[]; total: number }> {
     if (options.kinds.length === 0) return { subscriptions: [], total: 0 };
+    const prefix = options.subjectPrefix;
     const query = this.db
       .selectFrom('subscriptions')
       .where('subscriptions.subscriber_id', '=', subscriberId)
@@ -100,6 +113,10 @@ export class FollowRepository {
                 .whereRef('groups.id', '=', 'subscriptions.subject_id')
                 .where((g) => visibleGroupCondition(g, options.filter.groups)),
             ),
+          ]),
+          eb.and([
+            eb('subscriptions.subject_kind', '=', 'record'),
+            ...(prefix === undefined ? [] : [eb('subscriptions.subject_id', 'like', `${prefix}%`)]),
           ]),
         ]),
       );

@@ -70,6 +70,18 @@ export class PostRepository {
    * Marks a post deleted and returns what its author and commenters had counted for it (undefined
    * when it was deleted already). Costs O(the post's comments), whatever the size of the store.
    */
+  /** The live posts to a subject (a record being deleted takes its feed with it, SPEC §12.1). */
+  async elementIdsOfSubject(orgId: string, subjectId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('feed_elements')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where('subject_id', '=', subjectId)
+      .where('deleted_at', 'is', null)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
   async deleteElement(orgId: string, id: string, at: number): Promise<DeletedPost | undefined> {
     const post = await this.db
       .updateTable('feed_elements')

@@ -117,7 +117,7 @@ export interface Database {
     community_id: string | null;
     author_id: string;
     subject_id: string;
-    subject_kind: 'user' | 'group';
+    subject_kind: 'user' | 'group' | 'record';
     body: string;
     text: string;
     /** searchFold(text), what `q` is matched against (migration 008, decision 0020). */
@@ -177,8 +177,34 @@ export interface Database {
     community_id: string | null;
     subscriber_id: string;
     subject_id: string;
-    subject_kind: 'user' | 'group';
+    subject_kind: 'user' | 'group' | 'record';
     created_at: number;
+  };
+  /** Objects an org declares (migration 010, decision 0008); `fields` is JSON. */
+  custom_objects: {
+    id: string;
+    org_id: string;
+    name: string;
+    label: string;
+    label_plural: string;
+    key_prefix: string;
+    fields: string;
+    created_at: number;
+  };
+  /** Records of every sObject but User (migration 010, decision 0008); `fields` is JSON. */
+  records: {
+    id: string;
+    org_id: string;
+    type: string;
+    /** The name its Record Summary shows (Name, the person's name, or CaseNumber). */
+    name: string;
+    owner_id: string;
+    created_by_id: string;
+    last_modified_by_id: string;
+    created_at: number;
+    modified_at: number;
+    deleted_at: number | null;
+    fields: string;
   };
 }
 

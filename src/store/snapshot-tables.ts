@@ -110,6 +110,41 @@ export const SNAPSHOT_TABLES: readonly TableSpec[] = [
     refs: { user_id: ['users'] },
   },
   {
+    table: 'custom_objects',
+    columns: {
+      id: 'id',
+      org_id: 'id',
+      name: 'text',
+      label: 'text',
+      label_plural: 'text',
+      key_prefix: 'text',
+      /** JSON text of the declared fields (decision 0008). */
+      fields: 'text',
+      created_at: 'int',
+    },
+    key: ['id'],
+    refs: org,
+  },
+  {
+    table: 'records',
+    columns: {
+      id: 'id',
+      org_id: 'id',
+      type: 'text',
+      name: 'text',
+      owner_id: 'id',
+      created_by_id: 'id',
+      last_modified_by_id: 'id',
+      created_at: 'int',
+      modified_at: 'int',
+      deleted_at: 'int?',
+      /** JSON text of the object's own fields (decision 0008). */
+      fields: 'text',
+    },
+    key: ['id'],
+    refs: { ...org, owner_id: ['users'], created_by_id: ['users'], last_modified_by_id: ['users'] },
+  },
+  {
     table: 'groups',
     columns: {
       id: 'id',
@@ -169,7 +204,7 @@ export const SNAPSHOT_TABLES: readonly TableSpec[] = [
       community_id: 'id?',
       subscriber_id: 'id',
       subject_id: 'id',
-      subject_kind: ['user', 'group'],
+      subject_kind: ['user', 'group', 'record'],
       created_at: 'int',
     },
     key: ['id'],
@@ -177,7 +212,7 @@ export const SNAPSHOT_TABLES: readonly TableSpec[] = [
       ...org,
       community_id: ['communities'],
       subscriber_id: ['users'],
-      subject_id: ['users', 'groups'],
+      subject_id: ['users', 'groups', 'records'],
     },
   },
   {
@@ -188,7 +223,7 @@ export const SNAPSHOT_TABLES: readonly TableSpec[] = [
       community_id: 'id?',
       author_id: 'id',
       subject_id: 'id',
-      subject_kind: ['user', 'group'],
+      subject_kind: ['user', 'group', 'record'],
       body: 'segments',
       text: 'text',
       type: ['TextPost', 'LinkPost'],
@@ -202,7 +237,12 @@ export const SNAPSHOT_TABLES: readonly TableSpec[] = [
       client_name: 'text?',
     },
     key: ['id'],
-    refs: { ...org, community_id: ['communities'], author_id: ['users'], subject_id: ['users', 'groups'] },
+    refs: {
+      ...org,
+      community_id: ['communities'],
+      author_id: ['users'],
+      subject_id: ['users', 'groups', 'records'],
+    },
   },
   {
     table: 'feed_mentions',

@@ -22,6 +22,7 @@ import { MembershipRepository } from './membership-repository.js';
 import { OrgRepository } from './org-repository.js';
 import { PostRepository } from './post-repository.js';
 import { keepRawDatabase } from './raw-database.js';
+import { RecordRepository } from './record-repository.js';
 import type { Database } from './schema.js';
 import { storedSealingKey } from './sealing-keys.js';
 import { SnapshotRepository } from './snapshot-repository.js';
@@ -50,6 +51,7 @@ export class Store {
   readonly usage: UsageRepository;
   /** An org's rows as snapshots carry them (decision 0030). */
   readonly snapshots: SnapshotRepository;
+  readonly records: RecordRepository;
   /** Private to the store: migrations and tests reach it through raw-database.ts. */
   readonly #db: Db;
   /** Statements run through this store and its transactions (tests prove pages have no N+1). */
@@ -80,6 +82,7 @@ export class Store {
     this.activity = new ActivityRepository(db);
     this.usage = new UsageRepository(db, dialect);
     this.snapshots = new SnapshotRepository(db, dialect);
+    this.records = new RecordRepository(db);
   }
 
   /** The dialect's name, as the control plane reports it. */
@@ -115,6 +118,20 @@ export class Store {
       .returning('value')
       .executeTakeFirstOrThrow();
     return formatId18(prefix, this.idInstance, Number(row.value));
+  }
+
+  /**
+   * The next number of a named counter, from 1 (a Case's CaseNumber): kept beside the ID sequences,
+   * so a transaction that fails takes none, and reset starts them again.
+   */
+  async nextNumber(counter: string): Promise<number> {
+    const row = await this.#db
+      .insertInto('id_sequences')
+      .values({ prefix: `#${counter}`, value: 1 })
+      .onConflict((oc) => oc.column('prefix').doUpdateSet({ value: sql`id_sequences.value + 1` }))
+      .returning('value')
+      .executeTakeFirstOrThrow();
+    return Number(row.value);
   }
 
   /**
@@ -180,6 +197,8 @@ export class Store {
 
   async truncateAll(): Promise<void> {
     const tables = [
+      'records',
+      'custom_objects',
       'subscriptions',
       'likes',
       'comments',

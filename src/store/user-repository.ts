@@ -87,6 +87,20 @@ export class UserRepository {
     return rows.map(toUser);
   }
 
+  /** The org's oldest active admin (who owns what the control plane seeds without an owner). */
+  async firstActiveAdmin(orgId: string): Promise<UserRecord | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('type', '=', 'admin')
+      .where('is_active', '=', 1)
+      .orderBy('created_at')
+      .orderBy('id')
+      .executeTakeFirst();
+    return row && toUser(row);
+  }
+
   async findByUsername(username: string): Promise<UserRecord | undefined> {
     const row = await this.db
       .selectFrom('users')

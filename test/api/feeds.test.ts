@@ -140,12 +140,12 @@ describe('feeds (SPEC §6)', () => {
   });
 
   test('news feed: own posts, people and groups followed or joined, mentions; never unreadable groups', async () => {
-    const [p1, p2, p3] = await demo();
+    const [p1, p2, p3, , p5] = await demo();
     const { admin, alice, bob } = people as Record<string, Person>;
     const open = await makeGroup(h, { name: 'Open Forum', visibility: 'PublicAccess', owner: id(admin) });
     const notFollowed = await post('admin', 'me', 'admin on his profile');
     const inOpen = await post('admin', open, 'in a group bob does not follow');
-    assert.deepEqual(await ids('/chatter/feeds/news/me/feed-elements'), [p3, p2, p1]);
+    assert.deepEqual(await ids('/chatter/feeds/news/me/feed-elements'), [p5, p3, p2, p1]);
 
     await follow(h, id(bob), id(admin));
     await follow(h, id(bob), open);
@@ -160,7 +160,7 @@ describe('feeds (SPEC §6)', () => {
     ]);
     const own = await post('bob', id(alice), 'bob on alice');
     const news = await ids('/chatter/feeds/news/me/feed-elements');
-    assert.deepEqual(news, [own, mentionInOpen, byFollowed, inOpen, notFollowed, p3, p2, p1]);
+    assert.deepEqual(news, [own, mentionInOpen, byFollowed, inOpen, notFollowed, p5, p3, p2, p1]);
     assert.ok(!news.includes(secret) && !news.includes(mentionInSecret));
     // The admin reads Leadership, so his own news has them.
     const adminNews = await ids('/chatter/feeds/news/me/feed-elements', tokens.admin);
@@ -206,8 +206,9 @@ describe('feeds (SPEC §6)', () => {
         token = one.page.nextPageToken ?? undefined;
       } while (token);
       assert.deepEqual(a, b);
-      // The demo's three, posts to All Acme (2) and by admin, whom bob follows (1); not Leadership.
-      assert.equal(a.length, 6);
+      // The demo's four (bob's record post too), posts to All Acme (2) and by admin, whom bob
+      // follows (1); not Leadership.
+      assert.equal(a.length, 7);
       assert.ok(!a.includes(hidden));
     }
   });
@@ -229,7 +230,7 @@ describe('feeds (SPEC §6)', () => {
       seen.push(...pageIds);
       const last = pageIds.at(-1) as string;
       const lastRow = await storedPost(h, last);
-      const more = seen.length < all.length + 1; // + the demo post bob wrote to All Acme
+      const more = seen.length < all.length + 2; // + the demo posts bob wrote to All Acme and Globex Renewal
       const token = `${new Date(Number(lastRow.created_at)).toISOString()},${last}`;
       assert.deepEqual(
         { ...page, elements: pageIds },
@@ -249,7 +250,7 @@ describe('feeds (SPEC §6)', () => {
       next = page.nextPageUrl;
     }
     assert.deepEqual(seen.slice(0, 5), all);
-    assert.equal(seen.length, 6);
+    assert.equal(seen.length, 7);
     const pageToken = `${new Date(Number((await storedPost(h, made[0] as string)).created_at)).toISOString()},${made[0]}`;
     for (const [query, message] of [
       ['pageSize=500', 'Invalid pageSize: 500. Specify a value between 1 and 100.'],
@@ -285,11 +286,13 @@ describe('feeds (SPEC §6)', () => {
   });
 
   test('sort=LastModifiedDateDesc: a comment moves its post up; CreatedDateDesc does not', async () => {
-    const [p1, p2, p3] = await demo();
+    const [p1, p2, p3, , p5] = await demo();
     await comment('alice', p2 as string, 'agreed');
-    assert.deepEqual(await ids('/chatter/feeds/news/me/feed-elements'), [p3, p2, p1]);
+    assert.deepEqual(await ids('/chatter/feeds/news/me/feed-elements'), [p5, p3, p2, p1]);
+    // The demo's record post (p5) was modified by alice's comment 10 minutes before seeding.
     assert.deepEqual(await ids('/chatter/feeds/news/me/feed-elements?sort=LastModifiedDateDesc'), [
       p2,
+      p5,
       p3,
       p1,
     ]);
@@ -299,7 +302,7 @@ describe('feeds (SPEC §6)', () => {
     assert.equal(page.json().nextPageToken, token);
     assert.deepEqual(
       await ids(`/chatter/feeds/news/me/feed-elements?sort=LastModifiedDateDesc&pageSize=5&page=${token}`),
-      [p3, p1],
+      [p5, p3, p1],
     );
   });
 
@@ -444,14 +447,19 @@ describe('feeds (SPEC §6)', () => {
   });
 
   test('user-profile, groups, to and company feeds', async () => {
-    const [p1, p2, p3] = await demo();
+    const [p1, p2, p3, , p5] = await demo();
     const { alice, bob } = people as Record<string, Person>;
     const secret = await post('admin', groups.Leadership as string, 'board');
     const aliceOnBob = await post('alice', id(bob), 'hi bob');
     const bobOnOwn = await post('bob', 'me', 'my status');
     const adminMentionsBob = await post('admin', 'me', '', [{ type: 'Mention', id: id(bob) }]);
     // user-profile: posts by the user and posts to the user.
-    assert.deepEqual(await ids('/chatter/feeds/user-profile/me/feed-elements'), [bobOnOwn, aliceOnBob, p2]);
+    assert.deepEqual(await ids('/chatter/feeds/user-profile/me/feed-elements'), [
+      bobOnOwn,
+      aliceOnBob,
+      p5,
+      p2,
+    ]);
     assert.deepEqual(await ids(`/chatter/feeds/user-profile/${id(alice)}/feed-elements`), [
       aliceOnBob,
       p3,
@@ -467,6 +475,7 @@ describe('feeds (SPEC §6)', () => {
       adminMentionsBob,
       bobOnOwn,
       aliceOnBob,
+      p5,
       p3,
       p2,
       p1,
@@ -476,6 +485,7 @@ describe('feeds (SPEC §6)', () => {
       bobOnOwn,
       aliceOnBob,
       secret,
+      p5,
       p3,
       p2,
       p1,

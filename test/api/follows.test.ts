@@ -304,8 +304,9 @@ describe('follows (SPEC §6)', () => {
       [backId],
     );
     assert.equal(inCommunity.total, 1);
+    // Internally she also follows the demo's Globex Corporation account (SPEC §11).
     const internal = (await call('GET', followingUrl('me'), tokens.alice)).json();
-    assert.equal(internal.total, 2);
+    assert.equal(internal.total, 3);
     // Bob isn't in the community: not someone to follow there, and his subscriptions aren't visible there.
     assertError(
       await call('POST', followingUrl('me', prefix), tokens.carol, { subjectId: d.users.bob.id }),

@@ -453,14 +453,15 @@ describe('chatterActivity counters through the API (decision 0014)', () => {
     await assertCountersMatchRows('after reset');
     const alice = await h.services.store.users.findByUsername('alice@acme.example');
     const found = await h.services.store.users.findWithStats(orgId, alice?.id as string);
-    // The demo feed: alice's two posts, bob's comment on one and admin's like of it (SPEC §11).
+    // The demo feed: alice's two posts, bob's comment on one and admin's like of it; her comment on
+    // bob's Globex Renewal post and her follow of Globex Corporation (SPEC §11).
     assert.deepEqual(found?.stats, {
       followersCount: 0,
       followingPeople: 0,
-      followingRecords: 0,
+      followingRecords: 1,
       groupCount: 2,
       postCount: 2,
-      commentCount: 0,
+      commentCount: 1,
       commentReceivedCount: 1,
       likeReceivedCount: 1,
     });

@@ -13,6 +13,8 @@ const SECTIONS = [
   'community_members',
   'connected_apps',
   'user_activity',
+  'custom_objects',
+  'records',
   'groups',
   'group_members',
   'join_requests',
@@ -82,6 +84,14 @@ async function busyOrg(h: Harness): Promise<void> {
     token: tokens.alice,
   });
   assert.equal(request.statusCode, 201, request.body);
+  // A custom object with a record of it, beside the demo's records and the post on one (SPEC §12.1).
+  const object = await h.admin('POST', '/_chatterbox/objects', { name: 'Snapshot_Note__c' });
+  assert.equal(object.statusCode, 201, object.body);
+  const record = await h.admin('POST', '/_chatterbox/records', {
+    type: 'Snapshot_Note__c',
+    fields: { Name: 'kept' },
+  });
+  assert.equal(record.statusCode, 201, record.body);
 }
 
 describe('snapshots: export and import an org (issue 15 item 5, decision 0030)', () => {

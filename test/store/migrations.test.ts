@@ -36,6 +36,7 @@ const NEW_NAMES = [
   '007-group-name-unique',
   '008-search-fold',
   '009-sealed-app-secrets',
+  '010-records',
   '013-quota-without-org-lock',
 ];
 

@@ -6,6 +6,7 @@ import { encodeToken, presentEmbeddedCommentPage } from './comment.js';
 import { presentGroup } from './group.js';
 import { presentEmbeddedLikePage, presentLikesMessage, presentMyLike } from './like.js';
 import { displayName, presentMessageBody, presentPlainBody } from './message-body.js';
+import { presentRecordHeader, presentRecordSummary } from './record-summary.js';
 import { presentUserSummary, sortKeys } from './user.js';
 
 /**
@@ -36,22 +37,34 @@ export function presentFeedItem(ctx: PresentContext, view: FeedElementView) {
     createdDate: isoDate(element.createdAt),
     event: false,
     feedElementType: 'FeedItem',
-    header: presentPlainBody(ctx, headerText(view)),
+    header:
+      view.parent.kind === 'record'
+        ? presentRecordHeader(ctx, view.parent.record, view.actor)
+        : presentPlainBody(ctx, headerText(view)),
     id: element.id,
     isDeleteRestricted: !view.canDelete,
     modifiedDate: isoDate(element.modifiedAt),
     originalFeedItem: null,
     originalFeedItemActor: null,
-    parent:
-      view.parent.kind === 'user'
-        ? presentUserSummary(ctx, view.parent.user)
-        : presentGroup(ctx, view.parent.group),
+    parent: presentParent(ctx, view.parent),
     photoUrl: `/profilephoto/${element.authorId.slice(0, 15)}/T`,
     relativeCreatedDate: view.relativeCreatedDate,
     type: element.type,
     url: `${ctx.base}/chatter/feed-elements/${element.id}`,
-    visibility: 'AllUsers',
+    // Record posts are for internal users (F2 §1.3); profile and group posts for everyone.
+    visibility: view.parent.kind === 'record' ? 'InternalUsers' : 'AllUsers',
   });
+}
+
+function presentParent(ctx: PresentContext, parent: FeedElementView['parent']) {
+  switch (parent.kind) {
+    case 'user':
+      return presentUserSummary(ctx, parent.user);
+    case 'group':
+      return presentGroup(ctx, parent.group);
+    case 'record':
+      return presentRecordSummary(ctx, parent.record);
+  }
 }
 
 /** "Alice Anders" on her own profile; "Alice Anders to All Acme" elsewhere. */
@@ -62,7 +75,8 @@ function headerText(view: FeedElementView): string {
       ? actor
       : `${actor} to ${displayName(view.parent.user.user)}`;
   }
-  return `${actor} to ${view.parent.group.access.group.name}`;
+  if (view.parent.kind === 'group') return `${actor} to ${view.parent.group.access.group.name}`;
+  return actor;
 }
 
 /** Feed Element Capabilities: a key is present when the capability is (chatter-facts §2.5). */

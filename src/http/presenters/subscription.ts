@@ -3,6 +3,7 @@ import type { PresentContext } from '../present-context.js';
 import { presentCommunityReference } from './community.js';
 import { presentGroup } from './group.js';
 import { type IntegerPaging, pageUrls } from './pages.js';
+import { presentRecordSummary } from './record-summary.js';
 import { presentUserSummary } from './user.js';
 
 /**
@@ -15,7 +16,11 @@ export function presentSubscription(ctx: PresentContext, view: SubscriptionReadV
     community: presentCommunityReference(ctx, subscription.communityId),
     id: subscription.id,
     subject:
-      subject.kind === 'user' ? presentUserSummary(ctx, subject.user) : presentGroup(ctx, subject.group),
+      subject.kind === 'user'
+        ? presentUserSummary(ctx, subject.user)
+        : subject.kind === 'group'
+          ? presentGroup(ctx, subject.group)
+          : presentRecordSummary(ctx, subject.record),
     subscriber: presentUserSummary(ctx, view.subscriber),
     url: `${ctx.base}/chatter/subscriptions/${subscription.id}`,
   };
@@ -42,9 +47,14 @@ export function presentFollowingPage(
 }
 
 /** Follower Page (reference/chatter-facts.md §2.3). */
-export function presentFollowerPage(ctx: PresentContext, page: SubscriptionPage, paging: IntegerPaging) {
+export function presentFollowerPage(
+  ctx: PresentContext,
+  page: SubscriptionPage,
+  paging: IntegerPaging,
+  of: 'users' | 'records' = 'users',
+) {
   return {
-    ...pageUrls(`${ctx.base}/chatter/users/${page.userId}/followers`, {}, paging, page.total),
+    ...pageUrls(`${ctx.base}/chatter/${of}/${page.userId}/followers`, {}, paging, page.total),
     followers: page.views.map((v) => presentSubscription(ctx, v)),
     total: page.total,
   };

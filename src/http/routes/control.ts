@@ -10,6 +10,7 @@ import { checkAdminToken } from '../admin-token.js';
 import { instanceUrl } from '../instance-url.js';
 import { JSON_CONTENT_TYPE } from '../negotiation.js';
 import { registerControlOpsRoutes } from './control-ops.js';
+import { registerControlRecordRoutes } from './control-records.js';
 import { registerControlRequestRoutes } from './control-requests.js';
 import { registerControlSnapshotRoutes } from './control-snapshot.js';
 import { registerControlUsageRoutes } from './control-usage.js';
@@ -212,6 +213,7 @@ export function registerControlRoutes(
     registerControlRequestRoutes(guarded, services);
     registerControlUsageRoutes(guarded, services);
     registerControlSnapshotRoutes(guarded, services);
+    registerControlRecordRoutes(guarded, services);
 
     guarded.get('/_chatterbox/openapi.json', { schema: { hide: true } }, async (_request, reply) =>
       json(reply, 200, (app as unknown as { swagger: () => unknown }).swagger()),
