@@ -23,6 +23,7 @@ import { CommunityService } from './domain/communities.js';
 import { FeedElementService } from './domain/feed-elements.js';
 import { FeedViews } from './domain/feed-views.js';
 import { FeedService } from './domain/feeds.js';
+import { FileService } from './domain/files.js';
 import { FollowService } from './domain/follows.js';
 import { GroupMemberService } from './domain/group-members.js';
 import { GroupService } from './domain/groups.js';
@@ -48,6 +49,7 @@ const NUMBER_FLAGS = [
   'dailyLimit',
   'sessionTimeout',
   'maxBodyBytes',
+  'maxFileBytes',
   'workers',
   'journalSize',
   'dependencyTimeoutMs',
@@ -163,6 +165,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
       daily: config.dailyLimit,
       dailyStatus: config.dailyLimitStatus,
       retryAfter: config.quotaRetryAfter,
+      maxFileBytes: config.maxFileBytes,
     },
     { journalSize: config.journalSize, clock },
   );
@@ -199,6 +202,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     feeds: new FeedService(store, users, feedViews),
     comments,
     likes: new LikeService(store, clock, feedElements, comments, feedViews),
+    files: new FileService(store, clock, users),
   };
   const reset = async () => {
     clock.offsetMs = 0;

@@ -1,4 +1,5 @@
 import '@fastify/swagger';
+import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { apiError, withHeaders } from '../errors/api-error.js';
@@ -23,6 +24,7 @@ import { directoryRoutes } from './routes/directories.js';
 import { feedElementRoutes } from './routes/feed-elements.js';
 import { feedItemsGoneRoutes } from './routes/feed-items-gone.js';
 import { feedRoutes } from './routes/feeds.js';
+import { fileRoutes } from './routes/files.js';
 import { followRoutes } from './routes/follows.js';
 import { groupMemberRoutes } from './routes/group-members.js';
 import { groupRoutes } from './routes/groups.js';
@@ -50,6 +52,7 @@ export const apiRoutes: AnyApiRoute[] = [
   ...feedItemsGoneRoutes,
   ...batchRoutes,
   ...sObjectRoutes,
+  ...fileRoutes,
 ];
 
 export interface AppOptions {
@@ -99,6 +102,9 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   app.decorateRequest('api', null);
   app.decorateRequest('errorCode', null);
   registerBodyParsers(app);
+  // Multipart bodies (file uploads, SPEC §12.2) are left unread here: the resource streams them.
+  // The file limit is checked by the resource (a truncated part), so the error is the catalogue's.
+  await app.register(multipart, { throwFileSizeLimit: false });
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
   app.setNotFoundHandler(async (request) => {
     throw unknownPath(request.url);

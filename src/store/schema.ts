@@ -180,6 +180,34 @@ export interface Database {
     subject_kind: 'user' | 'group';
     created_at: number;
   };
+  /** Files (migration 011, decision 0009): 'uploading' rows are uploads under way, never shown. */
+  files: {
+    id: string;
+    org_id: string;
+    owner_id: string;
+    version_id: string;
+    status: 'uploading' | 'ready';
+    name: string;
+    title: string;
+    description: string | null;
+    mime_type: string;
+    content_size: number;
+    checksum: string;
+    is_image: number;
+    chunk_size: number;
+    created_at: number;
+    modified_at: number;
+  };
+  /** A file's bytes in fixed-size chunks numbered from 0 (the last one may be shorter). */
+  file_chunks: { file_id: string; seq: number; data: Uint8Array };
+  /** The posts ('' comment_id) and comments that carry a file, in the order they list them. */
+  file_attachments: {
+    file_id: string;
+    org_id: string;
+    feed_element_id: string;
+    comment_id: string;
+    position: number;
+  };
 }
 
 export type UserType = 'standard' | 'admin' | 'external' | 'guest';

@@ -14,6 +14,7 @@ import { AuthRepository } from './auth-repository.js';
 import { CommentRepository } from './comment-repository.js';
 import type { Db, StoreDialect } from './dialects/dialect.js';
 import { FeedRepository } from './feed-repository.js';
+import { FileRepository } from './file-repository.js';
 import { FollowRepository } from './follow-repository.js';
 import { GroupRepository } from './group-repository.js';
 import { JoinRequestRepository } from './join-request-repository.js';
@@ -47,6 +48,7 @@ export class Store {
   readonly feeds: FeedRepository;
   readonly activity: ActivityRepository;
   readonly usage: UsageRepository;
+  readonly files: FileRepository;
   /** Private to the store: migrations and tests reach it through raw-database.ts. */
   readonly #db: Db;
   /** Statements run through this store and its transactions (tests prove pages have no N+1). */
@@ -76,6 +78,7 @@ export class Store {
     this.feeds = new FeedRepository(db);
     this.activity = new ActivityRepository(db);
     this.usage = new UsageRepository(db, dialect);
+    this.files = new FileRepository(db);
   }
 
   /** The dialect's name, as the control plane reports it. */
@@ -161,6 +164,9 @@ export class Store {
 
   async truncateAll(): Promise<void> {
     const tables = [
+      'file_attachments',
+      'file_chunks',
+      'files',
       'subscriptions',
       'likes',
       'comments',

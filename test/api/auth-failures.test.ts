@@ -25,6 +25,8 @@ describe('auth failures on every route of the route table (SPEC §2, §4, §5)',
     assert.ok(cases.length >= 10, `${cases.length} routes`);
     for (const { route, path } of cases) {
       for (const version of ['v32.0', 'v66.0']) {
+        // A resource newer than the version answers 404 at the path stage, before authentication.
+        if (route.since !== undefined && Number.parseInt(version.slice(1), 10) < route.since) continue;
         const url = `/services/data/${version}${path}`;
         await assertAuthFailures(
           h,
