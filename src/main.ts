@@ -177,8 +177,9 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
   const users = new UserService(store, clock);
   const groups = new GroupService(store, clock, users);
   const feedViews = new FeedViews(store, clock, users);
-  const feedElements = new FeedElementService(store, clock, users, feedViews);
-  const comments = new CommentService(store, clock, feedElements, feedViews);
+  const files = new FileService(store, clock, users);
+  const feedElements = new FeedElementService(store, clock, users, feedViews, files);
+  const comments = new CommentService(store, clock, feedElements, feedViews, files);
   const services: Services = {
     config,
     store,
@@ -202,7 +203,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     feeds: new FeedService(store, users, feedViews),
     comments,
     likes: new LikeService(store, clock, feedElements, comments, feedViews),
-    files: new FileService(store, clock, users),
+    files,
   };
   const reset = async () => {
     clock.offsetMs = 0;

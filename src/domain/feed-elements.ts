@@ -7,6 +7,7 @@ import type { Store } from '../store/store.js';
 import { ActivityChanges } from './activity.js';
 import { canDeleteElement, canEditElement, readRefusal } from './feed-access.js';
 import type { FeedElementView, FeedViews } from './feed-views.js';
+import type { FileService } from './files.js';
 import { type GroupAccess, loadGroupAccess } from './group-access.js';
 import { requireId } from './ids.js';
 import { parseMessageInput, plainText } from './message-segments.js';
@@ -23,6 +24,8 @@ export interface FeedItemInput {
   capabilities?:
     | { link?: { url?: string | undefined; urlName?: string | undefined } | undefined }
     | undefined;
+  /** The files to attach (capabilities.files v36+, capabilities.content 32–35), as given. */
+  fileIds?: string[] | undefined;
 }
 
 export const FEED_ELEMENTS_BATCH_MAX = 500;
@@ -41,6 +44,7 @@ export class FeedElementService {
     private readonly clock: Clock,
     private readonly users: UserService,
     private readonly views: FeedViews,
+    private readonly files: FileService,
   ) {}
 
   /**
@@ -68,6 +72,7 @@ export class FeedElementService {
       if (!target.has(subjectId)) throw notFound();
     }
     const text = await this.bodyText(viewer, scope, message.segments, message.mentionIds);
+    const fileIds = input.fileIds ? await this.files.attachable(viewer, scope, input.fileIds) : [];
     const app = viewer.appId ? await this.store.orgs.findApp(viewer.appId) : undefined;
     const now = this.clock.now();
     const element = await this.store.transaction(async (tx) => {
@@ -80,7 +85,7 @@ export class FeedElementService {
         subjectKind: subjectId.startsWith(KeyPrefix.group) ? 'group' : 'user',
         segments: message.segments,
         text,
-        type: link ? 'LinkPost' : 'TextPost',
+        type: fileIds.length > 0 ? 'ContentPost' : link ? 'LinkPost' : 'TextPost',
         linkUrl: link?.url ?? null,
         linkName: link?.urlName ?? null,
         clientName: app?.name ?? null,
@@ -88,8 +93,10 @@ export class FeedElementService {
         modifiedAt: now,
         commentCount: 0,
         likeCount: 0,
+        attachedFiles: fileIds.length,
       };
       await tx.posts.insertElement(record, message.mentionIds);
+      await tx.files.attach(viewer.orgId, record.id, null, fileIds);
       await new ActivityChanges().postsCreated([record.authorId]).record(tx);
       if (record.subjectKind === 'group') await tx.posts.touchGroupLastPost(subjectId, now);
       return record;

@@ -15,6 +15,8 @@ import type { BatchItem, UserService } from './users.js';
 export const FILE_TITLE_MAX = 255;
 export const FILE_DESCRIPTION_MAX = 1000;
 export const FILES_BATCH_MAX = 500;
+/** Files one post or comment may carry (SPEC §12.2). */
+export const FILES_PER_ELEMENT_MAX = 10;
 
 /** A file as one viewer sees it. */
 export interface FileView {
@@ -134,6 +136,21 @@ export class FileService {
       });
     }
     return views;
+  }
+
+  /**
+   * The files a post or comment is to carry, checked: at most 10, each a file the author sees
+   * (400 INVALID_INPUT otherwise); repeats count once. Returns their canonical IDs in order.
+   */
+  async attachable(viewer: Viewer, scope: Scope, rawIds: readonly string[]): Promise<string[]> {
+    const ids = [...new Set(rawIds.map((raw) => requireId(raw, KeyPrefix.file)))];
+    if (ids.length > FILES_PER_ELEMENT_MAX)
+      throw invalidInput(`You can't attach more than ${FILES_PER_ELEMENT_MAX} files to a feed element.`);
+    const views = await this.views(viewer, scope, ids);
+    const missing = ids.find((id) => !views.has(id));
+    if (missing !== undefined)
+      throw invalidInput(`You can't attach a file that doesn't exist or that you can't see: ${missing}.`);
+    return ids;
   }
 
   /** A user's own files, newest first (others see only the files shown to them). */

@@ -24,7 +24,7 @@ import { directoryRoutes } from './routes/directories.js';
 import { feedElementRoutes } from './routes/feed-elements.js';
 import { feedItemsGoneRoutes } from './routes/feed-items-gone.js';
 import { feedRoutes } from './routes/feeds.js';
-import { fileRoutes } from './routes/files.js';
+import { fileRoutes, filesCapabilityRoute } from './routes/files.js';
 import { followRoutes } from './routes/follows.js';
 import { groupMemberRoutes } from './routes/group-members.js';
 import { groupRoutes } from './routes/groups.js';
@@ -53,6 +53,7 @@ export const apiRoutes: AnyApiRoute[] = [
   ...batchRoutes,
   ...sObjectRoutes,
   ...fileRoutes,
+  filesCapabilityRoute,
 ];
 
 export interface AppOptions {

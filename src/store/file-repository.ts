@@ -3,6 +3,12 @@ import type { Db } from './dialects/dialect.js';
 import type { FileAttachmentRecord, FileRecord } from './records.js';
 import type { Database } from './schema.js';
 
+/** A file on a post or comment, and the file itself (null once deleted). */
+export interface AttachedFile {
+  attachment: FileAttachmentRecord;
+  file: FileRecord | null;
+}
+
 /** What an upload knows at its start; size, checksum and kind are known at its end. */
 export interface NewFile {
   id: string;
@@ -153,6 +159,11 @@ export class FileRepository {
   ): Promise<void> {
     if (fileIds.length === 0) return;
     await this.db
+      .updateTable('feed_elements')
+      .set((eb) => ({ attached_files: eb('attached_files', '+', fileIds.length) }))
+      .where('id', '=', feedElementId)
+      .execute();
+    await this.db
       .insertInto('file_attachments')
       .values(
         fileIds.map((fileId, position) => ({
@@ -164,6 +175,53 @@ export class FileRepository {
         })),
       )
       .execute();
+  }
+
+  /**
+   * The files on these posts and on their comments, in list order, in one query: each attachment
+   * with its file, or null where the file was deleted (its Content Capability stays, nulled).
+   */
+  async attachedFiles(feedElementIds: readonly string[]): Promise<AttachedFile[]> {
+    if (feedElementIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('file_attachments as a')
+      .leftJoin('files as f', (join) => join.onRef('f.id', '=', 'a.file_id').on('f.status', '=', 'ready'))
+      .select([
+        'a.file_id',
+        'a.feed_element_id',
+        'a.comment_id',
+        'a.position',
+        'f.id',
+        'f.org_id',
+        'f.owner_id',
+        'f.version_id',
+        'f.status',
+        'f.name',
+        'f.title',
+        'f.description',
+        'f.mime_type',
+        'f.content_size',
+        'f.checksum',
+        'f.is_image',
+        'f.chunk_size',
+        'f.created_at',
+        'f.modified_at',
+      ])
+      .where('a.feed_element_id', 'in', [...new Set(feedElementIds)])
+      .orderBy('a.feed_element_id')
+      .orderBy('a.comment_id')
+      .orderBy('a.position')
+      .execute();
+    return rows.map((row) => ({
+      attachment: toAttachment(row),
+      file:
+        row.id === null
+          ? null
+          : toFile({
+              ...(row as Selectable<Database['files']>),
+              id: row.id,
+            }),
+    }));
   }
 
   /** The attachments of these posts and of their comments, in list order. */
@@ -214,7 +272,12 @@ function toFile(row: Selectable<Database['files']>): FileRecord {
   };
 }
 
-function toAttachment(row: Selectable<Database['file_attachments']>): FileAttachmentRecord {
+function toAttachment(
+  row: Pick<
+    Selectable<Database['file_attachments']>,
+    'file_id' | 'feed_element_id' | 'comment_id' | 'position'
+  >,
+): FileAttachmentRecord {
   return {
     fileId: row.file_id,
     feedElementId: row.feed_element_id,

@@ -102,7 +102,7 @@ export type StoredSegment =
   | { type: 'Link'; url: string };
 
 export type SubjectKind = 'user' | 'group';
-export type FeedItemType = 'TextPost' | 'LinkPost';
+export type FeedItemType = 'TextPost' | 'LinkPost' | 'ContentPost';
 
 export interface FeedElementRecord {
   id: string;
@@ -123,9 +123,11 @@ export interface FeedElementRecord {
   modifiedAt: number;
   commentCount: number;
   likeCount: number;
+  /** Files carried by the post and its comments (migration 011). */
+  attachedFiles: number;
 }
 
-export type NewFeedElement = Omit<FeedElementRecord, 'commentCount' | 'likeCount'>;
+export type NewFeedElement = Omit<FeedElementRecord, 'commentCount' | 'likeCount' | 'attachedFiles'>;
 
 export interface CommentRecord {
   id: string;

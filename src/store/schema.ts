@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely';
+
 /**
  * Table shapes as Kysely sees them. Times are epoch milliseconds (bigint in PostgreSQL, read back as
  * numbers); flags are 0/1 integers so both dialects return the same values.
@@ -133,6 +135,8 @@ export interface Database {
     link_name: string | null;
     /** The connected app that posted it (clientInfo), null when not posted through an app. */
     client_name: string | null;
+    /** Files on the post and its comments (migration 011): pages look for files only where there are. */
+    attached_files: ColumnType<number, number | undefined, number>;
   };
   feed_mentions: {
     feed_element_id: string;

@@ -120,9 +120,9 @@ describe('comments (SPEC §5, §6)', () => {
       [
         'bob',
         open,
-        { text: 'x', capabilities: {} },
+        { text: 'x', capabilities: { link: {} } },
         400,
-        err('JSON_PARSER_ERROR', 'Unrecognized field "capabilities"'),
+        err('JSON_PARSER_ERROR', 'Unrecognized field "link"'),
       ],
       [
         'bob',

@@ -110,3 +110,58 @@ export function pngOf(width: number, height: number, colour = { r: 200, g: 30, b
     .png()
     .toBuffer();
 }
+
+/** Content Capability (F2 §2.4) of a file on a post or comment. */
+export function contentCapability(o: Opts, f: FileFacts, versionId: string) {
+  const url = `${o.base}/connect/files/${f.id}`;
+  const rendition = (type: string) => (f.image ? `${url}/rendition?type=${type}` : null);
+  const status = f.image ? 'Success' : 'Na';
+  const dot = f.name.lastIndexOf('.');
+  return {
+    checksum: md5(f.bytes),
+    contentHubRepository: null,
+    contentUrl: null,
+    description: f.description,
+    downloadUrl: `${url}/content?versionNumber=1`,
+    externalDocumentUrl: null,
+    fileExtension: dot > 0 ? f.name.slice(dot + 1).toLowerCase() : '',
+    fileSize: String(f.bytes.length),
+    fileType: f.fileType,
+    hasPdfPreview: false,
+    id: f.id,
+    isInMyFileSync: false,
+    mimeType: f.mimeType,
+    renditionUrl: rendition('THUMB120BY90'),
+    renditionUrl240By180: rendition('THUMB240BY180'),
+    renditionUrl720By480: rendition('THUMB720BY480'),
+    repositoryFileId: null,
+    repositoryFileUrl: null,
+    sharingOption: 'Allowed',
+    textPreview: null,
+    thumb120By90RenditionStatus: status,
+    thumb240By180RenditionStatus: status,
+    thumb720By480RenditionStatus: status,
+    title: f.title,
+    versionId,
+  };
+}
+
+/** The Content Capability of a deleted file: every property null, id included (SPEC §12.8). */
+export function deletedContent() {
+  const keys = Object.keys(contentCapability({ base: '', major: 58 }, NO_FILE, ''));
+  return Object.fromEntries(keys.map((k) => [k, null]));
+}
+
+const NO_FILE = {
+  id: '',
+  name: '',
+  title: '',
+  description: null,
+  mimeType: '',
+  bytes: Buffer.alloc(0),
+  image: false,
+  owner: undefined as unknown as Person,
+  created: '',
+  modified: '',
+  fileType: '',
+};

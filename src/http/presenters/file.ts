@@ -1,5 +1,6 @@
 import { fileExtension, fileType } from '../../domain/file-upload.js';
 import type { FileView } from '../../domain/files.js';
+import type { AttachedFile } from '../../store/file-repository.js';
 import type { PresentContext } from '../present-context.js';
 import { nullableText } from '../present-context.js';
 import { type IntegerPaging, pageUrls } from './pages.js';
@@ -125,4 +126,81 @@ export function presentFileShares(ctx: PresentContext, view: FileView) {
     previousPageUrl: null,
     shares: [{ entity: presentUserSummary(ctx, view.owner), sharingType: 'I' }],
   };
+}
+
+/**
+ * Content Capability (F2 §2.4): a file on a post or comment. A deleted file keeps its place with
+ * every property null, `id` included (SPEC §12.8).
+ */
+export function presentContentCapability(ctx: PresentContext, attached: AttachedFile) {
+  const { file } = attached;
+  if (file === null) return NULL_CONTENT;
+  const status = file.isImage ? 'Success' : 'Na';
+  return {
+    checksum: file.checksum,
+    contentHubRepository: null,
+    contentUrl: null,
+    description: nullableText(ctx, file.description),
+    downloadUrl: `${fileUrl(ctx, file.id)}/content?versionNumber=1`,
+    externalDocumentUrl: null,
+    fileExtension: fileExtension(file.name),
+    fileSize: String(file.contentSize),
+    fileType: fileType(file.name),
+    hasPdfPreview: false,
+    id: file.id,
+    isInMyFileSync: false,
+    mimeType: file.mimeType,
+    ...renditionUrls(ctx, file.id, file.isImage),
+    repositoryFileId: null,
+    repositoryFileUrl: null,
+    sharingOption: 'Allowed',
+    textPreview: null,
+    thumb120By90RenditionStatus: status,
+    thumb240By180RenditionStatus: status,
+    thumb720By480RenditionStatus: status,
+    title: ctx.text(file.title),
+    versionId: file.versionId,
+  };
+}
+
+const NULL_CONTENT = Object.freeze(
+  Object.fromEntries(
+    [
+      'checksum',
+      'contentHubRepository',
+      'contentUrl',
+      'description',
+      'downloadUrl',
+      'externalDocumentUrl',
+      'fileExtension',
+      'fileSize',
+      'fileType',
+      'hasPdfPreview',
+      'id',
+      'isInMyFileSync',
+      'mimeType',
+      'renditionUrl',
+      'renditionUrl240By180',
+      'renditionUrl720By480',
+      'repositoryFileId',
+      'repositoryFileUrl',
+      'sharingOption',
+      'textPreview',
+      'thumb120By90RenditionStatus',
+      'thumb240By180RenditionStatus',
+      'thumb720By480RenditionStatus',
+      'title',
+      'versionId',
+    ].map((key) => [key, null]),
+  ),
+);
+
+/**
+ * The file keys of a post's capabilities: `files` (v36+, every file) or `content` (32–35, the
+ * first); none when it carries no file.
+ */
+export function presentFileCapabilities(ctx: PresentContext, files: AttachedFile[]) {
+  if (files.length === 0) return {};
+  if (ctx.major >= 36) return { files: { items: files.map((f) => presentContentCapability(ctx, f)) } };
+  return { content: presentContentCapability(ctx, files[0] as AttachedFile) };
 }

@@ -6,8 +6,13 @@ import { apiError, invalidInput, notFound, withHeaders } from '../../errors/api-
 import { KeyPrefix } from '../../ids/salesforce-id.js';
 import { RENDITIONS, thumbnail } from '../../lib/images.js';
 import { defineRoute } from '../api-route.js';
-import { batchParams, recordId, UserParams } from '../params.js';
-import { presentFileDetail, presentFilePage, presentFileShares } from '../presenters/file.js';
+import { batchParams, FeedElementParams, recordId, UserParams } from '../params.js';
+import {
+  presentFileCapabilities,
+  presentFileDetail,
+  presentFilePage,
+  presentFileShares,
+} from '../presenters/file.js';
 import { presentBatchResults } from '../presenters/pages.js';
 import { contentHeaders, parseRange } from './file-content.js';
 import { integerPaging, PageNumber, PageSize } from './integer-paging.js';
@@ -235,6 +240,25 @@ export const fileRoutes = [
     },
   }),
 ];
+
+/** `GET feed-elements/{id}/capabilities/files` (v37+): the Files Capability; 404 on a post without. */
+export const filesCapabilityRoute = defineRoute({
+  method: 'GET',
+  path: '/chatter/feed-elements/:feedElementId/capabilities/files',
+  summary: 'Files Capability of a feed element',
+  since: 37,
+  guests: true,
+  xmlRoot: 'filesCapability',
+  schema: { params: FeedElementParams },
+  handler: async ({ services, viewer, scope, ctx, params }) => {
+    const view = await services.feedElements.get(viewer, scope, params.feedElementId, {
+      recentCommentCount: 0,
+    });
+    const { files } = presentFileCapabilities(ctx, view.files);
+    if (!files) throw notFound();
+    return { body: files };
+  },
+});
 
 /** The multipart parts of an upload, bounded: the file by the file limit, fields by small sizes. */
 function multipartParts(request: FastifyRequest, limit: number) {

@@ -51,6 +51,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('position', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('file_attachments_pk', ['feed_element_id', 'comment_id', 'position'])
     .execute();
+  // How many files the post and its comments carry: a feed page looks for files only where there are.
+  await db.schema
+    .alterTable('feed_elements')
+    .addColumn('attached_files', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema
     .createIndex('file_attachments_file')
     .on('file_attachments')
@@ -60,6 +65,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 // biome-ignore lint/suspicious/noExplicitAny: see up()
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('feed_elements').dropColumn('attached_files').execute();
   await db.schema.dropTable('file_attachments').execute();
   await db.schema.dropTable('file_chunks').execute();
   await db.schema.dropTable('files').execute();
