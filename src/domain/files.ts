@@ -235,7 +235,7 @@ export class FileService {
       if (end < start) return;
       const first = Math.floor(start / size);
       const last = Math.floor(end / size);
-      // A few chunks a query: 1 MB in memory at most, whatever the file's size.
+      // One chunk a query: 256 KiB in memory at a time (512 KiB of hex text on PostgreSQL).
       for (let from = first; from <= last; from += CHUNKS_PER_READ) {
         const to = Math.min(last, from + CHUNKS_PER_READ - 1);
         const rows = await store.files.chunks(file.id, from, to);
@@ -253,7 +253,7 @@ export class FileService {
   }
 }
 
-const CHUNKS_PER_READ = 4;
+const CHUNKS_PER_READ = 1;
 
 /** An upload under way (FileService.startUpload). */
 export class Upload {
