@@ -30,6 +30,7 @@ export type SegmentView =
   | { type: 'Text'; text: string }
   | { type: 'Hashtag'; tag: string }
   | { type: 'Link'; url: string }
+  | Extract<StoredSegment, { type: 'MarkupBegin' | 'MarkupEnd' }>
   /** `accessible`: the mentioned user can see the post (chatter-facts §2.1, Mention segment). */
   | { type: 'Mention'; id: string; user: UserSummaryView | null; accessible: boolean };
 

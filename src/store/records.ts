@@ -99,7 +99,25 @@ export type StoredSegment =
   | { type: 'Text'; text: string }
   | { type: 'Mention'; id: string }
   | { type: 'Hashtag'; tag: string }
-  | { type: 'Link'; url: string };
+  | { type: 'Link'; url: string }
+  /** Rich text (SPEC §12.3): `url` and `altText` on Hyperlink only. */
+  | { type: 'MarkupBegin'; markupType: MarkupType; url?: string; altText?: string | null }
+  | { type: 'MarkupEnd'; markupType: MarkupType };
+
+/** The markup of rich text (F2 §7), with the HTML tag each is written as. */
+export const MARKUP_TAGS = {
+  Bold: 'b',
+  Italic: 'i',
+  Underline: 'u',
+  Strikethrough: 's',
+  UnorderedList: 'ul',
+  OrderedList: 'ol',
+  ListItem: 'li',
+  Paragraph: 'p',
+  Code: 'code',
+  Hyperlink: 'a',
+} as const;
+export type MarkupType = keyof typeof MARKUP_TAGS;
 
 export type SubjectKind = 'user' | 'group';
 export type FeedItemType = 'TextPost' | 'LinkPost' | 'ContentPost';

@@ -115,7 +115,7 @@ describe('comments (SPEC §5, §6)', () => {
         open,
         { text: 'x'.repeat(10_001) },
         400,
-        err('INVALID_INPUT', 'Invalid body: 10001 characters. Specify at most 10000 characters.'),
+        err('INVALID_INPUT', "The message body can't be longer than 10,000 characters."),
       ],
       [
         'bob',
