@@ -14,6 +14,7 @@ import { registerMetrics } from './metrics.js';
 import { JSON_CONTENT_TYPE, requestFormat, rewriteUrl, sendBody, wantsPretty } from './negotiation.js';
 import { recordIdKeyword } from './params.js';
 import { registerRootStages } from './pipeline.js';
+import { registerProfilePhotos } from './profile-photos.js';
 import { registerApiRoutes } from './register-api.js';
 import { registerRequestLog } from './request-log.js';
 import { batchRoutes } from './routes/batch.js';
@@ -158,6 +159,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   registerOAuthRoutes(app, services);
   registerControlRoutes(app, services, options.reset);
   registerConsole(app, options.consoleDir);
+  registerProfilePhotos(app);
   return app;
 }
 

@@ -30,3 +30,18 @@ export async function thumbnail(
     return undefined;
   }
 }
+
+const defaults = new Map<string, Promise<Buffer>>();
+
+/** The default picture of a user or group (a plain disc of its motif colour), made once per size. */
+export function defaultPhoto(kind: 'user' | 'group', size: number): Promise<Buffer> {
+  const key = `${kind}:${size}`;
+  let png = defaults.get(key);
+  if (!png) {
+    const colour = kind === 'user' ? '#1797C0' : '#7F8DE1';
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><rect width="100%" height="100%" fill="#ffffff"/><circle cx="${size / 2}" cy="${size / 2}" r="${size / 2}" fill="${colour}"/></svg>`;
+    png = sharp(Buffer.from(svg)).png().toBuffer();
+    defaults.set(key, png);
+  }
+  return png;
+}
