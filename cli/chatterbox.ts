@@ -40,6 +40,7 @@ const serveOptions = (command: Command) =>
     .option('--quota-retry-after', 'send Retry-After on quota refusals (429/503); off by default')
     .option('--session-timeout <seconds>', 'session inactivity timeout (default 7200)')
     .option('--max-body-bytes <n>', 'request body limit (default 10485760)')
+    .option('--max-file-bytes <n>', 'largest file an upload may carry (default 104857600)')
     .option('--workers <n>', 'one process per core')
     .option('--journal-size <n>', 'API requests kept by the request journal (default 1000)')
     .option('--request-timeout-ms <n>', 'time a request may take to arrive, 0 for none (default 60000)')

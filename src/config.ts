@@ -18,6 +18,8 @@ export interface Config {
   quotaRetryAfter: boolean;
   sessionTimeout: number;
   maxBodyBytes: number;
+  /** The largest file an upload may carry (SPEC §12.2); uploads are not bound by maxBodyBytes. */
+  maxFileBytes: number;
   workers: number;
   logLevel: string;
   /** JSON lines, or pino-pretty's coloured lines; default: pretty when stdout is a terminal. */
@@ -61,6 +63,7 @@ export const defaults: Omit<Config, 'adminToken' | 'adminTokenGenerated'> = {
   quotaRetryAfter: false,
   sessionTimeout: 7200,
   maxBodyBytes: 10 * 1024 * 1024,
+  maxFileBytes: 100 * 1024 * 1024,
   workers: 1,
   logLevel: 'info',
   logFormat: 'json',

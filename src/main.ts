@@ -25,6 +25,7 @@ import { CommunityService } from './domain/communities.js';
 import { FeedElementService } from './domain/feed-elements.js';
 import { FeedViews } from './domain/feed-views.js';
 import { FeedService } from './domain/feeds.js';
+import { FileService } from './domain/files.js';
 import { FollowService } from './domain/follows.js';
 import { GroupMemberService } from './domain/group-members.js';
 import { GroupService } from './domain/groups.js';
@@ -51,6 +52,7 @@ const NUMBER_FLAGS = [
   'dailyLimit',
   'sessionTimeout',
   'maxBodyBytes',
+  'maxFileBytes',
   'workers',
   'journalSize',
   'dependencyTimeoutMs',
@@ -168,6 +170,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
       daily: config.dailyLimit,
       dailyStatus: config.dailyLimitStatus,
       retryAfter: config.quotaRetryAfter,
+      maxFileBytes: config.maxFileBytes,
     },
     { journalSize: config.journalSize, clock },
   );
@@ -179,8 +182,9 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
   const users = new UserService(store, clock);
   const groups = new GroupService(store, clock, users);
   const feedViews = new FeedViews(store, clock, users);
-  const feedElements = new FeedElementService(store, clock, users, feedViews);
-  const comments = new CommentService(store, clock, feedElements, feedViews);
+  const files = new FileService(store, clock, users);
+  const feedElements = new FeedElementService(store, clock, users, feedViews, files);
+  const comments = new CommentService(store, clock, feedElements, feedViews, files);
   const services: Services = {
     config,
     store,
@@ -205,6 +209,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     comments,
     likes: new LikeService(store, clock, feedElements, comments, feedViews),
     sobjects: new SObjectRecordService(store, clock),
+    files,
   };
   const reset = async () => {
     clock.offsetMs = 0;

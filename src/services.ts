@@ -8,6 +8,7 @@ import type { CommentService } from './domain/comments.js';
 import type { CommunityService } from './domain/communities.js';
 import type { FeedElementService } from './domain/feed-elements.js';
 import type { FeedService } from './domain/feeds.js';
+import type { FileService } from './domain/files.js';
 import type { FollowService } from './domain/follows.js';
 import type { GroupMemberService } from './domain/group-members.js';
 import type { GroupService } from './domain/groups.js';
@@ -44,4 +45,5 @@ export interface Services {
   likes: LikeService;
   /** sObject REST writes (SPEC §12.1). */
   sobjects: SObjectRecordService;
+  files: FileService;
 }

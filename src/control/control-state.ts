@@ -15,6 +15,8 @@ export interface LimitSettings {
    * known to send it, and some clients sleep for whatever it says).
    */
   retryAfter: boolean;
+  /** The largest file an upload may carry, in bytes (SPEC §12.2, `--max-file-bytes`). */
+  maxFileBytes: number;
 }
 
 export interface MaintenanceSettings {

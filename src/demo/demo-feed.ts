@@ -65,6 +65,7 @@ export async function seedDemoFeed(store: Store, clock: Clock, orgId: string): P
       modifiedAt: at,
       commentCount: 0,
       likeCount: 0,
+      attachedFiles: 0,
     };
     const mentions = segments.flatMap((s) => (s.type === 'Mention' ? [s.id] : []));
     await store.posts.insertElement(record, mentions);

@@ -8,6 +8,7 @@ import { ActivityChanges } from './activity.js';
 import { canDeleteComment, canEditComment } from './feed-access.js';
 import type { FeedElementService } from './feed-elements.js';
 import type { CommentView, FeedViews } from './feed-views.js';
+import type { FileService } from './files.js';
 import type { GroupAccess } from './group-access.js';
 import { requireId } from './ids.js';
 import { parseMessageInput } from './message-segments.js';
@@ -18,6 +19,8 @@ import type { Scope } from './scope.js';
 export interface CommentInput {
   body?: unknown;
   text?: string | undefined;
+  /** capabilities.content.contentDocumentId: the file the comment carries. */
+  fileIds?: string[] | undefined;
 }
 
 /**
@@ -46,6 +49,7 @@ export class CommentService {
     private readonly clock: Clock,
     private readonly elements: FeedElementService,
     private readonly views: FeedViews,
+    private readonly files: FileService,
   ) {}
 
   async list(
@@ -94,6 +98,7 @@ export class CommentService {
     const { element, access } = await this.elements.readable(viewer, scope, rawElementId);
     const message = parseMessageInput(input);
     const text = await this.elements.bodyText(viewer, scope, message.segments, message.mentionIds);
+    const fileIds = input.fileIds ? await this.files.attachable(viewer, scope, input.fileIds) : [];
     const now = this.clock.now();
     const comment = await this.store.transaction(async (tx) => {
       const record: CommentRecord = {
@@ -108,10 +113,16 @@ export class CommentService {
         likeCount: 0,
       };
       const post = await tx.comments.insertComment(record);
+      await tx.files.attach(viewer.orgId, element.id, record.id, fileIds);
       await new ActivityChanges().commentAdded(record.authorId, post).record(tx);
       return record;
     });
-    const commented = { ...element, commentCount: element.commentCount + 1, modifiedAt: now };
+    const commented = {
+      ...element,
+      commentCount: element.commentCount + 1,
+      modifiedAt: now,
+      attachedFiles: element.attachedFiles + fileIds.length,
+    };
     const [view] = await this.views.comments(viewer, scope, commented, [comment], access);
     return view as CommentView;
   }

@@ -7,6 +7,7 @@ import type { Store } from '../store/store.js';
 import { ActivityChanges } from './activity.js';
 import { canDeleteElement, canEditElement, readRefusal } from './feed-access.js';
 import type { FeedElementView, FeedViews } from './feed-views.js';
+import type { FileService } from './files.js';
 import { type GroupAccess, loadGroupAccess } from './group-access.js';
 import { requireId } from './ids.js';
 import { parseMessageInput, plainText } from './message-segments.js';
@@ -24,6 +25,8 @@ export interface FeedItemInput {
   capabilities?:
     | { link?: { url?: string | undefined; urlName?: string | undefined } | undefined }
     | undefined;
+  /** The files to attach (capabilities.files v36+, capabilities.content 32–35), as given. */
+  fileIds?: string[] | undefined;
 }
 
 export const FEED_ELEMENTS_BATCH_MAX = 500;
@@ -42,6 +45,7 @@ export class FeedElementService {
     private readonly clock: Clock,
     private readonly users: UserService,
     private readonly views: FeedViews,
+    private readonly files: FileService,
   ) {}
 
   /**
@@ -73,6 +77,7 @@ export class FeedElementService {
       if (!target.has(subjectId)) throw notFound();
     }
     const text = await this.bodyText(viewer, scope, message.segments, message.mentionIds);
+    const fileIds = input.fileIds ? await this.files.attachable(viewer, scope, input.fileIds) : [];
     const app = viewer.appId ? await this.store.orgs.findApp(viewer.appId) : undefined;
     const now = this.clock.now();
     const element = await this.store.transaction(async (tx) => {
@@ -85,7 +90,7 @@ export class FeedElementService {
         subjectKind: subject.kind,
         segments: message.segments,
         text,
-        type: link ? 'LinkPost' : 'TextPost',
+        type: fileIds.length > 0 ? 'ContentPost' : link ? 'LinkPost' : 'TextPost',
         linkUrl: link?.url ?? null,
         linkName: link?.urlName ?? null,
         clientName: app?.name ?? null,
@@ -93,8 +98,10 @@ export class FeedElementService {
         modifiedAt: now,
         commentCount: 0,
         likeCount: 0,
+        attachedFiles: fileIds.length,
       };
       await tx.posts.insertElement(record, message.mentionIds);
+      await tx.files.attach(viewer.orgId, record.id, null, fileIds);
       await new ActivityChanges().postsCreated([record.authorId]).record(tx);
       if (record.subjectKind === 'group') await tx.posts.touchGroupLastPost(subjectId, now);
       return record;

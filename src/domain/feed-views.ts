@@ -1,6 +1,7 @@
 import type { Viewer } from '../auth/viewer.js';
 import type { Clock } from '../lib/clock.js';
 import { relativeDate } from '../lib/relative-date.js';
+import type { AttachedFile } from '../store/file-repository.js';
 import type {
   CommentRecord,
   FeedElementRecord,
@@ -30,6 +31,7 @@ export type SegmentView =
   | { type: 'Text'; text: string }
   | { type: 'Hashtag'; tag: string }
   | { type: 'Link'; url: string }
+  | Extract<StoredSegment, { type: 'MarkupBegin' | 'MarkupEnd' }>
   /** `accessible`: the mentioned user can see the post (chatter-facts §2.1, Mention segment). */
   | { type: 'Mention'; id: string; user: UserSummaryView | null; accessible: boolean };
 
@@ -60,6 +62,8 @@ export interface CommentView {
   segments: SegmentView[];
   canDelete: boolean;
   likes: LikesView;
+  /** The files it carries, in order; a deleted file's `file` is null (SPEC §12.8). */
+  files: AttachedFile[];
 }
 
 export interface FeedElementView {
@@ -73,6 +77,8 @@ export interface FeedElementView {
   /** The latest comments, oldest first, how many there are in all, and the page of older ones. */
   comments: { items: CommentView[]; total: number; nextPageToken: string | null };
   likes: LikesView;
+  /** The files it carries (capabilities.files), in order; deleted ones with `file` null. */
+  files: AttachedFile[];
 }
 
 /** Likes shown inside a post or a comment (their Like Page's first page). */
@@ -84,6 +90,8 @@ interface Loaded {
   /** `${userId}:${groupId}` → role, for mentions in group posts. */
   roles: Map<string, GroupRole>;
   access: ReadonlyMap<string, GroupAccess>;
+  /** The files on the posts and comments loaded (one query for the whole page). */
+  files: AttachedFile[];
 }
 
 export class FeedViews {
@@ -108,7 +116,7 @@ export class FeedViews {
     const recordIds = [
       ...new Set(elements.filter((e) => e.subjectKind === 'record').map((e) => e.subjectId)),
     ];
-    const [comments, memberships, requested, counts, records] = await Promise.all([
+    const [comments, memberships, requested, counts, records, files] = await Promise.all([
       this.store.comments.recentComments(ids, options.recentCommentCount),
       member
         ? this.store.memberships.membershipsOf(viewer.user.id, groupIds)
@@ -116,6 +124,7 @@ export class FeedViews {
       member ? this.store.joinRequests.pendingRequestGroups(viewer.user.id, groupIds) : new Set<string>(),
       this.store.memberships.memberCounts(groupIds),
       recordSummaries(this.store, viewer, scope, recordIds),
+      this.store.files.attachedFiles(withFiles(elements)),
     ]);
     // The likes of the posts and of the comments shown, and the viewer's own, in one query.
     const likes = await this.store.likes.likesFor(
@@ -125,7 +134,7 @@ export class FeedViews {
       member ? viewer.user.id : null,
     );
     const owners = groupIds.flatMap((id) => access.get(id)?.group.ownerId ?? []);
-    const loaded = await this.#load(viewer, scope, elements, comments, likes, access, owners);
+    const loaded = await this.#load(viewer, scope, elements, comments, likes, access, owners, files);
     const byElement = groupBy(comments, (c) => c.feedElementId);
     const now = this.clock.now();
     return elements.map((element) => {
@@ -147,6 +156,7 @@ export class FeedViews {
         canDelete: canDeleteElement(viewer, element, access),
         comments: this.#recent(viewer, scope, element, byElement.get(element.id) ?? [], loaded),
         likes: likesOf(viewer, element.id, null, element.likeCount, loaded),
+        files: filesOf(loaded, element.id, null),
       };
     });
   }
@@ -160,13 +170,16 @@ export class FeedViews {
     access: ReadonlyMap<string, GroupAccess>,
   ): Promise<CommentView[]> {
     if (comments.length === 0) return [];
-    const likes = await this.store.likes.likesFor(
-      [element.id],
-      comments.map((c) => c.id),
-      LIKES_SHOWN,
-      viewer.isGuest ? null : viewer.user.id,
-    );
-    const loaded = await this.#load(viewer, scope, [element], comments, likes, access, []);
+    const [likes, files] = await Promise.all([
+      this.store.likes.likesFor(
+        [element.id],
+        comments.map((c) => c.id),
+        LIKES_SHOWN,
+        viewer.isGuest ? null : viewer.user.id,
+      ),
+      this.store.files.attachedFiles(withFiles([element])),
+    ]);
+    const loaded = await this.#load(viewer, scope, [element], comments, likes, access, [], files);
     return comments.map((c) => this.#comment(viewer, scope, element, c, loaded));
   }
 
@@ -189,6 +202,7 @@ export class FeedViews {
     likes: LikeRecord[],
     access: ReadonlyMap<string, GroupAccess>,
     extraUserIds: string[],
+    files: AttachedFile[],
   ): Promise<Loaded> {
     const elementById = new Map(elements.map((e) => [e.id, e]));
     const userIds = new Set<string>(extraUserIds);
@@ -219,7 +233,7 @@ export class FeedViews {
       this.store.memberships.membershipsAmong([...mentionedInGroups], [...groupsWithMentions]),
     ]);
     const roles = new Map(roleRows.map((r) => [`${r.userId}:${r.groupId}`, r.role]));
-    return { users, likes, roles, access };
+    return { users, likes, roles, access, files };
   }
 
   #recent(
@@ -255,6 +269,7 @@ export class FeedViews {
       segments: this.#segments(scope, element, comment.segments, loaded),
       canDelete: canDeleteComment(viewer, comment, element),
       likes: likesOf(viewer, element.id, comment.id, comment.likeCount, loaded),
+      files: filesOf(loaded, element.id, comment.id),
     };
   }
 
@@ -310,6 +325,17 @@ function likesOf(
     total,
     myLikeId: mine?.id ?? null,
   };
+}
+
+/** The posts whose files (or whose comments' files) are worth a query. */
+function withFiles(elements: FeedElementRecord[]): string[] {
+  return elements.filter((e) => e.attachedFiles > 0).map((e) => e.id);
+}
+
+function filesOf(loaded: Loaded, feedElementId: string, commentId: string | null): AttachedFile[] {
+  return loaded.files.filter(
+    (f) => f.attachment.feedElementId === feedElementId && f.attachment.commentId === commentId,
+  );
 }
 
 function groupParent(

@@ -1,12 +1,21 @@
 import { invalidInput } from '../errors/api-error.js';
 import { KeyPrefix } from '../ids/salesforce-id.js';
-import type { StoredSegment } from '../store/records.js';
+import { MARKUP_TAGS, type MarkupType, type StoredSegment } from '../store/records.js';
 import { requireId } from './ids.js';
 
 /** Feed item and comment bodies: at most 10 000 characters of text (chatter-facts §2.1). */
 export const BODY_MAX = 10_000;
 
-const SEGMENT_TYPES = ['Text', 'Mention', 'Hashtag', 'Link'] as const;
+/** Mentions in one post or comment, repeats included (SPEC §12.3). */
+export const MENTIONS_MAX = 25;
+
+const SEGMENT_TYPES = ['Text', 'Mention', 'Hashtag', 'Link', 'MarkupBegin', 'MarkupEnd'] as const;
+
+const INVALID_MARKUP = 'The message body contains invalid markup.';
+
+/** What Code blocks read as in `body.text` (F2 §7). */
+export const CODE_BEGIN_TEXT = '[Start code block]\n';
+export const CODE_END_TEXT = '\n[End code block]';
 
 /**
  * A Message Body Input (`body.messageSegments`) or the `text` parameter, validated and normalised
@@ -31,9 +40,20 @@ export function parseMessageInput(input: { body?: unknown; text?: unknown }): {
     throw invalidInput('Missing required field: body.');
   }
   const segments: StoredSegment[] = [];
+  const open: MarkupType[] = [];
   raw.forEach((value, i) => {
-    for (const segment of parseSegment(value, i)) appendSegment(segments, segment);
+    // Inside a Code block, text stays text: no hashtags or links are found in it.
+    const inCode = open.includes('Code');
+    for (const segment of parseSegment(value, i, inCode)) {
+      checkMarkup(open, segment);
+      appendSegment(segments, segment);
+    }
   });
+  if (open.length > 0) throw invalidInput(INVALID_MARKUP);
+  const mentions = segments.filter((s) => s.type === 'Mention').length;
+  if (mentions > MENTIONS_MAX) {
+    throw invalidInput(`You can't mention more than ${MENTIONS_MAX} people or groups in a post or comment.`);
+  }
   if (!segments.some((s) => s.type !== 'Text' || s.text.trim() !== '')) {
     throw invalidInput('Invalid body: the message has no text. Specify at least one non-empty segment.');
   }
@@ -41,7 +61,22 @@ export function parseMessageInput(input: { body?: unknown; text?: unknown }): {
   return { segments, mentionIds };
 }
 
-function parseSegment(value: unknown, index: number): StoredSegment[] {
+/** Markup must nest: an end closes the latest open begin; Code holds only text. */
+function checkMarkup(open: MarkupType[], segment: StoredSegment): void {
+  if (
+    open.at(-1) === 'Code' &&
+    segment.type !== 'Text' &&
+    !(segment.type === 'MarkupEnd' && segment.markupType === 'Code')
+  )
+    throw invalidInput(INVALID_MARKUP);
+  if (segment.type === 'MarkupBegin') open.push(segment.markupType);
+  else if (segment.type === 'MarkupEnd') {
+    if (open.at(-1) !== segment.markupType) throw invalidInput(INVALID_MARKUP);
+    open.pop();
+  }
+}
+
+function parseSegment(value: unknown, index: number, inCode = false): StoredSegment[] {
   const field = `messageSegments[${index}]`;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalidInput(`Invalid ${field}: specify an object with a type.`);
@@ -55,7 +90,26 @@ function parseSegment(value: unknown, index: number): StoredSegment[] {
   };
   switch (type) {
     case 'Text':
-      return splitText(text('text'));
+      return inCode ? [{ type: 'Text', text: text('text') }] : splitText(text('text'));
+    case 'MarkupBegin':
+    case 'MarkupEnd': {
+      const markupType = segment.markupType;
+      if (typeof markupType !== 'string' || !Object.hasOwn(MARKUP_TAGS, markupType)) {
+        throw invalidInput(
+          `Invalid ${field}.markupType: ${String(markupType ?? null)}. Specify one of: ${Object.keys(MARKUP_TAGS).join(', ')}.`,
+        );
+      }
+      const kind = markupType as MarkupType;
+      if (type === 'MarkupEnd') return [{ type: 'MarkupEnd', markupType: kind }];
+      if (kind !== 'Hyperlink') return [{ type: 'MarkupBegin', markupType: kind }];
+      const url = typeof segment.url === 'string' ? segment.url.trim() : '';
+      if (!/^https?:\/\/\S+$/i.test(url))
+        throw invalidInput(`Invalid ${field}.url: specify an http or https URL.`);
+      const altText = segment.altText;
+      if (altText !== undefined && altText !== null && typeof altText !== 'string')
+        throw invalidInput(`Invalid ${field}.altText: specify a string.`);
+      return [{ type: 'MarkupBegin', markupType: kind, url, altText: altText ?? null }];
+    }
     case 'Mention':
       return [{ type: 'Mention', id: requireId(text('id'), KeyPrefix.user) }];
     case 'Hashtag': {
@@ -113,14 +167,26 @@ export function segmentText(segment: StoredSegment, nameOf: (userId: string) => 
       return `#${segment.tag}`;
     case 'Link':
       return segment.url;
+    case 'MarkupBegin':
+      return segment.markupType === 'Code' ? CODE_BEGIN_TEXT : '';
+    case 'MarkupEnd':
+      return segment.markupType === 'Code' ? CODE_END_TEXT : '';
   }
 }
 
-/** The plain text of a body, checked against the 10 000-character limit. */
+/**
+ * The plain text of a body (`body.text`), checked against the 10 000-character limit, which counts
+ * it without the markers of Code blocks (SPEC §12.8).
+ */
 export function plainText(segments: StoredSegment[], nameOf: (userId: string) => string): string {
-  const text = segments.map((s) => segmentText(s, nameOf)).join('');
-  if (text.length > BODY_MAX) {
-    throw invalidInput(`Invalid body: ${text.length} characters. Specify at most ${BODY_MAX} characters.`);
+  const parts = segments.map((s) => segmentText(s, nameOf));
+  const markers = segments.reduce(
+    (n, s) => n + (s.type === 'MarkupBegin' || s.type === 'MarkupEnd' ? segmentText(s, nameOf).length : 0),
+    0,
+  );
+  const text = parts.join('');
+  if (text.length - markers > BODY_MAX) {
+    throw invalidInput("The message body can't be longer than 10,000 characters.");
   }
   return text;
 }

@@ -133,6 +133,19 @@ export const catalog = {
     message: (p: { limit: number }) => `The request body exceeds the limit of ${p.limit} bytes.`,
     origin: 'ours',
   },
+  /** An upload over `--max-file-bytes` (SPEC §12.2, §12.8), whatever `--max-body-bytes` says. */
+  FILE_TOO_LARGE: {
+    status: 413,
+    errorCode: 'REQUEST_ENTITY_TOO_LARGE',
+    message: (p: { limit: number }) => `The file exceeds the limit of ${p.limit} bytes.`,
+    origin: 'ours',
+  },
+  /** A Range past the end of a file's bytes (RFC 9110 §15.5.17). */
+  RANGE_NOT_SATISFIABLE: {
+    status: 416,
+    message: (p: { size: number }) => `The requested range is outside the file's ${p.size} bytes.`,
+    origin: 'ours',
+  },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     message: (p: { contentType: string }) =>

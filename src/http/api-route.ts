@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type { Static, TObject, TSchema } from 'typebox';
 import type { Viewer } from '../auth/viewer.js';
@@ -23,6 +24,8 @@ export interface ApiResult {
   status?: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Bytes sent as they are (file content, images), instead of a negotiated body. */
+  raw?: { contentType: string; body: Readable | Buffer };
 }
 
 /**
@@ -52,6 +55,8 @@ export interface ApiRoute<
    * before authentication and whatever the method or body.
    */
   gone?: 'GONE_FEED_ITEMS';
+  /** The first API version that serves the resource; below it, 404 NOT_FOUND (SPEC §12.8). */
+  since?: number;
   /** Root element of the XML rendering. */
   xmlRoot?: string;
   /**

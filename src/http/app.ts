@@ -1,4 +1,5 @@
 import '@fastify/swagger';
+import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { apiError, withHeaders } from '../errors/api-error.js';
@@ -13,6 +14,7 @@ import { registerMetrics } from './metrics.js';
 import { JSON_CONTENT_TYPE, requestFormat, rewriteUrl, sendBody, wantsPretty } from './negotiation.js';
 import { recordIdKeyword } from './params.js';
 import { registerRootStages } from './pipeline.js';
+import { registerProfilePhotos } from './profile-photos.js';
 import { registerApiRoutes } from './register-api.js';
 import { registerRequestLog } from './request-log.js';
 import { batchRoutes } from './routes/batch.js';
@@ -23,6 +25,7 @@ import { directoryRoutes } from './routes/directories.js';
 import { feedElementRoutes } from './routes/feed-elements.js';
 import { feedItemsGoneRoutes } from './routes/feed-items-gone.js';
 import { feedRoutes } from './routes/feeds.js';
+import { fileRoutes, filesCapabilityRoute } from './routes/files.js';
 import { followRoutes } from './routes/follows.js';
 import { groupMemberRoutes } from './routes/group-members.js';
 import { groupRoutes } from './routes/groups.js';
@@ -52,6 +55,8 @@ export const apiRoutes: AnyApiRoute[] = [
   ...batchRoutes,
   ...sObjectRoutes,
   ...recordRoutes,
+  ...fileRoutes,
+  filesCapabilityRoute,
 ];
 
 export interface AppOptions {
@@ -103,6 +108,9 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   app.decorateRequest('api', null);
   app.decorateRequest('errorCode', null);
   registerBodyParsers(app);
+  // Multipart bodies (file uploads, SPEC §12.2) are left unread here: the resource streams them.
+  // The file limit is checked by the resource (a truncated part), so the error is the catalogue's.
+  await app.register(multipart, { throwFileSizeLimit: false });
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
   app.setNotFoundHandler(async (request) => {
     throw unknownPath(request.url);
@@ -155,6 +163,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   registerOAuthRoutes(app, services);
   registerControlRoutes(app, services, options.reset);
   registerConsole(app, options.consoleDir);
+  registerProfilePhotos(app);
   return app;
 }
 

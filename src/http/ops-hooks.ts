@@ -154,6 +154,10 @@ function catalogueDefault(
       return apiError(key, { version: version ?? '0.0' });
     case 'REQUEST_ENTITY_TOO_LARGE':
       return apiError(key, { limit: services.config.maxBodyBytes });
+    case 'FILE_TOO_LARGE':
+      return apiError(key, { limit: services.control.limits.maxFileBytes });
+    case 'RANGE_NOT_SATISFIABLE':
+      return apiError(key, { size: 0 });
     case 'UNSUPPORTED_MEDIA_TYPE':
       return apiError(key, { contentType: mediaType(request) });
     case 'UNKNOWN_EXCEPTION': {

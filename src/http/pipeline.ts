@@ -88,6 +88,7 @@ function pathAndVersion(request: FastifyRequest, route: AnyApiRoute, params: Par
   const version = checkVersion(params.version ?? '');
   if (version.kind !== 'ok') throw versionRefusal(version);
   if (route.gone) throw apiError(route.gone);
+  if (route.since !== undefined && version.major < route.since) throw apiError('NOT_FOUND');
   const community = params.communityId;
   return {
     route,
@@ -187,6 +188,12 @@ async function respond(
     body: request.body,
   });
   for (const [name, value] of Object.entries(result.headers ?? {})) reply.header(name, value);
+  if (result.raw) {
+    return reply
+      .code(result.status ?? 200)
+      .header('content-type', result.raw.contentType)
+      .send(result.raw.body);
+  }
   return sendBody(reply, result.status ?? 200, result.body, {
     format: state.format,
     pretty: state.pretty,

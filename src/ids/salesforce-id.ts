@@ -17,6 +17,8 @@ export const KeyPrefix = {
   like: '0I0',
   subscription: '0E8',
   connectedApp: '0Ha',
+  file: '069',
+  fileVersion: '068',
 } as const;
 export type KeyPrefix = (typeof KeyPrefix)[keyof typeof KeyPrefix];
 

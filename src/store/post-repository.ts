@@ -174,7 +174,7 @@ const FEED_COLUMNS: readonly (BulkColumn & { name: keyof Database['feed_elements
   { name: 'client_name', type: 'text' },
 ];
 
-function toFeedRow(element: NewFeedElement): Database['feed_elements'] {
+function toFeedRow(element: NewFeedElement): Omit<Database['feed_elements'], 'attached_files'> {
   return {
     id: element.id,
     org_id: element.orgId,
@@ -215,5 +215,6 @@ export function toFeedElement(row: Selectable<Database['feed_elements']>): FeedE
     modifiedAt: Number(row.modified_at),
     commentCount: Number(row.comment_count),
     likeCount: Number(row.like_count),
+    attachedFiles: Number(row.attached_files),
   };
 }

@@ -99,11 +99,29 @@ export type StoredSegment =
   | { type: 'Text'; text: string }
   | { type: 'Mention'; id: string }
   | { type: 'Hashtag'; tag: string }
-  | { type: 'Link'; url: string };
+  | { type: 'Link'; url: string }
+  /** Rich text (SPEC §12.3): `url` and `altText` on Hyperlink only. */
+  | { type: 'MarkupBegin'; markupType: MarkupType; url?: string; altText?: string | null }
+  | { type: 'MarkupEnd'; markupType: MarkupType };
+
+/** The markup of rich text (F2 §7), with the HTML tag each is written as. */
+export const MARKUP_TAGS = {
+  Bold: 'b',
+  Italic: 'i',
+  Underline: 'u',
+  Strikethrough: 's',
+  UnorderedList: 'ul',
+  OrderedList: 'ol',
+  ListItem: 'li',
+  Paragraph: 'p',
+  Code: 'code',
+  Hyperlink: 'a',
+} as const;
+export type MarkupType = keyof typeof MARKUP_TAGS;
 
 /** What a post is to, or a subscription follows: a person, a group, or a record (SPEC §12.1). */
 export type SubjectKind = 'user' | 'group' | 'record';
-export type FeedItemType = 'TextPost' | 'LinkPost';
+export type FeedItemType = 'TextPost' | 'LinkPost' | 'ContentPost';
 
 export interface FeedElementRecord {
   id: string;
@@ -124,9 +142,11 @@ export interface FeedElementRecord {
   modifiedAt: number;
   commentCount: number;
   likeCount: number;
+  /** Files carried by the post and its comments (migration 011). */
+  attachedFiles: number;
 }
 
-export type NewFeedElement = Omit<FeedElementRecord, 'commentCount' | 'likeCount'>;
+export type NewFeedElement = Omit<FeedElementRecord, 'commentCount' | 'likeCount' | 'attachedFiles'>;
 
 export interface CommentRecord {
   id: string;
@@ -385,4 +405,34 @@ export interface CustomObjectRecord {
   keyPrefix: string;
   fields: CustomFieldDefinition[];
   createdAt: number;
+}
+
+/** A file (migration 011): its metadata; its bytes are read through FileRepository.chunks. */
+export interface FileRecord {
+  id: string;
+  orgId: string;
+  ownerId: string;
+  /** The ContentVersion ID of its one version. */
+  versionId: string;
+  /** The file name as uploaded (`report.pdf`). */
+  name: string;
+  title: string;
+  description: string | null;
+  mimeType: string;
+  contentSize: number;
+  /** MD5 of the bytes, in hex. */
+  checksum: string;
+  isImage: boolean;
+  /** The size of every chunk but the last. */
+  chunkSize: number;
+  createdAt: number;
+  modifiedAt: number;
+}
+
+/** A file on a post (commentId null) or a comment, at its place in the list. */
+export interface FileAttachmentRecord {
+  fileId: string;
+  feedElementId: string;
+  commentId: string | null;
+  position: number;
 }

@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely';
+
 /**
  * Table shapes as Kysely sees them. Times are epoch milliseconds (bigint in PostgreSQL, read back as
  * numbers); flags are 0/1 integers so both dialects return the same values.
@@ -133,6 +135,8 @@ export interface Database {
     link_name: string | null;
     /** The connected app that posted it (clientInfo), null when not posted through an app. */
     client_name: string | null;
+    /** Files on the post and its comments (migration 011): pages look for files only where there are. */
+    attached_files: ColumnType<number, number | undefined, number>;
   };
   feed_mentions: {
     feed_element_id: string;
@@ -205,6 +209,34 @@ export interface Database {
     modified_at: number;
     deleted_at: number | null;
     fields: string;
+  };
+  /** Files (migration 011, decision 0009): 'uploading' rows are uploads under way, never shown. */
+  files: {
+    id: string;
+    org_id: string;
+    owner_id: string;
+    version_id: string;
+    status: 'uploading' | 'ready';
+    name: string;
+    title: string;
+    description: string | null;
+    mime_type: string;
+    content_size: number;
+    checksum: string;
+    is_image: number;
+    chunk_size: number;
+    created_at: number;
+    modified_at: number;
+  };
+  /** A file's bytes in fixed-size chunks numbered from 0 (the last one may be shorter). */
+  file_chunks: { file_id: string; seq: number; data: Uint8Array };
+  /** The posts ('' comment_id) and comments that carry a file, in the order they list them. */
+  file_attachments: {
+    file_id: string;
+    org_id: string;
+    feed_element_id: string;
+    comment_id: string;
+    position: number;
   };
 }
 

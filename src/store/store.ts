@@ -14,6 +14,7 @@ import { AuthRepository } from './auth-repository.js';
 import { CommentRepository } from './comment-repository.js';
 import type { Db, StoreDialect } from './dialects/dialect.js';
 import { FeedRepository } from './feed-repository.js';
+import { FileRepository } from './file-repository.js';
 import { FollowRepository } from './follow-repository.js';
 import { GroupRepository } from './group-repository.js';
 import { JoinRequestRepository } from './join-request-repository.js';
@@ -52,6 +53,7 @@ export class Store {
   /** An org's rows as snapshots carry them (decision 0030). */
   readonly snapshots: SnapshotRepository;
   readonly records: RecordRepository;
+  readonly files: FileRepository;
   /** Private to the store: migrations and tests reach it through raw-database.ts. */
   readonly #db: Db;
   /** Statements run through this store and its transactions (tests prove pages have no N+1). */
@@ -83,6 +85,7 @@ export class Store {
     this.usage = new UsageRepository(db, dialect);
     this.snapshots = new SnapshotRepository(db, dialect);
     this.records = new RecordRepository(db);
+    this.files = new FileRepository(db);
   }
 
   /** The dialect's name, as the control plane reports it. */
@@ -199,6 +202,9 @@ export class Store {
     const tables = [
       'records',
       'custom_objects',
+      'file_attachments',
+      'file_chunks',
+      'files',
       'subscriptions',
       'likes',
       'comments',

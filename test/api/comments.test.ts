@@ -115,14 +115,14 @@ describe('comments (SPEC §5, §6)', () => {
         open,
         { text: 'x'.repeat(10_001) },
         400,
-        err('INVALID_INPUT', 'Invalid body: 10001 characters. Specify at most 10000 characters.'),
+        err('INVALID_INPUT', "The message body can't be longer than 10,000 characters."),
       ],
       [
         'bob',
         open,
-        { text: 'x', capabilities: {} },
+        { text: 'x', capabilities: { link: {} } },
         400,
-        err('JSON_PARSER_ERROR', 'Unrecognized field "capabilities"'),
+        err('JSON_PARSER_ERROR', 'Unrecognized field "link"'),
       ],
       [
         'bob',

@@ -292,7 +292,7 @@ describe('feed elements (SPEC §5, §6)', () => {
         },
         err(
           'INVALID_INPUT',
-          'Invalid messageSegments[0].type: Poll. Specify one of: Text, Mention, Hashtag, Link.',
+          'Invalid messageSegments[0].type: Poll. Specify one of: Text, Mention, Hashtag, Link, MarkupBegin, MarkupEnd.',
         ),
       ],
       [
@@ -309,7 +309,7 @@ describe('feed elements (SPEC §5, §6)', () => {
       ],
       [
         { feedElementType: 'FeedItem', subjectId: 'me', text: 'x'.repeat(10_001) },
-        err('INVALID_INPUT', 'Invalid body: 10001 characters. Specify at most 10000 characters.'),
+        err('INVALID_INPUT', "The message body can't be longer than 10,000 characters."),
       ],
       [
         { feedElementType: 'FeedItem', subjectId: 'me', text: 'x', visibility: 'InternalUsers' },

@@ -218,6 +218,8 @@ export interface CommentFacts {
   relative?: string;
   isDeleteRestricted: boolean;
   likes?: { items: unknown[]; total: number; myLikeId: string | null; message: string | null };
+  /** The Content Capability of a comment that carries a file. */
+  content?: unknown;
 }
 
 export function commentShape(o: Opts, c: CommentFacts) {
@@ -225,7 +227,7 @@ export function commentShape(o: Opts, c: CommentFacts) {
   const likes = c.likes ?? { items: [], total: 0, myLikeId: null, message: null };
   return {
     body: body(o, c.plain, c.segments),
-    capabilities: {},
+    capabilities: c.content === undefined ? {} : { content: c.content },
     clientInfo: null,
     createdDate: new Date(c.createdAt).toISOString(),
     feedElement: { id: c.feedElementId, url: `${o.base}/chatter/feed-elements/${c.feedElementId}` },
@@ -237,7 +239,7 @@ export function commentShape(o: Opts, c: CommentFacts) {
     myLike: likes.myLikeId ? { id: likes.myLikeId, url: `${o.base}/chatter/likes/${likes.myLikeId}` } : null,
     parent: { id: c.parent.id, url: `${o.base}/chatter/${c.parent.kind}/${c.parent.id}` },
     relativeCreatedDate: c.relative ?? 'Just now',
-    type: 'TextComment',
+    type: c.content === undefined ? 'TextComment' : 'ContentComment',
     url,
     user: userSummary(o, c.user),
   };
@@ -259,6 +261,8 @@ export interface FeedItemFacts {
   comments?: { items: unknown[]; total: number; next?: string | null };
   likes?: { items: unknown[]; total: number; myLikeId: string | null; message: string | null };
   link?: { url: string; urlName: string | null };
+  /** The file keys of the capabilities (`files` or `content`) of a ContentPost. */
+  files?: Record<string, unknown>;
 }
 
 export function feedItem(o: Opts, f: FeedItemFacts) {
@@ -288,6 +292,7 @@ export function feedItem(o: Opts, f: FeedItemFacts) {
           nextUrl: comments.next ? `${commentsUrl}?page=${comments.next}` : null,
         }),
       },
+      ...(f.files ?? {}),
       ...(f.link
         ? { link: { url: f.link.url, urlName: f.link.urlName === null ? null : enc(o, f.link.urlName) } }
         : {}),
@@ -314,7 +319,7 @@ export function feedItem(o: Opts, f: FeedItemFacts) {
     parent: f.parent,
     photoUrl: `/profilephoto/${f.actor.id.slice(0, 15)}/T`,
     relativeCreatedDate: f.relative ?? 'Just now',
-    type: f.link ? 'LinkPost' : 'TextPost',
+    type: f.files ? 'ContentPost' : f.link ? 'LinkPost' : 'TextPost',
     url,
     visibility: 'AllUsers',
   };

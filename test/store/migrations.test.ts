@@ -37,6 +37,7 @@ const NEW_NAMES = [
   '008-search-fold',
   '009-sealed-app-secrets',
   '010-records',
+  '011-files',
   '013-quota-without-org-lock',
 ];
 

@@ -28,7 +28,7 @@ describe(`store contract on ${testStore}: posts and group names`, () => {
     }));
     await store.posts.insertElements(elements);
     await store.posts.insertElements([]);
-    posts.push(...elements.map((e) => ({ ...e, commentCount: 0, likeCount: 0 })));
+    posts.push(...elements.map((e) => ({ ...e, commentCount: 0, likeCount: 0, attachedFiles: 0 })));
   });
   after(() => t.close());
 

@@ -1,8 +1,10 @@
 import type { CommentPage } from '../../domain/comments.js';
 import type { CommentView } from '../../domain/feed-views.js';
 import { isoDate } from '../../lib/clock.js';
+import type { AttachedFile } from '../../store/file-repository.js';
 import type { FeedElementRecord } from '../../store/records.js';
 import type { PresentContext } from '../present-context.js';
+import { presentContentCapability } from './file.js';
 import { presentEmbeddedLikePage, presentLikesMessage, presentMyLike } from './like.js';
 import { presentMessageBody } from './message-body.js';
 import { presentUserSummary } from './user.js';
@@ -13,7 +15,8 @@ export function presentComment(ctx: PresentContext, view: CommentView) {
   const url = `${ctx.base}/chatter/comments/${comment.id}`;
   return {
     body: presentMessageBody(ctx, comment.text, view.segments),
-    capabilities: {},
+    capabilities:
+      view.files.length > 0 ? { content: presentContentCapability(ctx, view.files[0] as AttachedFile) } : {},
     clientInfo: null,
     createdDate: isoDate(comment.createdAt),
     feedElement: { id: element.id, url: `${ctx.base}/chatter/feed-elements/${element.id}` },
@@ -25,7 +28,7 @@ export function presentComment(ctx: PresentContext, view: CommentView) {
     myLike: presentMyLike(ctx, view.likes),
     parent: presentParentReference(ctx, element),
     relativeCreatedDate: view.relativeCreatedDate,
-    type: 'TextComment',
+    type: view.files.length > 0 ? 'ContentComment' : 'TextComment',
     url,
     user: presentUserSummary(ctx, view.user),
   };

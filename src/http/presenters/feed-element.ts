@@ -3,6 +3,7 @@ import type { FeedPage } from '../../domain/feeds.js';
 import { isoDate } from '../../lib/clock.js';
 import type { PresentContext } from '../present-context.js';
 import { encodeToken, presentEmbeddedCommentPage } from './comment.js';
+import { presentFileCapabilities } from './file.js';
 import { presentGroup } from './group.js';
 import { presentEmbeddedLikePage, presentLikesMessage, presentMyLike } from './like.js';
 import { displayName, presentMessageBody, presentPlainBody } from './message-body.js';
@@ -86,6 +87,7 @@ export function presentCapabilities(ctx: PresentContext, view: FeedElementView) 
     bookmarks: { isBookmarkedByCurrentUser: false },
     chatterLikes: presentChatterLikesCapability(ctx, view),
     comments: presentCommentsCapability(ctx, view),
+    ...presentFileCapabilities(ctx, view.files),
     ...(element.type === 'LinkPost'
       ? {
           link: {

@@ -1,4 +1,6 @@
 import type { SegmentView } from '../../domain/feed-views.js';
+import { CODE_BEGIN_TEXT, CODE_END_TEXT } from '../../domain/message-segments.js';
+import { MARKUP_TAGS } from '../../store/records.js';
 import type { PresentContext } from '../present-context.js';
 import { presentUserSummary } from './user.js';
 
@@ -7,10 +9,15 @@ import { presentUserSummary } from './user.js';
  * Every piece of user text goes through ctx.text (entity encoding, SPEC §1); URLs do not.
  */
 export function presentMessageBody(ctx: PresentContext, text: string, segments: SegmentView[]) {
-  return withRichText(ctx, {
-    messageSegments: segments.map((s) => presentSegment(ctx, s)),
-    text: ctx.text(text),
-  });
+  const rich = segments.some((s) => s.type === 'MarkupBegin');
+  return withRichText(
+    ctx,
+    {
+      messageSegments: segments.map((s) => presentSegment(ctx, s)),
+      text: ctx.text(text),
+    },
+    rich,
+  );
 }
 
 /** A body of plain text that the server writes (headers, likes messages). */
@@ -21,8 +28,12 @@ export function presentPlainBody(ctx: PresentContext, text: string) {
   });
 }
 
-function withRichText<T extends object>(ctx: PresentContext, body: T): T | ({ isRichText: boolean } & T) {
-  return ctx.major >= 35 ? { isRichText: false, ...body } : body;
+function withRichText<T extends object>(
+  ctx: PresentContext,
+  body: T,
+  rich = false,
+): T | ({ isRichText: boolean } & T) {
+  return ctx.major >= 35 ? { isRichText: rich, ...body } : body;
 }
 
 export function presentSegment(ctx: PresentContext, segment: SegmentView) {
@@ -38,6 +49,24 @@ export function presentSegment(ctx: PresentContext, segment: SegmentView) {
       };
     case 'Link':
       return { text: ctx.text(segment.url), type: 'Link', url: segment.url };
+    case 'MarkupBegin': {
+      const code = segment.markupType === 'Code';
+      return {
+        ...(ctx.major >= 45 ? { altText: segment.altText ? ctx.text(segment.altText) : null } : {}),
+        htmlTag: MARKUP_TAGS[segment.markupType],
+        markupType: segment.markupType,
+        text: code ? CODE_BEGIN_TEXT : '',
+        type: 'MarkupBegin',
+        ...(ctx.major >= 45 ? { url: segment.url ?? null } : {}),
+      };
+    }
+    case 'MarkupEnd':
+      return {
+        htmlTag: MARKUP_TAGS[segment.markupType],
+        markupType: segment.markupType,
+        text: segment.markupType === 'Code' ? CODE_END_TEXT : '',
+        type: 'MarkupEnd',
+      };
     case 'Mention': {
       const name = segment.user ? displayName(segment.user.user) : '';
       return {

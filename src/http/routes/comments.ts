@@ -2,6 +2,7 @@ import { defineRoute } from '../api-route.js';
 import { CommentParams, FeedElementParams } from '../params.js';
 import { presentComment, presentCommentPage } from '../presenters/comment.js';
 import { CommentInput, CommentPageQuery, DEFAULT_PAGE_SIZE } from './feed-schemas.js';
+import { commentFileIds } from './file-inputs.js';
 
 /** Comments (SPEC §6): a post's comment items, and comments by ID. */
 export const commentRoutes = [
@@ -27,7 +28,8 @@ export const commentRoutes = [
     xmlRoot: 'comment',
     schema: { params: FeedElementParams, body: CommentInput },
     handler: async ({ services, viewer, scope, ctx, params, body }) => {
-      const view = await services.comments.post(viewer, scope, params.feedElementId, body);
+      const fileIds = commentFileIds(body.capabilities);
+      const view = await services.comments.post(viewer, scope, params.feedElementId, { ...body, fileIds });
       return { status: 201, body: presentComment(ctx, view) };
     },
   }),

@@ -21,6 +21,7 @@ const Limits = Type.Object(
     retryAfter: Type.Boolean({
       description: 'Whether quota refusals (429/503) carry Retry-After; off by default',
     }),
+    maxFileBytes: Type.Integer({ minimum: 0, description: 'The largest file an upload may carry, in bytes' }),
   },
   { additionalProperties: false },
 );

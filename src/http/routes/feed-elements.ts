@@ -17,6 +17,7 @@ import {
   FeedPageQuery,
   RecentCommentsQuery,
 } from './feed-schemas.js';
+import { postFileIds } from './file-inputs.js';
 
 const SearchQuery = Type.Object({ ...FeedPageQuery.properties, q: Type.String() });
 
@@ -38,7 +39,8 @@ export const feedElementRoutes = [
     xmlRoot: 'feedItem',
     schema: { body: FeedItemInput },
     handler: async ({ services, viewer, scope, ctx, body }) => {
-      const view = await services.feedElements.post(viewer, scope, body);
+      const fileIds = postFileIds(body.capabilities, ctx.major);
+      const view = await services.feedElements.post(viewer, scope, { ...body, fileIds });
       return { status: 201, body: presentFeedItem(ctx, view) };
     },
   }),

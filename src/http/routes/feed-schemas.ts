@@ -29,6 +29,25 @@ export const LikePageQuery = Type.Object({
 /** Message Body Input; its segments are checked one by one in domain/message-segments.ts. */
 const MessageBody = Type.Unknown();
 
+/** Files Capability Input (v36+, F2 §2.4): the files to attach, by ID. */
+const FilesCapabilityInput = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object(
+        { id: Type.String(), operationType: Type.Optional(Type.Enum(['Add', 'add', 'Remove', 'remove'])) },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Content Capability Input (posts 32–35, comments): an uploaded file by its ID. */
+const ContentCapabilityInput = Type.Object(
+  { contentDocumentId: Type.String() },
+  { additionalProperties: false },
+);
+
 /** Feed Item Input (v32–36), or its parameter form `feedElementType`, `subjectId`, `text`. */
 export const FeedItemInput = Type.Object(
   {
@@ -45,6 +64,8 @@ export const FeedItemInput = Type.Object(
               { additionalProperties: false },
             ),
           ),
+          files: Type.Optional(FilesCapabilityInput),
+          content: Type.Optional(ContentCapabilityInput),
         },
         { additionalProperties: false },
       ),
@@ -64,9 +85,15 @@ export const FeedItemEditInput = Type.Object(
   { additionalProperties: false },
 );
 
-/** Comment Input: `body`, or the `text` parameter (chatter-facts §2.7). */
+/** Comment Input: `body`, or the `text` parameter (chatter-facts §2.7); a file by its ID (F2 §2.4). */
 export const CommentInput = Type.Object(
-  { body: Type.Optional(MessageBody), text: Type.Optional(Type.String()) },
+  {
+    body: Type.Optional(MessageBody),
+    text: Type.Optional(Type.String()),
+    capabilities: Type.Optional(
+      Type.Object({ content: Type.Optional(ContentCapabilityInput) }, { additionalProperties: false }),
+    ),
+  },
   { additionalProperties: false },
 );
 

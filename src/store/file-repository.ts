@@ -1,0 +1,287 @@
+import type { Selectable } from 'kysely';
+import type { Db } from './dialects/dialect.js';
+import type { FileAttachmentRecord, FileRecord } from './records.js';
+import type { Database } from './schema.js';
+
+/** A file on a post or comment, and the file itself (null once deleted). */
+export interface AttachedFile {
+  attachment: FileAttachmentRecord;
+  file: FileRecord | null;
+}
+
+/** What an upload knows at its start; size, checksum and kind are known at its end. */
+export interface NewFile {
+  id: string;
+  orgId: string;
+  ownerId: string;
+  versionId: string;
+  name: string;
+  title: string;
+  description: string | null;
+  mimeType: string;
+  chunkSize: number;
+  createdAt: number;
+}
+
+/** What an upload learns by its end. */
+export interface FinishedFile {
+  title: string;
+  description: string | null;
+  contentSize: number;
+  checksum: string;
+  isImage: boolean;
+}
+
+/**
+ * Files and their bytes (decision 0009). An upload is `begin` (a hidden row), `appendChunk` per
+ * chunk as the bytes arrive, then `finish` (shown) or `discard` (every row gone). Each call is its
+ * own statement: no transaction stays open while a client sends, which would hold SQLite's one
+ * writer for the length of an upload.
+ */
+export class FileRepository {
+  constructor(private readonly db: Db) {}
+
+  async begin(file: NewFile): Promise<void> {
+    await this.db
+      .insertInto('files')
+      .values({
+        id: file.id,
+        org_id: file.orgId,
+        owner_id: file.ownerId,
+        version_id: file.versionId,
+        status: 'uploading',
+        name: file.name,
+        title: file.title,
+        description: file.description,
+        mime_type: file.mimeType,
+        content_size: 0,
+        checksum: '',
+        is_image: 0,
+        chunk_size: file.chunkSize,
+        created_at: file.createdAt,
+        modified_at: file.createdAt,
+      })
+      .execute();
+  }
+
+  async appendChunk(fileId: string, seq: number, data: Uint8Array): Promise<void> {
+    await this.db.insertInto('file_chunks').values({ file_id: fileId, seq, data }).execute();
+  }
+
+  async finish(fileId: string, done: FinishedFile): Promise<void> {
+    await this.db
+      .updateTable('files')
+      .set({
+        status: 'ready',
+        title: done.title,
+        description: done.description,
+        content_size: done.contentSize,
+        checksum: done.checksum,
+        is_image: done.isImage ? 1 : 0,
+      })
+      .where('id', '=', fileId)
+      .execute();
+  }
+
+  /** Removes a file and its bytes, whatever its status; attachments stay (posts show it nulled). */
+  async discard(fileId: string): Promise<void> {
+    await this.db.deleteFrom('file_chunks').where('file_id', '=', fileId).execute();
+    await this.db.deleteFrom('files').where('id', '=', fileId).execute();
+  }
+
+  /** Files that are fully uploaded, of one org, in any order; missing ones are left out. */
+  async findMany(orgId: string, ids: readonly string[]): Promise<FileRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('files')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('id', 'in', [...new Set(ids)])
+      .where('status', '=', 'ready')
+      .execute();
+    return rows.map(toFile);
+  }
+
+  /** The files a user owns, newest first: a page of `limit` after `offset`. */
+  async ownedPage(orgId: string, ownerId: string, offset: number, limit: number): Promise<FileRecord[]> {
+    const rows = await this.db
+      .selectFrom('files')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('owner_id', '=', ownerId)
+      .where('status', '=', 'ready')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .offset(offset)
+      .limit(limit)
+      .execute();
+    return rows.map(toFile);
+  }
+
+  async countOwned(orgId: string, ownerId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('files')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('org_id', '=', orgId)
+      .where('owner_id', '=', ownerId)
+      .where('status', '=', 'ready')
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async rename(fileId: string, title: string, description: string | null, modifiedAt: number): Promise<void> {
+    await this.db
+      .updateTable('files')
+      .set({ title, description, modified_at: modifiedAt })
+      .where('id', '=', fileId)
+      .execute();
+  }
+
+  /** Chunks `from`..`to` (inclusive) of a file, in order. */
+  async chunks(fileId: string, from: number, to: number): Promise<Uint8Array[]> {
+    const rows = await this.db
+      .selectFrom('file_chunks')
+      .select('data')
+      .where('file_id', '=', fileId)
+      .where('seq', '>=', from)
+      .where('seq', '<=', to)
+      .orderBy('seq')
+      .execute();
+    return rows.map((r) => r.data);
+  }
+
+  /** Ties files to a post (commentId null) or a comment, in the order given. */
+  async attach(
+    orgId: string,
+    feedElementId: string,
+    commentId: string | null,
+    fileIds: readonly string[],
+  ): Promise<void> {
+    if (fileIds.length === 0) return;
+    await this.db
+      .updateTable('feed_elements')
+      .set((eb) => ({ attached_files: eb('attached_files', '+', fileIds.length) }))
+      .where('id', '=', feedElementId)
+      .execute();
+    await this.db
+      .insertInto('file_attachments')
+      .values(
+        fileIds.map((fileId, position) => ({
+          file_id: fileId,
+          org_id: orgId,
+          feed_element_id: feedElementId,
+          comment_id: commentId ?? '',
+          position,
+        })),
+      )
+      .execute();
+  }
+
+  /**
+   * The files on these posts and on their comments, in list order, in one query: each attachment
+   * with its file, or null where the file was deleted (its Content Capability stays, nulled).
+   */
+  async attachedFiles(feedElementIds: readonly string[]): Promise<AttachedFile[]> {
+    if (feedElementIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('file_attachments as a')
+      .leftJoin('files as f', (join) => join.onRef('f.id', '=', 'a.file_id').on('f.status', '=', 'ready'))
+      .select([
+        'a.file_id',
+        'a.feed_element_id',
+        'a.comment_id',
+        'a.position',
+        'f.id',
+        'f.org_id',
+        'f.owner_id',
+        'f.version_id',
+        'f.status',
+        'f.name',
+        'f.title',
+        'f.description',
+        'f.mime_type',
+        'f.content_size',
+        'f.checksum',
+        'f.is_image',
+        'f.chunk_size',
+        'f.created_at',
+        'f.modified_at',
+      ])
+      .where('a.feed_element_id', 'in', [...new Set(feedElementIds)])
+      .orderBy('a.feed_element_id')
+      .orderBy('a.comment_id')
+      .orderBy('a.position')
+      .execute();
+    return rows.map((row) => ({
+      attachment: toAttachment(row),
+      file:
+        row.id === null
+          ? null
+          : toFile({
+              ...(row as Selectable<Database['files']>),
+              id: row.id,
+            }),
+    }));
+  }
+
+  /** The attachments of these posts and of their comments, in list order. */
+  async attachmentsOf(feedElementIds: readonly string[]): Promise<FileAttachmentRecord[]> {
+    if (feedElementIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('file_attachments')
+      .selectAll()
+      .where('feed_element_id', 'in', [...new Set(feedElementIds)])
+      .orderBy('feed_element_id')
+      .orderBy('comment_id')
+      .orderBy('position')
+      .execute();
+    return rows.map(toAttachment);
+  }
+
+  /** Where files are attached (the posts and comments that carry them). */
+  async attachmentsFor(fileIds: readonly string[]): Promise<FileAttachmentRecord[]> {
+    if (fileIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('file_attachments')
+      .selectAll()
+      .where('file_id', 'in', [...new Set(fileIds)])
+      .orderBy('feed_element_id')
+      .orderBy('comment_id')
+      .orderBy('position')
+      .execute();
+    return rows.map(toAttachment);
+  }
+}
+
+function toFile(row: Selectable<Database['files']>): FileRecord {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    ownerId: row.owner_id,
+    versionId: row.version_id,
+    name: row.name,
+    title: row.title,
+    description: row.description,
+    mimeType: row.mime_type,
+    contentSize: Number(row.content_size),
+    checksum: row.checksum,
+    isImage: row.is_image === 1,
+    chunkSize: row.chunk_size,
+    createdAt: Number(row.created_at),
+    modifiedAt: Number(row.modified_at),
+  };
+}
+
+function toAttachment(
+  row: Pick<
+    Selectable<Database['file_attachments']>,
+    'file_id' | 'feed_element_id' | 'comment_id' | 'position'
+  >,
+): FileAttachmentRecord {
+  return {
+    fileId: row.file_id,
+    feedElementId: row.feed_element_id,
+    commentId: row.comment_id === '' ? null : row.comment_id,
+    position: row.position,
+  };
+}

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { KeyPrefix } from '../../src/ids/salesforce-id.js';
+import type { NewFile } from '../../src/store/file-repository.js';
+import type { Store } from '../../src/store/store.js';
+import { testStore } from '../helpers/harness.js';
+import { openTestStore, type TestStore } from '../helpers/store.js';
+import { newOrg, newUser, statusUpdate, T0 } from './fixtures.js';
+
+describe(`store contract on ${testStore}: files`, () => {
+  let t: TestStore;
+  let store: Store;
+  let org: string;
+  let ann: string;
+  const newFile = async (name: string, at: number): Promise<NewFile> => ({
+    id: await store.newId(KeyPrefix.file),
+    orgId: org,
+    ownerId: ann,
+    versionId: await store.newId(KeyPrefix.fileVersion),
+    name,
+    title: name,
+    description: null,
+    mimeType: 'text/plain',
+    chunkSize: 4,
+    createdAt: at,
+  });
+  const upload = async (file: NewFile, bytes: string) => {
+    await store.files.begin(file);
+    for (let seq = 0; seq * 4 < bytes.length; seq++)
+      await store.files.appendChunk(file.id, seq, Buffer.from(bytes.slice(seq * 4, seq * 4 + 4)));
+    await store.files.finish(file.id, {
+      title: `${file.name} title`,
+      description: 'd',
+      contentSize: bytes.length,
+      checksum: 'c',
+      isImage: false,
+    });
+  };
+  before(async () => {
+    t = await openTestStore();
+    store = t.store;
+    org = (await newOrg(store, 'Files org')).id;
+    ann = (await newUser(store, org, { username: 'ann@files.example' })).id;
+  });
+  after(() => t.close());
+
+  test('an upload is hidden until finish, then found with what finish said', async () => {
+    const file = await newFile('a.txt', T0);
+    await store.files.begin(file);
+    assert.deepEqual(await store.files.findMany(org, [file.id]), []);
+    await store.files.appendChunk(file.id, 0, Buffer.from('abcd'));
+    await store.files.finish(file.id, {
+      title: 'A',
+      description: null,
+      contentSize: 4,
+      checksum: 'e2fc714c4727ee9395f324cd2e7f331f',
+      isImage: true,
+    });
+    assert.deepEqual(await store.files.findMany(org, [file.id, file.id]), [
+      {
+        ...file,
+        title: 'A',
+        contentSize: 4,
+        checksum: 'e2fc714c4727ee9395f324cd2e7f331f',
+        isImage: true,
+        modifiedAt: T0,
+      },
+    ]);
+    assert.deepEqual(await store.files.findMany('00DCb0000000000AAA', [file.id]), []);
+  });
+
+  test('chunks reads a range of chunks in order, as bytes', async () => {
+    const file = await newFile('b.txt', T0 + 1);
+    await upload(file, 'abcdefghij');
+    const all = await store.files.chunks(file.id, 0, 10);
+    assert.deepEqual(
+      all.map((c) => Buffer.from(c).toString()),
+      ['abcd', 'efgh', 'ij'],
+    );
+    const middle = await store.files.chunks(file.id, 1, 1);
+    assert.deepEqual(
+      middle.map((c) => Buffer.from(c).toString()),
+      ['efgh'],
+    );
+  });
+
+  test('discard removes the file and every chunk; ownedPage and countOwned see ready files only', async () => {
+    const kept = await newFile('c.txt', T0 + 2);
+    await upload(kept, 'xyz');
+    const cut = await newFile('d.txt', T0 + 3);
+    await store.files.begin(cut);
+    await store.files.appendChunk(cut.id, 0, Buffer.from('1234'));
+    const before = await store.files.countOwned(org, ann);
+    await store.files.discard(cut.id);
+    assert.deepEqual(await store.files.chunks(cut.id, 0, 10), []);
+    assert.equal(await store.files.countOwned(org, ann), before);
+    const page = await store.files.ownedPage(org, ann, 0, 2);
+    assert.deepEqual(
+      page.map((f) => f.name),
+      ['c.txt', 'b.txt'],
+    );
+    const next = await store.files.ownedPage(org, ann, 2, 2);
+    assert.deepEqual(
+      next.map((f) => f.name),
+      ['a.txt'],
+    );
+  });
+
+  test('rename sets title, description and modifiedAt', async () => {
+    const file = await newFile('e.txt', T0 + 4);
+    await upload(file, 'e');
+    await store.files.rename(file.id, 'E', 'about e', T0 + 9);
+    const [found] = await store.files.findMany(org, [file.id]);
+    assert.deepEqual(
+      { title: found?.title, description: found?.description, modifiedAt: found?.modifiedAt },
+      { title: 'E', description: 'about e', modifiedAt: T0 + 9 },
+    );
+  });
+
+  test('attach ties files to a post and a comment in order; attachmentsOf and attachmentsFor find them', async () => {
+    const f1 = await newFile('f1.txt', T0 + 5);
+    const f2 = await newFile('f2.txt', T0 + 6);
+    await upload(f1, '1');
+    await upload(f2, '2');
+    const post = await store.newId(KeyPrefix.feedElement);
+    await store.posts.insertElement(statusUpdate(post, org, ann), []);
+    const comment = await store.newId(KeyPrefix.comment);
+    await store.files.attach(org, post, null, [f2.id, f1.id]);
+    await store.files.attach(org, post, comment, [f1.id]);
+    assert.deepEqual(await store.files.attachmentsOf([post]), [
+      { fileId: f2.id, feedElementId: post, commentId: null, position: 0 },
+      { fileId: f1.id, feedElementId: post, commentId: null, position: 1 },
+      { fileId: f1.id, feedElementId: post, commentId: comment, position: 0 },
+    ]);
+    assert.deepEqual(await store.files.attachmentsFor([f2.id]), [
+      { fileId: f2.id, feedElementId: post, commentId: null, position: 0 },
+    ]);
+    assert.deepEqual(await store.files.attachmentsOf([]), []);
+  });
+});
