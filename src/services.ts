@@ -13,6 +13,7 @@ import type { GroupMemberService } from './domain/group-members.js';
 import type { GroupService } from './domain/groups.js';
 import type { JoinRequestService } from './domain/join-requests.js';
 import type { LikeService } from './domain/likes.js';
+import type { PostMarkService } from './domain/post-marks.js';
 import type { UserService } from './domain/users.js';
 import type { Clock } from './lib/clock.js';
 import type { UsageCounters } from './limits/usage.js';
@@ -41,4 +42,6 @@ export interface Services {
   feeds: FeedService;
   comments: CommentService;
   likes: LikeService;
+  /** Bookmarks, mutes and reads of posts (SPEC §12.5). */
+  postMarks: PostMarkService;
 }

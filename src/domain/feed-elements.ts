@@ -137,15 +137,18 @@ export class FeedElementService {
     const message = parseMessageInput(input);
     const text = await this.bodyText(viewer, scope, message.segments, message.mentionIds);
     const modifiedAt = this.clock.now();
-    await this.store.transaction((tx) =>
-      tx.posts.updateElementBody(
+    await this.store.transaction(async (tx) => {
+      await tx.posts.updateElementBody(
         viewer.orgId,
         element.id,
         { segments: message.segments, text, modifiedAt },
         message.mentionIds,
-      ),
-    );
-    const edited = { ...element, segments: message.segments, text, modifiedAt };
+      );
+      await tx.postState.recordEdit(element.id, viewer.user.id, modifiedAt);
+    });
+    // Read back: the revision and last editor are the store's, whatever edits ran at the same time.
+    const [edited = { ...element, segments: message.segments, text, modifiedAt }] =
+      await this.store.posts.findElements(viewer.orgId, [element.id]);
     const [view] = await this.views.elements(viewer, scope, [edited], {
       recentCommentCount: DEFAULT_RECENT_COMMENTS,
       access,

@@ -14,6 +14,7 @@ import { canDeleteComment, canDeleteElement } from './feed-access.js';
 import { type GroupAccess, groupAccess, loadGroupAccess } from './group-access.js';
 import type { GroupReadView } from './groups.js';
 import { keysetToken } from './page-tokens.js';
+import { loadPostState, type PostStateView } from './post-state.js';
 import type { Scope } from './scope.js';
 import type { UserSummaryView } from './user-summaries.js';
 import type { UserService } from './users.js';
@@ -68,6 +69,8 @@ export interface FeedElementView {
   /** The latest comments, oldest first, how many there are in all, and the page of older ones. */
   comments: { items: CommentView[]; total: number; nextPageToken: string | null };
   likes: LikesView;
+  /** Bookmark, mute, read and edit state (SPEC §12.5), with the last editor's summary. */
+  state: PostStateView & { lastEditedBy: UserSummaryView | null; relativeLastEditedDate: string | null };
 }
 
 /** Likes shown inside a post or a comment (their Like Page's first page). */
@@ -100,13 +103,14 @@ export class FeedViews {
     const access = options.access ?? (await loadGroupAccess(this.store, viewer, scope, groupIds));
     const ids = elements.map((e) => e.id);
     const member = !viewer.isGuest;
-    const [comments, memberships, requested, counts] = await Promise.all([
+    const [comments, memberships, requested, counts, state] = await Promise.all([
       this.store.comments.recentComments(ids, options.recentCommentCount),
       member
         ? this.store.memberships.membershipsOf(viewer.user.id, groupIds)
         : new Map<string, MembershipRecord>(),
       member ? this.store.joinRequests.pendingRequestGroups(viewer.user.id, groupIds) : new Set<string>(),
       this.store.memberships.memberCounts(groupIds),
+      loadPostState(this.store, viewer, elements),
     ]);
     // The likes of the posts and of the comments shown, and the viewer's own, in one query.
     const likes = await this.store.likes.likesFor(
@@ -116,7 +120,10 @@ export class FeedViews {
       member ? viewer.user.id : null,
     );
     const owners = groupIds.flatMap((id) => access.get(id)?.group.ownerId ?? []);
-    const loaded = await this.#load(viewer, scope, elements, comments, likes, access, owners);
+    const loaded = await this.#load(viewer, scope, elements, comments, likes, access, [
+      ...owners,
+      ...state.userIds,
+    ]);
     const byElement = groupBy(comments, (c) => c.feedElementId);
     const now = this.clock.now();
     return elements.map((element) => {
@@ -136,6 +143,7 @@ export class FeedViews {
         canDelete: canDeleteElement(viewer, element, access),
         comments: this.#recent(viewer, scope, element, byElement.get(element.id) ?? [], loaded),
         likes: likesOf(viewer, element.id, null, element.likeCount, loaded),
+        state: withEditor(state.of(element), loaded.users, now),
       };
     });
   }
@@ -314,6 +322,19 @@ function groupParent(
     requested: loaded.requested.has(groupId),
     memberCount: loaded.counts.get(groupId) ?? 0,
     owner: must(users, a.group.ownerId),
+  };
+}
+
+function withEditor(
+  state: PostStateView,
+  users: Map<string, UserSummaryView>,
+  now: number,
+): FeedElementView['state'] {
+  const { lastEditedBy: editor, lastEditedAt: at } = state.edit;
+  return {
+    ...state,
+    lastEditedBy: editor === null ? null : must(users, editor),
+    relativeLastEditedDate: at === null ? null : relativeDate(at, now),
   };
 }
 

@@ -12,7 +12,16 @@ import type { Scope } from './scope.js';
 import { SEARCH_TERM_MAX, type UserService } from './users.js';
 
 /** The feeds served (SPEC §6); the path segment after /chatter/feeds/. */
-export const FEED_TYPES = ['news', 'record', 'user-profile', 'groups', 'to', 'company'] as const;
+export const FEED_TYPES = [
+  'news',
+  'record',
+  'user-profile',
+  'groups',
+  'to',
+  'company',
+  'bookmarks',
+  'mute',
+] as const;
 export type FeedType = (typeof FEED_TYPES)[number];
 export type FeedSortParam = 'CreatedDateDesc' | 'LastModifiedDateDesc';
 
@@ -48,6 +57,8 @@ interface FeedPlan {
   /** Access to every group whose posts can appear (the views need it; loaded once). */
   access: ReadonlyMap<string, GroupAccess>;
   textContains?: string;
+  /** The viewer's muted posts are left out (the news feed, SPEC §12.5). */
+  excludeMutedBy?: string;
 }
 
 export interface FeedServiceOptions {
@@ -145,6 +156,7 @@ export class FeedService {
             branches: plan.branches,
             hiddenGroups: plan.hiddenGroups,
             textContains: plan.textContains,
+            excludeMutedBy: plan.excludeMutedBy,
             sort,
             before: cursor,
             since,
@@ -217,6 +229,19 @@ export class FeedService {
             authors: people,
             mentionsOf: me,
           }),
+          hiddenGroups: hidden,
+          access,
+          excludeMutedBy: me,
+        };
+      }
+      case 'bookmarks':
+      case 'mute': {
+        ownFeed(viewer, subject, type);
+        const { access, hidden } = await this.#scopeAccess(viewer, scope);
+        const kind = type === 'mute' ? 'muted' : 'bookmarks';
+        return {
+          feed: { type, subjectId: me },
+          branches: [{ kind, userId: me }],
           hiddenGroups: hidden,
           access,
         };

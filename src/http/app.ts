@@ -30,6 +30,7 @@ import { joinRequestRoutes } from './routes/join-requests.js';
 import { likeRoutes } from './routes/likes.js';
 import { limitRoutes } from './routes/limits.js';
 import { registerOAuthRoutes } from './routes/oauth.js';
+import { postCapabilityRoutes } from './routes/post-capabilities.js';
 import { sObjectRoutes } from './routes/sobjects.js';
 import { userRoutes } from './routes/users.js';
 import { supportedVersions } from './versions.js';
@@ -50,6 +51,7 @@ export const apiRoutes: AnyApiRoute[] = [
   ...feedItemsGoneRoutes,
   ...batchRoutes,
   ...sObjectRoutes,
+  ...postCapabilityRoutes,
 ];
 
 export interface AppOptions {

@@ -10,6 +10,7 @@ import * as m006 from './migrations/006-mention-keyset.js';
 import * as m007 from './migrations/007-group-name-unique.js';
 import * as m008 from './migrations/008-search-fold.js';
 import * as m009 from './migrations/009-sealed-app-secrets.js';
+import * as m012 from './migrations/012-conversation.js';
 import { rawDatabase } from './raw-database.js';
 import type { Database } from './schema.js';
 import { Store } from './store.js';
@@ -37,6 +38,7 @@ const migrations = {
   '007-group-name-unique': m007,
   '008-search-fold': m008,
   '009-sealed-app-secrets': m009,
+  '012-conversation': m012,
 };
 
 /**

@@ -123,9 +123,11 @@ export interface FeedElementRecord {
   modifiedAt: number;
   commentCount: number;
   likeCount: number;
+  /** Edit and question state (migration 012); absent while the post is unedited and no question. */
+  conversation?: PostEditState;
 }
 
-export type NewFeedElement = Omit<FeedElementRecord, 'commentCount' | 'likeCount'>;
+export type NewFeedElement = Omit<FeedElementRecord, 'commentCount' | 'likeCount' | 'conversation'>;
 
 export interface CommentRecord {
   id: string;
@@ -163,6 +165,11 @@ export type FeedBranch =
   | { kind: 'author'; id: string }
   | { kind: 'mentions'; userId: string }
   | { kind: 'scope' }
+  /** Posts the user bookmarked or muted (migration 012). */
+  | { kind: 'bookmarks'; userId: string }
+  | { kind: 'muted'; userId: string }
+  /** Posts assigned a topic, through the assignments' copy of the post's created_at. */
+  | { kind: 'topic'; topicId: string }
   /** Several sources through the org index at once, for viewers with very many sources. */
   | { kind: 'any'; subjects: string[]; authors: string[]; mentionsOf: string | null };
 
@@ -172,6 +179,8 @@ export interface FeedPageQuery {
   branches: FeedBranch[];
   /** Posts to these groups are left out (groups the viewer may not read). */
   hiddenGroups: readonly string[];
+  /** Posts this user muted are left out (the news feed, SPEC §12.5). */
+  excludeMutedBy?: string | undefined;
   /** Case-insensitive substring of the plain text (search). */
   textContains?: string | undefined;
   sort: FeedSort;
@@ -342,4 +351,29 @@ export interface LikedItem {
   /** null when the item is gone. */
   authorId: string | null;
   live: boolean;
+}
+
+// ---- conversation state of posts (migration 012, decision 0028) --------------------------------
+
+/** The viewer's own marks on a page of posts. */
+export interface ViewerPostState {
+  bookmarked: Set<string>;
+  muted: Set<string>;
+  /** Post ID → when the viewer last read it. */
+  readAt: Map<string, number>;
+}
+
+export interface PostReadRecord {
+  userId: string;
+  lastReadAt: number;
+}
+
+/** Edit and question state kept on a post. `revision` is 1 until the first edit. */
+export interface PostEditState {
+  lastEditedBy: string | null;
+  lastEditedAt: number | null;
+  revision: number;
+  questionTitle: string | null;
+  bestAnswerId: string | null;
+  bestAnswerBy: string | null;
 }

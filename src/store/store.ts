@@ -21,6 +21,7 @@ import { LikeRepository } from './like-repository.js';
 import { MembershipRepository } from './membership-repository.js';
 import { OrgRepository } from './org-repository.js';
 import { PostRepository } from './post-repository.js';
+import { PostStateRepository } from './post-state-repository.js';
 import { keepRawDatabase } from './raw-database.js';
 import type { Database } from './schema.js';
 import { storedSealingKey } from './sealing-keys.js';
@@ -42,6 +43,8 @@ export class Store {
   readonly memberships: MembershipRepository;
   readonly joinRequests: JoinRequestRepository;
   readonly posts: PostRepository;
+  /** Bookmarks, mutes, reads and edits of posts (migration 012). */
+  readonly postState: PostStateRepository;
   readonly comments: CommentRepository;
   readonly likes: LikeRepository;
   readonly feeds: FeedRepository;
@@ -71,6 +74,7 @@ export class Store {
     this.memberships = new MembershipRepository(db);
     this.joinRequests = new JoinRequestRepository(db);
     this.posts = new PostRepository(db, dialect);
+    this.postState = new PostStateRepository(db);
     this.comments = new CommentRepository(db);
     this.likes = new LikeRepository(db, dialect);
     this.feeds = new FeedRepository(db);
@@ -161,6 +165,18 @@ export class Store {
 
   async truncateAll(): Promise<void> {
     const tables = [
+      'group_member_settings',
+      'user_settings',
+      'announcements',
+      'stream_subscriptions',
+      'streams',
+      'poll_votes',
+      'poll_choices',
+      'topic_assignments',
+      'topics',
+      'feed_reads',
+      'feed_mutes',
+      'feed_bookmarks',
       'subscriptions',
       'likes',
       'comments',

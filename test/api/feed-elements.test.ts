@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { follow, makeGroup, otherOrgToken, signIn, v36 } from '../helpers/feed-fixtures.js';
 import {
+  capabilitiesShape,
   err,
   type FeedItemFacts,
   feedItem,
@@ -438,6 +439,14 @@ describe('feed elements (SPEC §5, §6)', () => {
             ),
           ],
           modifiedAt: Number(row.modified_at),
+          // Each edit is a revision, by whoever made it (SPEC §12.5, §12.8).
+          state: {
+            edit: {
+              by: people[who] as Person,
+              at: Number(row.last_edited_at),
+              revision: who === 'alice' ? 2 : 3,
+            },
+          },
         }),
       );
     }
@@ -502,30 +511,39 @@ describe('feed elements (SPEC §5, §6)', () => {
     });
     assert.equal(response.statusCode, 200);
     assert.equal(response.headers['content-type'], JSON_TYPE);
-    assert.deepEqual(response.json(), created.json().capabilities);
-    assert.deepEqual(response.json(), {
-      bookmarks: { isBookmarkedByCurrentUser: false },
-      chatterLikes: {
-        isLikedByCurrentUser: false,
-        likesMessage: null,
-        myLike: null,
-        page: {
-          currentPageUrl: `${v36}/chatter/feed-elements/${id}/capabilities/chatter-likes/items`,
-          items: [],
-          nextPageUrl: null,
-          previousPageUrl: null,
-          total: 0,
+    // The author's view differs only in what is the viewer's: here, who may edit.
+    const own = created.json().capabilities;
+    assert.deepEqual(response.json(), { ...own, edit: { ...own.edit, isEditRestricted: true } });
+    // Every capability key of 36.0 (SPEC §12.5); Alice may not edit Bob's post.
+    assert.deepEqual(
+      response.json(),
+      capabilitiesShape(
+        o,
+        { id, state: { canEdit: false } },
+        {
+          chatterLikes: {
+            isLikedByCurrentUser: false,
+            likesMessage: null,
+            myLike: null,
+            page: {
+              currentPageUrl: `${v36}/chatter/feed-elements/${id}/capabilities/chatter-likes/items`,
+              items: [],
+              nextPageUrl: null,
+              previousPageUrl: null,
+              total: 0,
+            },
+          },
+          comments: {
+            page: {
+              currentPageUrl: `${v36}/chatter/feed-elements/${id}/capabilities/comments/items`,
+              items: [],
+              nextPageUrl: null,
+              total: 0,
+            },
+          },
         },
-      },
-      comments: {
-        page: {
-          currentPageUrl: `${v36}/chatter/feed-elements/${id}/capabilities/comments/items`,
-          items: [],
-          nextPageUrl: null,
-          total: 0,
-        },
-      },
-    });
+      ),
+    );
   });
 
   test('GET /chatter/feed-elements?q= finds text the viewer may read; q of one character is 400', async () => {

@@ -36,6 +36,7 @@ const NEW_NAMES = [
   '007-group-name-unique',
   '008-search-fold',
   '009-sealed-app-secrets',
+  '012-conversation',
 ];
 
 /** Runs the migrations named in `names` under their old names, as a server before the renumbering did. */
@@ -365,7 +366,11 @@ describe(`migrations on ${testStore}`, () => {
       await migrateWithOldNames(old.store, Object.keys(OLD_NAMES) as (keyof typeof OLD_NAMES)[]);
       await old.store.putSetting('kept', 'yes');
       // Only the migration that came after the renumbering runs; none of the renamed ones again.
-      assert.deepEqual(await migrate(old.store), ['008-search-fold', '009-sealed-app-secrets']);
+      assert.deepEqual(await migrate(old.store), [
+        '008-search-fold',
+        '009-sealed-app-secrets',
+        '012-conversation',
+      ]);
       assert.deepEqual(await migrationNames(old.store), NEW_NAMES);
       assert.deepEqual(await schemaOf(old.store), await schemaOf(fresh.store));
       assert.equal(await old.store.getSetting('kept'), 'yes');
@@ -392,6 +397,7 @@ describe(`migrations on ${testStore}`, () => {
         '007-group-name-unique',
         '008-search-fold',
         '009-sealed-app-secrets',
+        '012-conversation',
       ]);
       assert.deepEqual(await migrationNames(old.store), NEW_NAMES);
       assert.deepEqual(await schemaOf(old.store), await schemaOf(fresh.store));
