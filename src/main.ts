@@ -28,6 +28,7 @@ import { GroupMemberService } from './domain/group-members.js';
 import { GroupService } from './domain/groups.js';
 import { JoinRequestService } from './domain/join-requests.js';
 import { LikeService } from './domain/likes.js';
+import { MentionService } from './domain/mentions.js';
 import { PostMarkService } from './domain/post-marks.js';
 import { UserService } from './domain/users.js';
 import { buildApp } from './http/app.js';
@@ -201,6 +202,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     comments,
     likes: new LikeService(store, clock, feedElements, comments, feedViews),
     postMarks: new PostMarkService(store, clock, users, feedElements),
+    mentions: new MentionService(store),
   };
   const reset = async () => {
     clock.offsetMs = 0;

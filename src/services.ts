@@ -13,6 +13,7 @@ import type { GroupMemberService } from './domain/group-members.js';
 import type { GroupService } from './domain/groups.js';
 import type { JoinRequestService } from './domain/join-requests.js';
 import type { LikeService } from './domain/likes.js';
+import type { MentionService } from './domain/mentions.js';
 import type { PostMarkService } from './domain/post-marks.js';
 import type { UserService } from './domain/users.js';
 import type { Clock } from './lib/clock.js';
@@ -44,4 +45,5 @@ export interface Services {
   likes: LikeService;
   /** Bookmarks, mutes and reads of posts (SPEC §12.5). */
   postMarks: PostMarkService;
+  mentions: MentionService;
 }

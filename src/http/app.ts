@@ -29,6 +29,7 @@ import { groupRoutes } from './routes/groups.js';
 import { joinRequestRoutes } from './routes/join-requests.js';
 import { likeRoutes } from './routes/likes.js';
 import { limitRoutes } from './routes/limits.js';
+import { mentionRoutes } from './routes/mentions.js';
 import { registerOAuthRoutes } from './routes/oauth.js';
 import { postCapabilityRoutes } from './routes/post-capabilities.js';
 import { sObjectRoutes } from './routes/sobjects.js';
@@ -52,6 +53,7 @@ export const apiRoutes: AnyApiRoute[] = [
   ...batchRoutes,
   ...sObjectRoutes,
   ...postCapabilityRoutes,
+  ...mentionRoutes,
 ];
 
 export interface AppOptions {
