@@ -30,6 +30,7 @@ import { JoinRequestService } from './domain/join-requests.js';
 import { LikeService } from './domain/likes.js';
 import { MentionService } from './domain/mentions.js';
 import { PostMarkService } from './domain/post-marks.js';
+import { TopicService } from './domain/topics.js';
 import { UserService } from './domain/users.js';
 import { buildApp } from './http/app.js';
 import { Clock } from './lib/clock.js';
@@ -203,6 +204,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     likes: new LikeService(store, clock, feedElements, comments, feedViews),
     postMarks: new PostMarkService(store, clock, users, feedElements),
     mentions: new MentionService(store),
+    topics: new TopicService(store, clock, feedElements),
   };
   const reset = async () => {
     clock.offsetMs = 0;

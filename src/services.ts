@@ -15,6 +15,7 @@ import type { JoinRequestService } from './domain/join-requests.js';
 import type { LikeService } from './domain/likes.js';
 import type { MentionService } from './domain/mentions.js';
 import type { PostMarkService } from './domain/post-marks.js';
+import type { TopicService } from './domain/topics.js';
 import type { UserService } from './domain/users.js';
 import type { Clock } from './lib/clock.js';
 import type { UsageCounters } from './limits/usage.js';
@@ -46,4 +47,5 @@ export interface Services {
   /** Bookmarks, mutes and reads of posts (SPEC §12.5). */
   postMarks: PostMarkService;
   mentions: MentionService;
+  topics: TopicService;
 }

@@ -11,6 +11,7 @@ import { type GroupAccess, loadGroupAccess } from './group-access.js';
 import { requireId } from './ids.js';
 import { parseMessageInput, plainText } from './message-segments.js';
 import { type Scope, scopeCommunityId } from './scope.js';
+import { assignAll, ensureTopics, hashtagsOf } from './topics.js';
 import type { BatchItem, UserService } from './users.js';
 
 /** Feed Item Input (chatter-facts §2.5), as the edge schema lets it through. */
@@ -90,6 +91,9 @@ export class FeedElementService {
         likeCount: 0,
       };
       await tx.posts.insertElement(record, message.mentionIds);
+      // Hashtags create their topics and assign them, counted in this transaction (SPEC §12.8).
+      const tags = hashtagsOf(message.segments);
+      if (tags.length > 0) await assignAll(tx, record, await ensureTopics(tx, viewer.orgId, tags, now), now);
       await new ActivityChanges().postsCreated([record.authorId]).record(tx);
       if (record.subjectKind === 'group') await tx.posts.touchGroupLastPost(subjectId, now);
       return record;
@@ -166,6 +170,7 @@ export class FeedElementService {
     const now = this.clock.now();
     await this.store.transaction(async (tx) => {
       const deleted = await tx.posts.deleteElement(viewer.orgId, element.id, now);
+      if (deleted) await tx.topics.postDeleted(element.id);
       await new ActivityChanges().postDeleted(deleted).record(tx);
     });
   }

@@ -21,6 +21,7 @@ export const FEED_TYPES = [
   'company',
   'bookmarks',
   'mute',
+  'topics',
 ] as const;
 export type FeedType = (typeof FEED_TYPES)[number];
 export type FeedSortParam = 'CreatedDateDesc' | 'LastModifiedDateDesc';
@@ -188,7 +189,9 @@ export class FeedService {
     const me = viewer.user.id;
     // IDs first (400), then who may read (SPEC §2 order of checks).
     let subject = '';
-    if (type === 'record') {
+    if (type === 'topics') {
+      subject = requireId(rawSubject as string, KeyPrefix.topic);
+    } else if (type === 'record') {
       subject = rawSubject === 'me' ? me : requireId(rawSubject as string, KeyPrefix.user, KeyPrefix.group);
     } else if (type !== 'company') {
       subject = requireUserId(rawSubject as string, viewer);
@@ -232,6 +235,17 @@ export class FeedService {
           hiddenGroups: hidden,
           access,
           excludeMutedBy: me,
+        };
+      }
+      case 'topics': {
+        const [topic] = await this.store.topics.find(viewer.orgId, [subject]);
+        if (!topic) throw notFound();
+        const { access, hidden } = await this.#scopeAccess(viewer, scope);
+        return {
+          feed: { type, subjectId: subject },
+          branches: [{ kind: 'topic', topicId: subject }],
+          hiddenGroups: hidden,
+          access,
         };
       }
       case 'bookmarks':

@@ -1,5 +1,5 @@
 import type { Viewer } from '../auth/viewer.js';
-import type { FeedElementRecord, PostEditState } from '../store/records.js';
+import type { FeedElementRecord, PostEditState, TopicRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { canEditElement } from './feed-access.js';
 
@@ -16,6 +16,8 @@ export interface PostStateView {
   canEdit: boolean;
   /** Internal users create and assign topics (SPEC §12.8). */
   canAssignTopics: boolean;
+  /** The post's topics, in the order they were assigned. */
+  topics: TopicRecord[];
 }
 
 export interface LoadedPostState {
@@ -39,9 +41,12 @@ export async function loadPostState(
   elements: readonly FeedElementRecord[],
 ): Promise<LoadedPostState> {
   const ids = elements.map((e) => e.id);
-  const mine = viewer.isGuest
-    ? { bookmarked: new Set<string>(), muted: new Set<string>(), readAt: new Map<string, number>() }
-    : await store.postState.viewerState(viewer.user.id, ids);
+  const [mine, topics] = await Promise.all([
+    viewer.isGuest
+      ? { bookmarked: new Set<string>(), muted: new Set<string>(), readAt: new Map<string, number>() }
+      : store.postState.viewerState(viewer.user.id, ids),
+    store.topics.topicsOf(ids),
+  ]);
   const userIds = elements.flatMap((e) =>
     [e.conversation?.lastEditedBy, e.conversation?.bestAnswerBy].flatMap((id) => id ?? []),
   );
@@ -54,6 +59,7 @@ export async function loadPostState(
       edit: element.conversation ?? UNEDITED,
       canEdit: canEditElement(viewer, element),
       canAssignTopics: isInternal(viewer),
+      topics: topics.filter((t) => t.feedElementId === element.id).map((t) => t.topic),
     }),
   };
 }

@@ -122,6 +122,19 @@ export const catalog = {
     message: () => 'The server is down for maintenance. Try again later.',
     origin: 'ours',
   },
+  // ---- conversation features (SPEC §12.4–§12.6; F2 §10.1: none of these recorded, all ours) ----
+  TOPIC_NAME_TAKEN: {
+    status: 409,
+    errorCode: 'DUPLICATE_VALUE',
+    message: () => 'A topic with this name already exists.',
+    origin: 'ours',
+  },
+  TOO_MANY_TOPICS: {
+    status: 400,
+    errorCode: 'INVALID_INPUT',
+    message: () => "You can't assign more than 10 topics to a feed element.",
+    origin: 'ours',
+  },
 } as const satisfies Record<string, CatalogEntry>;
 
 interface CatalogEntry {

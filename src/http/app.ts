@@ -33,6 +33,7 @@ import { mentionRoutes } from './routes/mentions.js';
 import { registerOAuthRoutes } from './routes/oauth.js';
 import { postCapabilityRoutes } from './routes/post-capabilities.js';
 import { sObjectRoutes } from './routes/sobjects.js';
+import { topicRoutes } from './routes/topics.js';
 import { userRoutes } from './routes/users.js';
 import { supportedVersions } from './versions.js';
 
@@ -54,6 +55,7 @@ export const apiRoutes: AnyApiRoute[] = [
   ...sObjectRoutes,
   ...postCapabilityRoutes,
   ...mentionRoutes,
+  ...topicRoutes,
 ];
 
 export interface AppOptions {

@@ -17,6 +17,7 @@ export const KeyPrefix = {
   like: '0I0',
   subscription: '0E8',
   connectedApp: '0Ha',
+  topic: '0TO',
 } as const;
 export type KeyPrefix = (typeof KeyPrefix)[keyof typeof KeyPrefix];
 

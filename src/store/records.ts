@@ -377,3 +377,13 @@ export interface PostEditState {
   bestAnswerId: string | null;
   bestAnswerBy: string | null;
 }
+
+export interface TopicRecord {
+  id: string;
+  orgId: string;
+  name: string;
+  description: string | null;
+  createdAt: number;
+  /** Live posts assigned the topic (a counter kept by every assigning write). */
+  talkingAbout: number;
+}

@@ -25,6 +25,7 @@ import { PostStateRepository } from './post-state-repository.js';
 import { keepRawDatabase } from './raw-database.js';
 import type { Database } from './schema.js';
 import { storedSealingKey } from './sealing-keys.js';
+import { TopicRepository } from './topic-repository.js';
 import { UsageRepository } from './usage-repository.js';
 import { UserRepository } from './user-repository.js';
 
@@ -45,6 +46,7 @@ export class Store {
   readonly posts: PostRepository;
   /** Bookmarks, mutes, reads and edits of posts (migration 012). */
   readonly postState: PostStateRepository;
+  readonly topics: TopicRepository;
   readonly comments: CommentRepository;
   readonly likes: LikeRepository;
   readonly feeds: FeedRepository;
@@ -75,6 +77,7 @@ export class Store {
     this.joinRequests = new JoinRequestRepository(db);
     this.posts = new PostRepository(db, dialect);
     this.postState = new PostStateRepository(db);
+    this.topics = new TopicRepository(db);
     this.comments = new CommentRepository(db);
     this.likes = new LikeRepository(db, dialect);
     this.feeds = new FeedRepository(db);

@@ -16,8 +16,10 @@ import {
   opts,
   type Person,
   storedPost,
+  storedTopic,
   subscriptionOf,
   text,
+  topicShape,
   userSummary,
 } from '../helpers/feed-shapes.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
@@ -105,6 +107,18 @@ describe('feed elements (SPEC §5, §6)', () => {
           hashtag(o, 'q3'),
           link(o, 'https://acme.example/x'),
         ],
+        // Each hashtag created its topic and assigned it (SPEC §12.8).
+        state: {
+          overrides: {
+            topics: {
+              canAssignTopics: true,
+              items: [
+                topicShape(o, await storedTopic(h, 'launch')),
+                topicShape(o, await storedTopic(h, 'q3')),
+              ],
+            },
+          },
+        },
       }),
     );
     // Stored raw (decision 0001), the mention kept for the news and To feeds.

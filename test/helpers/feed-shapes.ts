@@ -467,3 +467,37 @@ export async function subscriptionOf(
     .executeTakeFirst();
   return row?.id ?? null;
 }
+
+/** A Topic (F2 §4) at `o`'s version, from its stored row. */
+export function topicShape(
+  o: Opts,
+  t: { id: string; name: string; description?: string | null; createdAt: number; talkingAbout: number },
+) {
+  return {
+    createdDate: new Date(t.createdAt).toISOString(),
+    description: t.description ?? null,
+    id: t.id,
+    ...(o.major >= 32 ? { images: { coverImageUrl: null, featuredImageUrl: null } } : {}),
+    ...(o.major >= 33 ? { isBeingDeleted: false } : {}),
+    name: enc(o, t.name),
+    ...(o.major >= 36 ? { nonLocalizedName: enc(o, t.name) } : {}),
+    talkingAbout: t.talkingAbout,
+    url: `${o.base}/connect/topics/${t.id}`,
+  };
+}
+
+/** The stored topic of a name (in any case), as topicShape takes it. */
+export async function storedTopic(h: Harness, name: string) {
+  const row = await rawDatabase(h.services.store)
+    .selectFrom('topics')
+    .selectAll()
+    .where('name_key', '=', name.toLowerCase())
+    .executeTakeFirstOrThrow();
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    createdAt: Number(row.created_at),
+    talkingAbout: Number(row.talking_about),
+  };
+}

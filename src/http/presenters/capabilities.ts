@@ -3,6 +3,7 @@ import { isoDate } from '../../lib/clock.js';
 import type { PresentContext } from '../present-context.js';
 import { presentEmbeddedCommentPage } from './comment.js';
 import { presentEmbeddedLikePage, presentLikesMessage, presentMyLike } from './like.js';
+import { presentTopic } from './topic.js';
 import { presentUserSummary } from './user.js';
 
 type Present = (ctx: PresentContext, view: FeedElementView) => unknown;
@@ -57,7 +58,7 @@ const CAPABILITIES: readonly Capability[] = [
   { key: 'recordSnapshot', since: 32, present: none },
   { key: 'socialPost', since: 36, present: none },
   { key: 'status', since: 37, present: () => ({ feedEntityStatus: 'Published', isApprovableByMe: true }) },
-  { key: 'topics', since: 31, present: (_, v) => ({ canAssignTopics: v.state.canAssignTopics, items: [] }) },
+  { key: 'topics', since: 31, present: (ctx, v) => presentTopicsCapability(ctx, v) },
   { key: 'trackedChanges', since: 32, present: none },
   {
     key: 'upDownVote',
@@ -151,6 +152,14 @@ export function presentReadByCapability(ctx: PresentContext, view: FeedElementVi
       previousPageUrl: null,
       total: 0,
     },
+  };
+}
+
+/** Topics Capability (F2 §4): `{canAssignTopics, items}`. */
+export function presentTopicsCapability(ctx: PresentContext, view: FeedElementView) {
+  return {
+    canAssignTopics: view.state.canAssignTopics,
+    items: view.state.topics.map((t) => presentTopic(ctx, t)),
   };
 }
 
