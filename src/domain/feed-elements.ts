@@ -1,5 +1,5 @@
 import type { Viewer } from '../auth/viewer.js';
-import { insufficientAccess, invalidInput, notFound } from '../errors/api-error.js';
+import { apiError, insufficientAccess, invalidInput, notFound } from '../errors/api-error.js';
 import { KeyPrefix } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
 import type { FeedElementRecord, StoredSegment } from '../store/records.js';
@@ -22,7 +22,10 @@ export interface FeedItemInput {
   feedElementType?: string | undefined;
   subjectId?: string | undefined;
   capabilities?:
-    | { link?: { url?: string | undefined; urlName?: string | undefined } | undefined }
+    | {
+        link?: { url?: string | undefined; urlName?: string | undefined } | undefined;
+        poll?: { choices: string[] } | undefined;
+      }
     | undefined;
 }
 
@@ -54,6 +57,7 @@ export class FeedElementService {
         ? viewer.user.id
         : requireId(input.subjectId ?? '', KeyPrefix.user, KeyPrefix.group);
     const link = parseLink(input.capabilities?.link);
+    const choices = parsePollChoices(input.capabilities?.poll);
     const message =
       link && input.body === undefined && input.text === undefined
         ? { segments: [], mentionIds: [] }
@@ -81,7 +85,7 @@ export class FeedElementService {
         subjectKind: subjectId.startsWith(KeyPrefix.group) ? 'group' : 'user',
         segments: message.segments,
         text,
-        type: link ? 'LinkPost' : 'TextPost',
+        type: choices ? 'PollPost' : link ? 'LinkPost' : 'TextPost',
         linkUrl: link?.url ?? null,
         linkName: link?.urlName ?? null,
         clientName: app?.name ?? null,
@@ -91,6 +95,12 @@ export class FeedElementService {
         likeCount: 0,
       };
       await tx.posts.insertElement(record, message.mentionIds);
+      if (choices) {
+        const ids = await tx.reserveIds(KeyPrefix.pollChoice, choices.length);
+        await tx.polls.insertChoices(
+          choices.map((text, i) => ({ id: ids.id(i), feedElementId: record.id, position: i + 1, text })),
+        );
+      }
       // Hashtags create their topics and assign them, counted in this transaction (SPEC §12.8).
       const tags = hashtagsOf(message.segments);
       if (tags.length > 0) await assignAll(tx, record, await ensureTopics(tx, viewer.orgId, tags, now), now);
@@ -237,6 +247,16 @@ export class FeedElementService {
       return user ? `${user.firstName} ${user.lastName}`.trim() : '';
     });
   }
+}
+
+/** A PollPost's choices: 2 to 10, none blank (SPEC §12.5). */
+function parsePollChoices(poll: { choices: string[] } | undefined): string[] | undefined {
+  if (poll === undefined) return undefined;
+  const choices = poll.choices.map((c) => c.trim());
+  if (choices.length < 2 || choices.length > 10) throw apiError('POLL_CHOICE_COUNT');
+  if (choices.some((c) => c === ''))
+    throw invalidInput('Invalid capabilities.poll.choices: a choice is blank.');
+  return choices;
 }
 
 /** The link capability of a LinkPost: `capabilities.link.{url, urlName}`. */

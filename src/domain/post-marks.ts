@@ -1,10 +1,11 @@
 import type { Viewer } from '../auth/viewer.js';
-import { invalidInput } from '../errors/api-error.js';
+import { apiError, invalidInput, notFound } from '../errors/api-error.js';
 import { KeyPrefix } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
 import type { Store } from '../store/store.js';
 import type { FeedElementService } from './feed-elements.js';
 import type { FeedElementView } from './feed-views.js';
+import { requireId } from './ids.js';
 import { keysetToken, parseKeysetToken } from './page-tokens.js';
 import type { Scope } from './scope.js';
 import type { UserSummaryView } from './user-summaries.js';
@@ -73,6 +74,22 @@ export class PostMarkService {
     if (input.isReadByMe) await this.store.postState.markRead(element.id, viewer.user.id, at);
     else await this.store.postState.unmarkRead(element.id, viewer.user.id);
     return this.view(viewer, scope, element.id);
+  }
+
+  /** A poll post the viewer may read (404 for any other post). */
+  async poll(viewer: Viewer, scope: Scope, rawId: string): Promise<FeedElementView> {
+    const view = await this.view(viewer, scope, rawId);
+    if (view.state.poll === null) throw notFound();
+    return view;
+  }
+
+  /** Votes, or moves the viewer's vote, to a choice of this poll (another poll's choice → 400). */
+  async vote(viewer: Viewer, scope: Scope, rawId: string, rawChoiceId: string): Promise<FeedElementView> {
+    const choiceId = requireId(rawChoiceId, KeyPrefix.pollChoice);
+    const view = await this.poll(viewer, scope, rawId);
+    if (!view.state.poll?.some((c) => c.id === choiceId)) throw apiError('POLL_CHOICE_ELSEWHERE');
+    await this.store.transaction((tx) => tx.polls.vote(view.element.id, viewer.user.id, choiceId));
+    return this.poll(viewer, scope, view.element.id);
   }
 
   async readers(

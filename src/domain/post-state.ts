@@ -1,5 +1,5 @@
 import type { Viewer } from '../auth/viewer.js';
-import type { FeedElementRecord, PostEditState, TopicRecord } from '../store/records.js';
+import type { FeedElementRecord, PollChoiceRecord, PostEditState, TopicRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { canEditElement } from './feed-access.js';
 
@@ -18,6 +18,8 @@ export interface PostStateView {
   canAssignTopics: boolean;
   /** The post's topics, in the order they were assigned. */
   topics: TopicRecord[];
+  /** A PollPost's choices by position (with the viewer's vote marked); null for other posts. */
+  poll: PollChoiceRecord[] | null;
 }
 
 export interface LoadedPostState {
@@ -47,6 +49,9 @@ export async function loadPostState(
       : store.postState.viewerState(viewer.user.id, ids),
     store.topics.topicsOf(ids),
   ]);
+  // Only pages that hold polls pay for their choices.
+  const pollIds = elements.filter((e) => e.type === 'PollPost').map((e) => e.id);
+  const choices = await store.polls.choicesOf(pollIds, viewer.isGuest ? null : viewer.user.id);
   const userIds = elements.flatMap((e) =>
     [e.conversation?.lastEditedBy, e.conversation?.bestAnswerBy].flatMap((id) => id ?? []),
   );
@@ -60,6 +65,7 @@ export async function loadPostState(
       canEdit: canEditElement(viewer, element),
       canAssignTopics: isInternal(viewer),
       topics: topics.filter((t) => t.feedElementId === element.id).map((t) => t.topic),
+      poll: element.type === 'PollPost' ? choices.filter((c) => c.feedElementId === element.id) : null,
     }),
   };
 }

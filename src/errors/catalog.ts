@@ -135,6 +135,18 @@ export const catalog = {
     message: () => "You can't assign more than 10 topics to a feed element.",
     origin: 'ours',
   },
+  POLL_CHOICE_COUNT: {
+    status: 400,
+    errorCode: 'INVALID_INPUT',
+    message: () => 'A poll must have between 2 and 10 choices.',
+    origin: 'ours',
+  },
+  POLL_CHOICE_ELSEWHERE: {
+    status: 400,
+    errorCode: 'INVALID_INPUT',
+    message: () => "Invalid myChoiceId: the choice isn't one of this poll's choices.",
+    origin: 'ours',
+  },
 } as const satisfies Record<string, CatalogEntry>;
 
 interface CatalogEntry {

@@ -18,6 +18,7 @@ export const KeyPrefix = {
   subscription: '0E8',
   connectedApp: '0Ha',
   topic: '0TO',
+  pollChoice: '09A',
 } as const;
 export type KeyPrefix = (typeof KeyPrefix)[keyof typeof KeyPrefix];
 

@@ -102,7 +102,7 @@ export type StoredSegment =
   | { type: 'Link'; url: string };
 
 export type SubjectKind = 'user' | 'group';
-export type FeedItemType = 'TextPost' | 'LinkPost';
+export type FeedItemType = 'TextPost' | 'LinkPost' | 'PollPost';
 
 export interface FeedElementRecord {
   id: string;
@@ -386,4 +386,15 @@ export interface TopicRecord {
   createdAt: number;
   /** Live posts assigned the topic (a counter kept by every assigning write). */
   talkingAbout: number;
+}
+
+export interface PollChoiceRecord {
+  id: string;
+  feedElementId: string;
+  /** From 1. */
+  position: number;
+  text: string;
+  voteCount: number;
+  /** The reading user's vote. */
+  isMine: boolean;
 }

@@ -20,6 +20,7 @@ import { JoinRequestRepository } from './join-request-repository.js';
 import { LikeRepository } from './like-repository.js';
 import { MembershipRepository } from './membership-repository.js';
 import { OrgRepository } from './org-repository.js';
+import { PollRepository } from './poll-repository.js';
 import { PostRepository } from './post-repository.js';
 import { PostStateRepository } from './post-state-repository.js';
 import { keepRawDatabase } from './raw-database.js';
@@ -47,6 +48,7 @@ export class Store {
   /** Bookmarks, mutes, reads and edits of posts (migration 012). */
   readonly postState: PostStateRepository;
   readonly topics: TopicRepository;
+  readonly polls: PollRepository;
   readonly comments: CommentRepository;
   readonly likes: LikeRepository;
   readonly feeds: FeedRepository;
@@ -78,6 +80,7 @@ export class Store {
     this.posts = new PostRepository(db, dialect);
     this.postState = new PostStateRepository(db);
     this.topics = new TopicRepository(db);
+    this.polls = new PollRepository(db);
     this.comments = new CommentRepository(db);
     this.likes = new LikeRepository(db, dialect);
     this.feeds = new FeedRepository(db);

@@ -51,7 +51,7 @@ const CAPABILITIES: readonly Capability[] = [
   { key: 'mute', since: 35, present: (_, v) => presentMuteCapability(v) },
   { key: 'origin', since: 33, present: none },
   { key: 'pin', since: 41, present: none },
-  { key: 'poll', since: 31, present: none },
+  { key: 'poll', since: 31, present: (ctx, v) => presentPollCapability(ctx, v) },
   { key: 'questionAndAnswers', since: 31, present: none },
   { key: 'readBy', since: 40, present: (ctx, v) => presentReadByCapability(ctx, v) },
   { key: 'recommendations', since: 32, present: none },
@@ -160,6 +160,24 @@ export function presentTopicsCapability(ctx: PresentContext, view: FeedElementVi
   return {
     canAssignTopics: view.state.canAssignTopics,
     items: view.state.topics.map((t) => presentTopic(ctx, t)),
+  };
+}
+
+/** Poll Capability (F2 §6): counts are numbers; voteCountRatio a ratio of the total (0 when none). */
+export function presentPollCapability(ctx: PresentContext, view: FeedElementView) {
+  const choices = view.state.poll;
+  if (choices === null) return null;
+  const total = choices.reduce((n, c) => n + c.voteCount, 0);
+  return {
+    choices: choices.map((c) => ({
+      id: c.id,
+      position: c.position,
+      text: ctx.text(c.text),
+      voteCount: c.voteCount,
+      voteCountRatio: total === 0 ? 0 : c.voteCount / total,
+    })),
+    myChoiceId: choices.find((c) => c.isMine)?.id ?? null,
+    totalVoteCount: total,
   };
 }
 

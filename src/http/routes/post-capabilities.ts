@@ -8,6 +8,7 @@ import {
   presentEditability,
   presentEditCapability,
   presentMuteCapability,
+  presentPollCapability,
   presentReadByCapability,
 } from '../presenters/capabilities.js';
 import { presentUserSummary } from '../presenters/user.js';
@@ -21,6 +22,7 @@ const ReadByInput = Type.Object(
   { isReadByMe: Type.Unknown(), lastReadDateByMe: Type.Optional(Type.String()) },
   { additionalProperties: false },
 );
+const PollVoteInput = Type.Object({ myChoiceId: Type.String() }, { additionalProperties: false });
 const ReadByPageQuery = Type.Object({
   page: Type.Optional(Type.String()),
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
@@ -92,6 +94,29 @@ export const postCapabilityRoutes = [
     schema: { params: FeedElementParams },
     handler: async ({ services, viewer, scope, ctx, params }) => ({
       body: presentEditability(ctx, await services.postMarks.view(viewer, scope, params.feedElementId)),
+    }),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: capability('poll'),
+    summary: 'Poll Capability',
+    xmlRoot: 'pollCapability',
+    schema: { params: FeedElementParams },
+    handler: async ({ services, viewer, scope, ctx, params }) => ({
+      body: presentPollCapability(ctx, await services.postMarks.poll(viewer, scope, params.feedElementId)),
+    }),
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: capability('poll'),
+    summary: 'Poll Capability: vote or change a vote',
+    xmlRoot: 'pollCapability',
+    schema: { params: FeedElementParams, body: PollVoteInput },
+    handler: async ({ services, viewer, scope, ctx, params, body }) => ({
+      body: presentPollCapability(
+        ctx,
+        await services.postMarks.vote(viewer, scope, params.feedElementId, body.myChoiceId),
+      ),
     }),
   }),
   defineRoute({
