@@ -31,6 +31,7 @@ import { LikeService } from './domain/likes.js';
 import { MentionService } from './domain/mentions.js';
 import { PostMarkService } from './domain/post-marks.js';
 import { TopicService } from './domain/topics.js';
+import { UserSettingsService } from './domain/user-settings.js';
 import { UserService } from './domain/users.js';
 import { buildApp } from './http/app.js';
 import { Clock } from './lib/clock.js';
@@ -205,6 +206,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     postMarks: new PostMarkService(store, clock, users, feedElements),
     mentions: new MentionService(store),
     topics: new TopicService(store, clock, feedElements),
+    userSettings: new UserSettingsService(store),
   };
   const reset = async () => {
     clock.offsetMs = 0;

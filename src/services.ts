@@ -16,6 +16,7 @@ import type { LikeService } from './domain/likes.js';
 import type { MentionService } from './domain/mentions.js';
 import type { PostMarkService } from './domain/post-marks.js';
 import type { TopicService } from './domain/topics.js';
+import type { UserSettingsService } from './domain/user-settings.js';
 import type { UserService } from './domain/users.js';
 import type { Clock } from './lib/clock.js';
 import type { UsageCounters } from './limits/usage.js';
@@ -48,4 +49,5 @@ export interface Services {
   postMarks: PostMarkService;
   mentions: MentionService;
   topics: TopicService;
+  userSettings: UserSettingsService;
 }

@@ -34,6 +34,7 @@ import { registerOAuthRoutes } from './routes/oauth.js';
 import { postCapabilityRoutes } from './routes/post-capabilities.js';
 import { sObjectRoutes } from './routes/sobjects.js';
 import { topicRoutes } from './routes/topics.js';
+import { userSettingsRoutes } from './routes/user-settings.js';
 import { userRoutes } from './routes/users.js';
 import { supportedVersions } from './versions.js';
 
@@ -56,6 +57,7 @@ export const apiRoutes: AnyApiRoute[] = [
   ...postCapabilityRoutes,
   ...mentionRoutes,
   ...topicRoutes,
+  ...userSettingsRoutes,
 ];
 
 export interface AppOptions {

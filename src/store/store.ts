@@ -26,6 +26,7 @@ import { PostStateRepository } from './post-state-repository.js';
 import { keepRawDatabase } from './raw-database.js';
 import type { Database } from './schema.js';
 import { storedSealingKey } from './sealing-keys.js';
+import { SettingsRepository } from './settings-repository.js';
 import { TopicRepository } from './topic-repository.js';
 import { UsageRepository } from './usage-repository.js';
 import { UserRepository } from './user-repository.js';
@@ -49,6 +50,7 @@ export class Store {
   readonly postState: PostStateRepository;
   readonly topics: TopicRepository;
   readonly polls: PollRepository;
+  readonly settings: SettingsRepository;
   readonly comments: CommentRepository;
   readonly likes: LikeRepository;
   readonly feeds: FeedRepository;
@@ -81,6 +83,7 @@ export class Store {
     this.postState = new PostStateRepository(db);
     this.topics = new TopicRepository(db);
     this.polls = new PollRepository(db);
+    this.settings = new SettingsRepository(db);
     this.comments = new CommentRepository(db);
     this.likes = new LikeRepository(db, dialect);
     this.feeds = new FeedRepository(db);

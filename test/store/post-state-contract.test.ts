@@ -96,4 +96,12 @@ describe(`store contract on ${testStore}: bookmarks, mutes, reads and edits of p
       bestAnswerBy: null,
     });
   });
+
+  test('settings: no row until set; set twice keeps the last', async () => {
+    assert.equal(await store.settings.groupEmailFrequency(cat), undefined);
+    await store.settings.setGroupEmailFrequency(cat, 'Never');
+    await store.settings.setGroupEmailFrequency(cat, 'WeeklyDigest');
+    assert.equal(await store.settings.groupEmailFrequency(cat), 'WeeklyDigest');
+    assert.equal(await store.settings.groupEmailFrequency(ben), undefined);
+  });
 });
