@@ -269,4 +269,33 @@ describe('topics (SPEC §12.4, §12.8; F2 §4)', () => {
       h.services.clock.offsetMs = 0;
     }
   });
+
+  test('reset drops topics, their assignments and the other conversation state (SPEC §12.7)', async () => {
+    const id = await postText(tokens.alice as string, 'before reset #gone');
+    const mark = await send(
+      'PATCH',
+      tokens.alice as string,
+      `${v41}/chatter/feed-elements/${id}/capabilities/bookmarks`,
+      {
+        isBookmarkedByCurrentUser: true,
+      },
+    );
+    assert.equal(mark.statusCode, 200);
+    const reset = await h.admin('POST', '/_chatterbox/reset');
+    assert.equal(reset.statusCode, 200, reset.body);
+    const db = rawDatabase(h.services.store);
+    for (const table of [
+      'topics',
+      'topic_assignments',
+      'feed_bookmarks',
+      'poll_choices',
+      'user_settings',
+    ] as const) {
+      const row = await db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(row.n), 0, table);
+    }
+  });
 });
