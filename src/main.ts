@@ -31,7 +31,11 @@ import { GroupMemberService } from './domain/group-members.js';
 import { GroupService } from './domain/groups.js';
 import { JoinRequestService } from './domain/join-requests.js';
 import { LikeService } from './domain/likes.js';
+import { MentionService } from './domain/mentions.js';
+import { PostMarkService } from './domain/post-marks.js';
 import { SObjectRecordService } from './domain/sobject-records.js';
+import { TopicService } from './domain/topics.js';
+import { UserSettingsService } from './domain/user-settings.js';
 import { UserService } from './domain/users.js';
 import { buildApp } from './http/app.js';
 import { Clock } from './lib/clock.js';
@@ -210,6 +214,10 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     likes: new LikeService(store, clock, feedElements, comments, feedViews),
     sobjects: new SObjectRecordService(store, clock),
     files,
+    postMarks: new PostMarkService(store, clock, users, feedElements),
+    mentions: new MentionService(store),
+    topics: new TopicService(store, clock, feedElements),
+    userSettings: new UserSettingsService(store),
   };
   const reset = async () => {
     clock.offsetMs = 0;

@@ -14,7 +14,11 @@ import type { GroupMemberService } from './domain/group-members.js';
 import type { GroupService } from './domain/groups.js';
 import type { JoinRequestService } from './domain/join-requests.js';
 import type { LikeService } from './domain/likes.js';
+import type { MentionService } from './domain/mentions.js';
+import type { PostMarkService } from './domain/post-marks.js';
 import type { SObjectRecordService } from './domain/sobject-records.js';
+import type { TopicService } from './domain/topics.js';
+import type { UserSettingsService } from './domain/user-settings.js';
 import type { UserService } from './domain/users.js';
 import type { Clock } from './lib/clock.js';
 import type { UsageCounters } from './limits/usage.js';
@@ -46,4 +50,9 @@ export interface Services {
   /** sObject REST writes (SPEC §12.1). */
   sobjects: SObjectRecordService;
   files: FileService;
+  /** Bookmarks, mutes and reads of posts (SPEC §12.5). */
+  postMarks: PostMarkService;
+  mentions: MentionService;
+  topics: TopicService;
+  userSettings: UserSettingsService;
 }

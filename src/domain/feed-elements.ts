@@ -1,5 +1,5 @@
 import type { Viewer } from '../auth/viewer.js';
-import { insufficientAccess, invalidInput, notFound } from '../errors/api-error.js';
+import { apiError, insufficientAccess, invalidInput, notFound } from '../errors/api-error.js';
 import { KeyPrefix } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
 import type { FeedElementRecord, StoredSegment } from '../store/records.js';
@@ -13,6 +13,7 @@ import { requireId } from './ids.js';
 import { parseMessageInput, plainText } from './message-segments.js';
 import { requireSubjectId, visibleRecord } from './record-summaries.js';
 import { type Scope, scopeCommunityId } from './scope.js';
+import { assignAll, ensureTopics, hashtagsOf } from './topics.js';
 import type { BatchItem, UserService } from './users.js';
 
 /** Feed Item Input (chatter-facts §2.5), as the edge schema lets it through. */
@@ -23,7 +24,10 @@ export interface FeedItemInput {
   feedElementType?: string | undefined;
   subjectId?: string | undefined;
   capabilities?:
-    | { link?: { url?: string | undefined; urlName?: string | undefined } | undefined }
+    | {
+        link?: { url?: string | undefined; urlName?: string | undefined } | undefined;
+        poll?: { choices: string[] } | undefined;
+      }
     | undefined;
   /** The files to attach (capabilities.files v36+, capabilities.content 32–35), as given. */
   fileIds?: string[] | undefined;
@@ -59,6 +63,7 @@ export class FeedElementService {
         : await requireSubjectId(this.store, viewer.orgId, input.subjectId ?? '');
     const subjectId = subject.id;
     const link = parseLink(input.capabilities?.link);
+    const choices = parsePollChoices(input.capabilities?.poll);
     const message =
       link && input.body === undefined && input.text === undefined
         ? { segments: [], mentionIds: [] }
@@ -90,7 +95,7 @@ export class FeedElementService {
         subjectKind: subject.kind,
         segments: message.segments,
         text,
-        type: fileIds.length > 0 ? 'ContentPost' : link ? 'LinkPost' : 'TextPost',
+        type: choices ? 'PollPost' : fileIds.length > 0 ? 'ContentPost' : link ? 'LinkPost' : 'TextPost',
         linkUrl: link?.url ?? null,
         linkName: link?.urlName ?? null,
         clientName: app?.name ?? null,
@@ -102,6 +107,15 @@ export class FeedElementService {
       };
       await tx.posts.insertElement(record, message.mentionIds);
       await tx.files.attach(viewer.orgId, record.id, null, fileIds);
+      if (choices) {
+        const ids = await tx.reserveIds(KeyPrefix.pollChoice, choices.length);
+        await tx.polls.insertChoices(
+          choices.map((text, i) => ({ id: ids.id(i), feedElementId: record.id, position: i + 1, text })),
+        );
+      }
+      // Hashtags create their topics and assign them, counted in this transaction (SPEC §12.8).
+      const tags = hashtagsOf(message.segments);
+      if (tags.length > 0) await assignAll(tx, record, await ensureTopics(tx, viewer.orgId, tags, now), now);
       await new ActivityChanges().postsCreated([record.authorId]).record(tx);
       if (record.subjectKind === 'group') await tx.posts.touchGroupLastPost(subjectId, now);
       return record;
@@ -149,15 +163,18 @@ export class FeedElementService {
     const message = parseMessageInput(input);
     const text = await this.bodyText(viewer, scope, message.segments, message.mentionIds);
     const modifiedAt = this.clock.now();
-    await this.store.transaction((tx) =>
-      tx.posts.updateElementBody(
+    await this.store.transaction(async (tx) => {
+      await tx.posts.updateElementBody(
         viewer.orgId,
         element.id,
         { segments: message.segments, text, modifiedAt },
         message.mentionIds,
-      ),
-    );
-    const edited = { ...element, segments: message.segments, text, modifiedAt };
+      );
+      await tx.postState.recordEdit(element.id, viewer.user.id, modifiedAt);
+    });
+    // Read back: the revision and last editor are the store's, whatever edits ran at the same time.
+    const [edited = { ...element, segments: message.segments, text, modifiedAt }] =
+      await this.store.posts.findElements(viewer.orgId, [element.id]);
     const [view] = await this.views.elements(viewer, scope, [edited], {
       recentCommentCount: DEFAULT_RECENT_COMMENTS,
       access,
@@ -175,6 +192,7 @@ export class FeedElementService {
     const now = this.clock.now();
     await this.store.transaction(async (tx) => {
       const deleted = await tx.posts.deleteElement(viewer.orgId, element.id, now);
+      if (deleted) await tx.topics.postDeleted(element.id);
       await new ActivityChanges().postDeleted(deleted).record(tx);
     });
   }
@@ -241,6 +259,16 @@ export class FeedElementService {
       return user ? `${user.firstName} ${user.lastName}`.trim() : '';
     });
   }
+}
+
+/** A PollPost's choices: 2 to 10, none blank (SPEC §12.5). */
+function parsePollChoices(poll: { choices: string[] } | undefined): string[] | undefined {
+  if (poll === undefined) return undefined;
+  const choices = poll.choices.map((c) => c.trim());
+  if (choices.length < 2 || choices.length > 10) throw apiError('POLL_CHOICE_COUNT');
+  if (choices.some((c) => c === ''))
+    throw invalidInput('Invalid capabilities.poll.choices: a choice is blank.');
+  return choices;
 }
 
 /** The link capability of a LinkPost: `capabilities.link.{url, urlName}`. */

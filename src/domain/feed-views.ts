@@ -15,6 +15,7 @@ import { canDeleteComment, canDeleteElement } from './feed-access.js';
 import { type GroupAccess, groupAccess, loadGroupAccess } from './group-access.js';
 import type { GroupReadView } from './groups.js';
 import { keysetToken } from './page-tokens.js';
+import { loadPostState, type PostStateView } from './post-state.js';
 import { type RecordSummaryView, recordSummaries } from './record-summaries.js';
 import type { Scope } from './scope.js';
 import type { UserSummaryView } from './user-summaries.js';
@@ -79,6 +80,8 @@ export interface FeedElementView {
   likes: LikesView;
   /** The files it carries (capabilities.files), in order; deleted ones with `file` null. */
   files: AttachedFile[];
+  /** Bookmark, mute, read and edit state (SPEC §12.5), with the last editor's summary. */
+  state: PostStateView & { lastEditedBy: UserSummaryView | null; relativeLastEditedDate: string | null };
 }
 
 /** Likes shown inside a post or a comment (their Like Page's first page). */
@@ -116,7 +119,7 @@ export class FeedViews {
     const recordIds = [
       ...new Set(elements.filter((e) => e.subjectKind === 'record').map((e) => e.subjectId)),
     ];
-    const [comments, memberships, requested, counts, records, files] = await Promise.all([
+    const [comments, memberships, requested, counts, records, files, state] = await Promise.all([
       this.store.comments.recentComments(ids, options.recentCommentCount),
       member
         ? this.store.memberships.membershipsOf(viewer.user.id, groupIds)
@@ -125,6 +128,7 @@ export class FeedViews {
       this.store.memberships.memberCounts(groupIds),
       recordSummaries(this.store, viewer, scope, recordIds),
       this.store.files.attachedFiles(withFiles(elements)),
+      loadPostState(this.store, viewer, elements),
     ]);
     // The likes of the posts and of the comments shown, and the viewer's own, in one query.
     const likes = await this.store.likes.likesFor(
@@ -134,7 +138,16 @@ export class FeedViews {
       member ? viewer.user.id : null,
     );
     const owners = groupIds.flatMap((id) => access.get(id)?.group.ownerId ?? []);
-    const loaded = await this.#load(viewer, scope, elements, comments, likes, access, owners, files);
+    const loaded = await this.#load(
+      viewer,
+      scope,
+      elements,
+      comments,
+      likes,
+      access,
+      [...owners, ...state.userIds],
+      files,
+    );
     const byElement = groupBy(comments, (c) => c.feedElementId);
     const now = this.clock.now();
     return elements.map((element) => {
@@ -157,6 +170,7 @@ export class FeedViews {
         comments: this.#recent(viewer, scope, element, byElement.get(element.id) ?? [], loaded),
         likes: likesOf(viewer, element.id, null, element.likeCount, loaded),
         files: filesOf(loaded, element.id, null),
+        state: withEditor(state.of(element), loaded.users, now),
       };
     });
   }
@@ -359,6 +373,19 @@ function recordParent(records: Map<string, RecordSummaryView>, id: string): Reco
   const record = records.get(id);
   if (!record) throw new Error(`Record ${id} of a readable post was not loaded`);
   return record;
+}
+
+function withEditor(
+  state: PostStateView,
+  users: Map<string, UserSummaryView>,
+  now: number,
+): FeedElementView['state'] {
+  const { lastEditedBy: editor, lastEditedAt: at } = state.edit;
+  return {
+    ...state,
+    lastEditedBy: editor === null ? null : must(users, editor),
+    relativeLastEditedDate: at === null ? null : relativeDate(at, now),
+  };
 }
 
 function groupSubjects(elements: FeedElementRecord[]): string[] {

@@ -6,14 +6,24 @@ import type { Store } from '../store/store.js';
 import { groupFeedRefusal } from './feed-access.js';
 import type { FeedElementView, FeedViews } from './feed-views.js';
 import { type GroupAccess, loadGroupAccess } from './group-access.js';
-import { requireUserId } from './ids.js';
+import { requireId, requireUserId } from './ids.js';
 import { type KeysetCursor, keysetToken, parseKeysetToken } from './page-tokens.js';
 import { requireSubjectId, visibleRecord } from './record-summaries.js';
 import type { Scope } from './scope.js';
 import { SEARCH_TERM_MAX, type UserService } from './users.js';
 
 /** The feeds served (SPEC §6); the path segment after /chatter/feeds/. */
-export const FEED_TYPES = ['news', 'record', 'user-profile', 'groups', 'to', 'company'] as const;
+export const FEED_TYPES = [
+  'news',
+  'record',
+  'user-profile',
+  'groups',
+  'to',
+  'company',
+  'bookmarks',
+  'mute',
+  'topics',
+] as const;
 export type FeedType = (typeof FEED_TYPES)[number];
 export type FeedSortParam = 'CreatedDateDesc' | 'LastModifiedDateDesc';
 
@@ -49,6 +59,8 @@ interface FeedPlan {
   /** Access to every group whose posts can appear (the views need it; loaded once). */
   access: ReadonlyMap<string, GroupAccess>;
   textContains?: string;
+  /** The viewer's muted posts are left out (the news feed, SPEC §12.5). */
+  excludeMutedBy?: string;
 }
 
 export interface FeedServiceOptions {
@@ -146,6 +158,7 @@ export class FeedService {
             branches: plan.branches,
             hiddenGroups: plan.hiddenGroups,
             textContains: plan.textContains,
+            excludeMutedBy: plan.excludeMutedBy,
             sort,
             before: cursor,
             since,
@@ -178,7 +191,9 @@ export class FeedService {
     // IDs first (400), then who may read (SPEC §2 order of checks).
     let subject = '';
     let subjectKind: 'user' | 'group' | 'record' = 'user';
-    if (type === 'record') {
+    if (type === 'topics') {
+      subject = requireId(rawSubject as string, KeyPrefix.topic);
+    } else if (type === 'record') {
       const named =
         rawSubject === 'me'
           ? { id: me, kind: 'user' as const }
@@ -226,6 +241,30 @@ export class FeedService {
             authors: people,
             mentionsOf: me,
           }),
+          hiddenGroups: hidden,
+          access,
+          excludeMutedBy: me,
+        };
+      }
+      case 'topics': {
+        const [topic] = await this.store.topics.find(viewer.orgId, [subject]);
+        if (!topic) throw notFound();
+        const { access, hidden } = await this.#scopeAccess(viewer, scope);
+        return {
+          feed: { type, subjectId: subject },
+          branches: [{ kind: 'topic', topicId: subject }],
+          hiddenGroups: hidden,
+          access,
+        };
+      }
+      case 'bookmarks':
+      case 'mute': {
+        ownFeed(viewer, subject, type);
+        const { access, hidden } = await this.#scopeAccess(viewer, scope);
+        const kind = type === 'mute' ? 'muted' : 'bookmarks';
+        return {
+          feed: { type, subjectId: me },
+          branches: [{ kind, userId: me }],
           hiddenGroups: hidden,
           access,
         };

@@ -199,6 +199,31 @@ export const catalog = {
       "That is not the admin token: send Authorization: Bearer <admin token> (the server's --admin-token or CHATTERBOX_ADMIN_TOKEN, or the token it printed at start).",
     origin: 'ours',
   },
+  // ---- conversation features (SPEC §12.4–§12.6; F2 §10.1: none of these recorded, all ours) ----
+  TOPIC_NAME_TAKEN: {
+    status: 409,
+    errorCode: 'DUPLICATE_VALUE',
+    message: () => 'A topic with this name already exists.',
+    origin: 'ours',
+  },
+  TOO_MANY_TOPICS: {
+    status: 400,
+    errorCode: 'INVALID_INPUT',
+    message: () => "You can't assign more than 10 topics to a feed element.",
+    origin: 'ours',
+  },
+  POLL_CHOICE_COUNT: {
+    status: 400,
+    errorCode: 'INVALID_INPUT',
+    message: () => 'A poll must have between 2 and 10 choices.',
+    origin: 'ours',
+  },
+  POLL_CHOICE_ELSEWHERE: {
+    status: 400,
+    errorCode: 'INVALID_INPUT',
+    message: () => "Invalid myChoiceId: the choice isn't one of this poll's choices.",
+    origin: 'ours',
+  },
 } as const satisfies Record<string, CatalogEntry>;
 
 interface CatalogEntry {

@@ -32,9 +32,13 @@ import { groupRoutes } from './routes/groups.js';
 import { joinRequestRoutes } from './routes/join-requests.js';
 import { likeRoutes } from './routes/likes.js';
 import { limitRoutes } from './routes/limits.js';
+import { mentionRoutes } from './routes/mentions.js';
 import { registerOAuthRoutes } from './routes/oauth.js';
+import { postCapabilityRoutes } from './routes/post-capabilities.js';
 import { recordRoutes } from './routes/records.js';
 import { sObjectRoutes } from './routes/sobjects.js';
+import { topicRoutes } from './routes/topics.js';
+import { userSettingsRoutes } from './routes/user-settings.js';
 import { userRoutes } from './routes/users.js';
 import { supportedVersions } from './versions.js';
 
@@ -57,6 +61,10 @@ export const apiRoutes: AnyApiRoute[] = [
   ...recordRoutes,
   ...fileRoutes,
   filesCapabilityRoute,
+  ...postCapabilityRoutes,
+  ...mentionRoutes,
+  ...topicRoutes,
+  ...userSettingsRoutes,
 ];
 
 export interface AppOptions {

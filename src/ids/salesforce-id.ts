@@ -19,6 +19,8 @@ export const KeyPrefix = {
   connectedApp: '0Ha',
   file: '069',
   fileVersion: '068',
+  topic: '0TO',
+  pollChoice: '09A',
 } as const;
 export type KeyPrefix = (typeof KeyPrefix)[keyof typeof KeyPrefix];
 

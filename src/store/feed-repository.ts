@@ -32,13 +32,7 @@ export class FeedRepository {
 
   #branch(branch: FeedBranch, query: FeedPageQuery, column: 'created_at' | 'modified_at') {
     let q: SelectQueryBuilder<Database & { fe: Database['feed_elements'] }, 'fe', FeedRow> =
-      branch.kind === 'mentions'
-        ? this.db
-            .selectFrom('feed_mentions as fm')
-            .innerJoin('feed_elements as fe', 'fe.id', 'fm.feed_element_id')
-            .selectAll('fe')
-            .where('fm.user_id', '=', branch.userId)
-        : (this.db.selectFrom('feed_elements as fe').selectAll('fe') as never);
+      this.#source(branch);
     if (branch.kind === 'subject') q = q.where('fe.subject_id', '=', branch.id);
     // Written as the partial index feed_elements_wall is (migration 003), so the planner uses it.
     if (branch.kind === 'subject' && branch.byOthers) q = q.whereRef('fe.author_id', '<>', 'fe.subject_id');
@@ -75,18 +69,68 @@ export class FeedRepository {
       const hidden = [...query.hiddenGroups];
       q = q.where((eb) => eb.or([eb('fe.subject_kind', '=', 'user'), eb('fe.subject_id', 'not in', hidden)]));
     }
+    if (query.excludeMutedBy !== undefined) {
+      const userId = query.excludeMutedBy;
+      q = q.where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('feed_mutes as mu')
+              .select('mu.feed_element_id')
+              .where('mu.user_id', '=', userId)
+              .whereRef('mu.feed_element_id', '=', 'fe.id'),
+          ),
+        ),
+      );
+    }
     if (query.textContains) {
       // The folded key, not lower(): alike on both stores for all of Unicode (decision 0020).
       q = q.where('fe.text_key', 'like', sql<string>`${containsPattern(query.textContains)} escape '\\'`);
     }
     // The mentions branch sorts and seeks on the mention's copy of the post's dates (migration
     // 005), so that it walks its own index; the values are the post's, so the pages are the same.
-    const at = sql.ref<number>(branch.kind === 'mentions' ? `fm.${column}` : `fe.${column}`);
-    const id = sql.ref<string>(branch.kind === 'mentions' ? 'fm.feed_element_id' : 'fe.id');
+    // A topic's branch walks its assignments' copy of the post's created_at (migration 012).
+    const own = branch.kind === 'topic' && column === 'created_at' ? 'ta' : null;
+    const alias = branch.kind === 'mentions' ? 'fm' : own;
+    const at = sql.ref<number>(alias ? `${alias}.${column}` : `fe.${column}`);
+    const id = sql.ref<string>(alias ? `${alias}.feed_element_id` : 'fe.id');
     if (query.since !== undefined) q = q.where(at, '>', query.since);
     const before = query.before;
     if (before) q = q.where(sql<boolean>`(${at}, ${id}) < (${before.at}, ${before.id})`);
     return q.orderBy(at, 'desc').orderBy(id, 'desc');
+  }
+
+  /** Where a branch's rows come from: the posts, or an index of them joined to the posts. */
+  #source(branch: FeedBranch) {
+    const posts = this.db.selectFrom('feed_elements as fe').selectAll('fe');
+    switch (branch.kind) {
+      case 'mentions':
+        return this.db
+          .selectFrom('feed_mentions as fm')
+          .innerJoin('feed_elements as fe', 'fe.id', 'fm.feed_element_id')
+          .selectAll('fe')
+          .where('fm.user_id', '=', branch.userId) as never;
+      case 'topic':
+        return this.db
+          .selectFrom('topic_assignments as ta')
+          .innerJoin('feed_elements as fe', 'fe.id', 'ta.feed_element_id')
+          .selectAll('fe')
+          .where('ta.topic_id', '=', branch.topicId) as never;
+      case 'bookmarks':
+      case 'muted':
+        return posts.where((eb) =>
+          eb(
+            'fe.id',
+            'in',
+            eb
+              .selectFrom(branch.kind === 'bookmarks' ? 'feed_bookmarks' : 'feed_mutes')
+              .select('feed_element_id')
+              .where('user_id', '=', branch.userId),
+          ),
+        ) as never;
+      default:
+        return posts as never;
+    }
   }
 
   /** Every group of a scope, deleted ones included (their posts must stay hidden). */

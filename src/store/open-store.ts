@@ -12,6 +12,7 @@ import * as m008 from './migrations/008-search-fold.js';
 import * as m009 from './migrations/009-sealed-app-secrets.js';
 import * as m010 from './migrations/010-records.js';
 import * as m011 from './migrations/011-files.js';
+import * as m012 from './migrations/012-conversation.js';
 import * as m013 from './migrations/013-quota-without-org-lock.js';
 import { rawDatabase } from './raw-database.js';
 import type { Database } from './schema.js';
@@ -42,6 +43,7 @@ const migrations = {
   '009-sealed-app-secrets': m009,
   '010-records': m010,
   '011-files': m011,
+  '012-conversation': m012,
   '013-quota-without-org-lock': m013,
 };
 

@@ -6,6 +6,7 @@ import type {
   FeedElementRecord,
   FeedItemType,
   NewFeedElement,
+  PostEditState,
   StoredSegment,
 } from './records.js';
 import type { Database } from './schema.js';
@@ -216,5 +217,22 @@ export function toFeedElement(row: Selectable<Database['feed_elements']>): FeedE
     commentCount: Number(row.comment_count),
     likeCount: Number(row.like_count),
     attachedFiles: Number(row.attached_files),
+    ...conversationOf(row),
+  };
+}
+
+/** The edit and question columns (migration 012), only when they say something. */
+function conversationOf(row: Selectable<Database['feed_elements']>): { conversation?: PostEditState } {
+  const revision = Number(row.revision ?? 1);
+  if (revision === 1 && (row.question_title ?? null) === null) return {};
+  return {
+    conversation: {
+      lastEditedBy: row.last_edited_by ?? null,
+      lastEditedAt: row.last_edited_at == null ? null : Number(row.last_edited_at),
+      revision,
+      questionTitle: row.question_title ?? null,
+      bestAnswerId: row.best_answer_id ?? null,
+      bestAnswerBy: row.best_answer_by ?? null,
+    },
   };
 }

@@ -121,7 +121,7 @@ export type MarkupType = keyof typeof MARKUP_TAGS;
 
 /** What a post is to, or a subscription follows: a person, a group, or a record (SPEC §12.1). */
 export type SubjectKind = 'user' | 'group' | 'record';
-export type FeedItemType = 'TextPost' | 'LinkPost' | 'ContentPost';
+export type FeedItemType = 'TextPost' | 'LinkPost' | 'ContentPost' | 'PollPost';
 
 export interface FeedElementRecord {
   id: string;
@@ -144,9 +144,14 @@ export interface FeedElementRecord {
   likeCount: number;
   /** Files carried by the post and its comments (migration 011). */
   attachedFiles: number;
+  /** Edit and question state (migration 012); absent while the post is unedited and no question. */
+  conversation?: PostEditState;
 }
 
-export type NewFeedElement = Omit<FeedElementRecord, 'commentCount' | 'likeCount' | 'attachedFiles'>;
+export type NewFeedElement = Omit<
+  FeedElementRecord,
+  'commentCount' | 'likeCount' | 'attachedFiles' | 'conversation'
+>;
 
 export interface CommentRecord {
   id: string;
@@ -184,6 +189,11 @@ export type FeedBranch =
   | { kind: 'author'; id: string }
   | { kind: 'mentions'; userId: string }
   | { kind: 'scope' }
+  /** Posts the user bookmarked or muted (migration 012). */
+  | { kind: 'bookmarks'; userId: string }
+  | { kind: 'muted'; userId: string }
+  /** Posts assigned a topic, through the assignments' copy of the post's created_at. */
+  | { kind: 'topic'; topicId: string }
   /** Several sources through the org index at once, for viewers with very many sources. */
   | { kind: 'any'; subjects: string[]; authors: string[]; mentionsOf: string | null };
 
@@ -193,6 +203,8 @@ export interface FeedPageQuery {
   branches: FeedBranch[];
   /** Posts to these groups are left out (groups the viewer may not read). */
   hiddenGroups: readonly string[];
+  /** Posts this user muted are left out (the news feed, SPEC §12.5). */
+  excludeMutedBy?: string | undefined;
   /** Case-insensitive substring of the plain text (search). */
   textContains?: string | undefined;
   sort: FeedSort;
@@ -435,4 +447,50 @@ export interface FileAttachmentRecord {
   feedElementId: string;
   commentId: string | null;
   position: number;
+}
+
+// ---- conversation state of posts (migration 012, decision 0028) --------------------------------
+
+/** The viewer's own marks on a page of posts. */
+export interface ViewerPostState {
+  bookmarked: Set<string>;
+  muted: Set<string>;
+  /** Post ID → when the viewer last read it. */
+  readAt: Map<string, number>;
+}
+
+export interface PostReadRecord {
+  userId: string;
+  lastReadAt: number;
+}
+
+/** Edit and question state kept on a post. `revision` is 1 until the first edit. */
+export interface PostEditState {
+  lastEditedBy: string | null;
+  lastEditedAt: number | null;
+  revision: number;
+  questionTitle: string | null;
+  bestAnswerId: string | null;
+  bestAnswerBy: string | null;
+}
+
+export interface TopicRecord {
+  id: string;
+  orgId: string;
+  name: string;
+  description: string | null;
+  createdAt: number;
+  /** Live posts assigned the topic (a counter kept by every assigning write). */
+  talkingAbout: number;
+}
+
+export interface PollChoiceRecord {
+  id: string;
+  feedElementId: string;
+  /** From 1. */
+  position: number;
+  text: string;
+  voteCount: number;
+  /** The reading user's vote. */
+  isMine: boolean;
 }

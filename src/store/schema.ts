@@ -137,6 +137,14 @@ export interface Database {
     client_name: string | null;
     /** Files on the post and its comments (migration 011): pages look for files only where there are. */
     attached_files: ColumnType<number, number | undefined, number>;
+    /** The edit capability (migration 012): who edited last, when, and the revision (1 = unedited). */
+    last_edited_by?: string | null;
+    last_edited_at?: number | null;
+    revision?: number;
+    /** A QuestionPost's title and its best answer (a comment) with who chose it (migration 012). */
+    question_title?: string | null;
+    best_answer_id?: string | null;
+    best_answer_by?: string | null;
   };
   feed_mentions: {
     feed_element_id: string;
@@ -238,6 +246,52 @@ export interface Database {
     comment_id: string;
     position: number;
   };
+  // ---- conversation features (migration 012, decision 0028) ----
+  feed_bookmarks: { user_id: string; feed_element_id: string; created_at: number };
+  feed_mutes: { user_id: string; feed_element_id: string; created_at: number };
+  feed_reads: { feed_element_id: string; user_id: string; last_read_at: number };
+  topics: {
+    id: string;
+    org_id: string;
+    name: string;
+    /** searchFold(name): names are unique per org compared this way. */
+    name_key: string;
+    description: string | null;
+    created_at: number;
+    /** Live posts assigned the topic, kept in the assigning transaction. */
+    talking_about: number;
+  };
+  topic_assignments: {
+    topic_id: string;
+    feed_element_id: string;
+    org_id: string;
+    created_at: number;
+    modified_at: number;
+    assigned_at: number;
+  };
+  poll_choices: { id: string; feed_element_id: string; position: number; text: string; vote_count: number };
+  poll_votes: { feed_element_id: string; user_id: string; choice_id: string };
+  streams: {
+    id: string;
+    org_id: string;
+    owner_id: string;
+    name: string;
+    description: string | null;
+    created_at: number;
+  };
+  stream_subscriptions: { stream_id: string; entity_id: string; created_at: number };
+  announcements: {
+    id: string;
+    org_id: string;
+    group_id: string;
+    feed_element_id: string;
+    expiration_at: number;
+    is_archived: number;
+    send_emails: number;
+    created_at: number;
+  };
+  user_settings: { user_id: string; default_group_email_frequency: string };
+  group_member_settings: { group_id: string; user_id: string; email_frequency: string };
 }
 
 export type UserType = 'standard' | 'admin' | 'external' | 'guest';

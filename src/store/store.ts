@@ -21,12 +21,16 @@ import { JoinRequestRepository } from './join-request-repository.js';
 import { LikeRepository } from './like-repository.js';
 import { MembershipRepository } from './membership-repository.js';
 import { OrgRepository } from './org-repository.js';
+import { PollRepository } from './poll-repository.js';
 import { PostRepository } from './post-repository.js';
+import { PostStateRepository } from './post-state-repository.js';
 import { keepRawDatabase } from './raw-database.js';
 import { RecordRepository } from './record-repository.js';
 import type { Database } from './schema.js';
 import { storedSealingKey } from './sealing-keys.js';
+import { SettingsRepository } from './settings-repository.js';
 import { SnapshotRepository } from './snapshot-repository.js';
+import { TopicRepository } from './topic-repository.js';
 import { UsageRepository } from './usage-repository.js';
 import { UserRepository } from './user-repository.js';
 
@@ -45,6 +49,11 @@ export class Store {
   readonly memberships: MembershipRepository;
   readonly joinRequests: JoinRequestRepository;
   readonly posts: PostRepository;
+  /** Bookmarks, mutes, reads and edits of posts (migration 012). */
+  readonly postState: PostStateRepository;
+  readonly topics: TopicRepository;
+  readonly polls: PollRepository;
+  readonly settings: SettingsRepository;
   readonly comments: CommentRepository;
   readonly likes: LikeRepository;
   readonly feeds: FeedRepository;
@@ -78,6 +87,10 @@ export class Store {
     this.memberships = new MembershipRepository(db);
     this.joinRequests = new JoinRequestRepository(db);
     this.posts = new PostRepository(db, dialect);
+    this.postState = new PostStateRepository(db);
+    this.topics = new TopicRepository(db);
+    this.polls = new PollRepository(db);
+    this.settings = new SettingsRepository(db);
     this.comments = new CommentRepository(db);
     this.likes = new LikeRepository(db, dialect);
     this.feeds = new FeedRepository(db);
@@ -200,6 +213,18 @@ export class Store {
 
   async truncateAll(): Promise<void> {
     const tables = [
+      'group_member_settings',
+      'user_settings',
+      'announcements',
+      'stream_subscriptions',
+      'streams',
+      'poll_votes',
+      'poll_choices',
+      'topic_assignments',
+      'topics',
+      'feed_reads',
+      'feed_mutes',
+      'feed_bookmarks',
       'records',
       'custom_objects',
       'file_attachments',

@@ -217,6 +217,8 @@ describe('demo feed (SPEC §11)', () => {
           relative: '30m ago',
           isDeleteRestricted: false,
           communityId: community,
+          // Carol is external: she may not assign topics (SPEC §12.8).
+          state: { internal: false },
         }),
       ],
       isModifiedToken: null,

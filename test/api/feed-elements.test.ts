@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { follow, makeGroup, otherOrgToken, signIn, v36 } from '../helpers/feed-fixtures.js';
 import {
+  capabilitiesShape,
   err,
   type FeedItemFacts,
   feedItem,
@@ -15,8 +16,10 @@ import {
   opts,
   type Person,
   storedPost,
+  storedTopic,
   subscriptionOf,
   text,
+  topicShape,
   userSummary,
 } from '../helpers/feed-shapes.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
@@ -104,6 +107,18 @@ describe('feed elements (SPEC §5, §6)', () => {
           hashtag(o, 'q3'),
           link(o, 'https://acme.example/x'),
         ],
+        // Each hashtag created its topic and assigned it (SPEC §12.8).
+        state: {
+          overrides: {
+            topics: {
+              canAssignTopics: true,
+              items: [
+                topicShape(o, await storedTopic(h, 'launch')),
+                topicShape(o, await storedTopic(h, 'q3')),
+              ],
+            },
+          },
+        },
       }),
     );
     // Stored raw (decision 0001), the mention kept for the news and To feeds.
@@ -438,6 +453,14 @@ describe('feed elements (SPEC §5, §6)', () => {
             ),
           ],
           modifiedAt: Number(row.modified_at),
+          // Each edit is a revision, by whoever made it (SPEC §12.5, §12.8).
+          state: {
+            edit: {
+              by: people[who] as Person,
+              at: Number(row.last_edited_at),
+              revision: who === 'alice' ? 2 : 3,
+            },
+          },
         }),
       );
     }
@@ -502,30 +525,39 @@ describe('feed elements (SPEC §5, §6)', () => {
     });
     assert.equal(response.statusCode, 200);
     assert.equal(response.headers['content-type'], JSON_TYPE);
-    assert.deepEqual(response.json(), created.json().capabilities);
-    assert.deepEqual(response.json(), {
-      bookmarks: { isBookmarkedByCurrentUser: false },
-      chatterLikes: {
-        isLikedByCurrentUser: false,
-        likesMessage: null,
-        myLike: null,
-        page: {
-          currentPageUrl: `${v36}/chatter/feed-elements/${id}/capabilities/chatter-likes/items`,
-          items: [],
-          nextPageUrl: null,
-          previousPageUrl: null,
-          total: 0,
+    // The author's view differs only in what is the viewer's: here, who may edit.
+    const own = created.json().capabilities;
+    assert.deepEqual(response.json(), { ...own, edit: { ...own.edit, isEditRestricted: true } });
+    // Every capability key of 36.0 (SPEC §12.5); Alice may not edit Bob's post.
+    assert.deepEqual(
+      response.json(),
+      capabilitiesShape(
+        o,
+        { id, state: { canEdit: false } },
+        {
+          chatterLikes: {
+            isLikedByCurrentUser: false,
+            likesMessage: null,
+            myLike: null,
+            page: {
+              currentPageUrl: `${v36}/chatter/feed-elements/${id}/capabilities/chatter-likes/items`,
+              items: [],
+              nextPageUrl: null,
+              previousPageUrl: null,
+              total: 0,
+            },
+          },
+          comments: {
+            page: {
+              currentPageUrl: `${v36}/chatter/feed-elements/${id}/capabilities/comments/items`,
+              items: [],
+              nextPageUrl: null,
+              total: 0,
+            },
+          },
         },
-      },
-      comments: {
-        page: {
-          currentPageUrl: `${v36}/chatter/feed-elements/${id}/capabilities/comments/items`,
-          items: [],
-          nextPageUrl: null,
-          total: 0,
-        },
-      },
-    });
+      ),
+    );
   });
 
   test('GET /chatter/feed-elements?q= finds text the viewer may read; q of one character is 400', async () => {

@@ -263,6 +263,119 @@ export interface FeedItemFacts {
   link?: { url: string; urlName: string | null };
   /** The file keys of the capabilities (`files` or `content`) of a ContentPost. */
   files?: Record<string, unknown>;
+  /** The viewer's and the post's conversation state (SPEC §12.5); defaults: none, unedited. */
+  state?: CapabilityState;
+}
+
+export interface CapabilityState {
+  bookmarked?: boolean;
+  muted?: boolean;
+  readAt?: number | null;
+  /** The viewer may edit the post (the author, or an admin); default: the viewer may delete it. */
+  canEdit?: boolean;
+  /** Internal viewer (may assign topics); default true. */
+  internal?: boolean;
+  edit?: { by: Person; at: number; revision: number; relative?: string } | null;
+  /** Replacement values of capabilities with more state (poll, questionAndAnswers, topics…). */
+  overrides?: Record<string, unknown>;
+}
+
+/** The capability keys of each API version, written out from F2 §9 (with `since`, `until`). */
+const CAPABILITY_VERSIONS: [string, number, number?][] = [
+  ['associatedActions', 31],
+  ['banner', 31],
+  ['bookmarks', 31],
+  ['bundle', 31],
+  ['callCollaboration', 51],
+  ['canvas', 32],
+  ['caseComment', 32],
+  ['chatterLikes', 31],
+  ['close', 43],
+  ['comments', 31],
+  ['content', 32, 35],
+  ['dashboardComponentSnapshot', 32],
+  ['directMessage', 39],
+  ['edit', 34],
+  ['emailMessage', 32],
+  ['enhancedLink', 32],
+  ['extensions', 40],
+  ['feedEntityShare', 39],
+  ['files', 36],
+  ['interactions', 37],
+  ['link', 32],
+  ['mediaReferences', 41],
+  ['moderation', 31],
+  ['mute', 35],
+  ['origin', 33],
+  ['pin', 41],
+  ['poll', 31],
+  ['questionAndAnswers', 31],
+  ['readBy', 40],
+  ['recommendations', 32],
+  ['recordSnapshot', 32],
+  ['socialPost', 36],
+  ['status', 37],
+  ['topics', 31],
+  ['trackedChanges', 32],
+  ['upDownVote', 41],
+];
+
+export function capabilityKeysOf(major: number): string[] {
+  return CAPABILITY_VERSIONS.filter(
+    ([, since, until]) => major >= since && (until === undefined || major <= until),
+  ).map(([key]) => key);
+}
+
+/**
+ * Feed Element Capabilities of a post at `o`'s version: every key of the version, neutral values
+ * (F2 §9) where nothing is stored, `null` for capabilities the post doesn't have.
+ */
+export function capabilitiesShape(
+  o: Opts,
+  f: { id: string; state?: CapabilityState; isDeleteRestricted?: boolean },
+  given: Record<string, unknown>,
+): Record<string, unknown> {
+  const url = `${o.base}/chatter/feed-elements/${f.id}`;
+  const st = f.state ?? {};
+  const edit = st.edit ?? null;
+  const readAt = st.readAt ?? null;
+  const values: Record<string, unknown> = {
+    associatedActions: { platformActionGroups: [] },
+    bookmarks: { isBookmarkedByCurrentUser: st.bookmarked ?? false },
+    close: { canContextUserUpdateIsClosed: true, isClosed: false },
+    edit: {
+      isEditRestricted: !(st.canEdit ?? !f.isDeleteRestricted),
+      isEditableByMeUrl: `${url}/capabilities/edit/is-editable-by-me`,
+      lastEditedBy: edit ? userSummary(o, edit.by) : null,
+      lastEditedDate: edit ? new Date(edit.at).toISOString() : null,
+      latestRevision: edit ? edit.revision : 1,
+      relativeLastEditedDate: edit ? (edit.relative ?? 'Just now') : null,
+    },
+    interactions: { count: 0 },
+    mute: { isMutedByMe: st.muted ?? false },
+    readBy: {
+      isReadByMe: readAt !== null,
+      lastReadDateByMe: readAt === null ? null : new Date(readAt).toISOString(),
+      page: {
+        currentPageToken: null,
+        currentPageUrl: `${url}/capabilities/read-by/items?pageSize=3`,
+        items: [],
+        nextPageToken: null,
+        nextPageUrl: null,
+        previousPageToken: null,
+        previousPageUrl: null,
+        total: 0,
+      },
+    },
+    status: { feedEntityStatus: 'Published', isApprovableByMe: true },
+    topics: { canAssignTopics: st.internal ?? true, items: [] },
+    upDownVote: { downVoteCount: 0, myVote: 'None', upVoteCount: 0 },
+    ...given,
+    ...st.overrides,
+  };
+  const out: Record<string, unknown> = {};
+  for (const key of capabilityKeysOf(o.major)) out[key] = key in values ? values[key] : null;
+  return out;
 }
 
 export function feedItem(o: Opts, f: FeedItemFacts) {
@@ -274,8 +387,7 @@ export function feedItem(o: Opts, f: FeedItemFacts) {
     actor: userSummary(o, f.actor),
     body: body(o, f.plain, f.segments),
     ...(o.major <= 38 ? { canShare: false } : {}),
-    capabilities: {
-      bookmarks: { isBookmarkedByCurrentUser: false },
+    capabilities: capabilitiesShape(o, f, {
       chatterLikes: {
         isLikedByCurrentUser: likes.myLikeId !== null,
         likesMessage: likes.message === null ? null : plainBody(o, likes.message),
@@ -296,7 +408,7 @@ export function feedItem(o: Opts, f: FeedItemFacts) {
       ...(f.link
         ? { link: { url: f.link.url, urlName: f.link.urlName === null ? null : enc(o, f.link.urlName) } }
         : {}),
-    },
+    }),
     clientInfo: f.clientName ? { applicationName: f.clientName, applicationUrl: null } : null,
     ...(f.communityId
       ? {
@@ -359,4 +471,38 @@ export async function subscriptionOf(
     .where('subject_id', '=', subjectId)
     .executeTakeFirst();
   return row?.id ?? null;
+}
+
+/** A Topic (F2 §4) at `o`'s version, from its stored row. */
+export function topicShape(
+  o: Opts,
+  t: { id: string; name: string; description?: string | null; createdAt: number; talkingAbout: number },
+) {
+  return {
+    createdDate: new Date(t.createdAt).toISOString(),
+    description: t.description ?? null,
+    id: t.id,
+    ...(o.major >= 32 ? { images: { coverImageUrl: null, featuredImageUrl: null } } : {}),
+    ...(o.major >= 33 ? { isBeingDeleted: false } : {}),
+    name: enc(o, t.name),
+    ...(o.major >= 36 ? { nonLocalizedName: enc(o, t.name) } : {}),
+    talkingAbout: t.talkingAbout,
+    url: `${o.base}/connect/topics/${t.id}`,
+  };
+}
+
+/** The stored topic of a name (in any case), as topicShape takes it. */
+export async function storedTopic(h: Harness, name: string) {
+  const row = await rawDatabase(h.services.store)
+    .selectFrom('topics')
+    .selectAll()
+    .where('name_key', '=', name.toLowerCase())
+    .executeTakeFirstOrThrow();
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    createdAt: Number(row.created_at),
+    talkingAbout: Number(row.talking_about),
+  };
 }

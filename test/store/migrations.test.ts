@@ -38,6 +38,7 @@ const NEW_NAMES = [
   '009-sealed-app-secrets',
   '010-records',
   '011-files',
+  '012-conversation',
   '013-quota-without-org-lock',
 ];
 

@@ -2,10 +2,9 @@ import type { FeedElementView } from '../../domain/feed-views.js';
 import type { FeedPage } from '../../domain/feeds.js';
 import { isoDate } from '../../lib/clock.js';
 import type { PresentContext } from '../present-context.js';
-import { encodeToken, presentEmbeddedCommentPage } from './comment.js';
-import { presentFileCapabilities } from './file.js';
+import { presentCapabilities } from './capabilities.js';
+import { encodeToken } from './comment.js';
 import { presentGroup } from './group.js';
-import { presentEmbeddedLikePage, presentLikesMessage, presentMyLike } from './like.js';
 import { displayName, presentMessageBody, presentPlainBody } from './message-body.js';
 import { presentRecordHeader, presentRecordSummary } from './record-summary.js';
 import { presentUserSummary, sortKeys } from './user.js';
@@ -78,39 +77,6 @@ function headerText(view: FeedElementView): string {
   }
   if (view.parent.kind === 'group') return `${actor} to ${view.parent.group.access.group.name}`;
   return actor;
-}
-
-/** Feed Element Capabilities: a key is present when the capability is (chatter-facts §2.5). */
-export function presentCapabilities(ctx: PresentContext, view: FeedElementView) {
-  const { element } = view;
-  return {
-    bookmarks: { isBookmarkedByCurrentUser: false },
-    chatterLikes: presentChatterLikesCapability(ctx, view),
-    comments: presentCommentsCapability(ctx, view),
-    ...presentFileCapabilities(ctx, view.files),
-    ...(element.type === 'LinkPost'
-      ? {
-          link: {
-            url: element.linkUrl,
-            urlName: element.linkName === null ? null : ctx.text(element.linkName),
-          },
-        }
-      : {}),
-  };
-}
-
-export function presentCommentsCapability(ctx: PresentContext, view: FeedElementView) {
-  return { page: presentEmbeddedCommentPage(ctx, view.element.id, view.comments) };
-}
-
-export function presentChatterLikesCapability(ctx: PresentContext, view: FeedElementView) {
-  const url = `${ctx.base}/chatter/feed-elements/${view.element.id}/capabilities/chatter-likes/items`;
-  return {
-    isLikedByCurrentUser: view.likes.myLikeId !== null,
-    likesMessage: presentLikesMessage(ctx, view.likes),
-    myLike: presentMyLike(ctx, view.likes),
-    page: presentEmbeddedLikePage(ctx, url, view.likes),
-  };
 }
 
 /**

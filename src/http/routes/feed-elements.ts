@@ -6,9 +6,8 @@ import {
   presentCapabilities,
   presentChatterLikesCapability,
   presentCommentsCapability,
-  presentFeedElementPage,
-  presentFeedItem,
-} from '../presenters/feed-element.js';
+} from '../presenters/capabilities.js';
+import { presentFeedElementPage, presentFeedItem } from '../presenters/feed-element.js';
 import { presentBatchResults } from '../presenters/pages.js';
 import {
   DEFAULT_PAGE_SIZE,

@@ -66,6 +66,13 @@ export const FeedItemInput = Type.Object(
           ),
           files: Type.Optional(FilesCapabilityInput),
           content: Type.Optional(ContentCapabilityInput),
+          /** A PollPost's choices (F2 §6): 2 to 10, checked by the domain. */
+          poll: Type.Optional(
+            Type.Object(
+              { choices: Type.Array(Type.String(), { maxItems: 100 }) },
+              { additionalProperties: false },
+            ),
+          ),
         },
         { additionalProperties: false },
       ),

@@ -1,0 +1,236 @@
+import type { Viewer } from '../auth/viewer.js';
+import { apiError, insufficientAccess, invalidInput, notFound } from '../errors/api-error.js';
+import { KeyPrefix } from '../ids/salesforce-id.js';
+import type { Clock } from '../lib/clock.js';
+import { searchFold } from '../lib/search-fold.js';
+import type { FeedElementRecord, StoredSegment, TopicRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import type { TopicSort } from '../store/topic-repository.js';
+import type { FeedElementService } from './feed-elements.js';
+import { requireId } from './ids.js';
+import { isInternal } from './post-state.js';
+import type { Scope } from './scope.js';
+
+export const TOPIC_NAME_MAX = 150;
+export const TOPICS_PER_POST_MAX = 10;
+export const TRENDING_WINDOW_MS = 7 * 24 * 3600 * 1000;
+
+export interface TopicPage {
+  topics: TopicRecord[];
+  nextPage: string | null;
+}
+
+/**
+ * Topics (SPEC §12.4, §12.8): any internal user creates and assigns them; only admins rename or
+ * delete. Names are unique per org compared folded (decision 0028); `talkingAbout` is a counter
+ * kept by each assigning write in its transaction.
+ */
+export class TopicService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly elements: FeedElementService,
+  ) {}
+
+  async list(
+    viewer: Viewer,
+    params: {
+      q?: string | undefined;
+      exactMatch: boolean;
+      sort: TopicSort;
+      page?: string | undefined;
+      pageSize: number;
+    },
+  ): Promise<TopicPage> {
+    const q = params.q?.trim();
+    if (q !== undefined && !params.exactMatch && q.replace(/\*/g, '').length < 2) {
+      throw invalidInput('Invalid q: the search term must have at least 2 characters other than wildcards.');
+    }
+    const after = params.page === undefined ? undefined : parseTopicToken(params.page, params.sort);
+    const rows = await this.store.topics.list(viewer.orgId, {
+      q: q?.replace(/\*/g, ''),
+      exactMatch: params.exactMatch,
+      sort: params.sort,
+      limit: params.pageSize + 1,
+      after,
+    });
+    const shown = rows.slice(0, params.pageSize);
+    const last = shown.at(-1);
+    return {
+      topics: shown,
+      nextPage: rows.length > params.pageSize && last ? topicToken(last, params.sort) : null,
+    };
+  }
+
+  async create(viewer: Viewer, input: { name?: string | undefined; description?: string | undefined }) {
+    requireInternal(viewer);
+    const name = checkName(input.name);
+    const created = await this.store.topics.create({
+      id: await this.store.newId(KeyPrefix.topic),
+      orgId: viewer.orgId,
+      name,
+      description: input.description?.trim() || null,
+      createdAt: this.clock.now(),
+    });
+    if (!created) throw apiError('TOPIC_NAME_TAKEN');
+    return created;
+  }
+
+  async get(viewer: Viewer, rawId: string): Promise<TopicRecord> {
+    const id = requireId(rawId, KeyPrefix.topic);
+    const [topic] = await this.store.topics.find(viewer.orgId, [id]);
+    if (!topic) throw notFound();
+    return topic;
+  }
+
+  async update(
+    viewer: Viewer,
+    rawId: string,
+    input: { name?: string | undefined; description?: string | undefined },
+  ): Promise<TopicRecord> {
+    const topic = await this.get(viewer, rawId);
+    if (viewer.user.type !== 'admin')
+      throw insufficientAccess("You don't have permission to edit this topic.");
+    const name = input.name === undefined ? undefined : checkName(input.name);
+    if (name !== undefined) {
+      const other = await this.store.topics.findByName(viewer.orgId, name);
+      if (other && other.id !== topic.id) throw apiError('TOPIC_NAME_TAKEN');
+    }
+    await this.store.topics.update(viewer.orgId, topic.id, {
+      ...(name !== undefined ? { name } : {}),
+      ...(input.description !== undefined ? { description: input.description.trim() || null } : {}),
+    });
+    return this.get(viewer, topic.id);
+  }
+
+  async delete(viewer: Viewer, rawId: string): Promise<void> {
+    const topic = await this.get(viewer, rawId);
+    if (viewer.user.type !== 'admin')
+      throw insufficientAccess("You don't have permission to delete this topic.");
+    await this.store.transaction((tx) => tx.topics.delete(viewer.orgId, topic.id));
+  }
+
+  /** Most posts assigned in the last 7 days by the server clock, then by name. */
+  async trending(viewer: Viewer, maxResults: number): Promise<TopicRecord[]> {
+    return this.store.topics.trending(viewer.orgId, this.clock.now() - TRENDING_WINDOW_MS, maxResults);
+  }
+
+  /** The topics of a post the viewer may read. */
+  async ofPost(viewer: Viewer, scope: Scope, rawPostId: string): Promise<TopicRecord[]> {
+    const { element } = await this.elements.readable(viewer, scope, rawPostId);
+    return (await this.store.topics.topicsOf([element.id])).map((r) => r.topic);
+  }
+
+  /** POST capabilities/topics: `{topicId}` or `{topicName}` (created when new); at most 10 a post. */
+  async assign(
+    viewer: Viewer,
+    scope: Scope,
+    rawPostId: string,
+    input: { topicId?: string | undefined; topicName?: string | undefined },
+  ): Promise<TopicRecord> {
+    requireInternal(viewer);
+    const { element } = await this.elements.readable(viewer, scope, rawPostId);
+    if (input.topicId === undefined && input.topicName === undefined) {
+      throw invalidInput('Specify topicId or topicName.');
+    }
+    const topicId = input.topicId === undefined ? undefined : (await this.get(viewer, input.topicId)).id;
+    const name = input.topicName === undefined ? undefined : checkName(input.topicName);
+    const id = await this.store.transaction(async (tx) => {
+      const [target] = topicId
+        ? [topicId]
+        : await ensureTopics(tx, viewer.orgId, [name as string], this.clock.now());
+      await assignAll(tx, element, [target as string], this.clock.now());
+      return target as string;
+    });
+    return this.get(viewer, id);
+  }
+
+  async unassign(viewer: Viewer, scope: Scope, rawPostId: string, rawTopicId: string): Promise<void> {
+    requireInternal(viewer);
+    const { element } = await this.elements.readable(viewer, scope, rawPostId);
+    const topic = await this.get(viewer, rawTopicId);
+    const removed = await this.store.transaction((tx) => tx.topics.unassign(topic.id, element.id));
+    if (!removed) throw notFound();
+  }
+}
+
+/** The hashtags of a body, once each (first spelling kept, compared case-insensitively). */
+export function hashtagsOf(segments: readonly StoredSegment[]): string[] {
+  const seen = new Map<string, string>();
+  for (const s of segments)
+    if (s.type === 'Hashtag' && !seen.has(s.tag.toLowerCase())) seen.set(s.tag.toLowerCase(), s.tag);
+  return [...seen.values()];
+}
+
+/** In the caller's transaction: the topics of these names, created when new. */
+export async function ensureTopics(
+  tx: Store,
+  orgId: string,
+  names: readonly string[],
+  now: number,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const name of names) {
+    const existing = await tx.topics.findByName(orgId, name);
+    if (existing) {
+      ids.push(existing.id);
+      continue;
+    }
+    const created = await tx.topics.create({
+      id: await tx.newId(KeyPrefix.topic),
+      orgId,
+      name,
+      description: null,
+      createdAt: now,
+    });
+    // Created meanwhile by another writer: the unique index kept one; use it.
+    const topic = created ?? (await tx.topics.findByName(orgId, name));
+    if (topic) ids.push(topic.id);
+  }
+  return ids;
+}
+
+/** In the caller's transaction: assigns topics to a post, refusing an 11th. */
+export async function assignAll(
+  tx: Store,
+  post: FeedElementRecord,
+  topicIds: readonly string[],
+  now: number,
+): Promise<void> {
+  const current = new Set((await tx.topics.topicsOf([post.id])).map((r) => r.topic.id));
+  const added = topicIds.filter((id) => !current.has(id));
+  if (current.size + new Set(added).size > TOPICS_PER_POST_MAX) {
+    throw apiError('TOO_MANY_TOPICS');
+  }
+  for (const id of added) await tx.topics.assign(id, post, now);
+}
+
+function checkName(raw: string | undefined): string {
+  const name = raw?.trim() ?? '';
+  if (name === '') throw invalidInput('Missing required field: name.');
+  if ([...name].length > TOPIC_NAME_MAX) {
+    throw invalidInput(`Invalid name: specify at most ${TOPIC_NAME_MAX} characters.`);
+  }
+  return name;
+}
+
+function requireInternal(viewer: Viewer): void {
+  if (!isInternal(viewer)) throw insufficientAccess("You don't have permission to create or assign topics.");
+}
+
+function topicToken(t: TopicRecord, sort: TopicSort): string {
+  const key = sort === 'alphaAsc' ? searchFold(t.name) : String(t.talkingAbout);
+  return Buffer.from(JSON.stringify([key, t.id])).toString('base64url');
+}
+
+function parseTopicToken(raw: string, sort: TopicSort): { key: string | number; id: string } {
+  try {
+    const [key, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown[];
+    if (typeof key === 'string' && typeof id === 'string' && (sort === 'alphaAsc' || /^\d+$/.test(key))) {
+      return { key: sort === 'alphaAsc' ? key : Number(key), id };
+    }
+  } catch {
+    // falls through to the error below
+  }
+  throw invalidInput(`Invalid page: ${raw}. Specify a page token from an earlier response.`);
+}

@@ -1,0 +1,23 @@
+import type { Db } from './dialects/dialect.js';
+
+/** Users' Chatter email settings (migration 012); a user without a row has the default. */
+export class SettingsRepository {
+  constructor(private readonly db: Db) {}
+
+  async groupEmailFrequency(userId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('user_settings')
+      .select('default_group_email_frequency')
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row?.default_group_email_frequency;
+  }
+
+  async setGroupEmailFrequency(userId: string, frequency: string): Promise<void> {
+    await this.db
+      .insertInto('user_settings')
+      .values({ user_id: userId, default_group_email_frequency: frequency })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet({ default_group_email_frequency: frequency }))
+      .execute();
+  }
+}
