@@ -1,3 +1,4 @@
+import type { PostEditState } from './conversation-records.js';
 import type { UserType } from './schema.js';
 
 export type { UserType };
@@ -377,120 +378,7 @@ export interface LikedItem {
   live: boolean;
 }
 
-// ---- sObject records (SPEC §12.1, decision 0008) ---------------------------------------------
-
-/** A field value as stored: text, number (dates as `YYYY-MM-DD` text, datetimes as epoch ms), flag, null. */
-export type StoredFieldValue = string | number | boolean | null;
-
-/** A record of a standard or custom object; `fields` holds the object's own fields by API name. */
-export interface SObjectRow {
-  id: string;
-  orgId: string;
-  type: string;
-  /** The name its Record Summary shows. */
-  name: string;
-  ownerId: string;
-  createdById: string;
-  lastModifiedById: string;
-  createdAt: number;
-  modifiedAt: number;
-  deletedAt: number | null;
-  fields: Record<string, StoredFieldValue>;
-}
-
-/** A field an org declared on a custom object (SPEC §12.7). */
-export interface CustomFieldDefinition {
-  name: string;
-  label: string;
-  type: string;
-  required: boolean;
-  length: number | null;
-  referenceTo: string | null;
-}
-
-export interface CustomObjectRecord {
-  id: string;
-  orgId: string;
-  name: string;
-  label: string;
-  labelPlural: string;
-  keyPrefix: string;
-  fields: CustomFieldDefinition[];
-  createdAt: number;
-}
-
-/** A file (migration 011): its metadata; its bytes are read through FileRepository.chunks. */
-export interface FileRecord {
-  id: string;
-  orgId: string;
-  ownerId: string;
-  /** The ContentVersion ID of its one version. */
-  versionId: string;
-  /** The file name as uploaded (`report.pdf`). */
-  name: string;
-  title: string;
-  description: string | null;
-  mimeType: string;
-  contentSize: number;
-  /** MD5 of the bytes, in hex. */
-  checksum: string;
-  isImage: boolean;
-  /** The size of every chunk but the last. */
-  chunkSize: number;
-  createdAt: number;
-  modifiedAt: number;
-}
-
-/** A file on a post (commentId null) or a comment, at its place in the list. */
-export interface FileAttachmentRecord {
-  fileId: string;
-  feedElementId: string;
-  commentId: string | null;
-  position: number;
-}
-
-// ---- conversation state of posts (migration 012, decision 0028) --------------------------------
-
-/** The viewer's own marks on a page of posts. */
-export interface ViewerPostState {
-  bookmarked: Set<string>;
-  muted: Set<string>;
-  /** Post ID → when the viewer last read it. */
-  readAt: Map<string, number>;
-}
-
-export interface PostReadRecord {
-  userId: string;
-  lastReadAt: number;
-}
-
-/** Edit and question state kept on a post. `revision` is 1 until the first edit. */
-export interface PostEditState {
-  lastEditedBy: string | null;
-  lastEditedAt: number | null;
-  revision: number;
-  questionTitle: string | null;
-  bestAnswerId: string | null;
-  bestAnswerBy: string | null;
-}
-
-export interface TopicRecord {
-  id: string;
-  orgId: string;
-  name: string;
-  description: string | null;
-  createdAt: number;
-  /** Live posts assigned the topic (a counter kept by every assigning write). */
-  talkingAbout: number;
-}
-
-export interface PollChoiceRecord {
-  id: string;
-  feedElementId: string;
-  /** From 1. */
-  position: number;
-  text: string;
-  voteCount: number;
-  /** The reading user's vote. */
-  isMine: boolean;
-}
+// The record types of the second wave (SPEC §12) live beside this module, one file per area.
+export * from './conversation-records.js';
+export * from './file-records.js';
+export * from './sobject-records.js';
