@@ -57,6 +57,8 @@ export interface ApiRoute<
   gone?: 'GONE_FEED_ITEMS';
   /** The first API version that serves the resource; below it, 404 NOT_FOUND (SPEC §12.8). */
   since?: number;
+  /** Takes a multipart body, which its handler streams (uploads, SPEC §12.2); others answer 415. */
+  multipart?: boolean;
   /** Root element of the XML rendering. */
   xmlRoot?: string;
   /**

@@ -9,7 +9,7 @@ import { countsHourly, Quotas } from '../limits/quotas.js';
 import type { Services } from '../services.js';
 import type { AnyApiRoute } from './api-route.js';
 import { checkInputText } from './input-text.js';
-import { type Format, requestFormat, sendBody, wantsPretty } from './negotiation.js';
+import { type Format, mediaType, requestFormat, sendBody, wantsPretty } from './negotiation.js';
 import { checkNumericParameters } from './numeric-parameters.js';
 import { applyFaults, journalRequest } from './ops-hooks.js';
 import { type PresentContext, textEncoder } from './present-context.js';
@@ -141,6 +141,11 @@ function methodAllowed(request: FastifyRequest): void {
  * Salesforce's JSON binding reports it (SPEC §2): so `{"x":1}` is not "missing aboutMe".
  */
 function takeParameters(request: FastifyRequest, route: AnyApiRoute): void {
+  // Stage 8 for multipart bodies: the multipart parser leaves them unread for the resources that
+  // stream them (uploads); to every other resource they are a type it does not take.
+  if (!route.multipart && request.isMultipart()) {
+    throw apiError('UNSUPPORTED_MEDIA_TYPE', { contentType: mediaType(request) });
+  }
   const schema = route.schema?.body;
   if (!schema) return;
   if (request.body === undefined || request.body === null) {

@@ -84,7 +84,7 @@ function paramValue(name: string, ids: Sample): string {
 }
 
 interface QuerySchema {
-  properties?: Record<string, { type?: string }>;
+  properties?: Record<string, { type?: string; enum?: unknown[] }>;
   required?: string[];
 }
 
@@ -94,8 +94,11 @@ function requiredQuery(route: AnyApiRoute): string {
   const required = schema?.required ?? [];
   if (required.length === 0) return '';
   const values = required.map((name) => {
-    const type = schema?.properties?.[name]?.type;
-    return [name, type === 'integer' || type === 'number' ? '1' : 'chatter'];
+    const property = schema?.properties?.[name];
+    // A value the schema takes (its first choice, for an enumeration), so that the check under
+    // test is the one that answers, not the parameter's validation (SPEC §2 stage 10).
+    if (property?.enum !== undefined) return [name, String(property.enum[0])];
+    return [name, property?.type === 'integer' || property?.type === 'number' ? '1' : 'chatter'];
   });
   return `?${new URLSearchParams(values).toString()}`;
 }

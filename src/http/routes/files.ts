@@ -52,6 +52,7 @@ export const fileRoutes = [
     path: '/connect/files/users/:userId',
     summary: 'Upload a file (multipart: fileData, optional json or title/desc)',
     since: FILES_SINCE,
+    multipart: true,
     xmlRoot: 'file',
     schema: { params: UserParams, querystring: UploadQuery },
     handler: async ({ request, services, viewer, scope, ctx, params, query }) => {
