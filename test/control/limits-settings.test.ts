@@ -19,16 +19,34 @@ describe('quota settings, reset and the control-plane description (SPEC §9, §1
     const response = await h.admin('GET', '/_chatterbox/limits');
     assert.equal(response.statusCode, 200);
     assert.equal(response.headers['content-type'], JSON_TYPE);
-    assert.deepEqual(response.json(), { hourly: 40, daily: 900, dailyStatus: 429, retryAfter: false });
+    assert.deepEqual(response.json(), {
+      hourly: 40,
+      daily: 900,
+      dailyStatus: 429,
+      maxFileBytes: 104857600,
+      retryAfter: false,
+    });
   });
 
   test('PUT /_chatterbox/limits merges the fields given and answers the whole', async () => {
     const first = await h.admin('PUT', '/_chatterbox/limits', { hourly: 10 });
     assert.equal(first.statusCode, 200);
     assert.equal(first.headers['content-type'], JSON_TYPE);
-    assert.deepEqual(first.json(), { hourly: 10, daily: 900, dailyStatus: 429, retryAfter: false });
+    assert.deepEqual(first.json(), {
+      hourly: 10,
+      daily: 900,
+      dailyStatus: 429,
+      maxFileBytes: 104857600,
+      retryAfter: false,
+    });
     const second = await h.admin('PUT', '/_chatterbox/limits', { daily: 7, dailyStatus: 403 });
-    assert.deepEqual(second.json(), { hourly: 10, daily: 7, dailyStatus: 403, retryAfter: false });
+    assert.deepEqual(second.json(), {
+      hourly: 10,
+      daily: 7,
+      dailyStatus: 403,
+      maxFileBytes: 104857600,
+      retryAfter: false,
+    });
     const me = await h.request({ method: 'GET', url: ME, token: alice });
     assert.equal(me.headers['sforce-limit-info'], 'api-usage=1/7');
   });
@@ -47,6 +65,10 @@ describe('quota settings, reset and the control-plane description (SPEC §9, §1
         { daily: 1.5 },
         [{ errorCode: 'INVALID_INPUT', message: 'Invalid daily: 1.5. Specify a value of type integer.' }],
       ],
+      [
+        { maxFileBytes: -1 },
+        [{ errorCode: 'INVALID_INPUT', message: 'Invalid maxFileBytes: -1. Specify a value of at least 0.' }],
+      ],
       [{ weekly: 1 }, [{ errorCode: 'JSON_PARSER_ERROR', message: 'Unrecognized field "weekly"' }]],
     ];
     for (const [payload, body] of cases) {
@@ -59,6 +81,7 @@ describe('quota settings, reset and the control-plane description (SPEC §9, §1
       hourly: 10,
       daily: 7,
       dailyStatus: 403,
+      maxFileBytes: 104857600,
       retryAfter: false,
     });
   });
@@ -81,6 +104,7 @@ describe('quota settings, reset and the control-plane description (SPEC §9, §1
       hourly: 40,
       daily: 900,
       dailyStatus: 429,
+      maxFileBytes: 104857600,
       retryAfter: false,
     });
     assert.deepEqual((await h.admin('GET', '/_chatterbox/faults')).json(), { faults: [] });
@@ -225,6 +249,7 @@ describe('quota settings, reset and the control-plane description (SPEC §9, §1
         hourly: 1,
         daily: 15000,
         dailyStatus: 429,
+        maxFileBytes: 104857600,
         retryAfter: true,
       });
       const token = await on.login('alice@acme.example');

@@ -90,11 +90,18 @@ describe('servers sharing one store and one Redis (SPEC §10)', () => {
 
   test('quota settings and counters are shared: a quota of 2 is 2 requests in all', async () => {
     const put = await a.admin('PUT', '/_chatterbox/limits', { hourly: 2, dailyStatus: 403 });
-    assert.deepEqual(put.json(), { hourly: 2, daily: 15000, dailyStatus: 403, retryAfter: false });
+    assert.deepEqual(put.json(), {
+      hourly: 2,
+      daily: 15000,
+      dailyStatus: 403,
+      maxFileBytes: 104857600,
+      retryAfter: false,
+    });
     assert.deepEqual((await b.admin('GET', '/_chatterbox/limits')).json(), {
       hourly: 2,
       daily: 15000,
       dailyStatus: 403,
+      maxFileBytes: 104857600,
       retryAfter: false,
     });
     await a.admin('DELETE', '/_chatterbox/limits/usage');
@@ -136,6 +143,7 @@ describe('servers sharing one store and one Redis (SPEC §10)', () => {
         hourly: 200,
         daily: 1234,
         dailyStatus: 429,
+        maxFileBytes: 104857600,
         retryAfter: false,
       });
       assert.equal((await c.admin('GET', '/_chatterbox/clock')).json().offsetMs, 600_000);
@@ -154,6 +162,7 @@ describe('servers sharing one store and one Redis (SPEC §10)', () => {
       hourly: 200,
       daily: 15000,
       dailyStatus: 429,
+      maxFileBytes: 104857600,
       retryAfter: false,
     });
     assert.deepEqual((await b.admin('GET', '/_chatterbox/maintenance')).json(), {

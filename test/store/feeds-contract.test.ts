@@ -41,10 +41,11 @@ describe(`store contract on ${testStore}: feed sources`, () => {
     assert.deepEqual(await store.feeds.groupIdsInScope(org, '0DBCb0000000001'), []);
   });
 
-  test('feedSources: followed users, followed groups and member groups, apart', async () => {
+  test('feedSources: followed users, groups and records, and member groups, apart', async () => {
     assert.deepEqual(await store.feeds.feedSources(ann), {
       followedUsers: [],
       followedGroups: [],
+      followedRecords: [],
       memberGroups: [],
     });
     const follow = async (subjectId: string, subjectKind: SubjectKind) =>
@@ -60,6 +61,9 @@ describe(`store contract on ${testStore}: feed sources`, () => {
     await follow(ben, 'user');
     await follow(cat, 'user');
     await follow(open, 'group');
+    // Subscriptions name a record by ID alone (an Account here); the domain checks it exists.
+    const account = await store.newId('001');
+    await follow(account, 'record');
     await store.memberships.addMember({
       id: await store.newId(KeyPrefix.groupMember),
       orgId: org,
@@ -73,14 +77,21 @@ describe(`store contract on ${testStore}: feed sources`, () => {
       {
         followedUsers: sorted(sources.followedUsers),
         followedGroups: sources.followedGroups,
+        followedRecords: sources.followedRecords,
         memberGroups: sources.memberGroups,
       },
-      { followedUsers: sorted([ben, cat]), followedGroups: [open], memberGroups: [closed] },
+      {
+        followedUsers: sorted([ben, cat]),
+        followedGroups: [open],
+        followedRecords: [account],
+        memberGroups: [closed],
+      },
     );
     // Another user's sources are their own.
     assert.deepEqual(await store.feeds.feedSources(cat), {
       followedUsers: [],
       followedGroups: [],
+      followedRecords: [],
       memberGroups: [],
     });
   });

@@ -102,6 +102,10 @@ describe('Salesforce IDs (SPEC §3)', () => {
       like: '0I0',
       subscription: '0E8',
       connectedApp: '0Ha',
+      file: '069',
+      fileVersion: '068',
+      topic: '0TO',
+      pollChoice: '09A',
     });
   });
 });
