@@ -1,66 +1,44 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import jsforce from 'jsforce';
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD } from '../../src/demo/demo-org.js';
-import { createHarness, type Harness } from '../helpers/harness.js';
+import { describe, test } from 'node:test';
+import { type Json, useJsforceSession } from '../helpers/jsforce-session.js';
 import { rawDatabase } from '../helpers/store.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: wire bodies as jsforce parses them, read field by field
-type Json = Record<string, any>;
 
 /**
  * jsforce 3.10.16 as a real client over HTTP (reference/jsforce-notes.md §1): post, comment, like,
  * unlike through the like's `url`, delete, and paging a feed by `nextPageUrl` until it is null.
  */
 describe('jsforce 3.10.16 against a listening server: feed', () => {
-  let h: Harness;
-  let conn: jsforce.Connection;
-  let token: string;
+  const s = useJsforceSession('36.0');
 
-  before(async () => {
-    h = await createHarness();
-    const url = await h.app.listen({ port: 0, host: '127.0.0.1' });
-    conn = new jsforce.Connection({
-      oauth2: { loginUrl: url, clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET },
-      version: '36.0',
-    });
-    await conn.login('alice@acme.example', DEMO_PASSWORD);
-    token = conn.accessToken as string;
-  });
-  after(() => h.close());
-
-  /** The same resource read in-process, to compare jsforce's parsed body with the wire body. */
-  const direct = async (url: string) => (await h.request({ method: 'GET', url, token })).json();
-
-  test('post, comment, like, unlike and delete through conn.chatter.resource', async () => {
-    const post = (await conn.chatter.resource('/feed-elements').create({
+  test('post, comment, like, unlike and delete through s.conn.chatter.resource', async () => {
+    const post = (await s.conn.chatter.resource('/feed-elements').create({
       body: { messageSegments: [{ type: 'Text', text: 'posted by jsforce' }] },
       feedElementType: 'FeedItem',
       subjectId: 'me',
     })) as Json;
     assert.match(post.id, /^0D5\w{15}$/);
-    assert.deepEqual(post, await direct(post.url));
+    assert.deepEqual(post, await s.direct(post.url));
     assert.equal(post.body.text, 'posted by jsforce');
 
-    const comment = (await conn.chatter
+    const comment = (await s.conn.chatter
       .resource(post.capabilities.comments.page.currentPageUrl)
       .create({ body: { messageSegments: [{ type: 'Text', text: 'commented by jsforce' }] } })) as Json;
     assert.match(comment.id, /^0D7\w{15}$/);
-    assert.deepEqual(comment, await direct(comment.url));
+    assert.deepEqual(comment, await s.direct(comment.url));
 
     // jsforce's like idiom: create('') sends no body, no content type.
-    const like = (await conn.chatter
+    const like = (await s.conn.chatter
       .resource(post.capabilities.chatterLikes.page.currentPageUrl)
       .create('')) as Json;
     assert.match(like.id, /^0I0\w{15}$/);
-    assert.deepEqual(like, await direct(like.url));
-    const liked = (await conn.chatter.resource(post.url)) as Json;
+    assert.deepEqual(like, await s.direct(like.url));
+    const liked = (await s.conn.chatter.resource(post.url)) as Json;
     assert.equal(liked.capabilities.chatterLikes.isLikedByCurrentUser, true);
     assert.deepEqual(liked.capabilities.chatterLikes.myLike, { id: like.id, url: like.url });
 
     // A second like: 409 surfaces as DUPLICATE_VALUE.
     await assert.rejects(
-      async () => conn.chatter.resource(post.capabilities.chatterLikes.page.currentPageUrl).create(''),
+      async () => s.conn.chatter.resource(post.capabilities.chatterLikes.page.currentPageUrl).create(''),
       {
         name: 'DUPLICATE_VALUE',
         errorCode: 'DUPLICATE_VALUE',
@@ -69,18 +47,18 @@ describe('jsforce 3.10.16 against a listening server: feed', () => {
     );
 
     // Unlike by DELETEing the like's url (jsforce's own test does this).
-    assert.equal(await conn.chatter.resource(like.url).delete(), undefined);
-    const unliked = (await conn.chatter.resource(post.url)) as Json;
+    assert.equal(await s.conn.chatter.resource(like.url).delete(), undefined);
+    const unliked = (await s.conn.chatter.resource(post.url)) as Json;
     assert.equal(unliked.capabilities.chatterLikes.isLikedByCurrentUser, false);
     assert.equal(unliked.capabilities.chatterLikes.page.total, 0);
 
     // Comment likes through the comment's likes page URL.
-    const commentLike = (await conn.chatter.resource(comment.likes.currentPageUrl).create('')) as Json;
+    const commentLike = (await s.conn.chatter.resource(comment.likes.currentPageUrl).create('')) as Json;
     assert.equal(commentLike.likedItem.id, comment.id);
 
-    assert.equal(await conn.chatter.resource(comment.url).del(), undefined);
-    assert.equal(await conn.chatter.resource(post.url).destroy(), undefined);
-    await assert.rejects(async () => conn.chatter.resource(post.url).retrieve(), {
+    assert.equal(await s.conn.chatter.resource(comment.url).del(), undefined);
+    assert.equal(await s.conn.chatter.resource(post.url).destroy(), undefined);
+    await assert.rejects(async () => s.conn.chatter.resource(post.url).retrieve(), {
       name: 'NOT_FOUND',
       errorCode: 'NOT_FOUND',
       message: 'The requested resource does not exist',
@@ -88,14 +66,14 @@ describe('jsforce 3.10.16 against a listening server: feed', () => {
   });
 
   test("update() is POST in jsforce 3: the feed element's 405; chatter.request PATCH edits", async () => {
-    const post = (await conn.chatter.resource('/feed-elements').create({
+    const post = (await s.conn.chatter.resource('/feed-elements').create({
       body: { messageSegments: [{ type: 'Text', text: 'before' }] },
       feedElementType: 'FeedItem',
       subjectId: 'me',
     })) as Json;
     await assert.rejects(
       async () =>
-        conn.chatter
+        s.conn.chatter
           .resource(post.url)
           .update({ body: { messageSegments: [{ type: 'Text', text: 'after' }] } }),
       {
@@ -104,20 +82,20 @@ describe('jsforce 3.10.16 against a listening server: feed', () => {
         message: "HTTP Method 'POST' not allowed. Allowed are DELETE,GET,HEAD,PATCH",
       },
     );
-    const edited = (await conn.chatter.request({
+    const edited = (await s.conn.chatter.request({
       method: 'PATCH',
       url: post.url,
       body: JSON.stringify({ body: { messageSegments: [{ type: 'Text', text: 'after' }] } }),
       headers: { 'Content-Type': 'application/json' },
     })) as Json;
     assert.equal(edited.body.text, 'after');
-    assert.deepEqual(edited, await direct(post.url));
+    assert.deepEqual(edited, await s.direct(post.url));
   });
 
   test('paging a feed by following nextPageUrl until it is null', async () => {
     const made: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const post = (await conn.chatter.resource('/feed-elements').create({
+      const post = (await s.conn.chatter.resource('/feed-elements').create({
         body: { messageSegments: [{ type: 'Text', text: `page me ${i}` }] },
         feedElementType: 'FeedItem',
         subjectId: 'me',
@@ -125,24 +103,26 @@ describe('jsforce 3.10.16 against a listening server: feed', () => {
       made.push(post.id);
     }
     const seen: string[] = [];
-    let page = (await conn.chatter.resource('/feeds/user-profile/me/feed-elements', { pageSize: 2 })) as Json;
+    let page = (await s.conn.chatter.resource('/feeds/user-profile/me/feed-elements', {
+      pageSize: 2,
+    })) as Json;
     let pages = 1;
     for (;;) {
       seen.push(...(page.elements as Json[]).map((e) => e.id as string));
       if (page.nextPageUrl === null) break;
-      page = (await conn.chatter.resource(page.nextPageUrl)) as Json;
+      page = (await s.conn.chatter.resource(page.nextPageUrl)) as Json;
       pages++;
     }
     // Everything alice wrote or received, newest first, each once.
     const expected = (
-      await rawDatabase(h.services.store)
+      await rawDatabase(s.h.services.store)
         .selectFrom('feed_elements')
         .select('id')
         .where('deleted_at', 'is', null)
         .where((eb) =>
           eb.or([
-            eb('author_id', '=', conn.userInfo?.id as string),
-            eb('subject_id', '=', conn.userInfo?.id as string),
+            eb('author_id', '=', s.conn.userInfo?.id as string),
+            eb('subject_id', '=', s.conn.userInfo?.id as string),
           ]),
         )
         .where('community_id', 'is', null)
