@@ -193,11 +193,22 @@ function checkValue(where: string, value: unknown, type: ColumnType): void {
     case 'flag':
       if (value !== 0 && value !== 1) throw bad(where, 'must be 0 or 1');
       return;
+    case 'bytes':
+      if (typeof value !== 'string' || !isBase64(value)) throw bad(where, 'must be base64 text of bytes');
+      return;
     case 'segments':
       if (typeof value !== 'string' || !validSegments(value))
         throw bad(where, 'must be a JSON array of message segments');
       return;
   }
+}
+
+/** Canonical base64 only, so that what is imported exports as the same bytes. */
+function isBase64(value: string): boolean {
+  return (
+    /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(value) &&
+    Buffer.from(value, 'base64').toString('base64') === value
+  );
 }
 
 function validSegments(body: string): boolean {

@@ -17,6 +17,8 @@ export type ColumnType =
   | 'flag'
   /** A JSON array of stored message segments (feed bodies and comments). */
   | 'segments'
+  /** Bytes (file chunks): canonical base64 text in a snapshot, checked and decoded on import. */
+  | 'bytes'
   | readonly string[];
 
 export type SnapshotTable = keyof Database & string;
@@ -29,6 +31,11 @@ export interface TableSpec {
   key: readonly string[];
   /** Column → the sections whose row IDs it may hold ('' also allows the empty string). */
   refs?: Record<string, readonly string[]>;
+  /**
+   * For a table without `org_id`: the column naming a row of `table` (a table with `org_id`) that
+   * the row belongs to, through which export and replace find the org's rows.
+   */
+  via?: { column: string; table: SnapshotTable };
 }
 
 const org = { org_id: ['orgs'] } as const;
@@ -108,6 +115,7 @@ export const SNAPSHOT_TABLES: readonly TableSpec[] = [
     },
     key: ['user_id'],
     refs: { user_id: ['users'] },
+    via: { column: 'user_id', table: 'users' },
   },
   {
     table: 'custom_objects',
@@ -226,7 +234,7 @@ export const SNAPSHOT_TABLES: readonly TableSpec[] = [
       subject_kind: ['user', 'group', 'record'],
       body: 'segments',
       text: 'text',
-      type: ['TextPost', 'LinkPost'],
+      type: ['TextPost', 'LinkPost', 'ContentPost', 'PollPost'],
       created_at: 'int',
       modified_at: 'int',
       comment_count: 'int',
@@ -235,6 +243,14 @@ export const SNAPSHOT_TABLES: readonly TableSpec[] = [
       link_url: 'text?',
       link_name: 'text?',
       client_name: 'text?',
+      attached_files: 'int',
+      last_edited_by: 'id?',
+      last_edited_at: 'int?',
+      revision: 'int',
+      question_title: 'text?',
+      /** A comment of the post: comments come later, so the store's own reads keep it honest. */
+      best_answer_id: 'id?',
+      best_answer_by: 'id?',
     },
     key: ['id'],
     refs: {
@@ -242,6 +258,8 @@ export const SNAPSHOT_TABLES: readonly TableSpec[] = [
       community_id: ['communities'],
       author_id: ['users'],
       subject_id: ['users', 'groups', 'records'],
+      last_edited_by: ['users'],
+      best_answer_by: ['users'],
     },
   },
   {
@@ -280,6 +298,155 @@ export const SNAPSHOT_TABLES: readonly TableSpec[] = [
     },
     key: ['id'],
     refs: { ...org, feed_element_id: ['feed_elements'], comment_id: ['comments', ''], user_id: ['users'] },
+  },
+  // ---- files (migration 011, decision 0009) ----
+  {
+    table: 'files',
+    columns: {
+      id: 'id',
+      org_id: 'id',
+      owner_id: 'id',
+      version_id: 'id',
+      status: ['uploading', 'ready'],
+      name: 'text',
+      title: 'text',
+      description: 'text?',
+      mime_type: 'text',
+      content_size: 'int',
+      checksum: 'text',
+      is_image: 'flag',
+      chunk_size: 'int',
+      created_at: 'int',
+      modified_at: 'int',
+    },
+    key: ['id'],
+    refs: { ...org, owner_id: ['users'] },
+  },
+  {
+    table: 'file_chunks',
+    columns: { file_id: 'id', seq: 'int', data: 'bytes' },
+    key: ['file_id', 'seq'],
+    refs: { file_id: ['files'] },
+    via: { column: 'file_id', table: 'files' },
+  },
+  {
+    table: 'file_attachments',
+    columns: { file_id: 'id', org_id: 'id', feed_element_id: 'id', comment_id: 'text', position: 'int' },
+    key: ['feed_element_id', 'comment_id', 'position'],
+    refs: { ...org, file_id: ['files'], feed_element_id: ['feed_elements'], comment_id: ['comments', ''] },
+  },
+  // ---- conversation (migration 012, decision 0028) ----
+  ...(['feed_bookmarks', 'feed_mutes'] as const).map(
+    (table): TableSpec => ({
+      table,
+      columns: { user_id: 'id', feed_element_id: 'id', created_at: 'int' },
+      key: ['user_id', 'feed_element_id'],
+      refs: { user_id: ['users'], feed_element_id: ['feed_elements'] },
+      via: { column: 'user_id', table: 'users' },
+    }),
+  ),
+  {
+    table: 'feed_reads',
+    columns: { feed_element_id: 'id', user_id: 'id', last_read_at: 'int' },
+    key: ['feed_element_id', 'user_id'],
+    refs: { feed_element_id: ['feed_elements'], user_id: ['users'] },
+    via: { column: 'feed_element_id', table: 'feed_elements' },
+  },
+  {
+    table: 'topics',
+    columns: {
+      id: 'id',
+      org_id: 'id',
+      name: 'text',
+      description: 'text?',
+      created_at: 'int',
+      talking_about: 'int',
+    },
+    key: ['id'],
+    refs: org,
+  },
+  {
+    table: 'topic_assignments',
+    columns: {
+      topic_id: 'id',
+      feed_element_id: 'id',
+      org_id: 'id',
+      created_at: 'int',
+      modified_at: 'int',
+      assigned_at: 'int',
+    },
+    key: ['topic_id', 'feed_element_id'],
+    refs: { ...org, topic_id: ['topics'], feed_element_id: ['feed_elements'] },
+  },
+  {
+    table: 'poll_choices',
+    columns: { id: 'id', feed_element_id: 'id', position: 'int', text: 'text', vote_count: 'int' },
+    key: ['id'],
+    refs: { feed_element_id: ['feed_elements'] },
+    via: { column: 'feed_element_id', table: 'feed_elements' },
+  },
+  {
+    table: 'poll_votes',
+    columns: { feed_element_id: 'id', user_id: 'id', choice_id: 'id' },
+    key: ['feed_element_id', 'user_id'],
+    refs: { feed_element_id: ['feed_elements'], user_id: ['users'], choice_id: ['poll_choices'] },
+    via: { column: 'feed_element_id', table: 'feed_elements' },
+  },
+  {
+    table: 'streams',
+    columns: {
+      id: 'id',
+      org_id: 'id',
+      owner_id: 'id',
+      name: 'text',
+      description: 'text?',
+      created_at: 'int',
+    },
+    key: ['id'],
+    refs: { ...org, owner_id: ['users'] },
+  },
+  {
+    table: 'stream_subscriptions',
+    columns: { stream_id: 'id', entity_id: 'id', created_at: 'int' },
+    key: ['stream_id', 'entity_id'],
+    refs: { stream_id: ['streams'], entity_id: ['users', 'groups', 'records', 'topics'] },
+    via: { column: 'stream_id', table: 'streams' },
+  },
+  {
+    table: 'announcements',
+    columns: {
+      id: 'id',
+      org_id: 'id',
+      group_id: 'id',
+      feed_element_id: 'id',
+      expiration_at: 'int',
+      is_archived: 'flag',
+      send_emails: 'flag',
+      created_at: 'int',
+    },
+    key: ['id'],
+    refs: { ...org, group_id: ['groups'], feed_element_id: ['feed_elements'] },
+  },
+  {
+    table: 'user_settings',
+    columns: {
+      user_id: 'id',
+      default_group_email_frequency: ['EachPost', 'DailyDigest', 'WeeklyDigest', 'Never'],
+    },
+    key: ['user_id'],
+    refs: { user_id: ['users'] },
+    via: { column: 'user_id', table: 'users' },
+  },
+  {
+    table: 'group_member_settings',
+    columns: {
+      group_id: 'id',
+      user_id: 'id',
+      email_frequency: ['EachPost', 'DailyDigest', 'WeeklyDigest', 'Never', 'UseDefault'],
+    },
+    key: ['group_id', 'user_id'],
+    refs: { group_id: ['groups'], user_id: ['users'] },
+    via: { column: 'group_id', table: 'groups' },
   },
 ];
 

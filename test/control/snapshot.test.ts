@@ -5,6 +5,11 @@ import { assertError } from '../helpers/api-assert.js';
 import { assertJson } from '../helpers/collab.js';
 import { signIn, v36 } from '../helpers/feed-fixtures.js';
 import { createHarness, type Harness, JSON_TYPE, testDatabaseUrl } from '../helpers/harness.js';
+import { multipart } from '../helpers/multipart.js';
+
+const v58 = '/services/data/v58.0';
+/** A file of more than one 256 KiB chunk, bytes of every value. */
+const FILE_BYTES = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7919) % 256));
 
 const SECTIONS = [
   'orgs',
@@ -23,6 +28,21 @@ const SECTIONS = [
   'feed_mentions',
   'comments',
   'likes',
+  'files',
+  'file_chunks',
+  'file_attachments',
+  'feed_bookmarks',
+  'feed_mutes',
+  'feed_reads',
+  'topics',
+  'topic_assignments',
+  'poll_choices',
+  'poll_votes',
+  'streams',
+  'stream_subscriptions',
+  'announcements',
+  'user_settings',
+  'group_member_settings',
   'id_sequences',
 ];
 
@@ -40,12 +60,32 @@ async function exportOf(h: Harness, query = ''): Promise<Snapshot> {
   return response.json();
 }
 
-/** What an org's reader sees: alice's news feed and a post's comments and likes, as the API answers them. */
+/**
+ * What an org's reader sees: alice's news feed at v36 and v58 (files, polls, bookmarks, edits,
+ * topics), her settings and the bytes of every file of the org, as the API answers them.
+ */
 async function feedSeenBy(h: Harness, username = 'alice@acme.example'): Promise<unknown> {
   const token = await h.login(username);
-  const news = await h.request({ method: 'GET', url: `${v36}/chatter/feeds/news/me/feed-elements`, token });
-  assert.equal(news.statusCode, 200, news.body);
-  return news.json();
+  const seen: Record<string, unknown> = {};
+  for (const url of [
+    `${v36}/chatter/feeds/news/me/feed-elements`,
+    `${v58}/chatter/feeds/news/me/feed-elements`,
+    `${v58}/chatter/users/me/settings`,
+    `${v58}/connect/topics?sort=popularDesc`,
+  ]) {
+    const response = await h.request({ method: 'GET', url, token });
+    assert.equal(response.statusCode, 200, `${url}: ${response.body}`);
+    seen[url] = response.json();
+  }
+  for (const file of (await exportOf(h)).sections.files ?? []) {
+    const content = await h.request({ method: 'GET', url: `${v58}/connect/files/${file.id}/content`, token });
+    assert.equal(content.statusCode, 200, content.body);
+    seen[`file ${file.id}`] = {
+      type: content.headers['content-type'],
+      bytes: content.rawPayload.toString('base64'),
+    };
+  }
+  return seen;
 }
 
 /** The demo org with more in it: posts, a comment, a like, a group and a join request. */
@@ -92,6 +132,64 @@ async function busyOrg(h: Harness): Promise<void> {
     fields: { Name: 'kept' },
   });
   assert.equal(record.statusCode, 201, record.body);
+  await conversation(h, tokens);
+}
+
+/** Files, a poll and its vote, an edit, a bookmark and settings (SPEC §12.2, §12.4–§12.6). */
+async function conversation(h: Harness, tokens: Record<string, string>): Promise<void> {
+  const send = async (who: string, method: 'POST' | 'PATCH', url: string, payload: object, status = 200) => {
+    const response = await h.request({
+      method,
+      url,
+      token: tokens[who],
+      payload: payload as Record<string, unknown>,
+    });
+    assert.equal(response.statusCode, status, `${url}: ${response.body}`);
+    return response.json();
+  };
+  const upload = await h.request({
+    method: 'POST',
+    url: `${v58}/connect/files/users/me?title=Notes`,
+    token: tokens.alice,
+    ...multipart([
+      { name: 'fileData', filename: 'notes.bin', contentType: 'application/octet-stream', data: FILE_BYTES },
+    ]),
+  });
+  assert.equal(upload.statusCode, 201, upload.body);
+  const withFile = await send(
+    'alice',
+    'POST',
+    `${v58}/chatter/feed-elements`,
+    {
+      feedElementType: 'FeedItem',
+      subjectId: 'me',
+      body: { messageSegments: [{ type: 'Text', text: 'the notes #Launch' }] },
+      capabilities: { files: { items: [{ id: upload.json().id }] } },
+    },
+    201,
+  );
+  await send('bob', 'PATCH', `${v58}/chatter/feed-elements/${withFile.id}/capabilities/bookmarks`, {
+    isBookmarkedByCurrentUser: true,
+  });
+  await send('alice', 'PATCH', `${v58}/chatter/feed-elements/${withFile.id}`, {
+    body: { messageSegments: [{ type: 'Text', text: 'the notes, edited #Launch' }] },
+  });
+  const poll = await send(
+    'bob',
+    'POST',
+    `${v58}/chatter/feed-elements`,
+    {
+      feedElementType: 'FeedItem',
+      subjectId: 'me',
+      body: { messageSegments: [{ type: 'Text', text: 'Which day?' }] },
+      capabilities: { poll: { choices: ['Monday', 'Friday'] } },
+    },
+    201,
+  );
+  await send('alice', 'PATCH', `${v58}/chatter/feed-elements/${poll.id}/capabilities/poll`, {
+    myChoiceId: poll.capabilities.poll.choices[1].id,
+  });
+  await send('alice', 'PATCH', `${v58}/chatter/users/me/settings`, { defaultGroupEmailFrequency: 'Never' });
 }
 
 describe('snapshots: export and import an org (issue 15 item 5, decision 0030)', () => {
@@ -245,10 +343,10 @@ describe('snapshots: export and import an org (issue 15 item 5, decision 0030)',
       ],
       [
         'a section this version does not know',
-        () => edited((s) => Object.assign(s.sections, { topics: [] })),
+        () => edited((s) => Object.assign(s.sections, { sessions: [] })),
         400,
         'INVALID_INPUT',
-        'Invalid snapshot: sections.topics is not a section of version 1.',
+        'Invalid snapshot: sections.sessions is not a section of version 1.',
       ],
       [
         'a date that is not a number',
