@@ -6,6 +6,7 @@ import { assertJson } from '../helpers/collab.js';
 import { signIn, v36 } from '../helpers/feed-fixtures.js';
 import { createHarness, type Harness, JSON_TYPE, testDatabaseUrl } from '../helpers/harness.js';
 import { multipart } from '../helpers/multipart.js';
+import { rawDatabase } from '../helpers/store.js';
 
 const v58 = '/services/data/v58.0';
 /** A file of more than one 256 KiB chunk, bytes of every value. */
@@ -243,6 +244,30 @@ describe('snapshots: export and import an org (issue 15 item 5, decision 0030)',
       'secrets travel in the clear, sealed again on import',
     );
     assert.equal('name_key' in (sections.users?.[0] ?? {}), false, 'derived folds stay out');
+    assert.equal('name_key' in (sections.topics?.[0] ?? {}), false, 'topic folds stay out');
+    // The tables of files and conversations hold the busy org's rows (SPEC §12.2, §12.4–§12.6).
+    for (const name of SECTIONS.slice(16, -1)) {
+      const expected = [
+        'feed_mutes',
+        'feed_reads',
+        'streams',
+        'stream_subscriptions',
+        'announcements',
+        'group_member_settings',
+      ];
+      if (!expected.includes(name)) assert.ok((sections[name]?.length ?? 0) > 0, `${name} has rows`);
+    }
+    assert.equal(sections.file_chunks?.length, 2, 'a file of two chunks');
+    assert.equal(
+      Buffer.concat(
+        (sections.file_chunks ?? []).map((row) => Buffer.from(String(row.data), 'base64')),
+      ).equals(FILE_BYTES),
+      true,
+      'chunks are the file’s bytes in base64',
+    );
+    const types = new Set(sections.feed_elements?.map((row) => row.type));
+    assert.deepEqual([types.has('ContentPost'), types.has('PollPost')], [true, true]);
+    assert.equal(sections.feed_elements?.filter((row) => row.revision === 2).length, 1, 'the edited post');
   });
 
   test('round trip into an empty store: IDs, dates and feed order survive exactly', async () => {
@@ -280,12 +305,23 @@ describe('snapshots: export and import an org (issue 15 item 5, decision 0030)',
       payload: { feedElementType: 'FeedItem', subjectId: 'me', text: 'to be undone' },
     });
     assert.equal(post.statusCode, 201);
+    // Another file, topic assignment, bookmark, edit, poll and vote: rows of every new table.
+    await conversation(fresh, (await signIn(fresh, ['admin', 'alice', 'bob'])).tokens);
     assert.equal((await fresh.admin('POST', '/_chatterbox/snapshot', before)).statusCode, 200);
+    // No row of the replaced org is left behind, not even in tables found through a parent.
+    const db = rawDatabase(fresh.services.store);
+    for (const name of SECTIONS.slice(0, -1)) {
+      const { n } = await db
+        .selectFrom(name as 'files')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(n), before.sections[name]?.length, `${name}: only the snapshot's rows`);
+    }
     const after = await exportOf(fresh);
-    // Sequences only rise: the undone post's ID is never given again.
+    // Sequences only rise: the undone posts' IDs (this one, the file post, the poll) are never given again.
     const posts = (s: Snapshot) =>
       s.sections.id_sequences?.find((row) => row.prefix === '0D5')?.value as number;
-    assert.equal(posts(after), posts(before) + 1);
+    assert.equal(posts(after), posts(before) + 3);
     assert.deepEqual(
       { ...after, sections: { ...after.sections, id_sequences: [] } },
       { ...before, sections: { ...before.sections, id_sequences: [] } },
@@ -370,6 +406,20 @@ describe('snapshots: export and import an org (issue 15 item 5, decision 0030)',
         '',
       ],
       [
+        'file bytes that are not base64',
+        () => edited((s) => Object.assign(s.sections.file_chunks?.[1] ?? {}, { data: 'not base64!' })),
+        400,
+        'INVALID_INPUT',
+        'Invalid snapshot: sections.file_chunks[1].data must be base64 text of bytes.',
+      ],
+      [
+        'file bytes as base64 that is not canonical',
+        () => edited((s) => Object.assign(s.sections.file_chunks?.[1] ?? {}, { data: 'QR==' })),
+        400,
+        'INVALID_INPUT',
+        'Invalid snapshot: sections.file_chunks[1].data must be base64 text of bytes.',
+      ],
+      [
         'an unknown column',
         () => edited((s) => Object.assign(s.sections.groups?.[0] ?? {}, { owner: 'x' })),
         400,
@@ -417,6 +467,20 @@ describe('snapshots: export and import an org (issue 15 item 5, decision 0030)',
         assert.deepEqual(await exportOf(h), good, 'nothing changed');
       });
     }
+
+    test('a poll vote for a choice the snapshot lacks → 400 naming it, nothing changed', async () => {
+      const vote = good.sections.poll_votes?.[0];
+      const body = edited((s) => {
+        s.sections.poll_choices = s.sections.poll_choices?.filter((row) => row.id !== vote?.choice_id) ?? [];
+      });
+      assertError(
+        await h.admin('POST', '/_chatterbox/snapshot', body),
+        400,
+        'INVALID_INPUT',
+        `Invalid snapshot: sections.poll_votes[0].choice_id names ${vote?.choice_id}, which is not in poll_choices.`,
+      );
+      assert.deepEqual(await exportOf(h), good, 'nothing changed');
+    });
 
     test('export: an org ID that is malformed → 400, one that names no org → 404', async () => {
       assertError(
