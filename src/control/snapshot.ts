@@ -125,26 +125,42 @@ export function checkSnapshot(input: unknown): Snapshot {
         if (!(key in spec.columns)) throw bad(`${where}.${key}`, 'is not a column of this section');
       for (const [column, type] of Object.entries(spec.columns))
         checkValue(`${where}.${column}`, row[column], type);
-      for (const [column, sectionsNamed] of Object.entries(spec.refs ?? {})) {
-        const value = row[column];
-        if (value === null || (value === '' && sectionsNamed.includes(''))) continue;
-        if (!sectionsNamed.some((name) => ids.get(name)?.has(value as string)))
-          throw bad(
-            `${where}.${column}`,
-            `names ${value}, which is not in ${sectionsNamed.filter(Boolean).join(' or ')}`,
-          );
-      }
+      checkRefs(where, row, spec.refs, ids);
       const key = spec.key.map((column) => row[column]).join('/');
       if (seen.has(key)) throw bad(where, `repeats the key ${key}`);
       seen.add(key);
     });
     ids.set(spec.table, new Set(spec.key.length === 1 ? seen : []));
   }
+  for (const spec of SNAPSHOT_TABLES) {
+    if (!spec.laterRefs) continue;
+    (sections[spec.table] as SnapshotRow[] | undefined)?.forEach((row, i) => {
+      checkRefs(`sections.${spec.table}[${i}]`, row, spec.laterRefs, ids);
+    });
+  }
   const orgs = sections.orgs as SnapshotRow[] | undefined;
   if (orgs?.length !== 1 || orgs[0]?.id !== orgId)
     throw bad('sections.orgs', `must hold exactly the org ${orgId}`);
   checkSequences(sections[SEQUENCES_SECTION]);
   return input as unknown as Snapshot;
+}
+
+/** Each reference names a row of one of the sections given, or is null ('' where allowed). */
+function checkRefs(
+  where: string,
+  row: Record<string, unknown>,
+  refs: Record<string, readonly string[]> | undefined,
+  ids: Map<string, Set<string>>,
+): void {
+  for (const [column, sectionsNamed] of Object.entries(refs ?? {})) {
+    const value = row[column];
+    if (value === null || (value === '' && sectionsNamed.includes(''))) continue;
+    if (!sectionsNamed.some((name) => ids.get(name)?.has(value as string)))
+      throw bad(
+        `${where}.${column}`,
+        `names ${value}, which is not in ${sectionsNamed.filter(Boolean).join(' or ')}`,
+      );
+  }
 }
 
 function checkSequences(rows: unknown): void {

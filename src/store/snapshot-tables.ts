@@ -31,6 +31,8 @@ export interface TableSpec {
   key: readonly string[];
   /** Column → the sections whose row IDs it may hold ('' also allows the empty string). */
   refs?: Record<string, readonly string[]>;
+  /** Like `refs`, for sections that come later (checked once every section is read). */
+  laterRefs?: Record<string, readonly string[]>;
   /**
    * For a table without `org_id`: the column naming a row of `table` (a table with `org_id`) that
    * the row belongs to, through which export and replace find the org's rows.
@@ -248,7 +250,7 @@ export const SNAPSHOT_TABLES: readonly TableSpec[] = [
       last_edited_at: 'int?',
       revision: 'int',
       question_title: 'text?',
-      /** A comment of the post: comments come later, so the store's own reads keep it honest. */
+      /** A comment (a later section: see laterRefs). */
       best_answer_id: 'id?',
       best_answer_by: 'id?',
     },
@@ -261,6 +263,7 @@ export const SNAPSHOT_TABLES: readonly TableSpec[] = [
       last_edited_by: ['users'],
       best_answer_by: ['users'],
     },
+    laterRefs: { best_answer_id: ['comments'] },
   },
   {
     table: 'feed_mentions',

@@ -482,6 +482,20 @@ describe('snapshots: export and import an org (issue 15 item 5, decision 0030)',
       assert.deepEqual(await exportOf(h), good, 'nothing changed');
     });
 
+    test('a best answer that names no comment of the snapshot → 400, nothing changed', async () => {
+      const body = edited((s) => {
+        const post = s.sections.feed_elements?.[0];
+        if (post) post.best_answer_id = post.id;
+      });
+      assertError(
+        await h.admin('POST', '/_chatterbox/snapshot', body),
+        400,
+        'INVALID_INPUT',
+        `Invalid snapshot: sections.feed_elements[0].best_answer_id names ${good.sections.feed_elements?.[0]?.id}, which is not in comments.`,
+      );
+      assert.deepEqual(await exportOf(h), good, 'nothing changed');
+    });
+
     test('export: an org ID that is malformed → 400, one that names no org → 404', async () => {
       assertError(
         await h.admin('GET', '/_chatterbox/snapshot?orgId=nope'),
