@@ -1,6 +1,7 @@
 import type { AppSecrets } from '../auth/app-secrets.js';
 import { apiError, invalidInput, notFound } from '../errors/api-error.js';
 import { KeyPrefix, parseId, prefixOf, to18 } from '../ids/salesforce-id.js';
+import { searchFold } from '../lib/search-fold.js';
 import {
   type SequenceRow,
   SnapshotCollision,
@@ -138,6 +139,8 @@ export function checkSnapshot(input: unknown): Snapshot {
       checkRefs(`sections.${spec.table}[${i}]`, row, spec.laterRefs, ids);
     });
   }
+  checkTopicNames((sections.topics ?? []) as SnapshotRow[]);
+  checkFileChunks((sections.files ?? []) as SnapshotRow[], (sections.file_chunks ?? []) as SnapshotRow[]);
   const orgs = sections.orgs as SnapshotRow[] | undefined;
   if (orgs?.length !== 1 || orgs[0]?.id !== orgId)
     throw bad('sections.orgs', `must hold exactly the org ${orgId}`);
@@ -161,6 +164,48 @@ function checkRefs(
         `names ${value}, which is not in ${sectionsNamed.filter(Boolean).join(' or ')}`,
       );
   }
+}
+
+/** Topic names are unique in an org compared folded (topics.name_key), as the store keeps them. */
+function checkTopicNames(topics: readonly SnapshotRow[]): void {
+  const seen = new Map<string, number>();
+  topics.forEach((topic, i) => {
+    const key = searchFold(String(topic.name));
+    const first = seen.get(key);
+    if (first !== undefined)
+      throw bad(`sections.topics[${i}].name`, `is the name of sections.topics[${first}] (compared folded)`);
+    seen.set(key, i);
+  });
+}
+
+/**
+ * A ready file's chunks are numbered from 0 without gaps, each `chunk_size` bytes but the last, and
+ * add up to `content_size`, so that a download (ranges included) reads what the file says it holds.
+ */
+function checkFileChunks(files: readonly SnapshotRow[], chunks: readonly SnapshotRow[]): void {
+  const sizes = new Map<string, number[]>();
+  for (const chunk of chunks) {
+    const list = sizes.get(String(chunk.file_id)) ?? [];
+    list[Number(chunk.seq)] = Buffer.byteLength(String(chunk.data), 'base64');
+    sizes.set(String(chunk.file_id), list);
+  }
+  files.forEach((file, i) => {
+    if (file.status !== 'ready') return;
+    const list = sizes.get(String(file.id)) ?? [];
+    const size = Number(file.chunk_size);
+    const whole =
+      size > 0 &&
+      list.every(
+        (bytes, seq) => bytes !== undefined && (seq === list.length - 1 ? bytes > 0 : bytes === size),
+      ) &&
+      list.reduce((sum, bytes) => sum + bytes, 0) === Number(file.content_size) &&
+      Object.keys(list).length === list.length;
+    if (!whole)
+      throw bad(
+        `sections.files[${i}]`,
+        'must have file_chunks numbered from 0, each chunk_size bytes but the last, adding up to content_size',
+      );
+  });
 }
 
 function checkSequences(rows: unknown): void {

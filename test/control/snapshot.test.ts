@@ -420,6 +420,24 @@ describe('snapshots: export and import an org (issue 15 item 5, decision 0030)',
         'Invalid snapshot: sections.file_chunks[1].data must be base64 text of bytes.',
       ],
       [
+        'a file that lacks one of its chunks',
+        () => edited((s) => s.sections.file_chunks?.splice(1, 1)),
+        400,
+        'INVALID_INPUT',
+        'Invalid snapshot: sections.files[0] must have file_chunks numbered from 0, each chunk_size bytes but the last, adding up to content_size.',
+      ],
+      [
+        'two topics whose names fold the same',
+        () =>
+          edited((s) => {
+            const [first, second] = s.sections.topics ?? [];
+            if (first && second) second.name = String(first.name).toUpperCase();
+          }),
+        400,
+        'INVALID_INPUT',
+        'Invalid snapshot: sections.topics[1].name is the name of sections.topics[0] (compared folded).',
+      ],
+      [
         'an unknown column',
         () => edited((s) => Object.assign(s.sections.groups?.[0] ?? {}, { owner: 'x' })),
         400,
