@@ -124,6 +124,9 @@ export function checkSnapshot(input: unknown): Snapshot {
       if (!isObject(row)) throw bad(where, 'must be an object');
       for (const key of Object.keys(row))
         if (!(key in spec.columns)) throw bad(`${where}.${key}`, 'is not a column of this section');
+      // A snapshot written before a column was added gets the value the migration gave old rows.
+      for (const [column, value] of Object.entries(spec.added ?? {}))
+        if (!(column in row)) row[column] = value;
       for (const [column, type] of Object.entries(spec.columns))
         checkValue(`${where}.${column}`, row[column], type);
       checkRefs(where, row, spec.refs, ids);

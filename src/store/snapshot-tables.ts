@@ -32,6 +32,11 @@ export interface TableSpec {
   key: readonly string[];
   /** Column → the sections whose row IDs it may hold ('' also allows the empty string). */
   refs?: Record<string, readonly string[]>;
+  /**
+   * Columns added after version 1 was first written, with the value a row of an older snapshot gets
+   * when it lacks them (what the migration that added them gave existing rows).
+   */
+  added?: Record<string, string | number | null>;
   /** Like `refs`, for sections that come later (checked once every section is read). */
   laterRefs?: Record<string, readonly string[]>;
   /**
@@ -265,6 +270,15 @@ export const SNAPSHOT_TABLES: readonly TableSpec[] = [
       best_answer_by: ['users'],
     },
     laterRefs: { best_answer_id: ['comments'] },
+    added: {
+      attached_files: 0,
+      last_edited_by: null,
+      last_edited_at: null,
+      revision: 1,
+      question_title: null,
+      best_answer_id: null,
+      best_answer_by: null,
+    },
   },
   {
     table: 'feed_mentions',

@@ -351,6 +351,47 @@ describe('snapshots: export and import an org (issue 15 item 5, decision 0030)',
     }
   });
 
+  test('a version-1 snapshot written before files and conversations imports: the new columns at their defaults', async () => {
+    const older = await createHarness({ demo: false });
+    try {
+      const snapshot = await exportOf(h);
+      const added = {
+        attached_files: 0,
+        last_edited_by: null,
+        last_edited_at: null,
+        revision: 1,
+        question_title: null,
+        best_answer_id: null,
+        best_answer_by: null,
+      };
+      const old: Snapshot = {
+        ...snapshot,
+        sections: Object.fromEntries(
+          Object.entries(snapshot.sections)
+            .filter(([name]) => SECTIONS.indexOf(name) < 16 || name === 'id_sequences')
+            .map(([name, rows]) => [
+              name,
+              name === 'feed_elements'
+                ? rows.map((row) =>
+                    Object.fromEntries(Object.entries(row).filter(([column]) => !(column in added))),
+                  )
+                : rows,
+            ]),
+        ),
+      };
+      const imported = await older.admin('POST', '/_chatterbox/snapshot', old);
+      assert.equal(imported.statusCode, 200, imported.body);
+      const { sections } = await exportOf(older);
+      assert.deepEqual(
+        sections.feed_elements,
+        old.sections.feed_elements?.map((row) => ({ ...row, ...added })),
+      );
+      for (const name of SECTIONS.slice(16, -1)) assert.deepEqual(sections[name], [], name);
+    } finally {
+      await older.close();
+    }
+  });
+
   describe('bad input: a clear error and nothing changed', () => {
     let good: Snapshot;
     before(async () => {
