@@ -169,6 +169,17 @@ async function conversation(h: Harness, tokens: Record<string, string>): Promise
     },
     201,
   );
+  // The same file again, on bob's comment of the post (a file_attachments row with a comment_id).
+  await send(
+    'bob',
+    'POST',
+    `${v58}/chatter/feed-elements/${withFile.id}/capabilities/comments/items`,
+    {
+      body: { messageSegments: [{ type: 'Text', text: 'read them' }] },
+      capabilities: { content: { contentDocumentId: upload.json().id } },
+    },
+    201,
+  );
   await send('bob', 'PATCH', `${v58}/chatter/feed-elements/${withFile.id}/capabilities/bookmarks`, {
     isBookmarkedByCurrentUser: true,
   });
@@ -258,6 +269,11 @@ describe('snapshots: export and import an org (issue 15 item 5, decision 0030)',
       if (!unwritten.includes(name)) assert.ok((sections[name]?.length ?? 0) > 0, `${name} has rows`);
     }
     assert.equal(sections.file_chunks?.length, 2, 'a file of two chunks');
+    assert.deepEqual(
+      sections.file_attachments?.map((row) => row.comment_id === ''),
+      [true, false],
+      'the file on the post and on a comment',
+    );
     assert.equal(
       Buffer.concat(
         (sections.file_chunks ?? []).map((row) => Buffer.from(String(row.data), 'base64')),
