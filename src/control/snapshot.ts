@@ -1,6 +1,7 @@
 import type { AppSecrets } from '../auth/app-secrets.js';
 import { apiError, invalidInput, notFound } from '../errors/api-error.js';
 import { KeyPrefix, parseId, prefixOf, to18 } from '../ids/salesforce-id.js';
+import { searchFold } from '../lib/search-fold.js';
 import {
   type SequenceRow,
   SnapshotCollision,
@@ -123,28 +124,91 @@ export function checkSnapshot(input: unknown): Snapshot {
       if (!isObject(row)) throw bad(where, 'must be an object');
       for (const key of Object.keys(row))
         if (!(key in spec.columns)) throw bad(`${where}.${key}`, 'is not a column of this section');
+      // A snapshot written before a column was added gets the value the migration gave old rows.
+      for (const [column, value] of Object.entries(spec.added ?? {}))
+        if (!(column in row)) row[column] = value;
       for (const [column, type] of Object.entries(spec.columns))
         checkValue(`${where}.${column}`, row[column], type);
-      for (const [column, sectionsNamed] of Object.entries(spec.refs ?? {})) {
-        const value = row[column];
-        if (value === null || (value === '' && sectionsNamed.includes(''))) continue;
-        if (!sectionsNamed.some((name) => ids.get(name)?.has(value as string)))
-          throw bad(
-            `${where}.${column}`,
-            `names ${value}, which is not in ${sectionsNamed.filter(Boolean).join(' or ')}`,
-          );
-      }
+      checkRefs(where, row, spec.refs, ids);
       const key = spec.key.map((column) => row[column]).join('/');
       if (seen.has(key)) throw bad(where, `repeats the key ${key}`);
       seen.add(key);
     });
     ids.set(spec.table, new Set(spec.key.length === 1 ? seen : []));
   }
+  for (const spec of SNAPSHOT_TABLES) {
+    if (!spec.laterRefs) continue;
+    (sections[spec.table] as SnapshotRow[] | undefined)?.forEach((row, i) => {
+      checkRefs(`sections.${spec.table}[${i}]`, row, spec.laterRefs, ids);
+    });
+  }
+  checkTopicNames((sections.topics ?? []) as SnapshotRow[]);
+  checkFileChunks((sections.files ?? []) as SnapshotRow[], (sections.file_chunks ?? []) as SnapshotRow[]);
   const orgs = sections.orgs as SnapshotRow[] | undefined;
   if (orgs?.length !== 1 || orgs[0]?.id !== orgId)
     throw bad('sections.orgs', `must hold exactly the org ${orgId}`);
   checkSequences(sections[SEQUENCES_SECTION]);
   return input as unknown as Snapshot;
+}
+
+/** Each reference names a row of one of the sections given, or is null ('' where allowed). */
+function checkRefs(
+  where: string,
+  row: Record<string, unknown>,
+  refs: Record<string, readonly string[]> | undefined,
+  ids: Map<string, Set<string>>,
+): void {
+  for (const [column, sectionsNamed] of Object.entries(refs ?? {})) {
+    const value = row[column];
+    if (value === null || (value === '' && sectionsNamed.includes(''))) continue;
+    if (!sectionsNamed.some((name) => ids.get(name)?.has(value as string)))
+      throw bad(
+        `${where}.${column}`,
+        `names ${value}, which is not in ${sectionsNamed.filter(Boolean).join(' or ')}`,
+      );
+  }
+}
+
+/** Topic names are unique in an org compared folded (topics.name_key), as the store keeps them. */
+function checkTopicNames(topics: readonly SnapshotRow[]): void {
+  const seen = new Map<string, number>();
+  topics.forEach((topic, i) => {
+    const key = searchFold(String(topic.name));
+    const first = seen.get(key);
+    if (first !== undefined)
+      throw bad(`sections.topics[${i}].name`, `is the name of sections.topics[${first}] (compared folded)`);
+    seen.set(key, i);
+  });
+}
+
+/**
+ * A ready file's chunks are numbered from 0 without gaps, each `chunk_size` bytes but the last, and
+ * add up to `content_size`, so that a download (ranges included) reads what the file says it holds.
+ */
+function checkFileChunks(files: readonly SnapshotRow[], chunks: readonly SnapshotRow[]): void {
+  const sizes = new Map<string, number[]>();
+  for (const chunk of chunks) {
+    const list = sizes.get(String(chunk.file_id)) ?? [];
+    list[Number(chunk.seq)] = Buffer.byteLength(String(chunk.data), 'base64');
+    sizes.set(String(chunk.file_id), list);
+  }
+  files.forEach((file, i) => {
+    if (file.status !== 'ready') return;
+    const list = sizes.get(String(file.id)) ?? [];
+    const size = Number(file.chunk_size);
+    const whole =
+      size > 0 &&
+      list.every(
+        (bytes, seq) => bytes !== undefined && (seq === list.length - 1 ? bytes > 0 : bytes === size),
+      ) &&
+      list.reduce((sum, bytes) => sum + bytes, 0) === Number(file.content_size) &&
+      Object.keys(list).length === list.length;
+    if (!whole)
+      throw bad(
+        `sections.files[${i}]`,
+        'must have file_chunks numbered from 0, each chunk_size bytes but the last, adding up to content_size',
+      );
+  });
 }
 
 function checkSequences(rows: unknown): void {
@@ -193,11 +257,22 @@ function checkValue(where: string, value: unknown, type: ColumnType): void {
     case 'flag':
       if (value !== 0 && value !== 1) throw bad(where, 'must be 0 or 1');
       return;
+    case 'bytes':
+      if (typeof value !== 'string' || !isBase64(value)) throw bad(where, 'must be base64 text of bytes');
+      return;
     case 'segments':
       if (typeof value !== 'string' || !validSegments(value))
         throw bad(where, 'must be a JSON array of message segments');
       return;
   }
+}
+
+/** Canonical base64 only, so that what is imported exports as the same bytes. */
+function isBase64(value: string): boolean {
+  return (
+    /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(value) &&
+    Buffer.from(value, 'base64').toString('base64') === value
+  );
 }
 
 function validSegments(body: string): boolean {

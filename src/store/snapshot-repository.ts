@@ -22,7 +22,25 @@ const DERIVED: Partial<Record<SnapshotTable, (row: SnapshotRow) => SnapshotRow>>
   }),
   groups: (row) => ({ name_key: searchFold(String(row.name)) }),
   feed_elements: (row) => ({ text_key: searchFold(String(row.text)) }),
+  topics: (row) => ({ name_key: searchFold(String(row.name)) }),
 };
+
+/** A row as the store writes it: bytes columns, base64 in a snapshot, become bytes again. */
+function storedRow(spec: TableSpec, row: SnapshotRow): Record<string, unknown> {
+  const stored: Record<string, unknown> = { ...row, ...DERIVED[spec.table]?.(row) };
+  for (const [column, type] of Object.entries(spec.columns))
+    if (type === 'bytes') stored[column] = Buffer.from(String(row[column]), 'base64');
+  return stored;
+}
+
+/** A value as a snapshot carries it: numbers for bigints, base64 for bytes. */
+function snapshotValue(value: unknown): string | number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Uint8Array)
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  return value as string | number;
+}
 
 /** Tables an org's rows live in that a snapshot leaves out, emptied when the org is replaced. */
 const UNSNAPSHOTTED = ['sessions', 'refresh_tokens'] as const;
@@ -49,10 +67,7 @@ export class SnapshotRepository {
       const rows = (await query.execute()) as SnapshotRow[];
       sections[spec.table] = rows.map((row) => {
         const ordered: SnapshotRow = {};
-        for (const column of Object.keys(spec.columns)) {
-          const value = row[column] ?? null;
-          ordered[column] = typeof value === 'bigint' ? Number(value) : value;
-        }
+        for (const column of Object.keys(spec.columns)) ordered[column] = snapshotValue(row[column]);
         return ordered;
       });
     }
@@ -66,18 +81,14 @@ export class SnapshotRepository {
 
   /** Deletes every row of the org, its sessions included. Call inside a transaction. */
   async deleteOrg(orgId: string): Promise<void> {
-    await this.db
-      .deleteFrom('user_activity')
-      .where('user_id', 'in', this.db.selectFrom('users').select('id').where('org_id', '=', orgId))
-      .execute();
     for (const table of UNSNAPSHOTTED) await this.db.deleteFrom(table).where('org_id', '=', orgId).execute();
+    // Rows found through a parent go first, while their parents are still there to find them by.
+    const children = SNAPSHOT_TABLES.filter((spec) => spec.via);
+    for (const spec of [...children].reverse())
+      await this.#ofOrg(this.db.deleteFrom(spec.table as 'users'), spec, orgId).execute();
     for (const spec of [...SNAPSHOT_TABLES].reverse()) {
-      if (spec.table === 'user_activity') continue;
-      const column = spec.table === 'orgs' ? 'id' : 'org_id';
-      await this.db
-        .deleteFrom(spec.table as 'users')
-        .where(column as 'org_id', '=', orgId)
-        .execute();
+      if (spec.via) continue;
+      await this.#ofOrg(this.db.deleteFrom(spec.table as 'users'), spec, orgId).execute();
     }
   }
 
@@ -85,8 +96,7 @@ export class SnapshotRepository {
   async insertOrg(sections: SnapshotRows): Promise<void> {
     for (const spec of SNAPSHOT_TABLES) {
       const rows = sections[spec.table] ?? [];
-      const derive = DERIVED[spec.table];
-      const full = derive ? rows.map((row) => ({ ...row, ...derive(row) })) : rows;
+      const full = rows.map((row) => storedRow(spec, row));
       const perStatement = Math.max(1, Math.floor(8000 / (Object.keys(spec.columns).length + 3)));
       for (let i = 0; i < full.length; i += perStatement) {
         await this.db
@@ -116,14 +126,18 @@ export class SnapshotRepository {
     }
   }
 
+  /** The org's rows of the table: by `org_id`, or for a table without one through its parent. */
   // biome-ignore lint/suspicious/noExplicitAny: the query's table is chosen at run time.
   #ofOrg(query: any, spec: TableSpec, orgId: string) {
     if (spec.table === 'orgs') return query.where('id', '=', orgId);
-    if (spec.table === 'user_activity')
+    if (spec.via)
       return query.where(
-        'user_id',
+        spec.via.column,
         'in',
-        this.db.selectFrom('users').select('id').where('org_id', '=', orgId),
+        this.db
+          .selectFrom(spec.via.table as 'users')
+          .select('id')
+          .where('org_id', '=', orgId),
       );
     return query.where('org_id', '=', orgId);
   }

@@ -1,4 +1,5 @@
 import type { Database } from './schema.js';
+import { CONVERSATION_TABLES, FILE_TABLES } from './snapshot-tables-more.js';
 
 /**
  * What a snapshot (decision 0030) holds of each table: one section per table, named as the table,
@@ -17,6 +18,8 @@ export type ColumnType =
   | 'flag'
   /** A JSON array of stored message segments (feed bodies and comments). */
   | 'segments'
+  /** Bytes (file chunks): canonical base64 text in a snapshot, checked and decoded on import. */
+  | 'bytes'
   | readonly string[];
 
 export type SnapshotTable = keyof Database & string;
@@ -29,6 +32,18 @@ export interface TableSpec {
   key: readonly string[];
   /** Column → the sections whose row IDs it may hold ('' also allows the empty string). */
   refs?: Record<string, readonly string[]>;
+  /**
+   * Columns added after version 1 was first written, with the value a row of an older snapshot gets
+   * when it lacks them (what the migration that added them gave existing rows).
+   */
+  added?: Record<string, string | number | null>;
+  /** Like `refs`, for sections that come later (checked once every section is read). */
+  laterRefs?: Record<string, readonly string[]>;
+  /**
+   * For a table without `org_id`: the column naming a row of `table` (a table with `org_id`) that
+   * the row belongs to, through which export and replace find the org's rows.
+   */
+  via?: { column: string; table: SnapshotTable };
 }
 
 const org = { org_id: ['orgs'] } as const;
@@ -108,6 +123,7 @@ export const SNAPSHOT_TABLES: readonly TableSpec[] = [
     },
     key: ['user_id'],
     refs: { user_id: ['users'] },
+    via: { column: 'user_id', table: 'users' },
   },
   {
     table: 'custom_objects',
@@ -226,7 +242,7 @@ export const SNAPSHOT_TABLES: readonly TableSpec[] = [
       subject_kind: ['user', 'group', 'record'],
       body: 'segments',
       text: 'text',
-      type: ['TextPost', 'LinkPost'],
+      type: ['TextPost', 'LinkPost', 'ContentPost', 'PollPost'],
       created_at: 'int',
       modified_at: 'int',
       comment_count: 'int',
@@ -235,6 +251,14 @@ export const SNAPSHOT_TABLES: readonly TableSpec[] = [
       link_url: 'text?',
       link_name: 'text?',
       client_name: 'text?',
+      attached_files: 'int',
+      last_edited_by: 'id?',
+      last_edited_at: 'int?',
+      revision: 'int',
+      question_title: 'text?',
+      /** A comment (a later section: see laterRefs). */
+      best_answer_id: 'id?',
+      best_answer_by: 'id?',
     },
     key: ['id'],
     refs: {
@@ -242,6 +266,18 @@ export const SNAPSHOT_TABLES: readonly TableSpec[] = [
       community_id: ['communities'],
       author_id: ['users'],
       subject_id: ['users', 'groups', 'records'],
+      last_edited_by: ['users'],
+      best_answer_by: ['users'],
+    },
+    laterRefs: { best_answer_id: ['comments'] },
+    added: {
+      attached_files: 0,
+      last_edited_by: null,
+      last_edited_at: null,
+      revision: 1,
+      question_title: null,
+      best_answer_id: null,
+      best_answer_by: null,
     },
   },
   {
@@ -281,6 +317,8 @@ export const SNAPSHOT_TABLES: readonly TableSpec[] = [
     key: ['id'],
     refs: { ...org, feed_element_id: ['feed_elements'], comment_id: ['comments', ''], user_id: ['users'] },
   },
+  ...FILE_TABLES,
+  ...CONVERSATION_TABLES,
 ];
 
 /** ID sequences are the store's, not an org's: a snapshot carries them so new IDs never collide. */
