@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { AppSecrets, keyFromPassphrase } from './auth/app-secrets.js';
 import { OAuthService } from './auth/oauth.js';
@@ -10,13 +10,7 @@ import { ControlState } from './control/control-state.js';
 import { ControlSync } from './control/control-sync.js';
 import { ServerRegistration } from './control/live-servers.js';
 import { exportSnapshotFile, importSnapshotFile } from './control/snapshot-files.js';
-import {
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
-  DEMO_PASSWORD,
-  demoUsers,
-  seedDemoOrg,
-} from './demo/demo-org.js';
+import { seedDemoOrg } from './demo/demo-org.js';
 import { CircuitBreaker } from './dependencies/circuit-breaker.js';
 import { type DependencyCheck, DependencyHealth } from './dependencies/dependency-health.js';
 import { connectRedis, redisBreaker } from './dependencies/redis-connection.js';
@@ -44,6 +38,7 @@ import { RedisUsageCounters } from './limits/redis-usage.js';
 import { StoreUsageCounters } from './limits/store-usage.js';
 import { MemoryUsageCounters, type UsageCounters } from './limits/usage.js';
 import type { Services } from './services.js';
+import { assertPortFree, portInUse, printBanner } from './start-up.js';
 import { migrate, openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { checkStoreFlags } from './store-checks.js';
@@ -310,23 +305,6 @@ export async function startServer(
   return { app, runtime, url, ...(importedOrgId ? { importedOrgId } : {}) };
 }
 
-function portInUse(host: string, port: number): Error {
-  return new Error(
-    `--port ${port}: ${host}:${port} is already in use; choose another port (0 picks a free one)`,
-  );
-}
-
-async function assertPortFree(host: string, port: number): Promise<void> {
-  const { createServer } = await import('node:net');
-  await new Promise<void>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? portInUse(host, port) : error),
-    );
-    probe.listen(port, host, () => probe.close(() => resolve()));
-  });
-}
-
 /** `chatterbox serve`: one process, or a primary that prepares the store and forks --workers. */
 export async function serve(flags: RawFlags): Promise<void> {
   const config = loadConfig(flags);
@@ -371,33 +349,4 @@ export async function serve(flags: RawFlags): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-}
-
-/**
- * What a person starting the server needs (URL, store, generated admin token, demo credentials), as
- * one `info` entry of the server's logger: one JSON line, or one block in a terminal. It shows at
- * every level but `silent`, since the generated admin token is printed nowhere else.
- */
-function printBanner(logger: FastifyBaseLogger, config: Config, url: string): void {
-  const lines = [
-    `Chatterbox is listening on ${url} (${config.databaseUrl ? 'postgres' : `sqlite ${config.db}`})`,
-  ];
-  if (config.adminTokenGenerated) {
-    lines.push(
-      `Admin token (control plane /_chatterbox): ${config.adminToken}`,
-      `Console: ${url}/ (sign in with the admin token)`,
-    );
-  }
-  if (config.demo) {
-    lines.push(
-      'Demo org "Acme":',
-      `  client_id=${DEMO_CLIENT_ID} client_secret=${DEMO_CLIENT_SECRET}`,
-      `  users: ${demoUsers.map((u) => u.username).join(', ')}`,
-      `  password: ${DEMO_PASSWORD}`,
-    );
-  }
-  const banner = config.logLevel === 'silent' ? logger : logger.child({}, { level: 'info' });
-  banner.info({ url }, lines.join('\n'));
-  // Whoever started the server waits for this: not left in the asynchronous destination's buffer.
-  if ('flush' in logger && typeof logger.flush === 'function') logger.flush();
 }

@@ -1,5 +1,6 @@
 import type { Viewer } from '../auth/viewer.js';
 import type { Clock } from '../lib/clock.js';
+import { groupBy } from '../lib/group-by.js';
 import { relativeDate } from '../lib/relative-date.js';
 import type { AttachedFile } from '../store/file-repository.js';
 import type {
@@ -390,16 +391,6 @@ function withEditor(
 
 function groupSubjects(elements: FeedElementRecord[]): string[] {
   return [...new Set(elements.filter((e) => e.subjectKind === 'group').map((e) => e.subjectId))];
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const item of items) {
-    const list = map.get(key(item)) ?? [];
-    list.push(item);
-    map.set(key(item), list);
-  }
-  return map;
 }
 
 function must(users: Map<string, UserSummaryView>, id: string): UserSummaryView {
