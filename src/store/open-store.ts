@@ -1,4 +1,4 @@
-import { type Kysely, Migrator } from 'kysely';
+import { type Kysely, type MigrationResult, Migrator } from 'kysely';
 import type { CircuitBreaker } from '../dependencies/circuit-breaker.js';
 import { createSqliteDb, sqliteDialect } from './dialects/sqlite.js';
 import * as m001 from './migrations/001-foundation.js';
@@ -87,14 +87,21 @@ export async function migrate(store: Store): Promise<string[]> {
     allowUnorderedMigrations: true,
     ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
+  const results = await migrateToLatest(migrator);
+  return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * `migrator.migrateToLatest()`, tried again when another schema vanished under it: Kysely lists
+ * the tables of every schema to find its own, and a schema dropped meanwhile by another deployment
+ * or test on the same database fails that listing (invalid_schema_name). Nothing was migrated then.
+ */
+export async function migrateToLatest(migrator: Migrator): Promise<MigrationResult[]> {
   for (let attempt = 1; ; attempt++) {
     const { error, results } = await migrator.migrateToLatest();
-    // Kysely lists the tables of every schema to find its own; a schema dropped meanwhile by
-    // another deployment or test on the same database fails that listing (invalid_schema_name).
-    // Nothing was migrated then: try again.
     if (error && (error as { code?: string }).code === '3F000' && attempt < 5) continue;
     if (error) throw error;
-    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    return results ?? [];
   }
 }
 

@@ -9,7 +9,7 @@ import * as m005 from '../../src/store/migrations/005-user-activity.js';
 import * as m006 from '../../src/store/migrations/006-mention-keyset.js';
 import * as m007 from '../../src/store/migrations/007-group-name-unique.js';
 import * as m008 from '../../src/store/migrations/008-search-fold.js';
-import { migrate, RENAMED_MIGRATIONS } from '../../src/store/open-store.js';
+import { migrate, migrateToLatest, RENAMED_MIGRATIONS } from '../../src/store/open-store.js';
 import { GroupNameTaken, type GroupRecord } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
 import { testStore } from '../helpers/harness.js';
@@ -52,10 +52,9 @@ async function migrateWithOldNames(store: Store, names: (keyof typeof OLD_NAMES)
     },
     ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error;
+  const results = await migrateToLatest(migrator);
   assert.deepEqual(
-    results?.map((r) => r.migrationName),
+    results.map((r) => r.migrationName),
     names,
   );
 }
