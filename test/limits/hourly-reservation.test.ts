@@ -1,15 +1,7 @@
-import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { after, describe, test } from 'node:test';
-import { Redis } from 'ioredis';
-import { RedisUsageCounters } from '../../src/limits/redis-usage.js';
-import { StoreUsageCounters } from '../../src/limits/store-usage.js';
-import { HOUR_MS, hourOf, MemoryUsageCounters, type UsageCounters } from '../../src/limits/usage.js';
-import { dropPostgresSchema } from '../../src/store/dialects/postgres.js';
-import { migrate, openStore } from '../../src/store/open-store.js';
-import { testDatabaseUrl, testStore } from '../helpers/harness.js';
+import { describe } from 'node:test';
+import { HOUR_MS, hourOf, type UsageCounters } from '../../src/limits/usage.js';
+import { onEachUsageBackend } from '../helpers/usage-backends.js';
 
-const REDIS_URL = process.env.CHATTERBOX_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const NOW = Date.parse('2026-03-02T10:30:00.000Z');
 
 /**
@@ -42,36 +34,5 @@ async function reservations(usage: UsageCounters) {
 const EXPECTED = [true, 5, false, 5, true, 7, 3, true, 4, true, 7, 3, 9];
 
 describe('hourly reservations of a batch (SPEC §7, decision 0016)', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  after(async () => {
-    for (const cleanup of cleanups) await cleanup();
-  });
-
-  test('memory', async () => {
-    assert.deepEqual(await reservations(new MemoryUsageCounters()), EXPECTED);
-  });
-
-  test(`store (${testStore})`, async () => {
-    const pgSchema = `cbtest_reserve_${randomBytes(4).toString('hex')}`;
-    const store = await openStore({
-      sqlitePath: ':memory:',
-      databaseUrl: testStore === 'postgres' ? testDatabaseUrl : undefined,
-      pgSchema,
-      idInstance: 'Cb',
-    });
-    if (testStore === 'postgres') cleanups.push(() => dropPostgresSchema(testDatabaseUrl, pgSchema));
-    await migrate(store);
-    assert.deepEqual(await reservations(new StoreUsageCounters(store)), EXPECTED);
-    await store.close();
-  });
-
-  test('Redis', async () => {
-    const redis = new Redis(REDIS_URL);
-    const usage = new RedisUsageCounters(redis, `cbtest:${randomBytes(4).toString('hex')}:`);
-    cleanups.push(async () => {
-      await usage.clear();
-      await redis.quit();
-    });
-    assert.deepEqual(await reservations(usage), EXPECTED);
-  });
+  onEachUsageBackend('reserve', reservations, EXPECTED);
 });
