@@ -4,12 +4,14 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { apiError, withHeaders } from '../errors/api-error.js';
 import type { Services } from '../services.js';
+import { CHATTERBOX_VERSION } from '../version.js';
 import type { AnyApiRoute } from './api-route.js';
 import { registerBodyParsers } from './body-parsers.js';
 import { registerConsole } from './console-assets.js';
 import { clientErrorHandler, handleError, unknownPath } from './error-response.js';
 import { httpServerOptions, registerHttpEdge } from './http-edge.js';
 import { registerJournalCapture } from './journal-capture.js';
+import { LazyValidators } from './lazy-validators.js';
 import { registerMetrics } from './metrics.js';
 import { JSON_CONTENT_TYPE, requestFormat, rewriteUrl, sendBody, wantsPretty } from './negotiation.js';
 import { recordIdKeyword } from './params.js';
@@ -20,7 +22,7 @@ import { registerRequestLog } from './request-log.js';
 import { batchRoutes } from './routes/batch.js';
 import { commentRoutes } from './routes/comments.js';
 import { communityRoutes } from './routes/communities.js';
-import { CHATTERBOX_VERSION, registerControlRoutes } from './routes/control.js';
+import { registerControlRoutes } from './routes/control.js';
 import { directoryRoutes } from './routes/directories.js';
 import { feedElementRoutes } from './routes/feed-elements.js';
 import { feedItemsGoneRoutes } from './routes/feed-items-gone.js';
@@ -77,6 +79,8 @@ export interface AppOptions {
   consoleDir?: string;
   /** `/_chatterbox/metrics` and its per-request hook (default on; off only to measure its cost). */
   metrics?: boolean;
+  /** Compiles the routes' validators on first use (default: a new one; a test passes its own). */
+  validators?: LazyValidators;
 }
 
 /** Builds the whole HTTP app without listening (tests inject requests into it, STYLE #11). */
@@ -109,6 +113,8 @@ export async function buildApp(services: Services, options: AppOptions): Promise
         // 1e309 in a JSON body parses as Infinity, which is not an integer nor any number.
         strictNumbers: true,
       },
+      // Schemas compile on a route's first request, not all at start-up (decision 0036).
+      onCreate: (options.validators ?? new LazyValidators()).install,
     },
   });
   // First of all hooks: what Node would have refused bare (no Host, an unmet Expect).

@@ -5,6 +5,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { type Config, defaults } from '../../src/config.js';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD } from '../../src/demo/demo-org.js';
 import { buildApp } from '../../src/http/app.js';
+import type { LazyValidators } from '../../src/http/lazy-validators.js';
 import { createRuntime, type Runtime } from '../../src/main.js';
 import type { Services } from '../../src/services.js';
 import { dropPostgresSchema } from '../../src/store/dialects/postgres.js';
@@ -62,6 +63,8 @@ export interface HarnessOptions {
   logStream?: Writable;
   /** The console's built files (default: dist/web). */
   consoleDir?: string;
+  /** The app's lazily compiled route validators (default: its own). */
+  validators?: LazyValidators;
 }
 
 export async function createHarness(
@@ -75,6 +78,7 @@ export async function createHarness(
     logger,
     reset: runtime.reset,
     ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
+    ...(options.validators ? { validators: options.validators } : {}),
   });
   await app.ready();
   const harness: Harness = {
