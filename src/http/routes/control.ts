@@ -6,6 +6,7 @@ import { invalidInput, notFound } from '../../errors/api-error.js';
 import { parseId, to18 } from '../../ids/salesforce-id.js';
 import { isoDate } from '../../lib/clock.js';
 import type { Services } from '../../services.js';
+import { CHATTERBOX_VERSION } from '../../version.js';
 import { checkAdminToken } from '../admin-token.js';
 import { instanceUrl } from '../instance-url.js';
 import { JSON_CONTENT_TYPE } from '../negotiation.js';
@@ -14,8 +15,6 @@ import { registerControlRecordRoutes } from './control-records.js';
 import { registerControlRequestRoutes } from './control-requests.js';
 import { registerControlSnapshotRoutes } from './control-snapshot.js';
 import { registerControlUsageRoutes } from './control-usage.js';
-
-export const CHATTERBOX_VERSION = '0.1.0';
 
 const OrgInput = Type.Object({ name: Type.String({ minLength: 1 }) }, { additionalProperties: false });
 const UserInput = Type.Object(
