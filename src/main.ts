@@ -286,7 +286,7 @@ export async function startServer(
       : undefined;
   const registration = new ServerRegistration(runtime.services.store);
   const app = await buildApp(runtime.services, {
-    loggerInstance: createLogger({ level: config.logLevel, format: config.logFormat }, options.logTo),
+    loggerInstance: await createLogger({ level: config.logLevel, format: config.logFormat }, options.logTo),
     reset: async () => {
       await runtime.reset();
       await registration.renew();
@@ -328,7 +328,7 @@ export async function serve(flags: RawFlags): Promise<void> {
       if (code !== 0) process.exit(code ?? 1);
     });
     printBanner(
-      createLogger({ level: config.logLevel, format: config.logFormat }),
+      await createLogger({ level: config.logLevel, format: config.logFormat }),
       config,
       `http://${config.host}:${config.port}`,
     );

@@ -1,5 +1,10 @@
 import { Readable } from 'node:stream';
-import sharp from 'sharp';
+
+/**
+ * sharp (libvips, a native library) is loaded on the first image made: a server that never makes
+ * one starts faster and smaller without it.
+ */
+const loadSharp = async () => (await import('sharp')).default;
 
 /** The three thumbnail renditions of an image file (SPEC §12.2), by their `type` parameter. */
 export const RENDITIONS = {
@@ -17,6 +22,7 @@ export async function thumbnail(
   bytes: AsyncIterable<Buffer>,
   box: { width: number; height: number },
 ): Promise<Buffer | undefined> {
+  const sharp = await loadSharp();
   const pipeline = sharp({ limitInputPixels: 100_000_000 })
     .rotate()
     .resize(box.width, box.height, { fit: 'inside', withoutEnlargement: true })
@@ -40,7 +46,7 @@ export function defaultPhoto(kind: 'user' | 'group', size: number): Promise<Buff
   if (!png) {
     const colour = kind === 'user' ? '#1797C0' : '#7F8DE1';
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><rect width="100%" height="100%" fill="#ffffff"/><circle cx="${size / 2}" cy="${size / 2}" r="${size / 2}" fill="${colour}"/></svg>`;
-    png = sharp(Buffer.from(svg)).png().toBuffer();
+    png = loadSharp().then((sharp) => sharp(Buffer.from(svg)).png().toBuffer());
     defaults.set(key, png);
   }
   return png;

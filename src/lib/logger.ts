@@ -1,5 +1,4 @@
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
 
 /** pino's levels, the only values `--log-level` accepts. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -9,13 +8,15 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 /**
  * The server's one logger (the banner, request lines, errors): JSON lines for log collectors, or
  * pino-pretty's coloured lines for a person at a terminal. Pretty output is formatted in this
- * thread (`sync`), not in a worker: it is meant for a terminal, not for load.
+ * thread (`sync`), not in a worker: it is meant for a terminal, not for load; pino-pretty is loaded
+ * only then.
  */
-export function createLogger(
+export async function createLogger(
   options: { level: string; format: LogFormat },
   destination: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout,
-): Logger {
+): Promise<Logger> {
   if (options.format === 'pretty') {
+    const { default: pretty } = await import('pino-pretty');
     const stream = pretty({
       colorize: destination.isTTY === true,
       sync: true,
