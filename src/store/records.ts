@@ -122,7 +122,7 @@ export type MarkupType = keyof typeof MARKUP_TAGS;
 
 /** What a post is to, or a subscription follows: a person, a group, or a record (SPEC §12.1). */
 export type SubjectKind = 'user' | 'group' | 'record';
-export type FeedItemType = 'TextPost' | 'LinkPost' | 'ContentPost' | 'PollPost';
+export type FeedItemType = 'TextPost' | 'LinkPost' | 'ContentPost' | 'PollPost' | 'QuestionPost';
 
 export interface FeedElementRecord {
   id: string;
@@ -152,7 +152,10 @@ export interface FeedElementRecord {
 export type NewFeedElement = Omit<
   FeedElementRecord,
   'commentCount' | 'likeCount' | 'attachedFiles' | 'conversation'
->;
+> & {
+  /** A QuestionPost's title (F2 §6), written with the post. */
+  questionTitle?: string | undefined;
+};
 
 export interface CommentRecord {
   id: string;

@@ -73,6 +73,10 @@ export const FeedItemInput = Type.Object(
               { additionalProperties: false },
             ),
           ),
+          /** A QuestionPost's title (F2 §6); bestAnswerId is for PATCH …/question-and-answers only. */
+          questionAndAnswers: Type.Optional(
+            Type.Object({ questionTitle: Type.String() }, { additionalProperties: false }),
+          ),
         },
         { additionalProperties: false },
       ),
