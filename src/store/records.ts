@@ -201,6 +201,15 @@ export type FeedBranch =
   /** Several sources through the org index at once, for viewers with very many sources. */
   | { kind: 'any'; subjects: string[]; authors: string[]; mentionsOf: string | null };
 
+/** Question filters of a feed (F2 §1.4): questions, solved (a best answer), unanswered (no comment)… */
+export const QUESTION_FILTERS = [
+  'AllQuestions',
+  'SolvedQuestions',
+  'UnansweredQuestions',
+  'UnsolvedQuestions',
+] as const;
+export type QuestionFilter = (typeof QUESTION_FILTERS)[number];
+
 export interface FeedPageQuery {
   orgId: string;
   communityId: string | null;
@@ -211,6 +220,8 @@ export interface FeedPageQuery {
   excludeMutedBy?: string | undefined;
   /** Case-insensitive substring of the plain text (search). */
   textContains?: string | undefined;
+  /** Only the questions this filter keeps. */
+  questions?: QuestionFilter | undefined;
   sort: FeedSort;
   /** Keyset cursor: only elements strictly after (older than) this one in the sort order. */
   before?: { at: number; id: string } | undefined;
