@@ -14,7 +14,7 @@ import { parseMessageInput, plainText } from './message-segments.js';
 import { UNEDITED } from './post-state.js';
 import { requireSubjectId, visibleRecord } from './record-summaries.js';
 import { type Scope, scopeCommunityId } from './scope.js';
-import { assignAll, ensureTopics, hashtagsOf } from './topics.js';
+import { assignAll, ensureTopics, hashtagsOf, retag } from './topics.js';
 import type { BatchItem, UserService } from './users.js';
 
 /** Feed Item Input (chatter-facts §2.5), as the edge schema lets it through. */
@@ -176,6 +176,8 @@ export class FeedElementService {
         message.mentionIds,
       );
       await tx.postState.recordEdit(element.id, viewer.user.id, modifiedAt);
+      // Hashtags taken out or put in change the post's topics (SPEC §12.8).
+      await retag(tx, { ...element, modifiedAt }, element.segments, message.segments, modifiedAt);
     });
     // Read back: the revision and last editor are the store's, whatever edits ran at the same time.
     const [edited = { ...element, segments: message.segments, text, modifiedAt }] =
