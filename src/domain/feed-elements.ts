@@ -2,7 +2,7 @@ import type { Viewer } from '../auth/viewer.js';
 import { apiError, insufficientAccess, invalidInput, notFound } from '../errors/api-error.js';
 import { KeyPrefix } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
-import type { FeedElementRecord, StoredSegment } from '../store/records.js';
+import type { FeedElementRecord, FeedItemType, StoredSegment } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { ActivityChanges } from './activity.js';
 import { canDeleteElement, canEditElement, readRefusal } from './feed-access.js';
@@ -11,9 +11,10 @@ import type { FileService } from './files.js';
 import { type GroupAccess, loadGroupAccess } from './group-access.js';
 import { requireId } from './ids.js';
 import { parseMessageInput, plainText } from './message-segments.js';
+import { UNEDITED } from './post-state.js';
 import { requireSubjectId, visibleRecord } from './record-summaries.js';
 import { type Scope, scopeCommunityId } from './scope.js';
-import { assignAll, ensureTopics, hashtagsOf } from './topics.js';
+import { assignAll, ensureTopics, hashtagsOf, retag } from './topics.js';
 import type { BatchItem, UserService } from './users.js';
 
 /** Feed Item Input (chatter-facts §2.5), as the edge schema lets it through. */
@@ -27,6 +28,7 @@ export interface FeedItemInput {
     | {
         link?: { url?: string | undefined; urlName?: string | undefined } | undefined;
         poll?: { choices: string[] } | undefined;
+        questionAndAnswers?: { questionTitle: string } | undefined;
       }
     | undefined;
   /** The files to attach (capabilities.files v36+, capabilities.content 32–35), as given. */
@@ -64,8 +66,10 @@ export class FeedElementService {
     const subjectId = subject.id;
     const link = parseLink(input.capabilities?.link);
     const choices = parsePollChoices(input.capabilities?.poll);
+    const questionTitle = parseQuestionTitle(input.capabilities?.questionAndAnswers);
+    if (choices && questionTitle !== undefined) throw apiError('POLL_AND_QUESTION');
     const message =
-      link && input.body === undefined && input.text === undefined
+      (link || questionTitle !== undefined) && input.body === undefined && input.text === undefined
         ? { segments: [], mentionIds: [] }
         : parseMessageInput(input);
     let access: ReadonlyMap<string, GroupAccess> = new Map();
@@ -95,7 +99,7 @@ export class FeedElementService {
         subjectKind: subject.kind,
         segments: message.segments,
         text,
-        type: choices ? 'PollPost' : fileIds.length > 0 ? 'ContentPost' : link ? 'LinkPost' : 'TextPost',
+        type: postType({ choices, questionTitle, fileIds, link }),
         linkUrl: link?.url ?? null,
         linkName: link?.urlName ?? null,
         clientName: app?.name ?? null,
@@ -104,8 +108,9 @@ export class FeedElementService {
         commentCount: 0,
         likeCount: 0,
         attachedFiles: fileIds.length,
+        ...(questionTitle === undefined ? {} : { conversation: { ...UNEDITED, questionTitle } }),
       };
-      await tx.posts.insertElement(record, message.mentionIds);
+      await tx.posts.insertElement({ ...record, questionTitle }, message.mentionIds);
       await tx.files.attach(viewer.orgId, record.id, null, fileIds);
       if (choices) {
         const ids = await tx.reserveIds(KeyPrefix.pollChoice, choices.length);
@@ -171,6 +176,8 @@ export class FeedElementService {
         message.mentionIds,
       );
       await tx.postState.recordEdit(element.id, viewer.user.id, modifiedAt);
+      // Hashtags taken out or put in change the post's topics (SPEC §12.8).
+      await retag(tx, { ...element, modifiedAt }, element.segments, message.segments, modifiedAt);
     });
     // Read back: the revision and last editor are the store's, whatever edits ran at the same time.
     const [edited = { ...element, segments: message.segments, text, modifiedAt }] =
@@ -269,6 +276,34 @@ function parsePollChoices(poll: { choices: string[] } | undefined): string[] | u
   if (choices.some((c) => c === ''))
     throw invalidInput('Invalid capabilities.poll.choices: a choice is blank.');
   return choices;
+}
+
+export const QUESTION_TITLE_MAX = 255;
+
+/** A QuestionPost's title (F2 §6): required there, not blank, at most 255 characters. */
+function parseQuestionTitle(question: { questionTitle: string } | undefined): string | undefined {
+  if (question === undefined) return undefined;
+  const title = question.questionTitle.trim();
+  if (title === '')
+    throw invalidInput('Invalid capabilities.questionAndAnswers.questionTitle: specify a title.');
+  if ([...title].length > QUESTION_TITLE_MAX) {
+    throw invalidInput(
+      `Invalid capabilities.questionAndAnswers.questionTitle: specify at most ${QUESTION_TITLE_MAX} characters.`,
+    );
+  }
+  return title;
+}
+
+function postType(p: {
+  choices: string[] | undefined;
+  questionTitle: string | undefined;
+  fileIds: string[];
+  link: unknown;
+}): FeedItemType {
+  if (p.choices) return 'PollPost';
+  if (p.questionTitle !== undefined) return 'QuestionPost';
+  if (p.fileIds.length > 0) return 'ContentPost';
+  return p.link ? 'LinkPost' : 'TextPost';
 }
 
 /** The link capability of a LinkPost: `capabilities.link.{url, urlName}`. */

@@ -13,6 +13,7 @@ import type {
 } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { canDeleteComment, canDeleteElement } from './feed-access.js';
+import { groupParent, groupSubjects, must, recordParent, withFiles } from './feed-view-parts.js';
 import { type GroupAccess, groupAccess, loadGroupAccess } from './group-access.js';
 import type { GroupReadView } from './groups.js';
 import { keysetToken } from './page-tokens.js';
@@ -81,8 +82,13 @@ export interface FeedElementView {
   likes: LikesView;
   /** The files it carries (capabilities.files), in order; deleted ones with `file` null. */
   files: AttachedFile[];
-  /** Bookmark, mute, read and edit state (SPEC §12.5), with the last editor's summary. */
-  state: PostStateView & { lastEditedBy: UserSummaryView | null; relativeLastEditedDate: string | null };
+  /** Bookmark, mute, read, edit and question state (SPEC §12.5), with the people it names. */
+  state: Omit<PostStateView, 'bestAnswer'> & {
+    lastEditedBy: UserSummaryView | null;
+    relativeLastEditedDate: string | null;
+    bestAnswer: CommentView | null;
+    bestAnswerBy: UserSummaryView | null;
+  };
 }
 
 /** Likes shown inside a post or a comment (their Like Page's first page). */
@@ -132,9 +138,10 @@ export class FeedViews {
       loadPostState(this.store, viewer, elements),
     ]);
     // The likes of the posts and of the comments shown, and the viewer's own, in one query.
+    const shownComments = [...comments, ...state.bestAnswers];
     const likes = await this.store.likes.likesFor(
       ids,
-      comments.map((c) => c.id),
+      shownComments.map((c) => c.id),
       LIKES_SHOWN,
       member ? viewer.user.id : null,
     );
@@ -143,7 +150,7 @@ export class FeedViews {
       viewer,
       scope,
       elements,
-      comments,
+      shownComments,
       likes,
       access,
       [...owners, ...state.userIds],
@@ -171,7 +178,7 @@ export class FeedViews {
         comments: this.#recent(viewer, scope, element, byElement.get(element.id) ?? [], loaded),
         likes: likesOf(viewer, element.id, null, element.likeCount, loaded),
         files: filesOf(loaded, element.id, null),
-        state: withEditor(state.of(element), loaded.users, now),
+        state: this.#state(viewer, scope, element, state.of(element), loaded, now),
       };
     });
   }
@@ -269,6 +276,26 @@ export class FeedViews {
     };
   }
 
+  /** The post's state with the people it names and its best answer as a comment view. */
+  #state(
+    viewer: Viewer,
+    scope: Scope,
+    element: FeedElementRecord,
+    state: PostStateView,
+    loaded: Loaded,
+    now: number,
+  ): FeedElementView['state'] {
+    const { lastEditedBy: editor, lastEditedAt: at, bestAnswerBy } = state.edit;
+    const answer = state.bestAnswer;
+    return {
+      ...state,
+      lastEditedBy: editor === null ? null : must(loaded.users, editor),
+      relativeLastEditedDate: at === null ? null : relativeDate(at, now),
+      bestAnswer: answer && this.#comment(viewer, scope, element, answer, loaded),
+      bestAnswerBy: answer && bestAnswerBy ? must(loaded.users, bestAnswerBy) : null,
+    };
+  }
+
   #comment(
     viewer: Viewer,
     scope: Scope,
@@ -342,59 +369,8 @@ function likesOf(
   };
 }
 
-/** The posts whose files (or whose comments' files) are worth a query. */
-function withFiles(elements: FeedElementRecord[]): string[] {
-  return elements.filter((e) => e.attachedFiles > 0).map((e) => e.id);
-}
-
 function filesOf(loaded: Loaded, feedElementId: string, commentId: string | null): AttachedFile[] {
   return loaded.files.filter(
     (f) => f.attachment.feedElementId === feedElementId && f.attachment.commentId === commentId,
   );
-}
-
-function groupParent(
-  groupId: string,
-  access: ReadonlyMap<string, GroupAccess>,
-  loaded: { memberships: Map<string, MembershipRecord>; requested: Set<string>; counts: Map<string, number> },
-  users: Map<string, UserSummaryView>,
-): GroupReadView {
-  const a = access.get(groupId);
-  if (!a) throw new Error(`Group ${groupId} of a readable post was not loaded`);
-  return {
-    access: a,
-    membership: loaded.memberships.get(groupId) ?? null,
-    requested: loaded.requested.has(groupId),
-    memberCount: loaded.counts.get(groupId) ?? 0,
-    owner: must(users, a.group.ownerId),
-  };
-}
-
-function recordParent(records: Map<string, RecordSummaryView>, id: string): RecordSummaryView {
-  const record = records.get(id);
-  if (!record) throw new Error(`Record ${id} of a readable post was not loaded`);
-  return record;
-}
-
-function withEditor(
-  state: PostStateView,
-  users: Map<string, UserSummaryView>,
-  now: number,
-): FeedElementView['state'] {
-  const { lastEditedBy: editor, lastEditedAt: at } = state.edit;
-  return {
-    ...state,
-    lastEditedBy: editor === null ? null : must(users, editor),
-    relativeLastEditedDate: at === null ? null : relativeDate(at, now),
-  };
-}
-
-function groupSubjects(elements: FeedElementRecord[]): string[] {
-  return [...new Set(elements.filter((e) => e.subjectKind === 'group').map((e) => e.subjectId))];
-}
-
-function must(users: Map<string, UserSummaryView>, id: string): UserSummaryView {
-  const user = users.get(id);
-  if (!user) throw new Error(`User ${id} of a readable record was not loaded`);
-  return user;
 }

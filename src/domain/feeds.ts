@@ -1,7 +1,7 @@
 import type { Viewer } from '../auth/viewer.js';
 import { type ApiError, apiError, insufficientAccess, invalidInput, notFound } from '../errors/api-error.js';
 import { KeyPrefix, prefixOf } from '../ids/salesforce-id.js';
-import type { FeedBranch, FeedElementRecord, FeedSort } from '../store/records.js';
+import type { FeedBranch, FeedElementRecord, FeedSort, QuestionFilter } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { groupFeedRefusal } from './feed-access.js';
 import type { FeedElementView, FeedViews } from './feed-views.js';
@@ -36,6 +36,8 @@ export interface FeedPageParams {
   pageSize: number;
   recentCommentCount: number;
   updatedSince?: string | undefined;
+  /** Question filters (F2 §1.4): record feeds only (decision 0034). */
+  filter?: QuestionFilter | undefined;
 }
 
 export interface FeedPage {
@@ -105,6 +107,7 @@ export class FeedService {
     if (since !== undefined && !UPDATABLE.includes(plan.feed.type)) {
       throw invalidInput("Invalid updatedSince: this feed doesn't support updatedSince.");
     }
+    if (params.filter !== undefined && plan.feed.type !== 'record') throw filterRefused();
     const page = await this.#page(viewer, scope, plan, params, cursor, since);
     return {
       feed: plan.feed,
@@ -125,6 +128,7 @@ export class FeedService {
     if (params.updatedSince !== undefined) {
       throw invalidInput("Invalid updatedSince: this feed doesn't support updatedSince.");
     }
+    if (params.filter !== undefined) throw filterRefused();
     const cursor =
       params.page === undefined
         ? undefined
@@ -158,6 +162,7 @@ export class FeedService {
             branches: plan.branches,
             hiddenGroups: plan.hiddenGroups,
             textContains: plan.textContains,
+            questions: params.filter,
             excludeMutedBy: plan.excludeMutedBy,
             sort,
             before: cursor,
@@ -388,6 +393,10 @@ function parseUpdatesToken(raw: string): number {
   const match = /^2:(\d{1,15})$/.exec(raw);
   if (!match) throw badToken('updatedSince', raw);
   return Number(match[1]);
+}
+
+function filterRefused(): ApiError {
+  return invalidInput("Invalid filter: this feed doesn't support filter.");
 }
 
 function badToken(name: string, raw: string): ApiError {

@@ -129,8 +129,16 @@ function parseSegment(value: unknown, index: number, inCode = false): StoredSegm
   }
 }
 
-// A hashtag starts a word; a URL runs to the next space, without trailing punctuation.
-const INLINE = /(?<=^|\s)#([\p{L}\p{N}_][\p{L}\p{N}_-]*)|\bhttps?:\/\/[^\s<>"]*[^\s<>".,;:!?)\]'}]/giu;
+// A hashtag starts a word: `#tag`, or `#[a few words]` (SPEC §12.8, F2 §4), the brackets' content
+// trimmed; a URL runs to the next space, without trailing punctuation.
+const INLINE =
+  /(?<=^|\s)#(?:\[\s*([^[\]\n]*[^\s[\]])\s*\]|([\p{L}\p{N}_][\p{L}\p{N}_-]*))|\bhttps?:\/\/[^\s<>"]*[^\s<>".,;:!?)\]'}]/giu;
+const ONE_WORD_TAG = /^[\p{L}\p{N}_][\p{L}\p{N}_-]*$/u;
+
+/** A hashtag as written: `#tag`, or `#[two words]` when the tag isn't one word. */
+export function hashtagText(tag: string): string {
+  return ONE_WORD_TAG.test(tag) ? `#${tag}` : `#[${tag}]`;
+}
 
 /** Text with inline hashtags and URLs, split into Text, Hashtag and Link segments. */
 export function splitText(text: string): StoredSegment[] {
@@ -139,7 +147,8 @@ export function splitText(text: string): StoredSegment[] {
   for (const match of text.matchAll(INLINE)) {
     const start = match.index ?? 0;
     if (start > last) out.push({ type: 'Text', text: text.slice(last, start) });
-    out.push(match[1] ? { type: 'Hashtag', tag: match[1] } : { type: 'Link', url: match[0] });
+    const tag = match[1] ?? match[2];
+    out.push(tag ? { type: 'Hashtag', tag } : { type: 'Link', url: match[0] });
     last = start + match[0].length;
   }
   if (last < text.length) out.push({ type: 'Text', text: text.slice(last) });
@@ -164,7 +173,7 @@ export function segmentText(segment: StoredSegment, nameOf: (userId: string) => 
     case 'Mention':
       return `@${nameOf(segment.id)}`;
     case 'Hashtag':
-      return `#${segment.tag}`;
+      return hashtagText(segment.tag);
     case 'Link':
       return segment.url;
     case 'MarkupBegin':

@@ -1,5 +1,5 @@
 import type { Viewer } from '../auth/viewer.js';
-import { apiError, invalidInput, notFound } from '../errors/api-error.js';
+import { apiError, insufficientAccess, invalidInput, notFound } from '../errors/api-error.js';
 import { KeyPrefix } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
 import type { Store } from '../store/store.js';
@@ -90,6 +90,38 @@ export class PostMarkService {
     if (!view.state.poll?.some((c) => c.id === choiceId)) throw apiError('POLL_CHOICE_ELSEWHERE');
     await this.store.transaction((tx) => tx.polls.vote(view.element.id, viewer.user.id, choiceId));
     return this.poll(viewer, scope, view.element.id);
+  }
+
+  /** A question the viewer may read (404 for any other post, F2 §6). */
+  async question(viewer: Viewer, scope: Scope, rawId: string): Promise<FeedElementView> {
+    const view = await this.view(viewer, scope, rawId);
+    if (view.element.type !== 'QuestionPost') throw notFound();
+    return view;
+  }
+
+  /**
+   * Chooses a comment of this question as its best answer, or (null or "") removes it: the asker
+   * or an admin only (SPEC §12.8); a comment of another post → 400 (decision 0034).
+   */
+  async selectBestAnswer(
+    viewer: Viewer,
+    scope: Scope,
+    rawId: string,
+    rawCommentId: string | null,
+  ): Promise<FeedElementView> {
+    const commentId =
+      rawCommentId === null || rawCommentId.trim() === '' ? null : requireId(rawCommentId, KeyPrefix.comment);
+    const view = await this.question(viewer, scope, rawId);
+    if (!view.state.canSelectBestAnswer) {
+      throw insufficientAccess(
+        "You don't have permission to select or remove the best answer to this question.",
+      );
+    }
+    const by = commentId === null ? null : viewer.user.id;
+    if (!(await this.store.postState.setBestAnswer(view.element.id, commentId, by))) {
+      throw apiError('BEST_ANSWER_ELSEWHERE');
+    }
+    return this.question(viewer, scope, view.element.id);
   }
 
   async readers(

@@ -1,5 +1,11 @@
 import type { Viewer } from '../auth/viewer.js';
-import type { FeedElementRecord, PollChoiceRecord, PostEditState, TopicRecord } from '../store/records.js';
+import type {
+  CommentRecord,
+  FeedElementRecord,
+  PollChoiceRecord,
+  PostEditState,
+  TopicRecord,
+} from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { canEditElement } from './feed-access.js';
 
@@ -20,15 +26,21 @@ export interface PostStateView {
   topics: TopicRecord[];
   /** A PollPost's choices by position (with the viewer's vote marked); null for other posts. */
   poll: PollChoiceRecord[] | null;
+  /** A QuestionPost's best answer (a live comment), null when none is chosen. */
+  bestAnswer: CommentRecord | null;
+  /** The asker or an admin may choose or remove the best answer (SPEC §12.8). */
+  canSelectBestAnswer: boolean;
 }
 
 export interface LoadedPostState {
   /** Users the state names (last editors, best-answer choosers), to load with the page's people. */
   userIds: string[];
+  /** The best answers of the page's questions, to be loaded as comments are. */
+  bestAnswers: CommentRecord[];
   of(element: FeedElementRecord): PostStateView;
 }
 
-const UNEDITED: PostEditState = {
+export const UNEDITED: PostEditState = {
   lastEditedBy: null,
   lastEditedAt: null,
   revision: 1,
@@ -43,20 +55,23 @@ export async function loadPostState(
   elements: readonly FeedElementRecord[],
 ): Promise<LoadedPostState> {
   const ids = elements.map((e) => e.id);
-  const [mine, topics] = await Promise.all([
+  // Only pages that hold polls pay for their choices, and questions with a best answer for it.
+  const pollIds = elements.filter((e) => e.type === 'PollPost').map((e) => e.id);
+  const answerIds = elements.flatMap((e) => e.conversation?.bestAnswerId ?? []);
+  const [mine, topics, choices, bestAnswers] = await Promise.all([
     viewer.isGuest
       ? { bookmarked: new Set<string>(), muted: new Set<string>(), readAt: new Map<string, number>() }
       : store.postState.viewerState(viewer.user.id, ids),
     store.topics.topicsOf(ids),
+    store.polls.choicesOf(pollIds, viewer.isGuest ? null : viewer.user.id),
+    store.comments.findComments(viewer.orgId, answerIds),
   ]);
-  // Only pages that hold polls pay for their choices.
-  const pollIds = elements.filter((e) => e.type === 'PollPost').map((e) => e.id);
-  const choices = await store.polls.choicesOf(pollIds, viewer.isGuest ? null : viewer.user.id);
   const userIds = elements.flatMap((e) =>
     [e.conversation?.lastEditedBy, e.conversation?.bestAnswerBy].flatMap((id) => id ?? []),
   );
   return {
     userIds,
+    bestAnswers,
     of: (element) => ({
       bookmarked: mine.bookmarked.has(element.id),
       muted: mine.muted.has(element.id),
@@ -66,6 +81,9 @@ export async function loadPostState(
       canAssignTopics: isInternal(viewer),
       topics: topics.filter((t) => t.feedElementId === element.id).map((t) => t.topic),
       poll: element.type === 'PollPost' ? choices.filter((c) => c.feedElementId === element.id) : null,
+      bestAnswer: bestAnswers.find((c) => c.id === element.conversation?.bestAnswerId) ?? null,
+      canSelectBestAnswer:
+        !viewer.isGuest && (viewer.user.id === element.authorId || viewer.user.type === 'admin'),
     }),
   };
 }

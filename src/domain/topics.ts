@@ -154,11 +154,11 @@ export class TopicService {
   }
 }
 
-/** The hashtags of a body, once each (first spelling kept, compared case-insensitively). */
+/** The hashtags of a body, once each (first spelling kept, compared folded as topic names are). */
 export function hashtagsOf(segments: readonly StoredSegment[]): string[] {
   const seen = new Map<string, string>();
   for (const s of segments)
-    if (s.type === 'Hashtag' && !seen.has(s.tag.toLowerCase())) seen.set(s.tag.toLowerCase(), s.tag);
+    if (s.type === 'Hashtag' && !seen.has(searchFold(s.tag))) seen.set(searchFold(s.tag), s.tag);
   return [...seen.values()];
 }
 
@@ -203,6 +203,28 @@ export async function assignAll(
     throw apiError('TOO_MANY_TOPICS');
   }
   for (const id of added) await tx.topics.assign(id, post, now);
+}
+
+/**
+ * In the caller's transaction, after an edit of a post's body (SPEC §12.8): the topics of hashtags
+ * taken out are unassigned, those of hashtags put in created if needed and assigned (at most 10).
+ */
+export async function retag(
+  tx: Store,
+  post: FeedElementRecord,
+  before: readonly StoredSegment[],
+  after: readonly StoredSegment[],
+  now: number,
+): Promise<void> {
+  const [was, is] = [hashtagsOf(before), hashtagsOf(after)];
+  const had = new Set(was.map(searchFold));
+  const has = new Set(is.map(searchFold));
+  for (const name of was.filter((t) => !has.has(searchFold(t)))) {
+    const topic = await tx.topics.findByName(post.orgId, name);
+    if (topic) await tx.topics.unassign(topic.id, post.id);
+  }
+  const added = is.filter((t) => !had.has(searchFold(t)));
+  if (added.length > 0) await assignAll(tx, post, await ensureTopics(tx, post.orgId, added, now), now);
 }
 
 function checkName(raw: string | undefined): string {

@@ -218,6 +218,18 @@ export const catalog = {
     message: () => 'A poll must have between 2 and 10 choices.',
     origin: 'ours',
   },
+  POLL_AND_QUESTION: {
+    status: 400,
+    errorCode: 'INVALID_INPUT',
+    message: () => "A feed element can't be both a poll and a question.",
+    origin: 'ours',
+  },
+  BEST_ANSWER_ELSEWHERE: {
+    status: 400,
+    errorCode: 'INVALID_INPUT',
+    message: () => "Invalid bestAnswerId: the comment isn't an answer to this question.",
+    origin: 'ours',
+  },
   POLL_CHOICE_ELSEWHERE: {
     status: 400,
     errorCode: 'INVALID_INPUT',

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from './dialects/dialect.js';
 import type { CommentRecord, DeletedComment, NewComment, StoredSegment, TouchedPost } from './records.js';
 import type { Database } from './schema.js';
@@ -79,7 +79,16 @@ export class CommentRepository {
     if (!deleted) return undefined;
     const post = await this.db
       .updateTable('feed_elements')
-      .set((eb) => ({ comment_count: eb('comment_count', '-', 1) }))
+      .set((eb) => ({
+        comment_count: eb('comment_count', '-', 1),
+        // A deleted best answer is no answer: the question is unsolved again (decision 0034).
+        best_answer_id: sql<
+          string | null
+        >`case when best_answer_id = ${comment.id} then null else best_answer_id end`,
+        best_answer_by: sql<
+          string | null
+        >`case when best_answer_id = ${comment.id} then null else best_answer_by end`,
+      }))
       .where('id', '=', comment.feedElementId)
       .returning(['author_id', 'deleted_at'])
       .executeTakeFirst();

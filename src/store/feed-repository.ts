@@ -2,7 +2,7 @@ import { type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import { containsPattern } from '../lib/search-fold.js';
 import type { Db } from './dialects/dialect.js';
 import { toFeedElement } from './post-repository.js';
-import type { FeedBranch, FeedElementRecord, FeedPageQuery } from './records.js';
+import type { FeedBranch, FeedElementRecord, FeedPageQuery, QuestionFilter } from './records.js';
 import type { Database } from './schema.js';
 
 type FeedRow = Selectable<Database['feed_elements']>;
@@ -83,6 +83,7 @@ export class FeedRepository {
         ),
       );
     }
+    if (query.questions) q = q.where(questionsOnly(query.questions));
     if (query.textContains) {
       // The folded key, not lower(): alike on both stores for all of Unicode (decision 0020).
       q = q.where('fe.text_key', 'like', sql<string>`${containsPattern(query.textContains)} escape '\\'`);
@@ -169,5 +170,24 @@ export class FeedRepository {
       followedRecords: of('record'),
       memberGroups: of('member'),
     };
+  }
+}
+
+/**
+ * The questions a filter keeps (F2 §1.4): solved = a best answer, unsolved = none, unanswered = no
+ * comment. The type is written as the partial index feed_elements_questions is (migration 017),
+ * a literal, so that SQLite's planner can prove the index covers the query.
+ */
+function questionsOnly(filter: QuestionFilter) {
+  const question = sql<boolean>`fe.type = 'QuestionPost'`;
+  switch (filter) {
+    case 'AllQuestions':
+      return question;
+    case 'SolvedQuestions':
+      return sql<boolean>`${question} and fe.best_answer_id is not null`;
+    case 'UnsolvedQuestions':
+      return sql<boolean>`${question} and fe.best_answer_id is null`;
+    case 'UnansweredQuestions':
+      return sql<boolean>`${question} and fe.comment_count = 0`;
   }
 }

@@ -195,6 +195,7 @@ function toFeedRow(element: NewFeedElement): Omit<Database['feed_elements'], 'at
     link_url: element.linkUrl,
     link_name: element.linkName,
     client_name: element.clientName,
+    ...(element.questionTitle === undefined ? {} : { question_title: element.questionTitle }),
   };
 }
 

@@ -102,6 +102,31 @@ export class PostStateRepository {
     return state;
   }
 
+  /**
+   * A question's best answer and who chose it, or (null) none (SPEC §12.5, decision 0034). A chosen
+   * comment must be a live comment of this post, checked in the same statement: false when not.
+   */
+  async setBestAnswer(feedElementId: string, commentId: string | null, by: string | null): Promise<boolean> {
+    let q = this.db
+      .updateTable('feed_elements')
+      .set({ best_answer_id: commentId, best_answer_by: by })
+      .where('id', '=', feedElementId);
+    if (commentId !== null) {
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('comments')
+            .select('comments.id')
+            .where('comments.id', '=', commentId)
+            .where('comments.feed_element_id', '=', feedElementId)
+            .where('comments.deleted_at', 'is', null),
+        ),
+      );
+    }
+    const result = await q.executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   /** Counts an edit: who and when, and one more revision. */
   async recordEdit(feedElementId: string, userId: string, at: number): Promise<void> {
     await this.db

@@ -122,7 +122,7 @@ export type MarkupType = keyof typeof MARKUP_TAGS;
 
 /** What a post is to, or a subscription follows: a person, a group, or a record (SPEC §12.1). */
 export type SubjectKind = 'user' | 'group' | 'record';
-export type FeedItemType = 'TextPost' | 'LinkPost' | 'ContentPost' | 'PollPost';
+export type FeedItemType = 'TextPost' | 'LinkPost' | 'ContentPost' | 'PollPost' | 'QuestionPost';
 
 export interface FeedElementRecord {
   id: string;
@@ -152,7 +152,10 @@ export interface FeedElementRecord {
 export type NewFeedElement = Omit<
   FeedElementRecord,
   'commentCount' | 'likeCount' | 'attachedFiles' | 'conversation'
->;
+> & {
+  /** A QuestionPost's title (F2 §6), written with the post. */
+  questionTitle?: string | undefined;
+};
 
 export interface CommentRecord {
   id: string;
@@ -198,6 +201,15 @@ export type FeedBranch =
   /** Several sources through the org index at once, for viewers with very many sources. */
   | { kind: 'any'; subjects: string[]; authors: string[]; mentionsOf: string | null };
 
+/** Question filters of a feed (F2 §1.4): questions, solved (a best answer), unanswered (no comment)… */
+export const QUESTION_FILTERS = [
+  'AllQuestions',
+  'SolvedQuestions',
+  'UnansweredQuestions',
+  'UnsolvedQuestions',
+] as const;
+export type QuestionFilter = (typeof QUESTION_FILTERS)[number];
+
 export interface FeedPageQuery {
   orgId: string;
   communityId: string | null;
@@ -208,6 +220,8 @@ export interface FeedPageQuery {
   excludeMutedBy?: string | undefined;
   /** Case-insensitive substring of the plain text (search). */
   textContains?: string | undefined;
+  /** Only the questions this filter keeps. */
+  questions?: QuestionFilter | undefined;
   sort: FeedSort;
   /** Keyset cursor: only elements strictly after (older than) this one in the sort order. */
   before?: { at: number; id: string } | undefined;

@@ -4,6 +4,7 @@ import { assertError } from '../helpers/api-assert.js';
 import { signIn } from '../helpers/feed-fixtures.js';
 import {
   capabilitiesShape,
+  capabilityKeysOf,
   feedItem,
   NOT_FOUND,
   nameOf,
@@ -176,6 +177,49 @@ describe('capabilities of a feed element (SPEC §12.5)', () => {
         `${v(version)}/chatter/feed-elements/${id}/capabilities`,
       );
       ok(caps, response.json().capabilities);
+    }
+  });
+
+  test('version matrix: a question’s questionAndAnswers has escalatedCase from 33 and candidateAnswers from 41', async () => {
+    const created = await h.request({
+      method: 'POST',
+      url: `${v('32.0')}/chatter/feed-elements`,
+      token: tokens.alice as string,
+      payload: {
+        feedElementType: 'FeedItem',
+        subjectId: 'me',
+        text: 'details',
+        capabilities: { questionAndAnswers: { questionTitle: 'Matrix?' } },
+      },
+    });
+    assert.equal(created.statusCode, 201, created.body);
+    const id = created.json().id as string;
+    for (const [version, keys, extra] of [
+      ['32.0', KEYS_32, {}],
+      ['33.0', capabilityKeysOf(33), { escalatedCase: null }],
+      ['36.0', KEYS_36, { escalatedCase: null }],
+      ['41.0', KEYS_41, { candidateAnswers: null, escalatedCase: null }],
+      ['58.0', KEYS_58, { candidateAnswers: null, escalatedCase: null }],
+    ] as const) {
+      const expected = {
+        bestAnswer: null,
+        bestAnswerSelectedBy: null,
+        canCurrentUserSelectOrRemoveBestAnswer: false,
+        ...extra,
+        questionTitle: 'Matrix?',
+      };
+      const item = await call('GET', tokens.bob as string, `${v(version)}/chatter/feed-elements/${id}`);
+      assert.equal(item.json().type, 'QuestionPost');
+      assert.deepEqual(Object.keys(item.json().capabilities), keys, version);
+      assert.deepEqual(item.json().capabilities.questionAndAnswers, expected, version);
+      ok(
+        await call(
+          'GET',
+          tokens.bob as string,
+          `${v(version)}/chatter/feed-elements/${id}/capabilities/question-and-answers`,
+        ),
+        expected,
+      );
     }
   });
 
@@ -388,6 +432,8 @@ describe('capabilities of a feed element (SPEC §12.5)', () => {
       ['GET', 'edit/is-editable-by-me', undefined],
       ['PATCH', 'read-by', { isReadByMe: true }],
       ['GET', 'read-by/items', undefined],
+      ['GET', 'question-and-answers', undefined],
+      ['PATCH', 'question-and-answers', { bestAnswerId: null }],
     ] as const) {
       const response = await call(
         method,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { assertError } from '../helpers/api-assert.js';
 import { signIn } from '../helpers/feed-fixtures.js';
-import { opts, storedTopic, topicShape } from '../helpers/feed-shapes.js';
+import { opts, storedPost, storedTopic, topicShape } from '../helpers/feed-shapes.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
 import { rawDatabase } from '../helpers/store.js';
 
@@ -192,6 +192,103 @@ describe('topics (SPEC §12.4, §12.8; F2 §4)', () => {
       'NOT_FOUND',
       'The requested resource does not exist',
     );
+  });
+
+  test('#[two words] inside a Text segment is a Hashtag segment and assigns the topic of that name', async () => {
+    const response = await send('POST', tokens.alice as string, `${v41}/chatter/feed-elements`, {
+      feedElementType: 'FeedItem',
+      subjectId: 'me',
+      body: {
+        messageSegments: [{ type: 'Text', text: 'Plan for #[Release Train] and #[ spring  fair ] now' }],
+      },
+    });
+    assert.equal(response.statusCode, 201, response.body);
+    const train = await storedTopic(h, 'release train');
+    const fair = await storedTopic(h, 'spring  fair');
+    assert.deepEqual(
+      [train.name, train.talkingAbout, fair.name, fair.talkingAbout],
+      ['Release Train', 1, 'spring  fair', 1],
+    );
+    const topicUrl = (q: string) => `${v41}/connect/topics?exactMatch=true&q=${encodeURIComponent(q)}`;
+    assert.deepEqual(response.json().body, {
+      isRichText: false,
+      messageSegments: [
+        { text: 'Plan for ', type: 'Text' },
+        {
+          tag: 'Release Train',
+          text: '#[Release Train]',
+          topicUrl: topicUrl('#[Release Train]'),
+          type: 'Hashtag',
+        },
+        { text: ' and ', type: 'Text' },
+        {
+          tag: 'spring  fair',
+          text: '#[spring  fair]',
+          topicUrl: topicUrl('#[spring  fair]'),
+          type: 'Hashtag',
+        },
+        { text: ' now', type: 'Text' },
+      ],
+      text: 'Plan for #[Release Train] and #[spring  fair] now',
+    });
+    assert.deepEqual(response.json().capabilities.topics, {
+      canAssignTopics: true,
+      items: [topicShape(o, train), topicShape(o, fair)],
+    });
+  });
+
+  test('PATCH of a body: hashtags taken out unassign their topics, new ones assign theirs; talkingAbout exact', async () => {
+    const id = await postText(tokens.alice as string, 'Edit me #alpha #[beta gamma]');
+    const other = await postText(tokens.bob as string, 'Also #alpha');
+    const url = `${v41}/chatter/feed-elements/${id}`;
+    const edit = (words: string) =>
+      send('PATCH', tokens.alice as string, url, {
+        body: { messageSegments: [{ type: 'Text', text: words }] },
+      });
+    const caps = async () => (await send('GET', tokens.alice as string, `${url}/capabilities/topics`)).json();
+    const counts = async (...names: string[]) =>
+      Promise.all(names.map(async (n) => (await storedTopic(h, n)).talkingAbout));
+    assert.deepEqual(await counts('alpha', 'beta gamma'), [2, 1]);
+
+    const edited = await edit('Edited #[Beta Gamma] #delta');
+    assert.equal(edited.statusCode, 200, edited.body);
+    assert.deepEqual(await counts('alpha', 'beta gamma', 'delta'), [1, 1, 1]);
+    const [beta, delta] = [await storedTopic(h, 'beta gamma'), await storedTopic(h, 'delta')];
+    assert.deepEqual(edited.json().capabilities.topics, {
+      canAssignTopics: true,
+      items: [topicShape(o, beta), topicShape(o, delta)],
+    });
+    assert.deepEqual(await caps(), {
+      canAssignTopics: true,
+      items: [topicShape(o, beta), topicShape(o, delta)],
+    });
+    // The other post keeps #alpha.
+    assert.deepEqual(
+      (
+        await send('GET', tokens.bob as string, `${v41}/chatter/feed-elements/${other}/capabilities/topics`)
+      ).json().items,
+      [topicShape(o, await storedTopic(h, 'alpha'))],
+    );
+
+    // A body past 10 topics is 400 and changes nothing.
+    const many = Array.from({ length: 11 }, (_, i) => `#many${i}`).join(' ');
+    const before = await topicCount();
+    assertError(
+      await edit(`Too ${many}`),
+      400,
+      'INVALID_INPUT',
+      "You can't assign more than 10 topics to a feed element.",
+    );
+    assert.equal(await topicCount(), before);
+    assert.deepEqual(await caps(), {
+      canAssignTopics: true,
+      items: [topicShape(o, beta), topicShape(o, delta)],
+    });
+    assert.equal((await storedPost(h, id)).text, 'Edited #[Beta Gamma] #delta');
+
+    assert.equal((await edit('No tags now')).statusCode, 200);
+    assert.deepEqual(await counts('alpha', 'beta gamma', 'delta'), [1, 0, 0]);
+    assert.deepEqual(await caps(), { canAssignTopics: true, items: [] });
   });
 
   test('feeds/topics/{id}: the topic’s posts newest first, keyset pages; deleting a post uncounts it', async () => {

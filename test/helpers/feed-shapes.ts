@@ -265,6 +265,8 @@ export interface FeedItemFacts {
   files?: Record<string, unknown>;
   /** The viewer's and the post's conversation state (SPEC §12.5); defaults: none, unedited. */
   state?: CapabilityState;
+  /** The post's type where its capabilities don't tell it (QuestionPost). */
+  type?: string;
 }
 
 export interface CapabilityState {
@@ -431,7 +433,7 @@ export function feedItem(o: Opts, f: FeedItemFacts) {
     parent: f.parent,
     photoUrl: `/profilephoto/${f.actor.id.slice(0, 15)}/T`,
     relativeCreatedDate: f.relative ?? 'Just now',
-    type: f.files ? 'ContentPost' : f.link ? 'LinkPost' : 'TextPost',
+    type: f.type ?? (f.files ? 'ContentPost' : f.link ? 'LinkPost' : 'TextPost'),
     url,
     visibility: 'AllUsers',
   };

@@ -1,7 +1,7 @@
 import type { FeedElementView } from '../../domain/feed-views.js';
 import { isoDate } from '../../lib/clock.js';
 import type { PresentContext } from '../present-context.js';
-import { presentEmbeddedCommentPage } from './comment.js';
+import { presentComment, presentEmbeddedCommentPage } from './comment.js';
 import { presentContentCapability } from './file.js';
 import { presentEmbeddedLikePage, presentLikesMessage, presentMyLike } from './like.js';
 import { presentTopic } from './topic.js';
@@ -53,7 +53,7 @@ const CAPABILITIES: readonly Capability[] = [
   { key: 'origin', since: 33, present: none },
   { key: 'pin', since: 41, present: none },
   { key: 'poll', since: 31, present: (ctx, v) => presentPollCapability(ctx, v) },
-  { key: 'questionAndAnswers', since: 31, present: none },
+  { key: 'questionAndAnswers', since: 31, present: (ctx, v) => presentQuestionCapability(ctx, v) },
   { key: 'readBy', since: 40, present: (ctx, v) => presentReadByCapability(ctx, v) },
   { key: 'recommendations', since: 32, present: none },
   { key: 'recordSnapshot', since: 32, present: none },
@@ -179,6 +179,23 @@ export function presentPollCapability(ctx: PresentContext, view: FeedElementView
     })),
     myChoiceId: choices.find((c) => c.isMine)?.id ?? null,
     totalVoteCount: total,
+  };
+}
+
+/**
+ * Question and Answers Capability (F2 §6): the best answer as a Comment and who chose it;
+ * `escalatedCase` (33) and `candidateAnswers` (41) carry no state here. Null on other posts.
+ */
+export function presentQuestionCapability(ctx: PresentContext, view: FeedElementView) {
+  if (view.element.type !== 'QuestionPost') return null;
+  const { state } = view;
+  return {
+    bestAnswer: state.bestAnswer ? presentComment(ctx, state.bestAnswer) : null,
+    bestAnswerSelectedBy: state.bestAnswerBy ? presentUserSummary(ctx, state.bestAnswerBy) : null,
+    canCurrentUserSelectOrRemoveBestAnswer: state.canSelectBestAnswer,
+    ...(ctx.major >= 41 ? { candidateAnswers: null } : {}),
+    ...(ctx.major >= 33 ? { escalatedCase: null } : {}),
+    questionTitle: ctx.text(state.edit.questionTitle ?? ''),
   };
 }
 

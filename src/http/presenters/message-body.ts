@@ -1,5 +1,5 @@
 import type { SegmentView } from '../../domain/feed-views.js';
-import { CODE_BEGIN_TEXT, CODE_END_TEXT } from '../../domain/message-segments.js';
+import { CODE_BEGIN_TEXT, CODE_END_TEXT, hashtagText } from '../../domain/message-segments.js';
 import { MARKUP_TAGS } from '../../store/records.js';
 import type { PresentContext } from '../present-context.js';
 import { presentUserSummary } from './user.js';
@@ -43,8 +43,8 @@ export function presentSegment(ctx: PresentContext, segment: SegmentView) {
     case 'Hashtag':
       return {
         tag: ctx.text(segment.tag),
-        text: ctx.text(`#${segment.tag}`),
-        topicUrl: `${topicsUrl(ctx)}?exactMatch=true&q=${encodeUriText(`#${segment.tag}`)}`,
+        text: ctx.text(hashtagText(segment.tag)),
+        topicUrl: `${topicsUrl(ctx)}?exactMatch=true&q=${encodeUriText(hashtagText(segment.tag))}`,
         type: 'Hashtag',
       };
     case 'Link':

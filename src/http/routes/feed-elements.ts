@@ -56,6 +56,7 @@ export const feedElementRoutes = [
         pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE,
         recentCommentCount: query.recentCommentCount ?? DEFAULT_RECENT_COMMENTS,
         updatedSince: query.updatedSince,
+        filter: query.filter,
       });
       const { page: _token, ...params } = query;
       return { body: presentFeedElementPage(ctx, `${ctx.base}/chatter/feed-elements`, page, params) };

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { QUESTION_FILTERS } from '../../store/records.js';
 
 /** Query parameters of feed-element lists (chatter-facts §2.6, §2.9). */
 export const FeedPageQuery = Type.Object({
@@ -8,6 +9,8 @@ export const FeedPageQuery = Type.Object({
   sort: Type.Optional(Type.Enum(['CreatedDateDesc', 'LastModifiedDateDesc'])),
   updatedSince: Type.Optional(Type.String()),
   elementsPerBundle: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+  /** Question filters (F2 §1.4); the record feed takes them, the other feeds answer 400. */
+  filter: Type.Optional(Type.Enum([...QUESTION_FILTERS])),
 });
 
 export const RecentCommentsQuery = Type.Object({
@@ -72,6 +75,10 @@ export const FeedItemInput = Type.Object(
               { choices: Type.Array(Type.String(), { maxItems: 100 }) },
               { additionalProperties: false },
             ),
+          ),
+          /** A QuestionPost's title (F2 §6); bestAnswerId is for PATCH …/question-and-answers only. */
+          questionAndAnswers: Type.Optional(
+            Type.Object({ questionTitle: Type.String() }, { additionalProperties: false }),
           ),
         },
         { additionalProperties: false },

@@ -1,5 +1,6 @@
 import { DEFAULT_RECENT_COMMENTS } from '../../domain/feed-elements.js';
 import type { FeedPageParams } from '../../domain/feeds.js';
+import type { QuestionFilter } from '../../store/records.js';
 import { defineRoute } from '../api-route.js';
 import { FeedParams } from '../params.js';
 import { feedPath, presentFeed, presentFeedDirectory } from '../presenters/feed.js';
@@ -13,6 +14,7 @@ type FeedQuery = {
   sort?: 'CreatedDateDesc' | 'LastModifiedDateDesc' | undefined;
   updatedSince?: string | undefined;
   elementsPerBundle?: number | undefined;
+  filter?: QuestionFilter | undefined;
 };
 
 function pageParams(query: FeedQuery): FeedPageParams {
@@ -22,6 +24,7 @@ function pageParams(query: FeedQuery): FeedPageParams {
     pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE,
     recentCommentCount: query.recentCommentCount ?? DEFAULT_RECENT_COMMENTS,
     updatedSince: query.updatedSince,
+    filter: query.filter,
   };
 }
 

@@ -9,6 +9,7 @@ import {
   presentEditCapability,
   presentMuteCapability,
   presentPollCapability,
+  presentQuestionCapability,
   presentReadByCapability,
 } from '../presenters/capabilities.js';
 import { presentUserSummary } from '../presenters/user.js';
@@ -23,6 +24,11 @@ const ReadByInput = Type.Object(
   { additionalProperties: false },
 );
 const PollVoteInput = Type.Object({ myChoiceId: Type.String() }, { additionalProperties: false });
+/** `{bestAnswerId}` (F2 §6); null or "" removes the best answer (decision 0034). */
+const BestAnswerInput = Type.Object(
+  { bestAnswerId: Type.Union([Type.String(), Type.Null()]) },
+  { additionalProperties: false },
+);
 const ReadByPageQuery = Type.Object({
   page: Type.Optional(Type.String()),
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
@@ -30,7 +36,7 @@ const ReadByPageQuery = Type.Object({
 
 const capability = (name: string) => `/chatter/feed-elements/:feedElementId/capabilities/${name}`;
 
-/** The capabilities with state behind them (SPEC §12.5): bookmarks, mute, edit, read-by. */
+/** The capabilities with state behind them (SPEC §12.5): bookmarks, mute, edit, poll, questions, read-by. */
 export const postCapabilityRoutes = [
   defineRoute({
     method: 'GET',
@@ -116,6 +122,32 @@ export const postCapabilityRoutes = [
       body: presentPollCapability(
         ctx,
         await services.postMarks.vote(viewer, scope, params.feedElementId, body.myChoiceId),
+      ),
+    }),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: capability('question-and-answers'),
+    summary: 'Question and Answers Capability',
+    xmlRoot: 'questionAndAnswersCapability',
+    schema: { params: FeedElementParams },
+    handler: async ({ services, viewer, scope, ctx, params }) => ({
+      body: presentQuestionCapability(
+        ctx,
+        await services.postMarks.question(viewer, scope, params.feedElementId),
+      ),
+    }),
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: capability('question-and-answers'),
+    summary: 'Question and Answers Capability: choose or remove the best answer',
+    xmlRoot: 'questionAndAnswersCapability',
+    schema: { params: FeedElementParams, body: BestAnswerInput },
+    handler: async ({ services, viewer, scope, ctx, params, body }) => ({
+      body: presentQuestionCapability(
+        ctx,
+        await services.postMarks.selectBestAnswer(viewer, scope, params.feedElementId, body.bestAnswerId),
       ),
     }),
   }),
