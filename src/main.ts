@@ -28,6 +28,7 @@ import { LikeService } from './domain/likes.js';
 import { MentionService } from './domain/mentions.js';
 import { PostMarkService } from './domain/post-marks.js';
 import { SObjectRecordService } from './domain/sobject-records.js';
+import { StreamService } from './domain/streams.js';
 import { TopicService } from './domain/topics.js';
 import { UserSettingsService } from './domain/user-settings.js';
 import { UserService } from './domain/users.js';
@@ -213,6 +214,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     mentions: new MentionService(store),
     topics: new TopicService(store, clock, feedElements),
     userSettings: new UserSettingsService(store),
+    streams: new StreamService(store, clock, users),
   };
   const reset = async () => {
     clock.offsetMs = 0;

@@ -17,6 +17,7 @@ import type { LikeService } from './domain/likes.js';
 import type { MentionService } from './domain/mentions.js';
 import type { PostMarkService } from './domain/post-marks.js';
 import type { SObjectRecordService } from './domain/sobject-records.js';
+import type { StreamService } from './domain/streams.js';
 import type { TopicService } from './domain/topics.js';
 import type { UserSettingsService } from './domain/user-settings.js';
 import type { UserService } from './domain/users.js';
@@ -55,4 +56,6 @@ export interface Services {
   mentions: MentionService;
   topics: TopicService;
   userSettings: UserSettingsService;
+  /** Chatter streams (SPEC §12.6). */
+  streams: StreamService;
 }

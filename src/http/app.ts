@@ -37,6 +37,7 @@ import { registerOAuthRoutes } from './routes/oauth.js';
 import { postCapabilityRoutes } from './routes/post-capabilities.js';
 import { recordRoutes } from './routes/records.js';
 import { sObjectRoutes } from './routes/sobjects.js';
+import { streamRoutes } from './routes/streams.js';
 import { topicRoutes } from './routes/topics.js';
 import { userSettingsRoutes } from './routes/user-settings.js';
 import { userRoutes } from './routes/users.js';
@@ -65,6 +66,7 @@ export const apiRoutes: AnyApiRoute[] = [
   ...mentionRoutes,
   ...topicRoutes,
   ...userSettingsRoutes,
+  ...streamRoutes,
 ];
 
 export interface AppOptions {

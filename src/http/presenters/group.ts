@@ -6,7 +6,7 @@ import { presentMembershipReference } from './group-member.js';
 import { type IntegerPaging, pageUrls } from './pages.js';
 import { presentRecordPhoto, presentUserSummary, sortKeys } from './user.js';
 
-const groupMotif = {
+export const groupMotif = {
   color: '1797C0',
   largeIconUrl: '/img/icon/groups64.png',
   mediumIconUrl: '/img/icon/groups32.png',

@@ -6,7 +6,7 @@ import { feedPath, presentFeed, presentFeedDirectory } from '../presenters/feed.
 import { presentFeedElementPage } from '../presenters/feed-element.js';
 import { DEFAULT_PAGE_SIZE, FeedPageQuery } from './feed-schemas.js';
 
-type FeedQuery = {
+export type FeedQuery = {
   page?: string | undefined;
   pageSize?: number | undefined;
   recentCommentCount?: number | undefined;
@@ -15,7 +15,7 @@ type FeedQuery = {
   elementsPerBundle?: number | undefined;
 };
 
-function pageParams(query: FeedQuery): FeedPageParams {
+export function pageParams(query: FeedQuery): FeedPageParams {
   return {
     sort: query.sort ?? 'CreatedDateDesc',
     page: query.page,
@@ -26,7 +26,7 @@ function pageParams(query: FeedQuery): FeedPageParams {
 }
 
 /** The request's own parameters, echoed in the page URLs (the page token is set per link). */
-function echoed(query: FeedQuery) {
+export function echoed(query: FeedQuery) {
   const { page: _page, ...rest } = query;
   return rest;
 }
