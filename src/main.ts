@@ -14,6 +14,7 @@ import { seedDemoOrg } from './demo/demo-org.js';
 import { CircuitBreaker } from './dependencies/circuit-breaker.js';
 import { type DependencyCheck, DependencyHealth } from './dependencies/dependency-health.js';
 import { connectRedis, redisBreaker } from './dependencies/redis-connection.js';
+import { AnnouncementService } from './domain/announcements.js';
 import { CommentService } from './domain/comments.js';
 import { CommunityService } from './domain/communities.js';
 import { FeedElementService } from './domain/feed-elements.js';
@@ -215,6 +216,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     topics: new TopicService(store, clock, feedElements),
     userSettings: new UserSettingsService(store),
     streams: new StreamService(store, clock, users),
+    announcements: new AnnouncementService(store, clock, groups, feedElements, feedViews),
   };
   const reset = async () => {
     clock.offsetMs = 0;

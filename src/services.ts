@@ -4,6 +4,7 @@ import type { SessionService } from './auth/session-service.js';
 import type { Config } from './config.js';
 import type { ControlState } from './control/control-state.js';
 import type { DependencyHealth } from './dependencies/dependency-health.js';
+import type { AnnouncementService } from './domain/announcements.js';
 import type { CommentService } from './domain/comments.js';
 import type { CommunityService } from './domain/communities.js';
 import type { FeedElementService } from './domain/feed-elements.js';
@@ -58,4 +59,5 @@ export interface Services {
   userSettings: UserSettingsService;
   /** Chatter streams (SPEC §12.6). */
   streams: StreamService;
+  announcements: AnnouncementService;
 }

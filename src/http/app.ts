@@ -17,6 +17,7 @@ import { registerRootStages } from './pipeline.js';
 import { registerProfilePhotos } from './profile-photos.js';
 import { registerApiRoutes } from './register-api.js';
 import { registerRequestLog } from './request-log.js';
+import { announcementRoutes } from './routes/announcements.js';
 import { batchRoutes } from './routes/batch.js';
 import { commentRoutes } from './routes/comments.js';
 import { communityRoutes } from './routes/communities.js';
@@ -67,6 +68,7 @@ export const apiRoutes: AnyApiRoute[] = [
   ...topicRoutes,
   ...userSettingsRoutes,
   ...streamRoutes,
+  ...announcementRoutes,
 ];
 
 export interface AppOptions {
