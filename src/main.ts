@@ -31,7 +31,7 @@ import { PostMarkService } from './domain/post-marks.js';
 import { SObjectRecordService } from './domain/sobject-records.js';
 import { StreamService } from './domain/streams.js';
 import { TopicService } from './domain/topics.js';
-import { UserSettingsService } from './domain/user-settings.js';
+import { GroupMemberSettingsService, UserSettingsService } from './domain/user-settings.js';
 import { UserService } from './domain/users.js';
 import { buildApp } from './http/app.js';
 import { Clock } from './lib/clock.js';
@@ -217,6 +217,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     userSettings: new UserSettingsService(store),
     streams: new StreamService(store, clock, users),
     announcements: new AnnouncementService(store, clock, groups, feedElements, feedViews),
+    groupSettings: new GroupMemberSettingsService(store, groups),
   };
   const reset = async () => {
     clock.offsetMs = 0;

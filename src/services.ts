@@ -20,7 +20,7 @@ import type { PostMarkService } from './domain/post-marks.js';
 import type { SObjectRecordService } from './domain/sobject-records.js';
 import type { StreamService } from './domain/streams.js';
 import type { TopicService } from './domain/topics.js';
-import type { UserSettingsService } from './domain/user-settings.js';
+import type { GroupMemberSettingsService, UserSettingsService } from './domain/user-settings.js';
 import type { UserService } from './domain/users.js';
 import type { Clock } from './lib/clock.js';
 import type { UsageCounters } from './limits/usage.js';
@@ -60,4 +60,5 @@ export interface Services {
   /** Chatter streams (SPEC §12.6). */
   streams: StreamService;
   announcements: AnnouncementService;
+  groupSettings: GroupMemberSettingsService;
 }
