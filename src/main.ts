@@ -14,6 +14,7 @@ import { seedDemoOrg } from './demo/demo-org.js';
 import { CircuitBreaker } from './dependencies/circuit-breaker.js';
 import { type DependencyCheck, DependencyHealth } from './dependencies/dependency-health.js';
 import { connectRedis, redisBreaker } from './dependencies/redis-connection.js';
+import { AnnouncementService } from './domain/announcements.js';
 import { CommentService } from './domain/comments.js';
 import { CommunityService } from './domain/communities.js';
 import { FeedElementService } from './domain/feed-elements.js';
@@ -28,8 +29,9 @@ import { LikeService } from './domain/likes.js';
 import { MentionService } from './domain/mentions.js';
 import { PostMarkService } from './domain/post-marks.js';
 import { SObjectRecordService } from './domain/sobject-records.js';
+import { StreamService } from './domain/streams.js';
 import { TopicService } from './domain/topics.js';
-import { UserSettingsService } from './domain/user-settings.js';
+import { GroupMemberSettingsService, UserSettingsService } from './domain/user-settings.js';
 import { UserService } from './domain/users.js';
 import { buildApp } from './http/app.js';
 import { Clock } from './lib/clock.js';
@@ -213,6 +215,9 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     mentions: new MentionService(store),
     topics: new TopicService(store, clock, feedElements),
     userSettings: new UserSettingsService(store),
+    streams: new StreamService(store, clock, users),
+    announcements: new AnnouncementService(store, clock, groups, feedElements, feedViews),
+    groupSettings: new GroupMemberSettingsService(store, groups),
   };
   const reset = async () => {
     clock.offsetMs = 0;

@@ -4,6 +4,7 @@ import type { SessionService } from './auth/session-service.js';
 import type { Config } from './config.js';
 import type { ControlState } from './control/control-state.js';
 import type { DependencyHealth } from './dependencies/dependency-health.js';
+import type { AnnouncementService } from './domain/announcements.js';
 import type { CommentService } from './domain/comments.js';
 import type { CommunityService } from './domain/communities.js';
 import type { FeedElementService } from './domain/feed-elements.js';
@@ -17,8 +18,9 @@ import type { LikeService } from './domain/likes.js';
 import type { MentionService } from './domain/mentions.js';
 import type { PostMarkService } from './domain/post-marks.js';
 import type { SObjectRecordService } from './domain/sobject-records.js';
+import type { StreamService } from './domain/streams.js';
 import type { TopicService } from './domain/topics.js';
-import type { UserSettingsService } from './domain/user-settings.js';
+import type { GroupMemberSettingsService, UserSettingsService } from './domain/user-settings.js';
 import type { UserService } from './domain/users.js';
 import type { Clock } from './lib/clock.js';
 import type { UsageCounters } from './limits/usage.js';
@@ -55,4 +57,8 @@ export interface Services {
   mentions: MentionService;
   topics: TopicService;
   userSettings: UserSettingsService;
+  /** Chatter streams (SPEC §12.6). */
+  streams: StreamService;
+  announcements: AnnouncementService;
+  groupSettings: GroupMemberSettingsService;
 }

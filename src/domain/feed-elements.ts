@@ -35,6 +35,13 @@ export interface FeedItemInput {
   fileIds?: string[] | undefined;
 }
 
+/** What a post made on behalf of another resource (an announcement) adds to an ordinary one. */
+export interface PostOptions {
+  type?: 'AdvancedTextPost';
+  /** Written in the post's own transaction, after the post. */
+  alsoWrite?: (tx: Store, post: FeedElementRecord) => Promise<void>;
+}
+
 export const FEED_ELEMENTS_BATCH_MAX = 500;
 export const DEFAULT_RECENT_COMMENTS = 3;
 
@@ -58,7 +65,12 @@ export class FeedElementService {
    * POST feed-elements: to one's own or another user's profile, or to a group one may post to.
    * Updates the group's last post date in the same transaction.
    */
-  async post(viewer: Viewer, scope: Scope, input: FeedItemInput): Promise<FeedElementView> {
+  async post(
+    viewer: Viewer,
+    scope: Scope,
+    input: FeedItemInput,
+    options: PostOptions = {},
+  ): Promise<FeedElementView> {
     const subject =
       input.subjectId === 'me'
         ? { id: viewer.user.id, kind: 'user' as const }
@@ -99,7 +111,7 @@ export class FeedElementService {
         subjectKind: subject.kind,
         segments: message.segments,
         text,
-        type: postType({ choices, questionTitle, fileIds, link }),
+        type: options.type ?? postType({ choices, questionTitle, fileIds, link }),
         linkUrl: link?.url ?? null,
         linkName: link?.urlName ?? null,
         clientName: app?.name ?? null,
@@ -123,6 +135,7 @@ export class FeedElementService {
       if (tags.length > 0) await assignAll(tx, record, await ensureTopics(tx, viewer.orgId, tags, now), now);
       await new ActivityChanges().postsCreated([record.authorId]).record(tx);
       if (record.subjectKind === 'group') await tx.posts.touchGroupLastPost(subjectId, now);
+      await options.alsoWrite?.(tx, record);
       return record;
     });
     const target = access.get(subjectId);
@@ -200,6 +213,8 @@ export class FeedElementService {
     await this.store.transaction(async (tx) => {
       const deleted = await tx.posts.deleteElement(viewer.orgId, element.id, now);
       if (deleted) await tx.topics.postDeleted(element.id);
+      // An announcement goes with its post (F2 §8).
+      await tx.announcements.deleteOfPost(element.id);
       await new ActivityChanges().postDeleted(deleted).record(tx);
     });
   }

@@ -7,9 +7,10 @@ import { groupFeedRefusal } from './feed-access.js';
 import type { FeedElementView, FeedViews } from './feed-views.js';
 import { type GroupAccess, loadGroupAccess } from './group-access.js';
 import { requireId, requireUserId } from './ids.js';
-import { type KeysetCursor, keysetToken, parseKeysetToken } from './page-tokens.js';
+import { type KeysetCursor, keysetToken, parseKeysetToken, parseUpdatesToken } from './page-tokens.js';
 import { requireSubjectId, visibleRecord } from './record-summaries.js';
 import type { Scope } from './scope.js';
+import { streamBranches } from './streams.js';
 import { SEARCH_TERM_MAX, type UserService } from './users.js';
 
 /** The feeds served (SPEC §6); the path segment after /chatter/feeds/. */
@@ -23,6 +24,7 @@ export const FEED_TYPES = [
   'bookmarks',
   'mute',
   'topics',
+  'streams',
 ] as const;
 export type FeedType = (typeof FEED_TYPES)[number];
 export type FeedSortParam = 'CreatedDateDesc' | 'LastModifiedDateDesc';
@@ -196,8 +198,8 @@ export class FeedService {
     // IDs first (400), then who may read (SPEC §2 order of checks).
     let subject = '';
     let subjectKind: 'user' | 'group' | 'record' = 'user';
-    if (type === 'topics') {
-      subject = requireId(rawSubject as string, KeyPrefix.topic);
+    if (type === 'topics' || type === 'streams') {
+      subject = requireId(rawSubject as string, type === 'topics' ? KeyPrefix.topic : KeyPrefix.stream);
     } else if (type === 'record') {
       const named =
         rawSubject === 'me'
@@ -261,6 +263,15 @@ export class FeedService {
           hiddenGroups: hidden,
           access,
         };
+      }
+      case 'streams': {
+        // The owner's alone, in the internal scope (SPEC §12.6, decision 0035).
+        const stream = scope.community ? undefined : await this.store.streams.find(viewer.orgId, subject);
+        if (stream?.ownerId !== me) throw notFound();
+        const { access, hidden } = await this.#scopeAccess(viewer, scope);
+        const { branches, subjects, authors } = streamBranches(stream, scope, access);
+        const fitted = this.#fit(branches, { subjects, authors, mentionsOf: null });
+        return { feed: { type, subjectId: subject }, branches: fitted, hiddenGroups: hidden, access };
       }
       case 'bookmarks':
       case 'mute': {
@@ -388,17 +399,6 @@ function unique(ids: string[]): string[] {
   return [...new Set(ids)];
 }
 
-/** `updatedSince`: an updatesToken, `2:<epoch ms>`. */
-function parseUpdatesToken(raw: string): number {
-  const match = /^2:(\d{1,15})$/.exec(raw);
-  if (!match) throw badToken('updatedSince', raw);
-  return Number(match[1]);
-}
-
 function filterRefused(): ApiError {
   return invalidInput("Invalid filter: this feed doesn't support filter.");
-}
-
-function badToken(name: string, raw: string): ApiError {
-  return invalidInput(`Invalid ${name}: ${raw}. Specify a token from an earlier response.`);
 }

@@ -7,7 +7,7 @@ import type { Store } from '../store/store.js';
 import { readRefusal } from './feed-access.js';
 import { ChunkWriter, FILE_CHUNK_BYTES, titleOf } from './file-upload.js';
 import { loadGroupAccess } from './group-access.js';
-import { requireId, requireUserId } from './ids.js';
+import { parseBatchIds, requireId, requireUserId } from './ids.js';
 import type { Scope } from './scope.js';
 import { type UserSummaryView, userSummaries } from './user-summaries.js';
 import type { BatchItem, UserService } from './users.js';
@@ -199,7 +199,7 @@ export class FileService {
 
   /** files/batch/{ids}: one result per ID, in order. */
   async batch(viewer: Viewer, scope: Scope, rawIds: string): Promise<BatchItem<FileView>[]> {
-    const parsed = parseBatchIds(rawIds);
+    const parsed = parseBatchIds(rawIds, 'fileIds', FILES_BATCH_MAX, KeyPrefix.file);
     const views = await this.views(
       viewer,
       scope,
@@ -215,7 +215,7 @@ export class FileService {
   /** DELETE files/batch/{ids}: each file deleted where the viewer may, one result per ID. */
   async deleteBatch(viewer: Viewer, scope: Scope, rawIds: string): Promise<BatchItem<null>[]> {
     const items: BatchItem<null>[] = [];
-    for (const p of parseBatchIds(rawIds)) {
+    for (const p of parseBatchIds(rawIds, 'fileIds', FILES_BATCH_MAX, KeyPrefix.file)) {
       try {
         if (!p.id) throw p.error as Error;
         await this.delete(viewer, scope, p.id);
@@ -306,20 +306,6 @@ function checkDescription(description: string | null): string | null {
   if (description !== null && description.length > FILE_DESCRIPTION_MAX)
     throw invalidInput(`Invalid description: specify at most ${FILE_DESCRIPTION_MAX} characters.`);
   return description === '' ? null : description;
-}
-
-function parseBatchIds(rawIds: string): { raw: string; id?: string; error?: Error }[] {
-  const parts = rawIds.split(',').map((p) => p.trim());
-  if (parts.length > FILES_BATCH_MAX || parts.some((p) => p === '')) {
-    throw invalidInput(`Invalid fileIds: specify between 1 and ${FILES_BATCH_MAX} comma-separated IDs.`);
-  }
-  return parts.map((raw) => {
-    try {
-      return { raw, id: requireId(raw, KeyPrefix.file) };
-    } catch (error) {
-      return { raw, error: error as Error };
-    }
-  });
 }
 
 /** 413 for an upload over the file limit (SPEC §12.2), naming the limit in bytes. */

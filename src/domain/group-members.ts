@@ -4,12 +4,12 @@ import { KeyPrefix } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
 import type { GroupRole, MembershipRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import { type GroupAccess, requireGroupContent } from './group-access.js';
+import { type GroupAccess, loadGroupAccess, requireGroupContent } from './group-access.js';
 import type { GroupService } from './groups.js';
-import { requireId, requireUserId } from './ids.js';
+import { parseBatchIds, requireId, requireUserId } from './ids.js';
 import type { Scope } from './scope.js';
 import { summaryOf, type UserSummaryView, userSummaries } from './user-summaries.js';
-import type { UserService } from './users.js';
+import type { BatchItem, UserService } from './users.js';
 
 export interface MemberReadView {
   membership: MembershipRecord;
@@ -17,6 +17,8 @@ export interface MemberReadView {
 }
 
 export type AssignableRole = Exclude<GroupRole, 'GroupOwner'>;
+
+export const MEMBERSHIPS_BATCH_MAX = 500;
 
 const CANT_SEE_MEMBERS = "You don't have permission to view this group's members.";
 
@@ -134,6 +136,39 @@ export class GroupMemberService {
   async get(viewer: Viewer, scope: Scope, rawId: string): Promise<MemberReadView> {
     const { membership } = await this.#load(viewer, scope, rawId);
     return (await this.#views(viewer, scope, [membership]))[0] as MemberReadView;
+  }
+
+  /** group-memberships/batch/{ids}: one result per ID, in order, each answered as a direct GET. */
+  async batch(viewer: Viewer, scope: Scope, rawIds: string): Promise<BatchItem<MemberReadView>[]> {
+    const parsed = parseBatchIds(rawIds, 'membershipIds', MEMBERSHIPS_BATCH_MAX, KeyPrefix.groupMember);
+    const memberships = await this.store.memberships.findMemberships(
+      viewer.orgId,
+      parsed.flatMap((p) => p.id ?? []),
+    );
+    const access = await loadGroupAccess(
+      this.store,
+      viewer,
+      scope,
+      memberships.map((m) => m.groupId),
+    );
+    const refusal = (m: MembershipRecord) => {
+      try {
+        requireGroupContent(viewer, scope, access.get(m.groupId), CANT_SEE_MEMBERS);
+        return null;
+      } catch (error) {
+        return error as Error;
+      }
+    };
+    const readable = memberships.filter((m) => refusal(m) === null);
+    const views = new Map((await this.#views(viewer, scope, readable)).map((v) => [v.membership.id, v]));
+    const byId = new Map(memberships.map((m) => [m.id, m]));
+    return parsed.map((p): BatchItem<MemberReadView> => {
+      if (!p.id) return { error: p.error as Error };
+      const view = views.get(p.id);
+      if (view) return { value: view };
+      const membership = byId.get(p.id);
+      return { error: (membership && refusal(membership)) || notFound() };
+    });
   }
 
   /** PATCH group-memberships/{id}: a role change, by the owner, a manager or an admin. */

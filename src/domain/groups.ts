@@ -10,6 +10,7 @@ import {
   type MembershipRecord,
 } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import type { AnnouncementView } from './announcements.js';
 import {
   type GroupAccess,
   groupAccess,
@@ -32,6 +33,8 @@ export interface GroupReadView {
   requested: boolean;
   memberCount: number;
   owner: UserSummaryView;
+  /** The current announcement, where the resource shows it (Group Detail, SPEC §12.6). */
+  announcement?: AnnouncementView | null;
 }
 
 export type ArchiveStatus = 'All' | 'Archived' | 'NotArchived';

@@ -19,6 +19,7 @@ import { registerRootStages } from './pipeline.js';
 import { registerProfilePhotos } from './profile-photos.js';
 import { registerApiRoutes } from './register-api.js';
 import { registerRequestLog } from './request-log.js';
+import { announcementRoutes } from './routes/announcements.js';
 import { batchRoutes } from './routes/batch.js';
 import { commentRoutes } from './routes/comments.js';
 import { communityRoutes } from './routes/communities.js';
@@ -39,6 +40,7 @@ import { registerOAuthRoutes } from './routes/oauth.js';
 import { postCapabilityRoutes } from './routes/post-capabilities.js';
 import { recordRoutes } from './routes/records.js';
 import { sObjectRoutes } from './routes/sobjects.js';
+import { streamRoutes } from './routes/streams.js';
 import { topicRoutes } from './routes/topics.js';
 import { userSettingsRoutes } from './routes/user-settings.js';
 import { userRoutes } from './routes/users.js';
@@ -67,6 +69,8 @@ export const apiRoutes: AnyApiRoute[] = [
   ...mentionRoutes,
   ...topicRoutes,
   ...userSettingsRoutes,
+  ...streamRoutes,
+  ...announcementRoutes,
 ];
 
 export interface AppOptions {

@@ -47,6 +47,8 @@ export const SubscriptionParams = Type.Object({ subscriptionId: recordId(KeyPref
 export const FeedElementParams = Type.Object({ feedElementId: recordId(KeyPrefix.feedElement) });
 export const CommentParams = Type.Object({ commentId: recordId(KeyPrefix.comment) });
 export const LikeParams = Type.Object({ likeId: recordId(KeyPrefix.like) });
+export const StreamParams = Type.Object({ streamId: recordId(KeyPrefix.stream) });
+export const AnnouncementParams = Type.Object({ announcementId: recordId(KeyPrefix.announcement) });
 /** A feed names its type and subject (`me`, a user, a group, a record): the feed resource checks them. */
 export const FeedParams = Type.Object({ feedType: PathText, subjectId: PathText });
 

@@ -21,6 +21,9 @@ export const KeyPrefix = {
   fileVersion: '068',
   topic: '0TO',
   pollChoice: '09A',
+  /** Chatter streams and group announcements (F2 §8). */
+  stream: '0Fq',
+  announcement: '0BT',
 } as const;
 export type KeyPrefix = (typeof KeyPrefix)[keyof typeof KeyPrefix];
 

@@ -46,6 +46,18 @@ export class MembershipRepository {
     return new Map(rows.map((r) => [r.group_id, Number(r.n)]));
   }
 
+  /** Memberships of the org by ID (one query; a batch read). */
+  async findMemberships(orgId: string, ids: readonly string[]): Promise<MembershipRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('group_members')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
+    return rows.map(toMembership);
+  }
+
   async findMembership(orgId: string, id: string): Promise<MembershipRecord | undefined> {
     const row = await this.db
       .selectFrom('group_members')

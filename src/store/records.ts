@@ -122,7 +122,7 @@ export type MarkupType = keyof typeof MARKUP_TAGS;
 
 /** What a post is to, or a subscription follows: a person, a group, or a record (SPEC §12.1). */
 export type SubjectKind = 'user' | 'group' | 'record';
-export type FeedItemType = 'TextPost' | 'LinkPost' | 'ContentPost' | 'PollPost' | 'QuestionPost';
+export type FeedItemType = 'TextPost' | 'LinkPost' | 'ContentPost' | 'PollPost' | 'QuestionPost' | 'AdvancedTextPost';
 
 export interface FeedElementRecord {
   id: string;

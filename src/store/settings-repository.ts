@@ -20,4 +20,23 @@ export class SettingsRepository {
       .onConflict((oc) => oc.column('user_id').doUpdateSet({ default_group_email_frequency: frequency }))
       .execute();
   }
+
+  /** A member's email frequency for one group, if set (group_member_settings). */
+  async groupMemberFrequency(groupId: string, userId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('group_member_settings')
+      .select('email_frequency')
+      .where('group_id', '=', groupId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row?.email_frequency;
+  }
+
+  async setGroupMemberFrequency(groupId: string, userId: string, frequency: string): Promise<void> {
+    await this.db
+      .insertInto('group_member_settings')
+      .values({ group_id: groupId, user_id: userId, email_frequency: frequency })
+      .onConflict((oc) => oc.columns(['group_id', 'user_id']).doUpdateSet({ email_frequency: frequency }))
+      .execute();
+  }
 }

@@ -242,7 +242,7 @@ export const SNAPSHOT_TABLES: readonly TableSpec[] = [
       subject_kind: ['user', 'group', 'record'],
       body: 'segments',
       text: 'text',
-      type: ['TextPost', 'LinkPost', 'ContentPost', 'PollPost', 'QuestionPost'],
+      type: ['TextPost', 'LinkPost', 'ContentPost', 'PollPost', 'QuestionPost', 'AdvancedTextPost'],
       created_at: 'int',
       modified_at: 'int',
       comment_count: 'int',

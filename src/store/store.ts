@@ -10,6 +10,7 @@ import {
 } from 'kysely';
 import { formatId18 } from '../ids/id-generator.js';
 import { ActivityRepository } from './activity-repository.js';
+import { AnnouncementRepository } from './announcement-repository.js';
 import { AuthRepository } from './auth-repository.js';
 import { CommentRepository } from './comment-repository.js';
 import type { Db, StoreDialect } from './dialects/dialect.js';
@@ -30,6 +31,7 @@ import type { Database } from './schema.js';
 import { storedSealingKey } from './sealing-keys.js';
 import { SettingsRepository } from './settings-repository.js';
 import { SnapshotRepository } from './snapshot-repository.js';
+import { StreamRepository } from './stream-repository.js';
 import { TopicRepository } from './topic-repository.js';
 import { UsageRepository } from './usage-repository.js';
 import { UserRepository } from './user-repository.js';
@@ -54,6 +56,9 @@ export class Store {
   readonly topics: TopicRepository;
   readonly polls: PollRepository;
   readonly settings: SettingsRepository;
+  /** Streams and announcements (SPEC §12.6, migration 012). */
+  readonly streams: StreamRepository;
+  readonly announcements: AnnouncementRepository;
   readonly comments: CommentRepository;
   readonly likes: LikeRepository;
   readonly feeds: FeedRepository;
@@ -91,6 +96,8 @@ export class Store {
     this.topics = new TopicRepository(db);
     this.polls = new PollRepository(db);
     this.settings = new SettingsRepository(db);
+    this.streams = new StreamRepository(db);
+    this.announcements = new AnnouncementRepository(db);
     this.comments = new CommentRepository(db);
     this.likes = new LikeRepository(db, dialect);
     this.feeds = new FeedRepository(db);

@@ -78,7 +78,19 @@ async function feedSeenBy(h: Harness, username = 'alice@acme.example'): Promise<
     assert.equal(response.statusCode, 200, `${url}: ${response.body}`);
     seen[url] = response.json();
   }
-  for (const file of (await exportOf(h)).sections.files ?? []) {
+  const sections = (await exportOf(h)).sections;
+  // Streams, announcements (on Group Detail too) and group settings (SPEC §12.6).
+  const groupIds = (sections.announcements ?? []).map((a) => a.group_id as string);
+  for (const url of [
+    `${v58}/chatter/streams`,
+    ...(sections.announcements ?? []).map((a) => `${v58}/chatter/announcements/${a.id}`),
+    ...groupIds.flatMap((id) => [`${v58}/chatter/groups/${id}`, `${v58}/chatter/groups/${id}/my-settings`]),
+  ]) {
+    const response = await h.request({ method: 'GET', url, token });
+    assert.equal(response.statusCode, 200, `${url}: ${response.body}`);
+    seen[url] = response.json();
+  }
+  for (const file of sections.files ?? []) {
     const content = await h.request({ method: 'GET', url: `${v58}/connect/files/${file.id}/content`, token });
     assert.equal(content.statusCode, 200, content.body);
     seen[`file ${file.id}`] = {
@@ -208,6 +220,36 @@ async function conversation(h: Harness, tokens: Record<string, string>): Promise
     myChoiceId: poll.capabilities.poll.choices[1].id,
   });
   await send('alice', 'PATCH', `${v58}/chatter/users/me/settings`, { defaultGroupEmailFrequency: 'Never' });
+  // A group with its announcement, alice's settings for it, and her stream (SPEC §12.6).
+  const heralds = await send(
+    'bob',
+    'POST',
+    `${v58}/chatter/groups`,
+    { name: `Heralds ${h.services.clock.now()}`, visibility: 'PublicAccess' },
+    201,
+  );
+  await send('alice', 'POST', `${v58}/chatter/groups/${heralds.id}/members`, { userId: 'me' }, 201);
+  await send('alice', 'PATCH', `${v58}/chatter/groups/${heralds.id}/my-settings`, {
+    emailFrequency: 'DailyDigest',
+  });
+  await send(
+    'bob',
+    'POST',
+    `${v58}/chatter/groups/${heralds.id}/announcements`,
+    {
+      body: { messageSegments: [{ type: 'Text', text: 'Hear ye' }] },
+      expirationDate: '2099-01-01T00:00:00.000Z',
+    },
+    201,
+  );
+  const bob = (await h.services.store.users.findByUsername('bob@acme.example'))?.id;
+  await send(
+    'alice',
+    'POST',
+    `${v58}/chatter/streams`,
+    { name: 'Snapshot stream', subscriptionsToAdd: [{ entityId: bob }, { entityId: heralds.id }] },
+    201,
+  );
 }
 
 describe('snapshots: export and import an org (issue 15 item 5, decision 0030)', () => {
@@ -334,10 +376,11 @@ describe('snapshots: export and import an org (issue 15 item 5, decision 0030)',
       assert.equal(Number(n), before.sections[name]?.length, `${name}: only the snapshot's rows`);
     }
     const after = await exportOf(fresh);
-    // Sequences only rise: the undone posts' IDs (this one, the file post, the poll) are never given again.
+    // Sequences only rise: the undone posts' IDs (this one, the file post, the poll, the
+    // announcement) are never given again.
     const posts = (s: Snapshot) =>
       s.sections.id_sequences?.find((row) => row.prefix === '0D5')?.value as number;
-    assert.equal(posts(after), posts(before) + 3);
+    assert.equal(posts(after), posts(before) + 4);
     assert.deepEqual(
       { ...after, sections: { ...after.sections, id_sequences: [] } },
       { ...before, sections: { ...before.sections, id_sequences: [] } },

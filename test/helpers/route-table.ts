@@ -37,7 +37,9 @@ export async function sampleIds(store: Store): Promise<Sample> {
       | 'likes'
       | 'subscriptions'
       | 'group_members'
-      | 'join_requests',
+      | 'join_requests'
+      | 'streams'
+      | 'announcements',
   ) => (await rawDatabase(store).selectFrom(table).select('id').orderBy('id').executeTakeFirst())?.id;
   const user = async (username: string) => (await store.users.findByUsername(username))?.id as string;
   const org = await store.orgs.firstOrg();
@@ -54,6 +56,8 @@ export async function sampleIds(store: Store): Promise<Sample> {
     subscription: (await first('subscriptions')) ?? missing(KeyPrefix.subscription),
     groupMember: (await first('group_members')) ?? missing(KeyPrefix.groupMember),
     joinRequest: (await first('join_requests')) ?? missing(KeyPrefix.joinRequest),
+    stream: (await first('streams')) ?? missing(KeyPrefix.stream),
+    announcement: (await first('announcements')) ?? missing(KeyPrefix.announcement),
   };
 }
 
@@ -63,21 +67,25 @@ function paramValue(name: string, ids: Sample): string {
   const lower = name.toLowerCase();
   const kind = lower.includes('feedelement')
     ? 'feedElement'
-    : lower.includes('comment')
-      ? 'comment'
-      : lower.includes('like')
-        ? 'like'
-        : lower.includes('subscription')
-          ? 'subscription'
-          : lower.includes('request')
-            ? 'joinRequest'
-            : lower.includes('membership') || lower.includes('member')
-              ? 'groupMember'
-              : lower.includes('group') || lower.includes('record') || lower.includes('subject')
-                ? 'group'
-                : lower.includes('community')
-                  ? 'community'
-                  : 'user';
+    : lower.includes('stream')
+      ? 'stream'
+      : lower.includes('announcement')
+        ? 'announcement'
+        : lower.includes('comment')
+          ? 'comment'
+          : lower.includes('like')
+            ? 'like'
+            : lower.includes('subscription')
+              ? 'subscription'
+              : lower.includes('request')
+                ? 'joinRequest'
+                : lower.includes('membership') || lower.includes('member')
+                  ? 'groupMember'
+                  : lower.includes('group') || lower.includes('record') || lower.includes('subject')
+                    ? 'group'
+                    : lower.includes('community')
+                      ? 'community'
+                      : 'user';
   const value = ids[kind] as string;
   if (lower.endsWith('ids')) return kind === 'user' ? `${value},${ids.otherUser}` : value;
   return value;

@@ -1,12 +1,13 @@
 import type { GroupReadView } from '../../domain/groups.js';
 import { isoDate } from '../../lib/clock.js';
 import { nullableText, type PresentContext } from '../present-context.js';
+import { presentAnnouncement } from './announcement.js';
 import { presentCommunityReference } from './community.js';
 import { presentMembershipReference } from './group-member.js';
 import { type IntegerPaging, pageUrls } from './pages.js';
 import { presentRecordPhoto, presentUserSummary, sortKeys } from './user.js';
 
-const groupMotif = {
+export const groupMotif = {
   color: '1797C0',
   largeIconUrl: '/img/icon/groups64.png',
   mediumIconUrl: '/img/icon/groups32.png',
@@ -29,7 +30,7 @@ export function presentGroup(ctx: PresentContext, view: GroupReadView) {
   const url = groupUrl(ctx, group.id);
   const body: Record<string, unknown> = {
     additionalLabel: null,
-    announcement: null,
+    announcement: view.announcement ? presentAnnouncement(ctx, view.announcement) : null,
     canHaveChatterGuests: group.canHaveChatterGuests,
     community: presentCommunityReference(ctx, group.communityId),
     description: nullableText(ctx, group.description),

@@ -7,7 +7,7 @@ import { feedPath, presentFeed, presentFeedDirectory } from '../presenters/feed.
 import { presentFeedElementPage } from '../presenters/feed-element.js';
 import { DEFAULT_PAGE_SIZE, FeedPageQuery } from './feed-schemas.js';
 
-type FeedQuery = {
+export type FeedQuery = {
   page?: string | undefined;
   pageSize?: number | undefined;
   recentCommentCount?: number | undefined;
@@ -17,7 +17,7 @@ type FeedQuery = {
   filter?: QuestionFilter | undefined;
 };
 
-function pageParams(query: FeedQuery): FeedPageParams {
+export function pageParams(query: FeedQuery): FeedPageParams {
   return {
     sort: query.sort ?? 'CreatedDateDesc',
     page: query.page,
@@ -29,7 +29,7 @@ function pageParams(query: FeedQuery): FeedPageParams {
 }
 
 /** The request's own parameters, echoed in the page URLs (the page token is set per link). */
-function echoed(query: FeedQuery) {
+export function echoed(query: FeedQuery) {
   const { page: _page, ...rest } = query;
   return rest;
 }

@@ -1,7 +1,8 @@
 import { Type } from 'typebox';
 import { defineRoute } from '../api-route.js';
-import { GroupParams, MembershipParams } from '../params.js';
+import { batchParams, GroupParams, MembershipParams } from '../params.js';
 import { presentGroupMember, presentGroupMemberPage } from '../presenters/group-member.js';
+import { presentBatchResults } from '../presenters/pages.js';
 import { integerPaging, PageNumber, PageSize } from './integer-paging.js';
 
 const AssignableRole = Type.Enum(['StandardMember', 'GroupManager']);
@@ -34,6 +35,17 @@ export const groupMemberRoutes = [
     handler: async ({ services, viewer, scope, ctx, params, body }) => {
       const view = await services.groupMembers.add(viewer, scope, params.groupId, body);
       return { status: 201, body: presentGroupMember(ctx, view) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/chatter/group-memberships/batch/:membershipIds',
+    summary: 'Group Members by ID (Batch Results)',
+    xmlRoot: 'batchResults',
+    schema: { params: batchParams('membershipIds') },
+    handler: async ({ services, viewer, scope, ctx, params }) => {
+      const items = await services.groupMembers.batch(viewer, scope, params.membershipIds);
+      return { body: presentBatchResults(items, (v) => presentGroupMember(ctx, v)) };
     },
   }),
   defineRoute({

@@ -102,7 +102,8 @@ export const groupRoutes = [
     schema: { params: GroupParams },
     handler: async ({ services, viewer, scope, ctx, params }) => {
       const view = await services.groups.get(viewer, scope, params.groupId);
-      return { body: presentGroupDetail(ctx, view) };
+      const announcement = await services.announcements.current(viewer, scope, view.access);
+      return { body: presentGroupDetail(ctx, { ...view, announcement }) };
     },
   }),
   defineRoute({
