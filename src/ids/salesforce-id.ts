@@ -21,6 +21,8 @@ export const KeyPrefix = {
   fileVersion: '068',
   topic: '0TO',
   pollChoice: '09A',
+  /** A user's or group's photo version (F2 §8: `photoVersionId` "729…"). */
+  photo: '729',
 } as const;
 export type KeyPrefix = (typeof KeyPrefix)[keyof typeof KeyPrefix];
 

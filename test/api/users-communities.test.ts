@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { CommunityRecord, UserRecord } from '../../src/store/records.js';
-import { photoShape, USER_MOTIF } from '../helpers/common-shapes.js';
+import { photoShape, USER_MOTIF, userPhotoUrl } from '../helpers/common-shapes.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
 import { demoUser } from '../helpers/oauth.js';
 
@@ -134,7 +134,7 @@ describe('users in the Partner Community: external, guest and internal viewers (
       motif: USER_MOTIF,
       mySubscription: null,
       name: 'Alice Anders',
-      photo: photoShape(alice.id, `${base}/chatter/users/${alice.id}/photo`),
+      photo: photoShape(alice.id, userPhotoUrl(base, alice.id)),
       reputation: null,
       title: null,
       type: 'User',
