@@ -325,6 +325,21 @@ describe('user and group photos (SPEC §12.2)', () => {
     assert.equal((await h.request({ method: 'GET', url: byManager.json().largePhotoUrl })).statusCode, 404);
   });
 
+  test("a community's guest reads a member's photo on the community path, and may not change it", async () => {
+    const me = alice();
+    const [partner] = await h.services.store.orgs.listCommunities(me.orgId);
+    assert.ok(partner);
+    const base = `${v58}/connect/communities/${partner.id}`;
+    const url = `${base}/connect/user-profiles/${me.id}/photo`;
+    assertJson(await h.request({ method: 'GET', url }), 200, photoShape(me.id, url));
+    assertError(
+      await h.request({ method: 'POST', url, ...multipart([imagePart(image)]) }),
+      401,
+      'INVALID_SESSION_ID',
+      "This resource isn't accessible to guest users.",
+    );
+  });
+
   describe('bad input: the SPEC error and nothing written', () => {
     const url = `${v58}/connect/user-profiles/me/photo`;
     const cases: [string, () => Promise<LightMyRequestResponse>, number, string, string][] = [

@@ -276,7 +276,10 @@ describe('users in the Partner Community: external, guest and internal viewers (
     });
     // The same user: the community prefix in every URL, and carol is in this community.
     const expected = JSON.parse(
-      JSON.stringify(internal.json()).replaceAll('/services/data/v36.0/chatter', `${base}/chatter`),
+      JSON.stringify(internal.json()).replace(
+        /\/services\/data\/v36\.0\/(chatter|connect)\//g,
+        `${base}/$1/`,
+      ),
     );
     assert.equal(internal.json().isInThisCommunity, false);
     assert.deepEqual(response.json(), { ...expected, isInThisCommunity: true });
