@@ -27,6 +27,7 @@ import { GroupService } from './domain/groups.js';
 import { JoinRequestService } from './domain/join-requests.js';
 import { LikeService } from './domain/likes.js';
 import { MentionService } from './domain/mentions.js';
+import { PhotoService } from './domain/photos.js';
 import { PostMarkService } from './domain/post-marks.js';
 import { SObjectRecordService } from './domain/sobject-records.js';
 import { StreamService } from './domain/streams.js';
@@ -211,6 +212,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     likes: new LikeService(store, clock, feedElements, comments, feedViews),
     sobjects: new SObjectRecordService(store, clock),
     files,
+    photos: new PhotoService(store, clock, users, groups, files),
     postMarks: new PostMarkService(store, clock, users, feedElements),
     mentions: new MentionService(store),
     topics: new TopicService(store, clock, feedElements),

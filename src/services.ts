@@ -16,6 +16,7 @@ import type { GroupService } from './domain/groups.js';
 import type { JoinRequestService } from './domain/join-requests.js';
 import type { LikeService } from './domain/likes.js';
 import type { MentionService } from './domain/mentions.js';
+import type { PhotoService } from './domain/photos.js';
 import type { PostMarkService } from './domain/post-marks.js';
 import type { SObjectRecordService } from './domain/sobject-records.js';
 import type { StreamService } from './domain/streams.js';
@@ -52,6 +53,8 @@ export interface Services {
   /** sObject REST writes (SPEC §12.1). */
   sobjects: SObjectRecordService;
   files: FileService;
+  /** User and group photos (SPEC §12.2). */
+  photos: PhotoService;
   /** Bookmarks, mutes and reads of posts (SPEC §12.5). */
   postMarks: PostMarkService;
   mentions: MentionService;

@@ -133,6 +133,7 @@ const PROBE_GROUP: GroupRecord = {
   informationText: null,
   visibility: 'PublicAccess',
   ownerId: '',
+  photoId: null,
   canHaveChatterGuests: false,
   isArchived: false,
   isAutoArchiveDisabled: false,

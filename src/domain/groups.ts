@@ -286,7 +286,11 @@ export class GroupService {
   async delete(viewer: Viewer, scope: Scope, rawId: string): Promise<void> {
     const access = await this.access(viewer, scope, rawId);
     if (!access.canManage) throw insufficientAccess("You don't have permission to delete this group.");
-    await this.store.transaction((tx) => tx.groups.softDelete(access.group.id, this.clock.now()));
+    await this.store.transaction(async (tx) => {
+      await tx.groups.softDelete(access.group.id, this.clock.now());
+      // Nobody sees the group again: its photo's bytes go now, not with the row (SPEC §12.2).
+      if (access.group.photoId !== null) await tx.photos.remove('group', access.group.id);
+    });
   }
 }
 

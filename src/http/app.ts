@@ -37,6 +37,7 @@ import { likeRoutes } from './routes/likes.js';
 import { limitRoutes } from './routes/limits.js';
 import { mentionRoutes } from './routes/mentions.js';
 import { registerOAuthRoutes } from './routes/oauth.js';
+import { photoRoutes } from './routes/photos.js';
 import { postCapabilityRoutes } from './routes/post-capabilities.js';
 import { recordRoutes } from './routes/records.js';
 import { sObjectRoutes } from './routes/sobjects.js';
@@ -64,6 +65,7 @@ export const apiRoutes: AnyApiRoute[] = [
   ...sObjectRoutes,
   ...recordRoutes,
   ...fileRoutes,
+  ...photoRoutes,
   filesCapabilityRoute,
   ...postCapabilityRoutes,
   ...mentionRoutes,
@@ -181,7 +183,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   registerOAuthRoutes(app, services);
   registerControlRoutes(app, services, options.reset);
   registerConsole(app, options.consoleDir);
-  registerProfilePhotos(app);
+  registerProfilePhotos(app, services);
   return app;
 }
 

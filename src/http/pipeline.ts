@@ -9,6 +9,7 @@ import { countsHourly, Quotas } from '../limits/quotas.js';
 import type { Services } from '../services.js';
 import type { AnyApiRoute } from './api-route.js';
 import { checkInputText } from './input-text.js';
+import { instanceUrl } from './instance-url.js';
 import { type Format, mediaType, requestFormat, sendBody, wantsPretty } from './negotiation.js';
 import { checkNumericParameters } from './numeric-parameters.js';
 import { applyFaults, journalRequest } from './ops-hooks.js';
@@ -179,6 +180,7 @@ async function respond(
     version: state.version,
     major: state.major,
     base: state.base,
+    origin: instanceUrl(request, services.config),
     communityId: state.scope.community?.id ?? null,
     text: textEncoder(request.headers['x-chatter-entity-encoding'] !== 'false'),
   };

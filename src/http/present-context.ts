@@ -12,6 +12,8 @@ export interface PresentContext {
   major: number;
   /** '/services/data/v36.0' or '/services/data/v36.0/connect/communities/0DB…' */
   base: string;
+  /** The server's public base URL (--public-url, else the request's origin): photo URLs are absolute. */
+  origin: string;
   /** The community of the request's scope; null for the internal scope. */
   communityId: string | null;
   /** Entity-encodes user-entered text unless the request said X-Chatter-Entity-Encoding: false. */

@@ -1,23 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { KeyPrefix, parseId, prefixOf } from '../ids/salesforce-id.js';
-import { defaultPhoto } from '../lib/images.js';
+import { KeyPrefix, parseId, prefixOf, to18 } from '../ids/salesforce-id.js';
+import { defaultPhoto, PHOTO_SIZES, type PhotoSizeLetter } from '../lib/images.js';
+import type { Services } from '../services.js';
 import { unknownPath } from './error-response.js';
-
-/** The photo sizes of the URLs a Photo carries: full, medium, thumbnail (square, in pixels). */
-const SIZES = { F: 200, M: 160, T: 64 } as const;
 
 /**
  * `GET /profilephoto/{15-character ID}/{F|M|T}`: the photo URLs every User Summary and Group
- * carries (SPEC §12.2), served without a session as real PNGs, so no URL Chatterbox hands out is
- * dead. Users and groups without a photo of their own get the default picture of their kind.
+ * carries (SPEC §12.2, §12.8), served without a session as real PNGs, so no URL Chatterbox hands
+ * out is dead. A set photo is keyed by its version ID (`729…`) and read from the store, so every
+ * server of a deployment serves it; its bytes never change under that ID, so caches may keep them.
+ * Users and groups without a photo of their own get the default picture of their kind.
  */
-export function registerProfilePhotos(app: FastifyInstance): void {
+export function registerProfilePhotos(app: FastifyInstance, services: Services): void {
   app.get(
     '/profilephoto/:key/:size',
     {
       schema: {
-        summary: 'Profile photo (default picture)',
+        summary: 'Profile photo (a set photo by its version ID, or a default picture)',
         tags: ['photos'],
         params: Type.Object({ key: Type.String(), size: Type.String() }),
       },
@@ -26,13 +26,18 @@ export function registerProfilePhotos(app: FastifyInstance): void {
       const { key, size } = request.params as { key: string; size: string };
       const id = parseId(key);
       const kind = id === undefined ? undefined : prefixOf(id);
-      if (!Object.hasOwn(SIZES, size) || (kind !== KeyPrefix.user && kind !== KeyPrefix.group)) {
-        throw unknownPath(request.url);
+      if (id === undefined || !Object.hasOwn(PHOTO_SIZES, size)) throw unknownPath(request.url);
+      const letter = size as PhotoSizeLetter;
+      if (kind === KeyPrefix.photo) {
+        const png = await services.store.photos.image(to18(id), letter);
+        if (!png) throw unknownPath(request.url);
+        return reply
+          .header('content-type', 'image/png')
+          .header('cache-control', 'public, max-age=31536000, immutable')
+          .send(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
       }
-      const png = await defaultPhoto(
-        kind === KeyPrefix.user ? 'user' : 'group',
-        SIZES[size as keyof typeof SIZES],
-      );
+      if (kind !== KeyPrefix.user && kind !== KeyPrefix.group) throw unknownPath(request.url);
+      const png = await defaultPhoto(kind === KeyPrefix.user ? 'user' : 'group', PHOTO_SIZES[letter]);
       return reply
         .header('content-type', 'image/png')
         .header('cache-control', 'public, max-age=86400')

@@ -24,6 +24,8 @@ export const KeyPrefix = {
   /** Chatter streams and group announcements (F2 §8). */
   stream: '0Fq',
   announcement: '0BT',
+  /** A user's or group's photo version (F2 §8: `photoVersionId` "729…"). */
+  photo: '729',
 } as const;
 export type KeyPrefix = (typeof KeyPrefix)[keyof typeof KeyPrefix];
 

@@ -6,6 +6,13 @@ import { Readable } from 'node:stream';
  */
 const loadSharp = async () => (await import('sharp')).default;
 
+/**
+ * The sizes of a user's or group's photo, square, in pixels, by the letter of its URL
+ * (`/profilephoto/{id}/{F|M|T}`): full (largePhotoUrl, fullEmailPhotoUrl), medium, thumbnail.
+ */
+export const PHOTO_SIZES = { F: 200, M: 160, T: 64 } as const;
+export type PhotoSizeLetter = keyof typeof PHOTO_SIZES;
+
 /** The three thumbnail renditions of an image file (SPEC §12.2), by their `type` parameter. */
 export const RENDITIONS = {
   THUMB120BY90: { width: 120, height: 90 },
@@ -50,4 +57,42 @@ export function defaultPhoto(kind: 'user' | 'group', size: number): Promise<Buff
     defaults.set(key, png);
   }
   return png;
+}
+
+/** The most pixels an input image may have (a decompression bomb is refused, not decoded). */
+const MAX_INPUT_PIXELS = 100_000_000;
+
+/** Width and height of an image as shown (EXIF orientation applied); undefined when not an image. */
+export async function imageSize(input: Buffer): Promise<{ width: number; height: number } | undefined> {
+  try {
+    const { autoOrient } = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+    return autoOrient.width && autoOrient.height ? autoOrient : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The square at (left, top) of an image, as shown, scaled to each of `sizes` (square PNGs, in that
+ * order). Decoded once: the square is scaled to the largest size, the others from that. Undefined
+ * when the image can't be decoded to the end (a corrupt or cut file).
+ */
+export async function squareImages(
+  input: Buffer,
+  square: { left: number; top: number; size: number },
+  sizes: readonly number[],
+): Promise<Buffer[] | undefined> {
+  const largest = Math.max(...sizes);
+  try {
+    const { data, info } = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS })
+      .autoOrient()
+      .extract({ left: square.left, top: square.top, width: square.size, height: square.size })
+      .resize(largest, largest)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const raw = { width: info.width, height: info.height, channels: info.channels };
+    return await Promise.all(sizes.map((size) => sharp(data, { raw }).resize(size, size).png().toBuffer()));
+  } catch {
+    return undefined;
+  }
 }

@@ -57,8 +57,8 @@ export class GroupRepository {
     private readonly dialect: StoreDialect,
   ) {}
 
-  /** Throws GroupNameTaken when the scope has a live group of that name (any case). */
-  async create(group: GroupRecord): Promise<void> {
+  /** Throws GroupNameTaken when the scope has a live group of that name (any case). A new group has no photo. */
+  async create(group: Omit<GroupRecord, 'photoId'>): Promise<void> {
     await this.db
       .insertInto('groups')
       .values({
@@ -220,5 +220,6 @@ export function toGroup(row: Selectable<Database['groups']>): GroupRecord {
     lastPostAt: row.last_post_at,
     createdAt: row.created_at,
     modifiedAt: row.modified_at,
+    photoId: row.photo_id ?? null,
   };
 }

@@ -37,6 +37,8 @@ export interface UserRecord {
   isActive: boolean;
   createdAt: number;
   modifiedAt: number;
+  /** The photo's version ID (migration 015); null while the user has the default picture. */
+  photoId: string | null;
 }
 
 /** What User Detail adds to a user: counts that come from the collaboration tables. */
@@ -254,6 +256,8 @@ export interface GroupRecord {
   lastPostAt: number | null;
   createdAt: number;
   modifiedAt: number;
+  /** The photo's version ID (migration 015); null while the group has the default picture. */
+  photoId: string | null;
 }
 
 /** The fields of a group that PATCH may change. */

@@ -44,6 +44,8 @@ export interface Database {
     locked_until: number | null;
     created_at: number;
     modified_at: number;
+    /** The current photo (migration 015); null: the default picture. */
+    photo_id: ColumnType<string | null, string | null | undefined, string | null>;
   };
   community_members: { community_id: string; user_id: string; org_id: string };
   connected_apps: {
@@ -94,6 +96,8 @@ export interface Database {
     created_at: number;
     modified_at: number;
     deleted_at: number | null;
+    /** The current photo (migration 015); null: the default picture. */
+    photo_id: ColumnType<string | null, string | null | undefined, string | null>;
   };
   group_members: {
     id: string;
@@ -238,6 +242,16 @@ export interface Database {
   };
   /** A file's bytes in fixed-size chunks numbered from 0 (the last one may be shorter). */
   file_chunks: { file_id: string; seq: number; data: Uint8Array };
+  /** A user's or group's photo (migration 015): the cropped square as PNG at three sizes. */
+  photos: {
+    id: string;
+    org_id: string;
+    subject_id: string;
+    large: Uint8Array;
+    medium: Uint8Array;
+    small: Uint8Array;
+    created_at: number;
+  };
   /** The posts ('' comment_id) and comments that carry a file, in the order they list them. */
   file_attachments: {
     file_id: string;

@@ -158,3 +158,21 @@ export const CONVERSATION_TABLES: readonly TableSpec[] = [
     via: { column: 'group_id', table: 'groups' },
   },
 ];
+
+/** Photos of users and groups (migration 015): the three PNG sizes travel as base64. */
+export const PHOTO_TABLES: readonly TableSpec[] = [
+  {
+    table: 'photos',
+    columns: {
+      id: 'id',
+      org_id: 'id',
+      subject_id: 'id',
+      large: 'bytes',
+      medium: 'bytes',
+      small: 'bytes',
+      created_at: 'int',
+    },
+    key: ['id'],
+    refs: { ...org, subject_id: ['users', 'groups'] },
+  },
+];

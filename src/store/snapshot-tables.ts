@@ -1,5 +1,5 @@
 import type { Database } from './schema.js';
-import { CONVERSATION_TABLES, FILE_TABLES } from './snapshot-tables-more.js';
+import { CONVERSATION_TABLES, FILE_TABLES, PHOTO_TABLES } from './snapshot-tables-more.js';
 
 /**
  * What a snapshot (decision 0030) holds of each table: one section per table, named as the table,
@@ -70,9 +70,12 @@ export const SNAPSHOT_TABLES: readonly TableSpec[] = [
       locked_until: 'int?',
       created_at: 'int',
       modified_at: 'int',
+      photo_id: 'id?',
     },
     key: ['id'],
     refs: org,
+    laterRefs: { photo_id: ['photos'] },
+    added: { photo_id: null },
   },
   {
     table: 'communities',
@@ -180,9 +183,12 @@ export const SNAPSHOT_TABLES: readonly TableSpec[] = [
       created_at: 'int',
       modified_at: 'int',
       deleted_at: 'int?',
+      photo_id: 'id?',
     },
     key: ['id'],
     refs: { ...org, community_id: ['communities'], owner_id: ['users'] },
+    laterRefs: { photo_id: ['photos'] },
+    added: { photo_id: null },
   },
   {
     table: 'group_members',
@@ -319,6 +325,7 @@ export const SNAPSHOT_TABLES: readonly TableSpec[] = [
   },
   ...FILE_TABLES,
   ...CONVERSATION_TABLES,
+  ...PHOTO_TABLES,
 ];
 
 /** ID sequences are the store's, not an org's: a snapshot carries them so new IDs never collide. */

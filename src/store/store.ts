@@ -22,6 +22,7 @@ import { JoinRequestRepository } from './join-request-repository.js';
 import { LikeRepository } from './like-repository.js';
 import { MembershipRepository } from './membership-repository.js';
 import { OrgRepository } from './org-repository.js';
+import { PhotoRepository } from './photo-repository.js';
 import { PollRepository } from './poll-repository.js';
 import { PostRepository } from './post-repository.js';
 import { PostStateRepository } from './post-state-repository.js';
@@ -68,6 +69,8 @@ export class Store {
   readonly snapshots: SnapshotRepository;
   readonly records: RecordRepository;
   readonly files: FileRepository;
+  /** Photos of users and groups (migration 015). */
+  readonly photos: PhotoRepository;
   /** Private to the store: migrations and tests reach it through raw-database.ts. */
   readonly #db: Db;
   /** Statements run through this store and its transactions (tests prove pages have no N+1). */
@@ -106,6 +109,7 @@ export class Store {
     this.snapshots = new SnapshotRepository(db, dialect);
     this.records = new RecordRepository(db);
     this.files = new FileRepository(db);
+    this.photos = new PhotoRepository(db);
   }
 
   /** The dialect's name, as the control plane reports it. */
@@ -220,6 +224,7 @@ export class Store {
 
   async truncateAll(): Promise<void> {
     const tables = [
+      'photos',
       'group_member_settings',
       'user_settings',
       'announcements',

@@ -287,6 +287,7 @@ export function toUser(row: Selectable<Database['users']>): UserRecord {
     isActive: row.is_active === 1,
     createdAt: row.created_at,
     modifiedAt: row.modified_at,
+    photoId: row.photo_id ?? null,
   };
 }
 

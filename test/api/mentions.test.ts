@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { assertError } from '../helpers/api-assert.js';
 import { groupNamed } from '../helpers/collab.js';
+import { TEST_ORIGIN } from '../helpers/common-shapes.js';
 import { signIn } from '../helpers/feed-fixtures.js';
 import { type Person, person } from '../helpers/feed-shapes.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
@@ -36,7 +37,7 @@ describe('mentions: completions and validations (SPEC §12.4, F2 §3)', () => {
     description: null,
     name: `${p.firstName} ${p.lastName}`,
     outOfOffice: null,
-    photoUrl: `/profilephoto/${p.id.slice(0, 15)}/T`,
+    photoUrl: `${TEST_ORIGIN}/profilephoto/${p.id.slice(0, 15)}/T`,
     recordId: p.id,
     userType: 'Internal',
   });
@@ -45,7 +46,7 @@ describe('mentions: completions and validations (SPEC §12.4, F2 §3)', () => {
     description: null,
     name,
     outOfOffice: null,
-    photoUrl: `/profilephoto/${id.slice(0, 15)}/T`,
+    photoUrl: `${TEST_ORIGIN}/profilephoto/${id.slice(0, 15)}/T`,
     recordId: id,
     userType: null,
   });

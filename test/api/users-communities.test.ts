@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { CommunityRecord, UserRecord } from '../../src/store/records.js';
-import { photoShape, USER_MOTIF } from '../helpers/common-shapes.js';
+import { photoShape, USER_MOTIF, userPhotoUrl } from '../helpers/common-shapes.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
 import { demoUser } from '../helpers/oauth.js';
 
@@ -134,7 +134,7 @@ describe('users in the Partner Community: external, guest and internal viewers (
       motif: USER_MOTIF,
       mySubscription: null,
       name: 'Alice Anders',
-      photo: photoShape(alice.id, `${base}/chatter/users/${alice.id}/photo`),
+      photo: photoShape(alice.id, userPhotoUrl(base, alice.id)),
       reputation: null,
       title: null,
       type: 'User',
@@ -276,7 +276,10 @@ describe('users in the Partner Community: external, guest and internal viewers (
     });
     // The same user: the community prefix in every URL, and carol is in this community.
     const expected = JSON.parse(
-      JSON.stringify(internal.json()).replaceAll('/services/data/v36.0/chatter', `${base}/chatter`),
+      JSON.stringify(internal.json()).replace(
+        /\/services\/data\/v36\.0\/(chatter|connect)\//g,
+        `${base}/$1/`,
+      ),
     );
     assert.equal(internal.json().isInThisCommunity, false);
     assert.deepEqual(response.json(), { ...expected, isInThisCommunity: true });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { formatId18 } from '../../src/ids/id-generator.js';
 import type { UserRecord } from '../../src/store/records.js';
-import { photoShape, USER_MOTIF } from '../helpers/common-shapes.js';
+import { photoShape, USER_MOTIF, userPhotoUrl } from '../helpers/common-shapes.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
 import { demoUser } from '../helpers/oauth.js';
 import { rawDatabase } from '../helpers/store.js';
@@ -76,7 +76,7 @@ describe('GET /chatter/users/{userId} golden User Detail (chatter-facts §2.1)',
       motif: USER_MOTIF,
       mySubscription: null,
       name: 'Erin O&#39;Neil',
-      photo: photoShape(erinId, `${v36}/users/${erinId}/photo`),
+      photo: photoShape(erinId, userPhotoUrl('/services/data/v36.0', erinId)),
       reputation: null,
       title: null,
       type: 'User',

@@ -4,6 +4,7 @@ import { formatId18 } from '../../src/ids/id-generator.js';
 import { assertError } from '../helpers/api-assert.js';
 import { assertJson } from '../helpers/collab.js';
 import { signIn, v36 } from '../helpers/feed-fixtures.js';
+import { pngOf } from '../helpers/file-shapes.js';
 import { createHarness, type Harness, JSON_TYPE, testDatabaseUrl } from '../helpers/harness.js';
 import { multipart } from '../helpers/multipart.js';
 import { rawDatabase } from '../helpers/store.js';
@@ -44,6 +45,7 @@ const SECTIONS = [
   'announcements',
   'user_settings',
   'group_member_settings',
+  'photos',
   'id_sequences',
 ];
 
@@ -98,6 +100,15 @@ async function feedSeenBy(h: Harness, username = 'alice@acme.example'): Promise<
       bytes: content.rawPayload.toString('base64'),
     };
   }
+  // Every size of every photo, as served without a session (SPEC §12.2).
+  for (const photo of (await exportOf(h)).sections.photos ?? []) {
+    for (const size of ['F', 'M', 'T']) {
+      const url = `/profilephoto/${String(photo.id).slice(0, 15)}/${size}`;
+      const served = await h.request({ method: 'GET', url });
+      assert.equal(served.statusCode, 200, `${url}: ${served.body}`);
+      seen[url] = served.rawPayload.toString('base64');
+    }
+  }
   return seen;
 }
 
@@ -146,6 +157,20 @@ async function busyOrg(h: Harness): Promise<void> {
   });
   assert.equal(record.statusCode, 201, record.body);
   await conversation(h, tokens);
+  // Photos of bob and of his group (SPEC §12.2): a photos row each, named by users and groups.
+  const image = await pngOf(120, 90);
+  for (const url of [
+    `${v58}/connect/user-profiles/me/photo`,
+    `${v58}/chatter/groups/${group.json().id}/photo`,
+  ]) {
+    const photo = await h.request({
+      method: 'POST',
+      url,
+      token: tokens.bob,
+      ...multipart([{ name: 'fileUpload', filename: 'me.png', contentType: 'image/png', data: image }]),
+    });
+    assert.equal(photo.statusCode, 201, photo.body);
+  }
 }
 
 /** Files, a poll and its vote, an edit, a bookmark, a mute, a read and settings (SPEC §12.2, §12.4–§12.6). */
@@ -410,7 +435,7 @@ describe('snapshots: export and import an org (issue 15 item 5, decision 0030)',
     }
   });
 
-  test('a version-1 snapshot written before files and conversations imports: the new columns at their defaults', async () => {
+  test('a version-1 snapshot written before files, conversations and photos imports: the new columns at their defaults', async () => {
     const older = await createHarness({ demo: false });
     try {
       const snapshot = await exportOf(h);
@@ -434,7 +459,9 @@ describe('snapshots: export and import an org (issue 15 item 5, decision 0030)',
                 ? rows.map((row) =>
                     Object.fromEntries(Object.entries(row).filter(([column]) => !(column in added))),
                   )
-                : rows,
+                : name === 'users' || name === 'groups'
+                  ? rows.map(({ photo_id: _photoId, ...row }) => row)
+                  : rows,
             ]),
         ),
       };
@@ -446,6 +473,11 @@ describe('snapshots: export and import an org (issue 15 item 5, decision 0030)',
         old.sections.feed_elements?.map((row) => ({ ...row, ...added })),
       );
       for (const name of SECTIONS.slice(16, -1)) assert.deepEqual(sections[name], [], name);
+      // Photos came later still: users and groups without one have the default picture.
+      assert.deepEqual(
+        [...(sections.users ?? []), ...(sections.groups ?? [])].filter((row) => row.photo_id !== null),
+        [],
+      );
     } finally {
       await older.close();
     }

@@ -160,7 +160,7 @@ export function groupBody(base: string, group: GroupRecord, e: GroupExpectation)
       : null,
     name: encode(group.name),
     owner: userSummary(base, e.owner, { mySubscription: e.ownerSubscriptionId ?? null }),
-    photo: photoShape(group.id, `${url}/photo`),
+    photo: photoShape(group.id, `${url}/photo`, group.photoId ?? null),
     type: 'CollaborationGroup',
     url,
     visibility: group.visibility,

@@ -3,18 +3,32 @@
  * §2.4), for the body builders of collab.ts and feed-shapes.ts.
  */
 
-/** `photo` of a user or a group: the profile-photo URLs of its 15-character key, and its photo resource. */
-export function photoShape(id: string, url: string) {
-  const key = id.slice(0, 15);
+/** The origin of in-process requests (light-my-request's default Host): photo URLs are absolute under it. */
+export const TEST_ORIGIN = 'http://localhost:80';
+
+/**
+ * `photo` of a user or a group (F2 §8): the served URLs of its photo version, or of its own ID for
+ * the default picture, and its photo resource `url`.
+ */
+export function photoShape(id: string, url: string, photoId: string | null = null, origin = TEST_ORIGIN) {
+  const key = (photoId ?? id).slice(0, 15);
   return {
-    fullEmailPhotoUrl: `/profilephoto/${key}/F`,
-    largePhotoUrl: `/profilephoto/${key}/F`,
-    mediumPhotoUrl: `/profilephoto/${key}/M`,
-    photoVersionId: null,
-    smallPhotoUrl: `/profilephoto/${key}/T`,
-    standardEmailPhotoUrl: `/profilephoto/${key}/T`,
+    fullEmailPhotoUrl: `${origin}/profilephoto/${key}/F`,
+    largePhotoUrl: `${origin}/profilephoto/${key}/F`,
+    mediumPhotoUrl: `${origin}/profilephoto/${key}/M`,
+    photoVersionId: photoId,
+    smallPhotoUrl: `${origin}/profilephoto/${key}/T`,
+    standardEmailPhotoUrl: `${origin}/profilephoto/${key}/T`,
     url,
   };
+}
+
+/** A user's photo resource under `base`: `connect/user-profiles` from v35, `chatter/users` before (F2 §8). */
+export function userPhotoUrl(base: string, userId: string): string {
+  const major = Number(/\/v(\d+)\.\d/.exec(base)?.[1]);
+  return major >= 35
+    ? `${base}/connect/user-profiles/${userId}/photo`
+    : `${base}/chatter/users/${userId}/photo`;
 }
 
 export const USER_MOTIF = {
@@ -49,6 +63,8 @@ export interface SummaryUser {
   title?: string | null;
   type: 'standard' | 'admin' | 'external' | 'guest';
   isActive: boolean;
+  /** The photo's version ID, when one was set. */
+  photoId?: string | null;
 }
 
 /**
@@ -80,7 +96,7 @@ export function userSummary(
       ? { id: options.mySubscription, url: `${base}/chatter/subscriptions/${options.mySubscription}` }
       : null,
     name: text(name),
-    photo: photoShape(user.id, `${base}/chatter/users/${user.id}/photo`),
+    photo: photoShape(user.id, userPhotoUrl(base, user.id), user.photoId ?? null),
     reputation: null,
     title: user.title === undefined || user.title === null ? null : text(user.title),
     type: 'User',

@@ -2,7 +2,7 @@
  * Expected wire bodies of the feed resources, written out from chatter-facts §2 independently of
  * the presenters, so that the tests compare whole bodies against a second statement of the shape.
  */
-import { encode, GROUP_MOTIF, photoShape, userSummary } from './common-shapes.js';
+import { encode, GROUP_MOTIF, photoShape, TEST_ORIGIN, userSummary } from './common-shapes.js';
 import type { Harness } from './harness.js';
 import { rawDatabase } from './store.js';
 
@@ -431,7 +431,7 @@ export function feedItem(o: Opts, f: FeedItemFacts) {
     originalFeedItem: null,
     originalFeedItemActor: null,
     parent: f.parent,
-    photoUrl: `/profilephoto/${f.actor.id.slice(0, 15)}/T`,
+    photoUrl: `${TEST_ORIGIN}/profilephoto/${f.actor.id.slice(0, 15)}/T`,
     relativeCreatedDate: f.relative ?? 'Just now',
     type: f.type ?? (f.files ? 'ContentPost' : f.link ? 'LinkPost' : 'TextPost'),
     url,

@@ -6,6 +6,7 @@ import { presentCapabilities } from './capabilities.js';
 import { encodeToken } from './comment.js';
 import { presentGroup } from './group.js';
 import { displayName, presentMessageBody, presentPlainBody } from './message-body.js';
+import { photoUrl } from './photo.js';
 import { presentRecordHeader, presentRecordSummary } from './record-summary.js';
 import { presentUserSummary, sortKeys } from './user.js';
 
@@ -47,7 +48,7 @@ export function presentFeedItem(ctx: PresentContext, view: FeedElementView) {
     originalFeedItem: null,
     originalFeedItemActor: null,
     parent: presentParent(ctx, view.parent),
-    photoUrl: `/profilephoto/${element.authorId.slice(0, 15)}/T`,
+    photoUrl: photoUrl(ctx.origin, view.actor.user, 'T'),
     relativeCreatedDate: view.relativeCreatedDate,
     type: element.type,
     url: `${ctx.base}/chatter/feed-elements/${element.id}`,

@@ -5,7 +5,8 @@ import { presentAnnouncement } from './announcement.js';
 import { presentCommunityReference } from './community.js';
 import { presentMembershipReference } from './group-member.js';
 import { type IntegerPaging, pageUrls } from './pages.js';
-import { presentRecordPhoto, presentUserSummary, sortKeys } from './user.js';
+import { presentPhoto } from './photo.js';
+import { presentUserSummary, sortKeys } from './user.js';
 
 export const groupMotif = {
   color: '1797C0',
@@ -45,7 +46,7 @@ export function presentGroup(ctx: PresentContext, view: GroupReadView) {
     mySubscription: view.membership ? presentMembershipReference(ctx, view.membership.id) : null,
     name: ctx.text(group.name),
     owner: presentUserSummary(ctx, view.owner),
-    photo: presentRecordPhoto(group.id, url),
+    photo: presentPhoto(ctx, { kind: 'group', id: group.id, photoId: group.photoId }),
     type: 'CollaborationGroup',
     url,
     visibility: group.visibility,

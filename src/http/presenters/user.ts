@@ -1,6 +1,7 @@
 import type { UserRecord, UserStats } from '../../store/records.js';
 import { nullableText, type PresentContext } from '../present-context.js';
 import { type IntegerPaging, pageLinks } from './pages.js';
+import { presentPhoto } from './photo.js';
 
 /** What a viewer knows about a user beyond the record (computed in read views, STYLE #7). */
 export interface UserView {
@@ -11,24 +12,6 @@ export interface UserView {
 }
 
 const USER_TYPES = { standard: 'Internal', admin: 'Internal', external: 'Portal', guest: 'Guest' } as const;
-
-export function presentPhoto(ctx: PresentContext, userId: string) {
-  return presentRecordPhoto(userId, `${ctx.base}/chatter/users/${userId}`);
-}
-
-/** Photo of a user or a group: the static URLs by the record's 15-character ID, and its photo resource. */
-export function presentRecordPhoto(recordId: string, recordUrl: string) {
-  const key = recordId.slice(0, 15);
-  return {
-    fullEmailPhotoUrl: `/profilephoto/${key}/F`,
-    largePhotoUrl: `/profilephoto/${key}/F`,
-    mediumPhotoUrl: `/profilephoto/${key}/M`,
-    photoVersionId: null,
-    smallPhotoUrl: `/profilephoto/${key}/T`,
-    standardEmailPhotoUrl: `/profilephoto/${key}/T`,
-    url: `${recordUrl}/photo`,
-  };
-}
 
 const userMotif = {
   color: '1797C0',
@@ -56,7 +39,7 @@ export function presentUserSummary(ctx: PresentContext, view: UserView) {
       ? { id: view.mySubscriptionId, url: `${ctx.base}/chatter/subscriptions/${view.mySubscriptionId}` }
       : null,
     name: ctx.text(name),
-    photo: presentPhoto(ctx, user.id),
+    photo: presentPhoto(ctx, { kind: 'user', id: user.id, photoId: user.photoId }),
     reputation: null,
     title: nullableText(ctx, user.title),
     type: 'User',

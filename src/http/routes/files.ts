@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { type FileInput, fileTooLarge, type Upload } from '../../domain/files.js';
-import { apiError, invalidInput, notFound, withHeaders } from '../../errors/api-error.js';
+import { apiError, invalidInput, notFound, unrecognizedField, withHeaders } from '../../errors/api-error.js';
 import { KeyPrefix } from '../../ids/salesforce-id.js';
 import { RENDITIONS, thumbnail } from '../../lib/images.js';
 import { defineRoute } from '../api-route.js';
@@ -16,6 +15,7 @@ import {
 import { presentBatchResults } from '../presenters/pages.js';
 import { contentHeaders, parseRange } from './file-content.js';
 import { integerPaging, PageNumber, PageSize } from './integer-paging.js';
+import { jsonPartObject, multipartError, multipartParts } from './multipart.js';
 
 const FileParams = Type.Object({ fileId: recordId(KeyPrefix.file) });
 const FILES_SINCE = 36;
@@ -89,7 +89,7 @@ export const fileRoutes = [
         return { status: 201, body: presentFileDetail(ctx, view) };
       } catch (error) {
         await upload?.abort();
-        throw multipartError(error, limit);
+        throw multipartError(error, () => fileTooLarge(limit));
       }
     },
   }),
@@ -261,52 +261,15 @@ export const filesCapabilityRoute = defineRoute({
   },
 });
 
-/** The multipart parts of an upload, bounded: the file by the file limit, fields by small sizes. */
-function multipartParts(request: FastifyRequest, limit: number) {
-  return request.parts({
-    limits: { fileSize: limit, fields: 20, fieldSize: 64 * 1024, parts: 40, headerPairs: 100 },
-  });
-}
-
-/**
- * The `json` part: File Input (`title`, `desc` or `description`). The parser has already read it
- * when the part said `application/json`; otherwise it is text.
- */
+/** The `json` part: File Input (`title`, `desc` or `description`). */
 function fileInputJson(raw: unknown): FileInput {
-  let value: unknown = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      throw invalidJsonPart();
-    }
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    throw apiError('JSON_PARSER_ERROR', { detail: 'The json part must be a JSON object.' });
   const input: FileInput = {};
-  for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
+  for (const [key, field] of Object.entries(jsonPartObject(raw))) {
     if (key === 'title' && typeof field === 'string') input.title = field;
     else if ((key === 'desc' || key === 'description') && (typeof field === 'string' || field === null))
       input.description = field;
     else if (!['title', 'desc', 'description', 'isMajorVersion', 'contentModifiedDate'].includes(key))
-      throw apiError('JSON_PARSER_ERROR', { detail: `Unrecognized field "${key}"` });
+      throw unrecognizedField(key);
   }
   return input;
-}
-
-const invalidJsonPart = () => apiError('JSON_PARSER_ERROR', { detail: 'The json part is not valid JSON.' });
-
-/** The multipart parser's own errors as the catalogue's (a cut body: the client is gone anyway). */
-function multipartError(error: unknown, limit: number): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'FST_REQ_FILE_TOO_LARGE') return fileTooLarge(limit);
-  if (code === 'FST_INVALID_JSON_FIELD_ERROR') return invalidJsonPart();
-  if (typeof code === 'string' && code.startsWith('FST_') && code !== 'FST_REQ_FILE_TOO_LARGE')
-    return invalidInput(`The multipart body is malformed: ${(error as Error).message}.`);
-  if (
-    error instanceof Error &&
-    /Unexpected end of form|Malformed part header|Part terminated early/.test(error.message)
-  )
-    return invalidInput(`The multipart body is malformed: ${error.message}.`);
-  return error;
 }

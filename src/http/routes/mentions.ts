@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { Completion } from '../../domain/mentions.js';
 import { defineRoute } from '../api-route.js';
 import type { PresentContext } from '../present-context.js';
+import { photoUrl } from '../presenters/photo.js';
 
 const CompletionsQuery = Type.Object(
   {
@@ -32,7 +33,7 @@ function presentCompletion(ctx: PresentContext, c: Completion) {
     description: c.kind === 'user' && internal && c.user.title !== null ? ctx.text(c.user.title) : null,
     name: ctx.text(c.kind === 'user' ? `${c.user.firstName} ${c.user.lastName}`.trim() : c.group.name),
     ...(ctx.major >= 40 ? { outOfOffice: null } : {}),
-    photoUrl: `/profilephoto/${id.slice(0, 15)}/T`,
+    photoUrl: photoUrl(ctx.origin, c.kind === 'user' ? c.user : c.group, 'T'),
     recordId: id,
     ...(ctx.major >= 30 ? { userType: c.kind === 'group' ? null : internal ? 'Internal' : 'Portal' } : {}),
   };

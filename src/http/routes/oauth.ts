@@ -7,6 +7,7 @@ import { parseId, to18 } from '../../ids/salesforce-id.js';
 import type { Services } from '../../services.js';
 import { instanceUrl } from '../instance-url.js';
 import { JSON_CONTENT_TYPE, sendBody } from '../negotiation.js';
+import { photoUrl } from '../presenters/photo.js';
 
 const TokenParams = Type.Object(
   {
@@ -96,8 +97,8 @@ export function registerOAuthRoutes(app: FastifyInstance, services: Services): v
       last_name: user.lastName,
       timezone: 'GMT',
       photos: {
-        picture: `${base}/profilephoto/${user.id.slice(0, 15)}/F`,
-        thumbnail: `${base}/profilephoto/${user.id.slice(0, 15)}/T`,
+        picture: photoUrl(base, user, 'F'),
+        thumbnail: photoUrl(base, user, 'T'),
       },
       status: { created_date: null, body: null },
       urls: {
