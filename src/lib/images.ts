@@ -64,6 +64,7 @@ const MAX_INPUT_PIXELS = 100_000_000;
 
 /** Width and height of an image as shown (EXIF orientation applied); undefined when not an image. */
 export async function imageSize(input: Buffer): Promise<{ width: number; height: number } | undefined> {
+  const sharp = await loadSharp();
   try {
     const { autoOrient } = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
     return autoOrient.width && autoOrient.height ? autoOrient : undefined;
@@ -83,6 +84,7 @@ export async function squareImages(
   sizes: readonly number[],
 ): Promise<Buffer[] | undefined> {
   const largest = Math.max(...sizes);
+  const sharp = await loadSharp();
   try {
     const { data, info } = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS })
       .autoOrient()
