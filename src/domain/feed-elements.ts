@@ -178,10 +178,17 @@ export class FeedElementService {
     if (!canEditElement(viewer, element)) {
       throw insufficientAccess("You don't have permission to edit this feed element.");
     }
-    const message = parseMessageInput(input);
+    // A question is retitled by the same PATCH (F2 §6, v34); its body may then stay as it is.
+    const title = parseQuestionTitle(input.capabilities?.questionAndAnswers);
+    if (title !== undefined && element.type !== 'QuestionPost') throw apiError('NOT_A_QUESTION');
+    const message =
+      title !== undefined && input.body === undefined && input.text === undefined
+        ? { segments: element.segments, mentionIds: mentionsOf(element.segments) }
+        : parseMessageInput(input);
     const text = await this.bodyText(viewer, scope, message.segments, message.mentionIds);
     const modifiedAt = this.clock.now();
     await this.store.transaction(async (tx) => {
+      if (title !== undefined) await tx.postState.retitle(element.id, title);
       await tx.posts.updateElementBody(
         viewer.orgId,
         element.id,
@@ -307,6 +314,10 @@ function parseQuestionTitle(question: { questionTitle: string } | undefined): st
     );
   }
   return title;
+}
+
+function mentionsOf(segments: readonly StoredSegment[]): string[] {
+  return segments.flatMap((s) => (s.type === 'Mention' ? [s.id] : []));
 }
 
 function postType(p: {

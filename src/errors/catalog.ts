@@ -224,6 +224,12 @@ export const catalog = {
     message: () => "A feed element can't be both a poll and a question.",
     origin: 'ours',
   },
+  NOT_A_QUESTION: {
+    status: 400,
+    errorCode: 'INVALID_INPUT',
+    message: () => "Invalid capabilities.questionAndAnswers: this feed element isn't a question.",
+    origin: 'ours',
+  },
   BEST_ANSWER_ELSEWHERE: {
     status: 400,
     errorCode: 'INVALID_INPUT',

@@ -127,6 +127,15 @@ export class PostStateRepository {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  /** A question's new title (F2 §6). */
+  async retitle(feedElementId: string, title: string): Promise<void> {
+    await this.db
+      .updateTable('feed_elements')
+      .set({ question_title: title })
+      .where('id', '=', feedElementId)
+      .execute();
+  }
+
   /** Counts an edit: who and when, and one more revision. */
   async recordEdit(feedElementId: string, userId: string, at: number): Promise<void> {
     await this.db

@@ -154,6 +154,26 @@ describe('question filters of record feeds', () => {
     );
   });
 
+  test('a filtered page costs the same statements for 2 and 4 questions, best answers and all', async (t) => {
+    const { id } = subjects.group as { id: string };
+    const url = `${v41}/chatter/feeds/record/${id}/feed-elements?filter=AllQuestions`;
+    const statements = async (pageSize: number) => {
+      let least = Number.POSITIVE_INFINITY;
+      for (let run = 0; run < 3; run++) {
+        const before = h.services.store.queries.count;
+        const response = await send('GET', tokens.alice as string, `${url}&pageSize=${pageSize}`);
+        assert.equal(response.statusCode, 200);
+        assert.equal(response.json().elements.length, pageSize);
+        least = Math.min(least, h.services.store.queries.count - before);
+      }
+      return least;
+    };
+    // The newest question has no best answer, the second has one: both pages load best answers.
+    const two = await statements(2);
+    assert.equal(await statements(4), two);
+    t.diagnostic(`${two} statements for a filtered page of 2 or 4 questions`);
+  });
+
   test('a filter the API does not serve is 400 INVALID_INPUT; so is a filter on another feed', async () => {
     const url = `${v41}/chatter/feeds/record/${subjects.group?.id}/feed-elements`;
     for (const bad of ['Bogus', 'CommunityScoped', 'allquestions']) {

@@ -303,6 +303,60 @@ describe('questions and best answers (SPEC §12.5, §12.8; F2 §6, §9)', () => 
     );
   });
 
+  test('PATCH feed-elements/{id} retitles a question (F2 §6), with or without a new body', async () => {
+    const id = await question(tokens.alice as string, 'Old title');
+    const url = `${v41}/chatter/feed-elements/${id}`;
+    const retitle = (token: string, payload: object) => send('PATCH', token, url, payload);
+    assertError(
+      await retitle(tokens.bob as string, {
+        capabilities: { questionAndAnswers: { questionTitle: 'Mine' } },
+      }),
+      403,
+      'INSUFFICIENT_ACCESS',
+      "You don't have permission to edit this feed element.",
+    );
+    assertError(
+      await retitle(tokens.alice as string, { capabilities: { questionAndAnswers: { questionTitle: ' ' } } }),
+      400,
+      'INVALID_INPUT',
+      'Invalid capabilities.questionAndAnswers.questionTitle: specify a title.',
+    );
+    const titled = await retitle(tokens.alice as string, {
+      capabilities: { questionAndAnswers: { questionTitle: 'New title' } },
+    });
+    assert.equal(titled.statusCode, 200, titled.body);
+    ok(titled, 200, (await send('GET', tokens.alice as string, url)).json());
+    assert.deepEqual(
+      [titled.json().capabilities.questionAndAnswers.questionTitle, titled.json().body.text],
+      ['New title', 'Details follow.'],
+    );
+    assert.equal(titled.json().capabilities.edit.latestRevision, 2);
+    const both = await retitle(tokens.admin as string, {
+      body: { messageSegments: [{ type: 'Text', text: 'More details.' }] },
+      capabilities: { questionAndAnswers: { questionTitle: 'Newer title' } },
+    });
+    assert.deepEqual(
+      [both.json().capabilities.questionAndAnswers.questionTitle, both.json().body.text],
+      ['Newer title', 'More details.'],
+    );
+    const plain = await send('POST', tokens.alice as string, `${v41}/chatter/feed-elements`, {
+      feedElementType: 'FeedItem',
+      subjectId: 'me',
+      text: 'not a question',
+    });
+    const plainId = plain.json().id as string;
+    assertError(
+      await send('PATCH', tokens.alice as string, `${v41}/chatter/feed-elements/${plainId}`, {
+        capabilities: { questionAndAnswers: { questionTitle: 'Now?' } },
+      }),
+      400,
+      'INVALID_INPUT',
+      "Invalid capabilities.questionAndAnswers: this feed element isn't a question.",
+    );
+    const stored = await storedPost(h, plainId);
+    assert.deepEqual([stored.type, stored.question_title, stored.revision], ['TextPost', null, 1]);
+  });
+
   test('a post that is no question: 404 on GET and PATCH, its capability null', async () => {
     const created = await send('POST', tokens.alice as string, `${v41}/chatter/feed-elements`, {
       feedElementType: 'FeedItem',

@@ -51,6 +51,9 @@ const ContentCapabilityInput = Type.Object(
   { additionalProperties: false },
 );
 
+/** A QuestionPost's title (F2 §6), on POST and (retitling, v34) on PATCH. */
+const QuestionInput = Type.Object({ questionTitle: Type.String() }, { additionalProperties: false });
+
 /** Feed Item Input (v32–36), or its parameter form `feedElementType`, `subjectId`, `text`. */
 export const FeedItemInput = Type.Object(
   {
@@ -77,9 +80,7 @@ export const FeedItemInput = Type.Object(
             ),
           ),
           /** A QuestionPost's title (F2 §6); bestAnswerId is for PATCH …/question-and-answers only. */
-          questionAndAnswers: Type.Optional(
-            Type.Object({ questionTitle: Type.String() }, { additionalProperties: false }),
-          ),
+          questionAndAnswers: Type.Optional(QuestionInput),
         },
         { additionalProperties: false },
       ),
@@ -89,12 +90,15 @@ export const FeedItemInput = Type.Object(
   { additionalProperties: false },
 );
 
-/** PATCH feed-elements/{id}: only the body changes (chatter-facts §2.5). */
+/** PATCH feed-elements/{id}: the body, and a question's title (chatter-facts §2.5; F2 §6). */
 export const FeedItemEditInput = Type.Object(
   {
     body: Type.Optional(MessageBody),
     text: Type.Optional(Type.String()),
     feedElementType: Type.Optional(Type.Enum(['FeedItem'])),
+    capabilities: Type.Optional(
+      Type.Object({ questionAndAnswers: Type.Optional(QuestionInput) }, { additionalProperties: false }),
+    ),
   },
   { additionalProperties: false },
 );
