@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { liveServers } from '../src/control/live-servers.js';
 import { Provisioning } from '../src/control/provisioning.js';
 import { snapshotOrgId } from '../src/control/snapshot.js';
-import { seedPosts } from '../src/demo/seed-posts.js';
+import { seedPosts, seedStream } from '../src/demo/seed-posts.js';
 import { CHATTERBOX_VERSION } from '../src/http/routes/control.js';
 import { isoDate } from '../src/lib/clock.js';
 import { createRuntime, loadConfig, type RawFlags, type Runtime, serve } from '../src/main.js';
@@ -146,6 +146,7 @@ storeOptions(program.command('seed').description('load many posts fast (load tes
   .requiredOption('--posts <n>', 'how many posts to add')
   .option('--org <id>', 'the org to post in (default: the first org)')
   .option('--demo', 'create the demo org first if the store is empty')
+  .option('--stream-for <username>', "also create that user's stream of the seeded authors and groups")
   .action(async (options) => {
     const posts = Number(options.posts);
     if (!Number.isInteger(posts) || posts < 1)
@@ -159,8 +160,14 @@ storeOptions(program.command('seed').description('load many posts fast (load tes
         onProgress: (done) => process.stderr.write(`\r${done} / ${posts} posts`),
       });
       process.stderr.write('\n');
+      const streamId = options.streamFor
+        ? await seedStream(runtime.services.store, runtime.services.clock, {
+            ownerUsername: options.streamFor,
+            orgId: result.orgId,
+          })
+        : undefined;
       const seconds = Math.round((performance.now() - started) / 100) / 10;
-      process.stdout.write(`${JSON.stringify({ ...result, seconds })}\n`);
+      process.stdout.write(`${JSON.stringify({ ...result, ...(streamId ? { streamId } : {}), seconds })}\n`);
     } finally {
       await runtime.close();
     }
