@@ -25,6 +25,7 @@ import {
   oneByOne,
   passwordLogin,
   postFeedElement,
+  streamPage,
   twentyFiveGets,
   usersMe,
 } from './lib/chatterbox-scenarios.js';
@@ -363,6 +364,10 @@ async function feedScenarios(makeStore: () => BenchStore, kind: BenchStore['kind
             title: feedPage(kind, '', posts, 'b').row.title,
           });
           if (result.status === 'measured') await feedCeiling(kind, probeBody as Record<string, unknown>);
+          if (seeded.streamId)
+            record(
+              (await runScenario(server, streamPage(kind, token, posts, seeded.streamId), settings)).result,
+            );
         }
       } finally {
         await server.stop();

@@ -88,6 +88,7 @@ storeOptions(program.command('seed').description('load many posts fast (load tes
   .requiredOption('--posts <n>', 'how many posts to add')
   .option('--org <id>', 'the org to post in (default: the first org)')
   .option('--demo', 'create the demo org first if the store is empty')
+  .option('--stream-for <username>', "also create that user's stream of the seeded authors and groups")
   .action(async (options) => (await commands()).seedCommand(options));
 
 const users = program.command('users').description('manage users');

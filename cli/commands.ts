@@ -1,7 +1,7 @@
 import { liveServers } from '../src/control/live-servers.js';
 import { Provisioning } from '../src/control/provisioning.js';
 import { snapshotOrgId } from '../src/control/snapshot.js';
-import { seedPosts } from '../src/demo/seed-posts.js';
+import { seedPosts, seedStream } from '../src/demo/seed-posts.js';
 import { isoDate } from '../src/lib/clock.js';
 import { createRuntime, loadConfig, type RawFlags, type Runtime } from '../src/main.js';
 import { migrate } from '../src/store/open-store.js';
@@ -74,7 +74,9 @@ export async function listOrgsCommand(options: RawFlags): Promise<void> {
   });
 }
 
-export async function seedCommand(options: RawFlags & { posts: string; org?: string }): Promise<void> {
+export async function seedCommand(
+  options: RawFlags & { posts: string; org?: string; streamFor?: string },
+): Promise<void> {
   const posts = Number(options.posts);
   if (!Number.isInteger(posts) || posts < 1)
     throw new Error(`--posts must be a whole number, not ${options.posts}`);
@@ -87,8 +89,14 @@ export async function seedCommand(options: RawFlags & { posts: string; org?: str
       onProgress: (done) => process.stderr.write(`\r${done} / ${posts} posts`),
     });
     process.stderr.write('\n');
+    const streamId = options.streamFor
+      ? await seedStream(runtime.services.store, runtime.services.clock, {
+          ownerUsername: options.streamFor,
+          orgId: result.orgId,
+        })
+      : undefined;
     const seconds = Math.round((performance.now() - started) / 100) / 10;
-    process.stdout.write(`${JSON.stringify({ ...result, seconds })}\n`);
+    process.stdout.write(`${JSON.stringify({ ...result, ...(streamId ? { streamId } : {}), seconds })}\n`);
   } finally {
     await runtime.close();
   }

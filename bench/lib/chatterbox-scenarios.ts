@@ -39,6 +39,23 @@ export function feedPage(store: Store, token: string, posts: number, scenario: '
   };
 }
 
+/** (b) also on a stream (SPEC §12.6, v39+): a page of 25 of the seeded stream of the context user. */
+export function streamPage(store: Store, token: string, posts: number, streamId: string): ScenarioDef {
+  const path = `/services/data/v39.0/chatter/feeds/streams/${streamId}/feed-elements?pageSize=25`;
+  return {
+    row: {
+      scenario: 'b',
+      id: `b-stream-${posts}`,
+      title: 'GET feeds/streams/{id}/feed-elements (page of 25)',
+      target: 'chatterbox',
+      store,
+      posts,
+    },
+    probe: { method: 'GET', path, headers: bearer(token), expect: 200 },
+    load: { path, headers: bearer(token) },
+  };
+}
+
 /** (c) a text post on the context user's profile (Feed Item Input, SPEC §6). */
 export function postFeedElement(store: Store, token: string): ScenarioDef {
   const path = `${V}/chatter/feed-elements`;

@@ -108,7 +108,8 @@ export async function login(server: { url: string }, username: string): Promise<
 }
 
 export type SeedOutcome =
-  | { status: 'seeded'; ms: number }
+  /** `streamId`: alice's stream of the seeded authors and groups (the stream page of (b)). */
+  | { status: 'seeded'; ms: number; streamId?: string | undefined }
   | { status: 'unavailable' }
   | { status: 'failed'; detail: string };
 
@@ -133,7 +134,7 @@ export async function seedPosts(
   if (!(await seedAvailable(cli, cwd))) return { status: 'unavailable' };
   const [command, ...prefix] = cli as [string, ...string[]];
   const seed = () =>
-    runCommand(command, [...prefix, 'seed', '--posts', String(posts), ...store.flags], {
+    runCommand(command, [...prefix, 'seed', '--posts', String(posts), ...STREAM_FOR, ...store.flags], {
       cwd,
       timeoutMs: 30 * 60_000,
     });
@@ -144,7 +145,21 @@ export async function seedPosts(
     result = await seed();
   }
   if (result.code !== 0) return { status: 'failed', detail: firstLine(result.stderr || result.stdout) };
-  return { status: 'seeded', ms: result.ms };
+  return { status: 'seeded', ms: result.ms, streamId: seededStream(result.stdout) };
+}
+
+/** The seed also makes alice a stream of what it posted (SPEC §12.6). */
+const STREAM_FOR = ['--stream-for', 'alice@acme.example'];
+
+/** The stream ID of the seed's JSON line, if it made one. */
+function seededStream(stdout: string): string | undefined {
+  try {
+    const line = stdout.trim().split('\n').at(-1) ?? '';
+    const id = (JSON.parse(line) as { streamId?: unknown }).streamId;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function firstLine(text: string): string {

@@ -109,3 +109,39 @@ export async function seedPosts(
   await store.refreshPlannerStatistics();
   return { orgId: org.id, posts: count, firstId: ids.id(0), lastId: ids.id(count - 1) };
 }
+
+/**
+ * `chatterbox seed --stream-for <username>` (the feed benchmark's stream page, SPEC §12.6): a
+ * stream owned by that user that follows the org's internal groups and the seeded posts' authors,
+ * at most 25 in all, so that its feed holds posts of the seeded set. Returns the stream's ID.
+ */
+export async function seedStream(
+  store: Store,
+  clock: Clock,
+  options: { ownerUsername: string; orgId?: string | undefined },
+): Promise<string> {
+  const owner = await store.users.findByUsername(options.ownerUsername);
+  if (!owner || (options.orgId !== undefined && owner.orgId !== options.orgId)) {
+    throw new Error(`No user ${options.ownerUsername}${options.orgId ? ` in the org ${options.orgId}` : ''}`);
+  }
+  const groups = await store.feeds.groupIdsInScope(owner.orgId, null);
+  const { users } = await store.users.search(owner.orgId, {
+    types: ['standard', 'admin'],
+    offset: 0,
+    limit: 25,
+  });
+  const entityIds = [...groups, ...users.filter((u) => u.isActive && u.id !== owner.id).map((u) => u.id)];
+  const id = await store.newId(KeyPrefix.stream);
+  await store.transaction((tx) =>
+    tx.streams.create({
+      id,
+      orgId: owner.orgId,
+      ownerId: owner.id,
+      name: 'Seeded stream',
+      description: null,
+      createdAt: clock.now(),
+      entityIds: entityIds.slice(0, 25),
+    }),
+  );
+  return id;
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { seedPosts } from '../../src/demo/seed-posts.js';
+import { seedPosts, seedStream } from '../../src/demo/seed-posts.js';
 import { createHarness, type Harness, testStore } from '../helpers/harness.js';
 import { rawDatabase } from '../helpers/store.js';
 
@@ -37,6 +37,39 @@ describe(`seedPosts on ${testStore}`, () => {
     assert.deepEqual(
       page.json().elements.map((e: { id: string }) => e.id),
       rows.slice(0, 3).map((r) => r.id),
+    );
+  });
+
+  test('--stream-for: the user’s stream of the groups and authors, whose feed holds the seeded posts', async () => {
+    const { store, clock } = h.services;
+    const result = await seedPosts(store, clock, { posts: 200 });
+    const streamId = await seedStream(store, clock, {
+      ownerUsername: 'alice@acme.example',
+      orgId: result.orgId,
+    });
+    const stream = await store.streams.find(result.orgId, streamId);
+    const alice = await store.users.findByUsername('alice@acme.example');
+    assert.equal(stream?.ownerId, alice?.id);
+    assert.ok((stream?.entityIds.length ?? 0) > 0 && (stream?.entityIds.length ?? 0) <= 25);
+    // Every seeded post alice can read is by an author or to a group of the stream, but her own to
+    // her own profile: the company feed without those.
+    const token = await h.login('alice@acme.example');
+    const read = async (url: string) => {
+      const page = await h.request({ method: 'GET', url: `/services/data/v39.0/chatter/${url}`, token });
+      assert.equal(page.statusCode, 200, page.body);
+      return page.json().elements as { id: string; actor: { id: string }; parent: { id: string } }[];
+    };
+    const company = (await read('feeds/company/feed-elements?pageSize=50')).filter(
+      (e) => !(e.actor.id === alice?.id && e.parent.id === alice?.id),
+    );
+    const page = await read(`feeds/streams/${streamId}/feed-elements?pageSize=25`);
+    assert.deepEqual(
+      page.map((e) => e.id),
+      company.slice(0, 25).map((e) => e.id),
+    );
+    await assert.rejects(
+      seedStream(store, clock, { ownerUsername: 'nobody@acme.example' }),
+      /No user nobody@acme.example/,
     );
   });
 
