@@ -423,6 +423,20 @@ describe('user and group photos (SPEC §12.2)', () => {
         'Missing required image: specify fileId, or send the image as a multipart part named fileUpload.',
       ],
       [
+        'a multipart body without its boundaries',
+        () =>
+          h.request({
+            method: 'POST',
+            url,
+            token: tokens.alice,
+            payload: 'not a multipart body',
+            headers: { 'content-type': 'multipart/form-data; boundary=x' },
+          }),
+        400,
+        'INVALID_INPUT',
+        'The multipart body is malformed: Unexpected end of multipart data.',
+      ],
+      [
         'a malformed fileId',
         () => send('alice', 'POST', url, { fileId: '069nope' }),
         400,

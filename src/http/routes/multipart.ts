@@ -39,7 +39,7 @@ export function multipartError(error: unknown, tooLarge: () => Error): unknown {
     return invalidInput(`The multipart body is malformed: ${(error as Error).message}.`);
   if (
     error instanceof Error &&
-    /Unexpected end of form|Malformed part header|Part terminated early/.test(error.message)
+    /Unexpected end of (form|multipart data)|Malformed part header|Part terminated early/.test(error.message)
   )
     return invalidInput(`The multipart body is malformed: ${error.message}.`);
   return error;
