@@ -221,6 +221,7 @@ export class Store {
       'poll_votes',
       'poll_choices',
       'topic_assignments',
+      'record_topic_assignments',
       'topics',
       'feed_reads',
       'feed_mutes',

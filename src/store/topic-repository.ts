@@ -130,9 +130,10 @@ export class TopicRepository {
       .execute();
   }
 
-  /** Deletes a topic and its assignments at once. */
+  /** Deletes a topic and its assignments (to posts and to records) at once. */
   async delete(orgId: string, id: string): Promise<void> {
     await this.db.deleteFrom('topic_assignments').where('topic_id', '=', id).execute();
+    await this.db.deleteFrom('record_topic_assignments').where('topic_id', '=', id).execute();
     await this.db.deleteFrom('topics').where('org_id', '=', orgId).where('id', '=', id).execute();
   }
 
@@ -200,6 +201,45 @@ export class TopicRepository {
       .orderBy('t.name_key')
       .execute();
     return rows.map((r) => ({ feedElementId: r.feed_element_id, topic: toTopic(r) }));
+  }
+
+  /** The topics of a record, in the order they were assigned (migration 014). */
+  async topicsOfRecord(recordId: string): Promise<TopicRecord[]> {
+    const rows = await this.db
+      .selectFrom('record_topic_assignments as ra')
+      .innerJoin('topics as t', 't.id', 'ra.topic_id')
+      .selectAll('t')
+      .where('ra.record_id', '=', recordId)
+      .orderBy('ra.assigned_at')
+      .orderBy('t.name_key')
+      .execute();
+    return rows.map(toTopic);
+  }
+
+  /** Assigns a topic to a record; `talking_about` counts posts only, so it stays. Whether it was new. */
+  async assignToRecord(topicId: string, record: { id: string; orgId: string }, at: number): Promise<boolean> {
+    const inserted = await this.db
+      .insertInto('record_topic_assignments')
+      .values({ record_id: record.id, topic_id: topicId, org_id: record.orgId, assigned_at: at })
+      .onConflict((oc) => oc.columns(['record_id', 'topic_id']).doNothing())
+      .returning('topic_id')
+      .executeTakeFirst();
+    return inserted !== undefined;
+  }
+
+  async unassignFromRecord(topicId: string, recordId: string): Promise<boolean> {
+    const deleted = await this.db
+      .deleteFrom('record_topic_assignments')
+      .where('record_id', '=', recordId)
+      .where('topic_id', '=', topicId)
+      .returning('topic_id')
+      .executeTakeFirst();
+    return deleted !== undefined;
+  }
+
+  /** A record was deleted: its topic assignments go with it. */
+  async recordDeleted(recordId: string): Promise<void> {
+    await this.db.deleteFrom('record_topic_assignments').where('record_id', '=', recordId).execute();
   }
 
   async #count(topicIds: readonly string[], delta: 1 | -1): Promise<void> {

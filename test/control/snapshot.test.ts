@@ -37,6 +37,7 @@ const SECTIONS = [
   'feed_reads',
   'topics',
   'topic_assignments',
+  'record_topic_assignments',
   'poll_choices',
   'poll_votes',
   'streams',
@@ -208,6 +209,8 @@ async function conversation(h: Harness, tokens: Record<string, string>): Promise
     myChoiceId: poll.capabilities.poll.choices[1].id,
   });
   await send('alice', 'PATCH', `${v58}/chatter/users/me/settings`, { defaultGroupEmailFrequency: 'Never' });
+  const account = await send('alice', 'POST', `${v58}/sobjects/Account`, { Name: 'Topical' }, 201);
+  await send('bob', 'POST', `${v58}/connect/records/${account.id}/topics`, { topicName: 'Launch' }, 201);
 }
 
 describe('snapshots: export and import an org (issue 15 item 5, decision 0030)', () => {
