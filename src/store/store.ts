@@ -88,7 +88,7 @@ export class Store {
     this.joinRequests = new JoinRequestRepository(db);
     this.posts = new PostRepository(db, dialect);
     this.postState = new PostStateRepository(db);
-    this.topics = new TopicRepository(db);
+    this.topics = new TopicRepository(db, dialect);
     this.polls = new PollRepository(db);
     this.settings = new SettingsRepository(db);
     this.comments = new CommentRepository(db);
@@ -167,7 +167,14 @@ export class Store {
 
   /** After a bulk load: the planner learns the tables' new sizes, where the database keeps statistics. */
   async refreshPlannerStatistics(): Promise<void> {
-    await this.dialect.analyze(this.#db, ['feed_elements', 'feed_mentions', 'user_activity', 'groups']);
+    await this.dialect.analyze(this.#db, [
+      'feed_elements',
+      'feed_mentions',
+      'user_activity',
+      'groups',
+      'topic_assignments',
+      'topics',
+    ]);
   }
 
   async getSetting(key: string): Promise<string | undefined> {

@@ -1,6 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import { containsPattern, searchFold } from '../lib/search-fold.js';
-import type { Db } from './dialects/dialect.js';
+import type { BulkColumn, Db, StoreDialect } from './dialects/dialect.js';
 import type { TopicRecord } from './records.js';
 import type { Database } from './schema.js';
 
@@ -12,7 +12,10 @@ export type TopicSort = 'popularDesc' | 'alphaAsc';
  * same transaction, with `+ 1`/`- 1` in the UPDATE (the row lock orders concurrent writers).
  */
 export class TopicRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: StoreDialect,
+  ) {}
 
   /** Creates a topic; undefined (nothing written) when the org has one of that name in any case. */
   async create(topic: Omit<TopicRecord, 'talkingAbout'>): Promise<TopicRecord | undefined> {
@@ -161,6 +164,36 @@ export class TopicRepository {
     return true;
   }
 
+  /**
+   * Assigns a topic to many new posts in one statement and counts them in one more (bulk loads:
+   * `chatterbox seed`); the caller sizes the batch to SQLite's parameter limit.
+   */
+  async assignMany(
+    topicId: string,
+    posts: readonly { id: string; orgId: string; createdAt: number; modifiedAt: number }[],
+    at: number,
+  ): Promise<void> {
+    if (posts.length === 0) return;
+    await this.dialect.bulkInsert(
+      this.db,
+      'topic_assignments',
+      ASSIGNMENT_COLUMNS,
+      posts.map((post) => ({
+        topic_id: topicId,
+        feed_element_id: post.id,
+        org_id: post.orgId,
+        created_at: post.createdAt,
+        modified_at: post.modifiedAt,
+        assigned_at: at,
+      })),
+    );
+    await this.db
+      .updateTable('topics')
+      .set((eb) => ({ talking_about: eb('talking_about', '+', posts.length) }))
+      .where('id', '=', topicId)
+      .execute();
+  }
+
   async unassign(topicId: string, feedElementId: string): Promise<boolean> {
     const deleted = await this.db
       .deleteFrom('topic_assignments')
@@ -251,6 +284,16 @@ export class TopicRepository {
       .execute();
   }
 }
+
+/** The columns of a bulk insert of assignments, with their SQL types. */
+const ASSIGNMENT_COLUMNS: readonly (BulkColumn & { name: keyof Database['topic_assignments'] })[] = [
+  { name: 'topic_id', type: 'text' },
+  { name: 'feed_element_id', type: 'text' },
+  { name: 'org_id', type: 'text' },
+  { name: 'created_at', type: 'bigint' },
+  { name: 'modified_at', type: 'bigint' },
+  { name: 'assigned_at', type: 'bigint' },
+];
 
 function toTopic(row: Selectable<Database['topics']>): TopicRecord {
   return {
