@@ -23,19 +23,41 @@ export function usersMe(store: Store, token: string): ScenarioDef {
 
 export const FEED_PAGE_PATH = `${V}/chatter/feeds/news/me/feed-elements?pageSize=25`;
 
-/** (b) and (f): one page of 25 of the context user's news feed, on a store of `posts` posts. */
-export function feedPage(store: Store, token: string, posts: number, scenario: 'b' | 'f'): ScenarioDef {
+/** Which feed a page is of: the context user's news feed, or a record's or topic's, by its ID. */
+export type FeedTarget = { kind: 'news' } | { kind: 'record' | 'topic'; id: string };
+
+const FEED_TITLES = {
+  record: 'GET feeds/record/{recordId}/feed-elements (page of 25)',
+  topic: 'GET feeds/topics/{topicId}/feed-elements (page of 25)',
+};
+
+/**
+ * (b) and (f): one page of 25 of a feed, on a store of `posts` posts: the context user's news feed,
+ * or the feed of the record or topic `chatterbox seed` gives a tenth of the posts to.
+ */
+export function feedPage(
+  store: Store,
+  token: string,
+  posts: number,
+  scenario: 'b' | 'f',
+  feed: FeedTarget = { kind: 'news' },
+): ScenarioDef {
+  const path =
+    feed.kind === 'news'
+      ? FEED_PAGE_PATH
+      : `${V}/chatter/feeds/${feed.kind === 'record' ? 'record' : 'topics'}/${feed.id}/feed-elements?pageSize=25`;
   return {
     row: {
       scenario,
-      id: `${scenario}-${posts}`,
-      title: SCENARIO_TITLES[scenario],
+      id: feed.kind === 'news' ? `${scenario}-${posts}` : `${scenario}-${feed.kind}-${posts}`,
+      title: feed.kind === 'news' ? SCENARIO_TITLES[scenario] : FEED_TITLES[feed.kind],
       target: 'chatterbox',
       store,
       posts,
+      ...(feed.kind === 'news' ? {} : { feed: feed.kind }),
     },
-    probe: { method: 'GET', path: FEED_PAGE_PATH, headers: bearer(token), expect: 200 },
-    load: { path: FEED_PAGE_PATH, headers: bearer(token) },
+    probe: { method: 'GET', path, headers: bearer(token), expect: 200 },
+    load: { path, headers: bearer(token) },
   };
 }
 

@@ -108,7 +108,8 @@ export async function login(server: { url: string }, username: string): Promise<
 }
 
 export type SeedOutcome =
-  | { status: 'seeded'; ms: number }
+  /** The record and topic a tenth of the posts went to (null on a build whose seed has none). */
+  | { status: 'seeded'; ms: number; recordId: string | null; topicId: string | null }
   | { status: 'unavailable' }
   | { status: 'failed'; detail: string };
 
@@ -144,7 +145,22 @@ export async function seedPosts(
     result = await seed();
   }
   if (result.code !== 0) return { status: 'failed', detail: firstLine(result.stderr || result.stdout) };
-  return { status: 'seeded', ms: result.ms };
+  const printed = parseLastLine(result.stdout);
+  return {
+    status: 'seeded',
+    ms: result.ms,
+    recordId: typeof printed.recordId === 'string' ? printed.recordId : null,
+    topicId: typeof printed.topicId === 'string' ? printed.topicId : null,
+  };
+}
+
+/** What `chatterbox seed` printed: one JSON line (an older build's may lack fields, or be none). */
+function parseLastLine(stdout: string): Record<string, unknown> {
+  try {
+    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+  } catch {
+    return {};
+  }
 }
 
 function firstLine(text: string): string {
