@@ -25,7 +25,6 @@ import {
   oneByOne,
   passwordLogin,
   postFeedElement,
-  streamPage,
   twentyFiveGets,
   usersMe,
 } from './lib/chatterbox-scenarios.js';
@@ -315,7 +314,45 @@ async function workersScenario(makeStore: () => BenchStore): Promise<void> {
   }
 }
 
-/** (b) and (f): the news-feed page on stores of growing size, each seeded by `chatterbox seed`. */
+/**
+ * The record's, the topic's and alice's stream's feed pages of (b) and (f), on the store the news
+ * page was measured on: a tenth of the seeded posts each on the record and the topic, the stream
+ * over all of them (src/demo/seed-posts.ts), so they grow with the store too.
+ */
+async function otherFeeds(
+  server: ServerProcess,
+  kind: BenchStore['kind'],
+  token: string,
+  posts: number,
+  isB: boolean,
+  seeded: { recordId: string | null; topicId: string | null; streamId?: string | undefined },
+): Promise<void> {
+  const ids = { record: seeded.recordId, topic: seeded.topicId, stream: seeded.streamId ?? null };
+  for (const feed of ['record', 'topic', 'stream'] as const) {
+    const id = ids[feed];
+    const rows = (['f', 'b'] as const).filter((s) => (s === 'b' ? isB : wanted.has('f')));
+    if (!id) {
+      const reason = `skipped: this build's chatterbox seed gave no ${feed}`;
+      for (const s of rows)
+        record(notRun(feedPage(kind, '', posts, s, { kind: feed, id: '' }).row, 'skipped', reason));
+      continue;
+    }
+    const { result } = await runScenario(
+      server,
+      feedPage(kind, token, posts, rows[0] ?? 'f', { kind: feed, id }),
+      settings,
+    );
+    for (const s of rows) {
+      const row = feedPage(kind, '', posts, s, { kind: feed, id }).row;
+      record({ ...result, scenario: s, id: row.id, title: row.title });
+    }
+  }
+}
+
+/**
+ * (b) and (f): the news, record, topic and stream feed pages on stores of growing size, each seeded by
+ * `chatterbox seed`.
+ */
 async function feedScenarios(makeStore: () => BenchStore, kind: BenchStore['kind']): Promise<void> {
   let unavailable = false;
   for (const posts of CURVE_POSTS) {
@@ -364,11 +401,8 @@ async function feedScenarios(makeStore: () => BenchStore, kind: BenchStore['kind
             title: feedPage(kind, '', posts, 'b').row.title,
           });
           if (result.status === 'measured') await feedCeiling(kind, probeBody as Record<string, unknown>);
-          if (seeded.streamId)
-            record(
-              (await runScenario(server, streamPage(kind, token, posts, seeded.streamId), settings)).result,
-            );
         }
+        await otherFeeds(server, kind, token, posts, isB, seeded);
       } finally {
         await server.stop();
       }

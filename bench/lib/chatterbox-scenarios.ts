@@ -23,33 +23,43 @@ export function usersMe(store: Store, token: string): ScenarioDef {
 
 export const FEED_PAGE_PATH = `${V}/chatter/feeds/news/me/feed-elements?pageSize=25`;
 
-/** (b) and (f): one page of 25 of the context user's news feed, on a store of `posts` posts. */
-export function feedPage(store: Store, token: string, posts: number, scenario: 'b' | 'f'): ScenarioDef {
+/** Which feed a page is of: the context user's news feed, or a record's or topic's, by its ID. */
+export type FeedTarget = { kind: 'news' } | { kind: 'record' | 'topic' | 'stream'; id: string };
+
+const FEED_TITLES = {
+  record: 'GET feeds/record/{recordId}/feed-elements (page of 25)',
+  topic: 'GET feeds/topics/{topicId}/feed-elements (page of 25)',
+  stream: 'GET feeds/streams/{streamId}/feed-elements (page of 25)',
+};
+
+/** The page of each feed other than news; streams are served from v39 (SPEC §12.8). */
+const FEED_PATHS = {
+  record: (id: string) => `${V}/chatter/feeds/record/${id}/feed-elements?pageSize=25`,
+  topic: (id: string) => `${V}/chatter/feeds/topics/${id}/feed-elements?pageSize=25`,
+  stream: (id: string) => `/services/data/v39.0/chatter/feeds/streams/${id}/feed-elements?pageSize=25`,
+};
+
+/**
+ * (b) and (f): one page of 25 of a feed, on a store of `posts` posts: the context user's news feed,
+ * or the feed of the record or topic `chatterbox seed` gives a tenth of the posts to.
+ */
+export function feedPage(
+  store: Store,
+  token: string,
+  posts: number,
+  scenario: 'b' | 'f',
+  feed: FeedTarget = { kind: 'news' },
+): ScenarioDef {
+  const path = feed.kind === 'news' ? FEED_PAGE_PATH : FEED_PATHS[feed.kind](feed.id);
   return {
     row: {
       scenario,
-      id: `${scenario}-${posts}`,
-      title: SCENARIO_TITLES[scenario],
+      id: feed.kind === 'news' ? `${scenario}-${posts}` : `${scenario}-${feed.kind}-${posts}`,
+      title: feed.kind === 'news' ? SCENARIO_TITLES[scenario] : FEED_TITLES[feed.kind],
       target: 'chatterbox',
       store,
       posts,
-    },
-    probe: { method: 'GET', path: FEED_PAGE_PATH, headers: bearer(token), expect: 200 },
-    load: { path: FEED_PAGE_PATH, headers: bearer(token) },
-  };
-}
-
-/** (b) also on a stream (SPEC §12.6, v39+): a page of 25 of the seeded stream of the context user. */
-export function streamPage(store: Store, token: string, posts: number, streamId: string): ScenarioDef {
-  const path = `/services/data/v39.0/chatter/feeds/streams/${streamId}/feed-elements?pageSize=25`;
-  return {
-    row: {
-      scenario: 'b',
-      id: `b-stream-${posts}`,
-      title: 'GET feeds/streams/{id}/feed-elements (page of 25)',
-      target: 'chatterbox',
-      store,
-      posts,
+      ...(feed.kind === 'news' ? {} : { feed: feed.kind }),
     },
     probe: { method: 'GET', path, headers: bearer(token), expect: 200 },
     load: { path, headers: bearer(token) },

@@ -108,8 +108,17 @@ export async function login(server: { url: string }, username: string): Promise<
 }
 
 export type SeedOutcome =
-  /** `streamId`: alice's stream of the seeded authors and groups (the stream page of (b)). */
-  | { status: 'seeded'; ms: number; streamId?: string | undefined }
+  /**
+   * The record and topic a tenth of the posts went to (null on a build whose seed has none), and
+   * `streamId`: alice's stream of the seeded authors and groups (the stream page of (b)).
+   */
+  | {
+      status: 'seeded';
+      ms: number;
+      recordId: string | null;
+      topicId: string | null;
+      streamId?: string | undefined;
+    }
   | { status: 'unavailable' }
   | { status: 'failed'; detail: string };
 
@@ -145,20 +154,25 @@ export async function seedPosts(
     result = await seed();
   }
   if (result.code !== 0) return { status: 'failed', detail: firstLine(result.stderr || result.stdout) };
-  return { status: 'seeded', ms: result.ms, streamId: seededStream(result.stdout) };
+  const printed = parseLastLine(result.stdout);
+  return {
+    status: 'seeded',
+    ms: result.ms,
+    recordId: typeof printed.recordId === 'string' ? printed.recordId : null,
+    topicId: typeof printed.topicId === 'string' ? printed.topicId : null,
+    streamId: typeof printed.streamId === 'string' ? printed.streamId : undefined,
+  };
 }
 
 /** The seed also makes alice a stream of what it posted (SPEC §12.6). */
 const STREAM_FOR = ['--stream-for', 'alice@acme.example'];
 
-/** The stream ID of the seed's JSON line, if it made one. */
-function seededStream(stdout: string): string | undefined {
+/** What `chatterbox seed` printed: one JSON line (an older build's may lack fields, or be none). */
+function parseLastLine(stdout: string): Record<string, unknown> {
   try {
-    const line = stdout.trim().split('\n').at(-1) ?? '';
-    const id = (JSON.parse(line) as { streamId?: unknown }).streamId;
-    return typeof id === 'string' ? id : undefined;
+    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
   } catch {
-    return undefined;
+    return {};
   }
 }
 

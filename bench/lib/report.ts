@@ -1,6 +1,6 @@
 import { type CurveSeries, scalingChart } from './chart.js';
 import type { BenchResults } from './results.js';
-import type { ScenarioResult } from './scenarios.js';
+import type { FeedKind, ScenarioResult } from './scenarios.js';
 
 /** The targets of the benchmark issue, for the Chatterbox process on SQLite. */
 export const TARGETS = {
@@ -70,28 +70,53 @@ function scenarioLabel(row: ScenarioResult): string {
   return `(${row.scenario}) ${row.title}${posts}`;
 }
 
-/** The feed-page latency curve (f) as chart series: p50 and p99 per store. */
+const FEEDS: readonly FeedKind[] = ['news', 'record', 'topic', 'stream'];
+
+/** The feed a (b) or (f) row pages; rows written before record and topic feeds were added are news. */
+export const feedOf = (row: ScenarioResult): FeedKind => row.feed ?? 'news';
+
+/** The measured (f) rows of one store and feed, smallest store first. */
+function curveRows(results: BenchResults, store: string, feed: FeedKind): ScenarioResult[] {
+  return results.scenarios
+    .filter(
+      (r) =>
+        r.scenario === 'f' &&
+        r.store === store &&
+        feedOf(r) === feed &&
+        r.status === 'measured' &&
+        r.measurement,
+    )
+    .sort((x, y) => (x.posts ?? 0) - (y.posts ?? 0));
+}
+
+/**
+ * The feed-page latency curve (f) as chart series: the news page's p50 and p99 per store, and the
+ * p50 of the record's and the topic's pages (their own colours, the store in the label).
+ */
 export function curveSeries(results: BenchResults): CurveSeries[] {
   const colors = { sqlite: '#1f77b4', postgres: '#d62728', 'postgres+redis': '#2ca02c' };
+  const feedColors = { record: '#9467bd', topic: '#ff7f0e', stream: '#17becf' };
   const series: CurveSeries[] = [];
+  const points = (rows: ScenarioResult[], stat: 'p50' | 'p99') =>
+    rows.map((r) => ({
+      posts: r.posts as number,
+      ms: stat === 'p50' ? (r.measurement?.latencyP50Ms ?? 0) : (r.measurement?.latencyP99Ms ?? 0),
+    }));
   for (const store of STORES) {
-    const rows = results.scenarios.filter(
-      (r) => r.scenario === 'f' && r.store === store && r.status === 'measured' && r.measurement,
-    );
-    if (rows.length === 0) continue;
-    for (const [stat, dashed] of [
-      ['p50', false],
-      ['p99', true],
-    ] as const) {
+    const rows = curveRows(results, store, 'news');
+    if (rows.length > 0) {
       series.push({
-        label: `${store} ${stat}`,
+        label: `${store} p50`,
         color: colors[store],
-        dashed,
-        points: rows.map((r) => ({
-          posts: r.posts as number,
-          ms: stat === 'p50' ? (r.measurement?.latencyP50Ms ?? 0) : (r.measurement?.latencyP99Ms ?? 0),
-        })),
+        dashed: false,
+        points: points(rows, 'p50'),
       });
+      series.push({ label: `${store} p99`, color: colors[store], dashed: true, points: points(rows, 'p99') });
+    }
+    for (const feed of ['record', 'topic', 'stream'] as const) {
+      const other = curveRows(results, store, feed);
+      if (other.length > 0)
+        series.push({ label: `${store} ${feed} p50`, color: feedColors[feed], points: points(other, 'p50') });
     }
   }
   return series;
@@ -100,7 +125,7 @@ export function curveSeries(results: BenchResults): CurveSeries[] {
 export function renderChart(results: BenchResults): string {
   const skipped = results.scenarios.find((r) => r.scenario === 'f' && r.status !== 'measured');
   return scalingChart(
-    `(f) News-feed page of 25: latency by store size (${results.meta.mode} run)`,
+    `(f) Feed pages of 25 (news, record, topic, stream): latency by store size (${results.meta.mode} run)`,
     curveSeries(results),
     results.meta.curvePosts,
     `no data: ${skipped?.reason ?? 'not measured'}`,
@@ -165,7 +190,9 @@ export function renderReport(results: BenchResults, chartFile: string): string {
   ]);
   const fastify = rps(find(results, 'a', 'fastify'));
   const feed = rps(
-    results.scenarios.find((r) => r.scenario === 'b' && r.target === 'chatterbox' && r.store === 'sqlite'),
+    results.scenarios.find(
+      (r) => r.scenario === 'b' && feedOf(r) === 'news' && r.target === 'chatterbox' && r.store === 'sqlite',
+    ),
   );
   const feedShare = feed === undefined || !fastify ? undefined : feed / fastify;
   targets.push([
@@ -174,22 +201,22 @@ export function renderReport(results: BenchResults, chartFile: string): string {
     feedShare === undefined ? 'n/a' : `${num(feedShare * 100, 1)} %`,
     feedShare === undefined ? undefined : feedShare >= TARGETS.feedCeilingShare,
   ]);
-  const curve = results.scenarios
-    .filter((r) => r.scenario === 'f' && r.store === 'sqlite' && r.status === 'measured' && r.measurement)
-    .sort((x, y) => (x.posts ?? 0) - (y.posts ?? 0));
-  const [smallest, largest] = [curve[0], curve[curve.length - 1]];
-  const growth =
-    smallest?.measurement && largest?.measurement && curve.length > 1
-      ? largest.measurement.latencyP50Ms / Math.max(smallest.measurement.latencyP50Ms, 1)
-      : undefined;
-  targets.push([
-    '(f) feed page p50 on the largest store ÷ p50 on the smallest (p50 taken as ≥ 1 ms)',
-    `≤ ${num(TARGETS.feedScaling, 1)}×`,
-    growth === undefined
-      ? 'n/a'
-      : `${num(growth, 2)}× (${num(largest?.posts ?? 0)} vs ${num(smallest?.posts ?? 0)} posts)`,
-    growth === undefined ? undefined : growth <= TARGETS.feedScaling,
-  ]);
+  for (const feedKind of FEEDS) {
+    const curve = curveRows(results, 'sqlite', feedKind);
+    const [smallest, largest] = [curve[0], curve[curve.length - 1]];
+    const growth =
+      smallest?.measurement && largest?.measurement && curve.length > 1
+        ? largest.measurement.latencyP50Ms / Math.max(smallest.measurement.latencyP50Ms, 1)
+        : undefined;
+    targets.push([
+      `(f) ${feedKind === 'news' ? 'feed' : `${feedKind} feed`} page p50 on the largest store ÷ p50 on the smallest (p50 taken as ≥ 1 ms)`,
+      `≤ ${num(TARGETS.feedScaling, 1)}×`,
+      growth === undefined
+        ? 'n/a'
+        : `${num(growth, 2)}× (${num(largest?.posts ?? 0)} vs ${num(smallest?.posts ?? 0)} posts)`,
+      growth === undefined ? undefined : growth <= TARGETS.feedScaling,
+    ]);
+  }
   targets.push([
     'server RSS under load (peak over every SQLite scenario)',
     `< ${TARGETS.rssMb} MB`,
@@ -311,21 +338,30 @@ export function renderReport(results: BenchResults, chartFile: string): string {
   line();
   line(`![feed-page latency by store size](${chartFile})`);
   line();
-  line('| Store | Posts | seeding | req/s | p50 ms | p99 ms | RSS peak MB |');
-  line('|---|---:|---|---:|---:|---:|---:|');
+  line('| Store | Posts | Feed | seeding | req/s | p50 ms | p99 ms | RSS peak MB |');
+  line('|---|---:|---|---|---:|---:|---:|---:|');
   for (const seed of results.seeds) {
-    const row = results.scenarios.find(
-      (r) => r.scenario === 'f' && r.store === seed.store && r.posts === seed.posts,
-    );
     const seeding =
       seed.status === 'seeded' ? `${num((seed.ms ?? 0) / 1000, 1)} s` : (seed.reason ?? seed.status);
-    const m = row?.status === 'measured' ? row.measurement : undefined;
-    line(
-      m
-        ? `| ${seed.store} | ${num(seed.posts)} | ${seeding} | ${num(m.requestsPerSecond)} | ${ms(m.latencyP50Ms)} | ${ms(m.latencyP99Ms)} | ${num(m.rssPeakMb)} |`
-        : `| ${seed.store} | ${num(seed.posts)} | ${seeding} | ${row?.reason ?? 'not run'} | | | |`,
-    );
+    for (const feedKind of FEEDS) {
+      const row = results.scenarios.find(
+        (r) =>
+          r.scenario === 'f' && feedOf(r) === feedKind && r.store === seed.store && r.posts === seed.posts,
+      );
+      if (!row && feedKind !== 'news') continue;
+      const m = row?.status === 'measured' ? row.measurement : undefined;
+      line(
+        m
+          ? `| ${seed.store} | ${num(seed.posts)} | ${feedKind} | ${seeding} | ${num(m.requestsPerSecond)} | ${ms(m.latencyP50Ms)} | ${ms(m.latencyP99Ms)} | ${num(m.rssPeakMb)} |`
+          : `| ${seed.store} | ${num(seed.posts)} | ${feedKind} | ${seeding} | ${row?.reason ?? 'not run'} | | | |`,
+      );
+    }
   }
+  line();
+  line(
+    "news = alice's news feed; record = the feed of the Account `chatterbox seed` gives a tenth of the posts to; " +
+      'topic = the feed of the #seed topic, assigned to another tenth.',
+  );
   line();
 
   // Startup.
@@ -350,7 +386,8 @@ export function renderReport(results: BenchResults, chartFile: string): string {
       'to 10⁹ so that no benchmark request is refused. Tokens come from the password grant of the demo user alice.',
   );
   line(
-    '- (b) and (f) run on stores filled by `chatterbox seed --posts N`; (b) is the point of (f) at ' +
+    '- (b) and (f) run on stores filled by `chatterbox seed --posts N` (a tenth of the posts on one Account, ' +
+      'a tenth assigned the #seed topic) and page the news, record and topic feeds; (b) is the point of (f) at ' +
       `${num(meta.feedPosts)} posts. (d) sends User Detail GETs for \`me\` and the org's users in turn.`,
   );
   line(
@@ -393,7 +430,12 @@ function issue14Targets(results: BenchResults, line: (text?: string) => void): v
   ]);
   for (const store of STORES) {
     const page = results.scenarios.find(
-      (r) => r.scenario === 'b' && r.target === 'chatterbox' && r.store === store && r.status === 'measured',
+      (r) =>
+        r.scenario === 'b' &&
+        feedOf(r) === 'news' &&
+        r.target === 'chatterbox' &&
+        r.store === store &&
+        r.status === 'measured',
     );
     if (!page) continue;
     const value = ratio(rps(page), rps(find(results, `b-ceiling-${store}`, 'fastify')));

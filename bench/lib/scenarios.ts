@@ -15,6 +15,9 @@ export const SCENARIO_TITLES: Record<ScenarioKey, string> = {
   g: 'GET chatter/users/me, one org, --workers 1 vs --workers 2',
 };
 
+/** The feeds (b) and (f) page: the news feed, a record's feed, a topic's feed. */
+export type FeedKind = 'news' | 'record' | 'topic' | 'stream';
+
 export const NOT_AVAILABLE = 'skipped: not available in this build';
 
 /** One row of the report: measured, skipped (with why), or failed (with why); never a fake figure. */
@@ -30,6 +33,8 @@ export interface ScenarioResult {
   reason?: string;
   /** Posts in the store, for the feed scenarios. */
   posts?: number;
+  /** Which feed a feed scenario pages (absent: the news feed, as in results before it was added). */
+  feed?: FeedKind;
   /** How many API calls one request stands for (25 for a batch of 25). */
   callsPerRequest?: number;
   /** For a sequence: how many requests make one unit of work (25 sent one by one). */

@@ -1,4 +1,5 @@
 import { ActivityChanges } from '../domain/activity.js';
+import { ensureTopics } from '../domain/topics.js';
 import { KeyPrefix } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
 import type { NewFeedElement, StoredSegment } from '../store/records.js';
@@ -10,19 +11,30 @@ const ROWS_PER_INSERT = 1_000;
 const INSERTS_PER_TRANSACTION = 50;
 /** Seeded posts are a second apart, the newest a second before the clock. */
 const SPACING_MS = 1_000;
+/** One post in ten is on the record, one in ten carries the topic: both feeds grow with the store. */
+const EVERY = 10;
+/** The topic of the tagged posts (their #seed hashtag), and the object of the record. */
+export const SEED_TOPIC = 'seed';
+const SEED_RECORD_TYPE = 'Account';
 
 export interface SeedPostsResult {
   orgId: string;
   posts: number;
   firstId: string | null;
   lastId: string | null;
+  /** The record a tenth of the posts are on (null when the org has no Account), and their topic. */
+  recordId: string | null;
+  topicId: string | null;
 }
 
 /**
  * `chatterbox seed --posts N` (load tests, the feed benchmark): N posts by the org's active internal
  * users, each to the author's own profile or to one of the internal groups the author belongs to,
- * round-robin. IDs come from one reserved range of the sequence and rows go in as multi-row
- * INSERTs inside a few large transactions, so a million posts take seconds, not hours.
+ * round-robin; one in ten goes to the org's first Account instead (its record feed), and another one
+ * in ten carries the hashtag #seed and is assigned that topic (its topic feed), so that the news,
+ * record and topic feeds all grow with the store. IDs come from one reserved range of the sequence
+ * and rows go in as multi-row INSERTs inside a few large transactions, so a million posts take
+ * seconds, not hours.
  */
 export async function seedPosts(
   store: Store,
@@ -48,23 +60,29 @@ export async function seedPosts(
     { id: author.id, kind: 'user' as const },
     ...roles.filter((r) => r.userId === author.id).map((r) => ({ id: r.groupId, kind: 'group' as const })),
   ]);
+  const record = await store.records.firstLive(org.id, SEED_RECORD_TYPE);
   const count = options.posts;
-  if (count <= 0) return { orgId: org.id, posts: 0, firstId: null, lastId: null };
+  if (count <= 0)
+    return { orgId: org.id, posts: 0, firstId: null, lastId: null, recordId: null, topicId: null };
   const ids = await store.reserveIds(KeyPrefix.feedElement, count);
+  const [topicId] = await store.transaction((tx) => ensureTopics(tx, org.id, [SEED_TOPIC], clock.now()));
   const newest = clock.now() - SPACING_MS;
   const lastPost = new Map<string, number>();
+  const tagged = (i: number) => i % EVERY === 0;
 
   const row = (i: number): NewFeedElement => {
     const a = i % authors.length;
     const own = targets[a] as { id: string; kind: 'user' | 'group' }[];
-    const target = own[Math.floor(i / authors.length) % own.length] as { id: string; kind: 'user' | 'group' };
+    const target: { id: string; kind: 'user' | 'group' | 'record' } =
+      record && i % EVERY === EVERY / 2
+        ? { id: record.id, kind: 'record' }
+        : (own[Math.floor(i / authors.length) % own.length] as { id: string; kind: 'user' | 'group' });
     const at = newest - (count - 1 - i) * SPACING_MS;
     const words = `Seeded post ${i + 1}`;
-    const tagged = i % 10 === 0;
-    const segments: StoredSegment[] = tagged
+    const segments: StoredSegment[] = tagged(i)
       ? [
           { type: 'Text', text: `${words} ` },
-          { type: 'Hashtag', tag: 'seed' },
+          { type: 'Hashtag', tag: SEED_TOPIC },
         ]
       : [{ type: 'Text', text: words }];
     if (target.kind === 'group') lastPost.set(target.id, at);
@@ -76,7 +94,7 @@ export async function seedPosts(
       subjectId: target.id,
       subjectKind: target.kind,
       segments,
-      text: tagged ? `${words} #seed` : words,
+      text: tagged(i) ? `${words} #${SEED_TOPIC}` : words,
       type: 'TextPost',
       linkUrl: null,
       linkName: null,
@@ -94,6 +112,11 @@ export async function seedPosts(
         const rows: NewFeedElement[] = [];
         for (let i = from; i < Math.min(end, from + ROWS_PER_INSERT); i++) rows.push(row(i));
         await tx.posts.insertElements(rows);
+        await tx.topics.assignMany(
+          topicId as string,
+          rows.filter((_, k) => tagged(from + k)),
+          clock.now(),
+        );
         // The authors' post counts: one statement for the whole batch, not one per post.
         await new ActivityChanges().postsCreated(rows.map((r) => r.authorId)).record(tx);
       }
@@ -107,7 +130,14 @@ export async function seedPosts(
     }
   }
   await store.refreshPlannerStatistics();
-  return { orgId: org.id, posts: count, firstId: ids.id(0), lastId: ids.id(count - 1) };
+  return {
+    orgId: org.id,
+    posts: count,
+    firstId: ids.id(0),
+    lastId: ids.id(count - 1),
+    recordId: record?.id ?? null,
+    topicId: topicId ?? null,
+  };
 }
 
 /**

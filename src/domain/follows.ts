@@ -176,20 +176,22 @@ export class FollowService {
     return { userId: person.user.id, views: await this.#views(viewer, scope, subscriptions), total };
   }
 
-  /** GET records/{id}/followers (Follower Page of a record, F2 §1.2). */
-  async recordFollowers(
+  /**
+   * GET records/{id}/followers (Follower Page, F2 §1.2): a record's followers; a user or group ID
+   * answers for that user or group, as records/{id} answers their own summaries (SPEC §12.1). A
+   * group's followers are shown to whoever may see the group (a hidden one is 404), as its summary is.
+   */
+  async subjectFollowers(
     viewer: Viewer,
     scope: Scope,
-    recordId: string,
+    rawId: string,
     params: { page: number; pageSize: number },
   ): Promise<{ userId: string; views: SubscriptionReadView[]; total: number }> {
-    await visibleRecord(this.store, viewer, scope, recordId);
-    const { subscriptions, total } = await this.store.follows.listFollowers(recordId, {
-      filter: this.#filter(viewer, scope),
-      offset: params.page * params.pageSize,
-      limit: params.pageSize,
-    });
-    return { userId: recordId, views: await this.#views(viewer, scope, subscriptions), total };
+    const subject = await requireSubjectId(this.store, viewer.orgId, rawId);
+    if (subject.kind === 'user') return this.followers(viewer, scope, subject.id, params);
+    if (subject.kind === 'group') await this.groups.get(viewer, scope, subject.id);
+    else await visibleRecord(this.store, viewer, scope, subject.id);
+    return this.#followersOf(viewer, scope, subject.id, params);
   }
 
   /** GET users/{id}/followers (Follower Page). */
@@ -200,12 +202,22 @@ export class FollowService {
     params: { page: number; pageSize: number },
   ): Promise<{ userId: string; views: SubscriptionReadView[]; total: number }> {
     const person = await this.users.get(viewer, scope, rawUserId);
-    const { subscriptions, total } = await this.store.follows.listFollowers(person.user.id, {
+    return this.#followersOf(viewer, scope, person.user.id, params);
+  }
+
+  /** The Follower Page of a subject the viewer may see. */
+  async #followersOf(
+    viewer: Viewer,
+    scope: Scope,
+    subjectId: string,
+    params: { page: number; pageSize: number },
+  ): Promise<{ userId: string; views: SubscriptionReadView[]; total: number }> {
+    const { subscriptions, total } = await this.store.follows.listFollowers(subjectId, {
       filter: this.#filter(viewer, scope),
       offset: params.page * params.pageSize,
       limit: params.pageSize,
     });
-    return { userId: person.user.id, views: await this.#views(viewer, scope, subscriptions), total };
+    return { userId: subjectId, views: await this.#views(viewer, scope, subscriptions), total };
   }
 
   /** A subscription whose subscriber and subject the viewer may both see in this scope; else 404. */

@@ -106,7 +106,7 @@ export class SObjectRecordService {
     });
   }
 
-  /** `DELETE sobjects/{Type}/{id}` → 204; its feed and the subscriptions to it go with it (§12.1). */
+  /** `DELETE sobjects/{Type}/{id}` → 204; its feed, the subscriptions to it and its topics go with it (§12.1). */
   async delete(actor: RecordActor, object: ObjectDefinition, rawId: string): Promise<SObjectRow> {
     const id = pathRecordId(object, rawId);
     writable(object);
@@ -118,8 +118,11 @@ export class SObjectRecordService {
       for (const postId of await tx.posts.elementIdsOfSubject(actor.orgId, id)) {
         const deleted = await tx.posts.deleteElement(actor.orgId, postId, now);
         await new ActivityChanges().postDeleted(deleted).record(tx);
+        // Its topics count it no more (talkingAbout counts live posts, SPEC §12.4).
+        if (deleted) await tx.topics.postDeleted(postId);
       }
       await tx.follows.deleteAllOf(id);
+      await tx.topics.recordDeleted(id);
       return row;
     });
   }

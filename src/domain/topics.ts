@@ -9,11 +9,17 @@ import type { TopicSort } from '../store/topic-repository.js';
 import type { FeedElementService } from './feed-elements.js';
 import { requireId } from './ids.js';
 import { isInternal } from './post-state.js';
+import { requireSubjectId, visibleRecord } from './record-summaries.js';
 import type { Scope } from './scope.js';
 
 export const TOPIC_NAME_MAX = 150;
 export const TOPICS_PER_POST_MAX = 10;
+/** F2 §4: PUT records/{id}/topics takes at most 100 names for a record. */
+export const TOPICS_PER_RECORD_MAX = 100;
 export const TRENDING_WINDOW_MS = 7 * 24 * 3600 * 1000;
+
+/** What topics are assigned to: posts (their Topics Capability) and records (F2 §4). */
+export type TopicHolder = 'post' | 'record';
 
 export interface TopicPage {
   topics: TopicRecord[];
@@ -121,36 +127,104 @@ export class TopicService {
     return (await this.store.topics.topicsOf([element.id])).map((r) => r.topic);
   }
 
-  /** POST capabilities/topics: `{topicId}` or `{topicName}` (created when new); at most 10 a post. */
+  /** GET connect/records/{recordId}/topics: a record's topics, in the order they were assigned. */
+  async ofRecord(
+    viewer: Viewer,
+    scope: Scope,
+    rawRecordId: string,
+  ): Promise<{ recordId: string; topics: TopicRecord[] }> {
+    const recordId = await this.#record(viewer, scope, rawRecordId);
+    return { recordId, topics: await this.store.topics.topicsOfRecord(recordId) };
+  }
+
+  /**
+   * POST capabilities/topics of a post, or connect/records/{id}/topics: `{topicId}` or `{topicName}`
+   * (created when new); at most 10 a post, 100 a record (F2 §4). Assigning it again changes nothing.
+   */
   async assign(
     viewer: Viewer,
     scope: Scope,
-    rawPostId: string,
+    holder: TopicHolder,
+    rawId: string,
     input: { topicId?: string | undefined; topicName?: string | undefined },
   ): Promise<TopicRecord> {
+    const assignTo = await this.#holder(viewer, scope, holder, rawId);
+    const named = await this.#named(viewer, input);
+    const id = await this.store.transaction(async (tx) => {
+      const target = await this.#ensure(tx, viewer, named);
+      await assignTo(tx, target);
+      return target;
+    });
+    return this.get(viewer, id);
+  }
+
+  /** DELETE …/topics?topicId=: 404 when the post or record does not have the topic. */
+  async unassign(
+    viewer: Viewer,
+    scope: Scope,
+    holder: TopicHolder,
+    rawId: string,
+    rawTopicId: string,
+  ): Promise<void> {
     requireInternal(viewer);
-    const { element } = await this.elements.readable(viewer, scope, rawPostId);
+    const id =
+      holder === 'post'
+        ? (await this.elements.readable(viewer, scope, rawId)).element.id
+        : await this.#record(viewer, scope, rawId);
+    const topic = await this.get(viewer, rawTopicId);
+    const removed = await this.store.transaction((tx) =>
+      holder === 'post' ? tx.topics.unassign(topic.id, id) : tx.topics.unassignFromRecord(topic.id, id),
+    );
+    if (!removed) throw notFound();
+  }
+
+  /** How to assign a topic to the post or record, once the viewer is known to be allowed to. */
+  async #holder(
+    viewer: Viewer,
+    scope: Scope,
+    holder: TopicHolder,
+    rawId: string,
+  ): Promise<(tx: Store, topicId: string) => Promise<void>> {
+    requireInternal(viewer);
+    if (holder === 'post') {
+      const { element } = await this.elements.readable(viewer, scope, rawId);
+      return (tx, topicId) => assignAll(tx, element, [topicId], this.clock.now());
+    }
+    const recordId = await this.#record(viewer, scope, rawId);
+    return async (tx, topicId) => {
+      const current = await tx.topics.topicsOfRecord(recordId);
+      if (!current.some((t) => t.id === topicId) && current.length >= TOPICS_PER_RECORD_MAX) {
+        throw apiError('TOO_MANY_RECORD_TOPICS');
+      }
+      await tx.topics.assignToRecord(topicId, { id: recordId, orgId: viewer.orgId }, this.clock.now());
+    };
+  }
+
+  /** A live record the viewer may see (404 otherwise); a user, group or other ID is 400 (SPEC §3). */
+  async #record(viewer: Viewer, scope: Scope, raw: string): Promise<string> {
+    const subject = await requireSubjectId(this.store, viewer.orgId, raw);
+    if (subject.kind !== 'record') throw apiError('INVALID_ID_FIELD', { id: raw });
+    return (await visibleRecord(this.store, viewer, scope, subject.id)).row.id;
+  }
+
+  /** The topic an assignment names: an existing one by ID (400/404), or a checked name. */
+  async #named(
+    viewer: Viewer,
+    input: { topicId?: string | undefined; topicName?: string | undefined },
+  ): Promise<{ topicId: string } | { name: string }> {
     if (input.topicId === undefined && input.topicName === undefined) {
       throw invalidInput('Specify topicId or topicName.');
     }
     const topicId = input.topicId === undefined ? undefined : (await this.get(viewer, input.topicId)).id;
     const name = input.topicName === undefined ? undefined : checkName(input.topicName);
-    const id = await this.store.transaction(async (tx) => {
-      const [target] = topicId
-        ? [topicId]
-        : await ensureTopics(tx, viewer.orgId, [name as string], this.clock.now());
-      await assignAll(tx, element, [target as string], this.clock.now());
-      return target as string;
-    });
-    return this.get(viewer, id);
+    return topicId === undefined ? { name: name as string } : { topicId };
   }
 
-  async unassign(viewer: Viewer, scope: Scope, rawPostId: string, rawTopicId: string): Promise<void> {
-    requireInternal(viewer);
-    const { element } = await this.elements.readable(viewer, scope, rawPostId);
-    const topic = await this.get(viewer, rawTopicId);
-    const removed = await this.store.transaction((tx) => tx.topics.unassign(topic.id, element.id));
-    if (!removed) throw notFound();
+  /** In the caller's transaction: the named topic's ID, creating it by name when new. */
+  async #ensure(tx: Store, viewer: Viewer, named: { topicId: string } | { name: string }): Promise<string> {
+    if ('topicId' in named) return named.topicId;
+    const [id] = await ensureTopics(tx, viewer.orgId, [named.name], this.clock.now());
+    return id as string;
   }
 }
 

@@ -212,6 +212,13 @@ export const catalog = {
     message: () => "You can't assign more than 10 topics to a feed element.",
     origin: 'ours',
   },
+  TOO_MANY_RECORD_TOPICS: {
+    status: 400,
+    errorCode: 'INVALID_INPUT',
+    // F2 §4: PUT records/{id}/topics takes at most 100 names for a record (10 for a feed item).
+    message: () => "You can't assign more than 100 topics to a record.",
+    origin: 'ours',
+  },
   POLL_CHOICE_COUNT: {
     status: 400,
     errorCode: 'INVALID_INPUT',

@@ -14,6 +14,7 @@ import * as m010 from './migrations/010-records.js';
 import * as m011 from './migrations/011-files.js';
 import * as m012 from './migrations/012-conversation.js';
 import * as m013 from './migrations/013-quota-without-org-lock.js';
+import * as m014 from './migrations/014-record-topics.js';
 import * as m015 from './migrations/015-photos.js';
 import * as m017 from './migrations/017-question-index.js';
 import { rawDatabase } from './raw-database.js';
@@ -47,6 +48,7 @@ const migrations = {
   '011-files': m011,
   '012-conversation': m012,
   '013-quota-without-org-lock': m013,
+  '014-record-topics': m014,
   '015-photos': m015,
   '017-question-index': m017,
 };

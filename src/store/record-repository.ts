@@ -41,6 +41,20 @@ export class RecordRepository {
     return row && toRow(row);
   }
 
+  /** The org's first live record of a type, by ID (what `chatterbox seed` posts on). */
+  async firstLive(orgId: string, type: string): Promise<SObjectRow | undefined> {
+    const row = await this.db
+      .selectFrom('records')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('type', '=', type)
+      .where('deleted_at', 'is', null)
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+    return row && toRow(row);
+  }
+
   /** The org's live records among these IDs, in one query (a page's Record Summaries). */
   async findLive(orgId: string, ids: readonly string[]): Promise<SObjectRow[]> {
     if (ids.length === 0) return [];

@@ -283,6 +283,8 @@ export interface Database {
     modified_at: number;
     assigned_at: number;
   };
+  /** Topics assigned to records (migration 014); they count in no topic's talking_about. */
+  record_topic_assignments: { record_id: string; topic_id: string; org_id: string; assigned_at: number };
   poll_choices: { id: string; feed_element_id: string; position: number; text: string; vote_count: number };
   poll_votes: { feed_element_id: string; user_id: string; choice_id: string };
   streams: {

@@ -88,6 +88,12 @@ export const CONVERSATION_TABLES: readonly TableSpec[] = [
     refs: { ...org, topic_id: ['topics'], feed_element_id: ['feed_elements'] },
   },
   {
+    table: 'record_topic_assignments',
+    columns: { record_id: 'id', topic_id: 'id', org_id: 'id', assigned_at: 'int' },
+    key: ['record_id', 'topic_id'],
+    refs: { ...org, record_id: ['records'], topic_id: ['topics'] },
+  },
+  {
     table: 'poll_choices',
     columns: { id: 'id', feed_element_id: 'id', position: 'int', text: 'text', vote_count: 'int' },
     key: ['id'],

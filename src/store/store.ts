@@ -96,7 +96,7 @@ export class Store {
     this.joinRequests = new JoinRequestRepository(db);
     this.posts = new PostRepository(db, dialect);
     this.postState = new PostStateRepository(db);
-    this.topics = new TopicRepository(db);
+    this.topics = new TopicRepository(db, dialect);
     this.polls = new PollRepository(db);
     this.settings = new SettingsRepository(db);
     this.streams = new StreamRepository(db);
@@ -178,7 +178,14 @@ export class Store {
 
   /** After a bulk load: the planner learns the tables' new sizes, where the database keeps statistics. */
   async refreshPlannerStatistics(): Promise<void> {
-    await this.dialect.analyze(this.#db, ['feed_elements', 'feed_mentions', 'user_activity', 'groups']);
+    await this.dialect.analyze(this.#db, [
+      'feed_elements',
+      'feed_mentions',
+      'user_activity',
+      'groups',
+      'topic_assignments',
+      'topics',
+    ]);
   }
 
   async getSetting(key: string): Promise<string | undefined> {
@@ -233,6 +240,7 @@ export class Store {
       'poll_votes',
       'poll_choices',
       'topic_assignments',
+      'record_topic_assignments',
       'topics',
       'feed_reads',
       'feed_mutes',

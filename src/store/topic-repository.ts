@@ -1,6 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import { containsPattern, searchFold } from '../lib/search-fold.js';
-import type { Db } from './dialects/dialect.js';
+import type { BulkColumn, Db, StoreDialect } from './dialects/dialect.js';
 import type { TopicRecord } from './records.js';
 import type { Database } from './schema.js';
 
@@ -12,7 +12,10 @@ export type TopicSort = 'popularDesc' | 'alphaAsc';
  * same transaction, with `+ 1`/`- 1` in the UPDATE (the row lock orders concurrent writers).
  */
 export class TopicRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: StoreDialect,
+  ) {}
 
   /** Creates a topic; undefined (nothing written) when the org has one of that name in any case. */
   async create(topic: Omit<TopicRecord, 'talkingAbout'>): Promise<TopicRecord | undefined> {
@@ -130,9 +133,10 @@ export class TopicRepository {
       .execute();
   }
 
-  /** Deletes a topic and its assignments at once. */
+  /** Deletes a topic and its assignments (to posts and to records) at once. */
   async delete(orgId: string, id: string): Promise<void> {
     await this.db.deleteFrom('topic_assignments').where('topic_id', '=', id).execute();
+    await this.db.deleteFrom('record_topic_assignments').where('topic_id', '=', id).execute();
     await this.db.deleteFrom('topics').where('org_id', '=', orgId).where('id', '=', id).execute();
   }
 
@@ -158,6 +162,36 @@ export class TopicRepository {
     if (!inserted) return false;
     await this.#count([topicId], 1);
     return true;
+  }
+
+  /**
+   * Assigns a topic to many new posts in one statement and counts them in one more (bulk loads:
+   * `chatterbox seed`); the caller sizes the batch to SQLite's parameter limit.
+   */
+  async assignMany(
+    topicId: string,
+    posts: readonly { id: string; orgId: string; createdAt: number; modifiedAt: number }[],
+    at: number,
+  ): Promise<void> {
+    if (posts.length === 0) return;
+    await this.dialect.bulkInsert(
+      this.db,
+      'topic_assignments',
+      ASSIGNMENT_COLUMNS,
+      posts.map((post) => ({
+        topic_id: topicId,
+        feed_element_id: post.id,
+        org_id: post.orgId,
+        created_at: post.createdAt,
+        modified_at: post.modifiedAt,
+        assigned_at: at,
+      })),
+    );
+    await this.db
+      .updateTable('topics')
+      .set((eb) => ({ talking_about: eb('talking_about', '+', posts.length) }))
+      .where('id', '=', topicId)
+      .execute();
   }
 
   async unassign(topicId: string, feedElementId: string): Promise<boolean> {
@@ -202,6 +236,45 @@ export class TopicRepository {
     return rows.map((r) => ({ feedElementId: r.feed_element_id, topic: toTopic(r) }));
   }
 
+  /** The topics of a record, in the order they were assigned (migration 014). */
+  async topicsOfRecord(recordId: string): Promise<TopicRecord[]> {
+    const rows = await this.db
+      .selectFrom('record_topic_assignments as ra')
+      .innerJoin('topics as t', 't.id', 'ra.topic_id')
+      .selectAll('t')
+      .where('ra.record_id', '=', recordId)
+      .orderBy('ra.assigned_at')
+      .orderBy('t.name_key')
+      .execute();
+    return rows.map(toTopic);
+  }
+
+  /** Assigns a topic to a record; `talking_about` counts posts only, so it stays. Whether it was new. */
+  async assignToRecord(topicId: string, record: { id: string; orgId: string }, at: number): Promise<boolean> {
+    const inserted = await this.db
+      .insertInto('record_topic_assignments')
+      .values({ record_id: record.id, topic_id: topicId, org_id: record.orgId, assigned_at: at })
+      .onConflict((oc) => oc.columns(['record_id', 'topic_id']).doNothing())
+      .returning('topic_id')
+      .executeTakeFirst();
+    return inserted !== undefined;
+  }
+
+  async unassignFromRecord(topicId: string, recordId: string): Promise<boolean> {
+    const deleted = await this.db
+      .deleteFrom('record_topic_assignments')
+      .where('record_id', '=', recordId)
+      .where('topic_id', '=', topicId)
+      .returning('topic_id')
+      .executeTakeFirst();
+    return deleted !== undefined;
+  }
+
+  /** A record was deleted: its topic assignments go with it. */
+  async recordDeleted(recordId: string): Promise<void> {
+    await this.db.deleteFrom('record_topic_assignments').where('record_id', '=', recordId).execute();
+  }
+
   async #count(topicIds: readonly string[], delta: 1 | -1): Promise<void> {
     if (topicIds.length === 0) return;
     await this.db
@@ -211,6 +284,16 @@ export class TopicRepository {
       .execute();
   }
 }
+
+/** The columns of a bulk insert of assignments, with their SQL types. */
+const ASSIGNMENT_COLUMNS: readonly (BulkColumn & { name: keyof Database['topic_assignments'] })[] = [
+  { name: 'topic_id', type: 'text' },
+  { name: 'feed_element_id', type: 'text' },
+  { name: 'org_id', type: 'text' },
+  { name: 'created_at', type: 'bigint' },
+  { name: 'modified_at', type: 'bigint' },
+  { name: 'assigned_at', type: 'bigint' },
+];
 
 function toTopic(row: Selectable<Database['topics']>): TopicRecord {
   return {

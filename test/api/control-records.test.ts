@@ -304,6 +304,38 @@ describe('control plane: objects and records (SPEC §12.7, §12.8)', () => {
     assert.equal(anonymous.statusCode, 401);
   });
 
+  test('concurrent POST /_chatterbox/objects: different names all 201 with distinct prefixes; one name → one 201, the rest 409', async () => {
+    await reset();
+    const declare = (name: string) => h.admin('POST', '/_chatterbox/objects', { name });
+    const names = ['Alpha__c', 'Beta__c', 'Gamma__c', 'Delta__c', 'Epsilon__c', 'Zeta__c'];
+    const created = await Promise.all(names.map(declare));
+    for (const response of created) {
+      assert.equal(response.statusCode, 201, response.body);
+      assert.equal(response.headers['content-type'], JSON_TYPE);
+    }
+    const described = (await h.admin('GET', '/_chatterbox/objects')).json().objects;
+    assert.deepEqual(
+      created.map((r) => r.json()),
+      names.map((name) => described.find((o: { name: string }) => o.name === name)),
+      'each 201 is the describe the object keeps',
+    );
+    assert.deepEqual(
+      described.map((o: { keyPrefix: string }) => o.keyPrefix),
+      ['a00', 'a01', 'a02', 'a03', 'a04', 'a05'],
+    );
+
+    const spellings = ['Same__c', 'same__c', 'SAME__c', 'sAmE__c'];
+    const raced = await Promise.all(spellings.map(declare));
+    const winners = raced.filter((r) => r.statusCode === 201);
+    assert.equal(winners.length, 1, raced.map((r) => r.body).join('\n'));
+    assert.equal(winners[0]?.json().keyPrefix, 'a06');
+    raced.forEach((response, i) => {
+      if (response.statusCode === 201) return;
+      assertError(response, 409, 'DUPLICATE_VALUE', `An object named ${spellings[i]} already exists.`);
+    });
+    assert.equal((await h.admin('GET', '/_chatterbox/objects')).json().objects.length, 7);
+  });
+
   test('POST /_chatterbox/records → 201 the record as GET sobjects gives it; sObject errors as the API gives them', async () => {
     await reset();
     const response = await h.admin('POST', '/_chatterbox/records', {

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { assertError } from '../helpers/api-assert.js';
 import { signIn } from '../helpers/feed-fixtures.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
-import { rawDatabase } from '../helpers/store.js';
+import { rawDatabase, rowCount } from '../helpers/store.js';
 
 describe('polls (SPEC §12.5; F2 §6)', () => {
   let h: Harness;
@@ -25,15 +25,7 @@ describe('polls (SPEC §12.5; F2 §6)', () => {
       body: { messageSegments: [{ type: 'Text', text: 'When should we meet?' }] },
       capabilities: { poll: { choices } },
     });
-  const count = async (table: 'feed_elements' | 'poll_choices' | 'poll_votes') =>
-    Number(
-      (
-        await rawDatabase(h.services.store)
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const count = (table: 'feed_elements' | 'poll_choices' | 'poll_votes') => rowCount(h.services.store, table);
   const choiceIds = async (postId: string) =>
     (
       await rawDatabase(h.services.store)

@@ -205,6 +205,46 @@ describe('Chatter on records (SPEC §12.1, F2 §1.1–1.5)', () => {
     assert.deepEqual(news.elements[0].parent, summary(id, 'Followed Inc', subscription.id));
   });
 
+  test("GET chatter/records/{id}/followers with a user or group ID: that user's or group's followers; a hidden group 404", async () => {
+    const groupId = async (path: string, token: string) =>
+      (await h.request({ method: 'GET', url: path, token })).json().groups[0].id as string;
+    const allAcme = await groupId(`${V}/chatter/groups?q=All%20Acme`, alice);
+    const follow = await call('POST', '/chatter/users/me/following', bob, { subjectId: allAcme });
+    assert.equal(follow.statusCode, 201, follow.body);
+    const subscription = (await call('GET', `/chatter/subscriptions/${follow.json().id}`)).json();
+    const ofGroup = await call('GET', `/chatter/records/${allAcme}/followers?pageSize=5`);
+    assert.equal(ofGroup.statusCode, 200);
+    assert.equal(ofGroup.headers['content-type'], JSON_TYPE);
+    assert.deepEqual(ofGroup.json(), {
+      currentPageUrl: `${V}/chatter/records/${allAcme}/followers?page=0&pageSize=5`,
+      followers: [subscription],
+      nextPageUrl: null,
+      previousPageUrl: null,
+      total: 1,
+    });
+
+    const ofUser = await call('GET', `/chatter/records/${bobId}/followers`);
+    assert.equal(ofUser.statusCode, 200);
+    assert.equal(ofUser.headers['content-type'], JSON_TYPE);
+    const asUser = (await call('GET', `/chatter/users/${bobId}/followers`)).json();
+    assert.deepEqual(ofUser.json(), {
+      ...asUser,
+      currentPageUrl: `${V}/chatter/records/${bobId}/followers?page=0&pageSize=25`,
+    });
+
+    // Partner Hub lives in the Partner Community: on the internal scope it is not there at all.
+    const hub = await groupId(`${V}/connect/communities/${communityId}/chatter/groups?q=Partner`, carol);
+    for (const path of [`/chatter/records/${hub}`, `/chatter/records/${hub}/followers`]) {
+      assertError(await call('GET', path), 404, 'NOT_FOUND', 'The requested resource does not exist', path);
+    }
+    assertError(
+      await call('GET', '/chatter/records/0D5000000000000/followers'),
+      400,
+      'INVALID_ID_FIELD',
+      'Invalid identifier: 0D5000000000000',
+    );
+  });
+
   test('deleting a record deletes its feed and its subscriptions', async () => {
     const id = await account('Short-lived');
     const follow = (await call('POST', '/chatter/users/me/following', alice, { subjectId: id })).json();

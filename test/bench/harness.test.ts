@@ -8,9 +8,9 @@ import {
   sqliteStore,
   startChatterbox,
 } from '../../bench/lib/chatterbox.js';
-import { usersMe } from '../../bench/lib/chatterbox-scenarios.js';
+import { feedPage, usersMe } from '../../bench/lib/chatterbox-scenarios.js';
 import type { ServerProcess } from '../../bench/lib/processes.js';
-import { renderChart, renderReport } from '../../bench/lib/report.js';
+import { curveSeries, renderChart, renderReport } from '../../bench/lib/report.js';
 import type { BenchResults } from '../../bench/lib/results.js';
 import { NOT_AVAILABLE, runScenario, type ScenarioResult } from '../../bench/lib/scenarios.js';
 import { testDatabaseUrl, testStore } from '../helpers/harness.js';
@@ -232,6 +232,113 @@ describe('bench report', () => {
     assert.match(
       report,
       /\| 6\. users\/me of one org, postgres\+redis: --workers 2 ÷ --workers 1 \| ≥ 1\.3× \| 1\.40× \| met \|/,
+    );
+  });
+
+  test("(b) and (f) page the news, a record's and a topic's feed: one row each, their own ids", () => {
+    const news = feedPage('sqlite', 'T', 1000, 'f');
+    const record = feedPage('sqlite', 'T', 1000, 'f', { kind: 'record', id: '001Cb0000000001IAA' });
+    const topic = feedPage('sqlite', 'T', 100000, 'b', { kind: 'topic', id: '0TOCb0000000001OAA' });
+    assert.deepEqual(
+      [news, record, topic].map((def) => [def.row, def.probe.path]),
+      [
+        [
+          {
+            scenario: 'f',
+            id: 'f-1000',
+            title: 'Feed page latency by store size',
+            target: 'chatterbox',
+            store: 'sqlite',
+            posts: 1000,
+          },
+          '/services/data/v36.0/chatter/feeds/news/me/feed-elements?pageSize=25',
+        ],
+        [
+          {
+            scenario: 'f',
+            id: 'f-record-1000',
+            title: 'GET feeds/record/{recordId}/feed-elements (page of 25)',
+            target: 'chatterbox',
+            store: 'sqlite',
+            posts: 1000,
+            feed: 'record',
+          },
+          '/services/data/v36.0/chatter/feeds/record/001Cb0000000001IAA/feed-elements?pageSize=25',
+        ],
+        [
+          {
+            scenario: 'b',
+            id: 'b-topic-100000',
+            title: 'GET feeds/topics/{topicId}/feed-elements (page of 25)',
+            target: 'chatterbox',
+            store: 'sqlite',
+            posts: 100000,
+            feed: 'topic',
+          },
+          '/services/data/v36.0/chatter/feeds/topics/0TOCb0000000001OAA/feed-elements?pageSize=25',
+        ],
+      ],
+    );
+  });
+
+  test('the record and topic feeds have their own scaling targets, table lines and curves, apart from the news feed', () => {
+    const row = (feed: 'record' | 'topic', posts: number, p50: number): ScenarioResult => ({
+      ...measured,
+      scenario: 'f',
+      id: `f-${feed}-${posts}`,
+      title: feed,
+      posts,
+      feed,
+      measurement: { ...measured.measurement!, latencyP50Ms: p50 },
+    });
+    const scaled: BenchResults = {
+      ...results,
+      seeds: [
+        { store: 'sqlite', posts: 1000, status: 'seeded', ms: 1000 },
+        { store: 'sqlite', posts: 1000000, status: 'seeded', ms: 60000 },
+      ],
+      scenarios: [
+        ...results.scenarios.filter((r) => r.scenario !== 'f'),
+        row('record', 1000, 4),
+        row('record', 1000000, 5),
+        row('topic', 1000, 4),
+        row('topic', 1000000, 8),
+      ],
+    };
+    const report = renderReport(scaled, 'feed-scaling.svg');
+    assert.match(
+      report,
+      /\| \(f\) feed page p50 on the largest store ÷ p50 on the smallest \(p50 taken as ≥ 1 ms\) \| ≤ 1\.5× \| n\/a \| not measured \|/,
+    );
+    assert.match(
+      report,
+      /\| \(f\) record feed page p50 on the largest store ÷ p50 on the smallest \(p50 taken as ≥ 1 ms\) \| ≤ 1\.5× \| 1\.25× \(1,000,000 vs 1,000 posts\) \| met \|/,
+    );
+    assert.match(
+      report,
+      /\| \(f\) topic feed page p50 on the largest store ÷ p50 on the smallest \(p50 taken as ≥ 1 ms\) \| ≤ 1\.5× \| 2\.00× \(1,000,000 vs 1,000 posts\) \| \*\*missed\*\* \|/,
+    );
+    assert.match(report, /\| sqlite \| 1,000,000 \| news \| 60\.0 s \| not run \| \| \| \|/);
+    assert.match(report, /\| sqlite \| 1,000,000 \| record \| 60\.0 s \| 1,000 \| 5\.0 \| 20\.0 \| 150 \|/);
+    assert.match(report, /\| sqlite \| 1,000 \| topic \| 1\.0 s \| 1,000 \| 4\.0 \| 20\.0 \| 150 \|/);
+    assert.deepEqual(
+      curveSeries(scaled).map((s) => [s.label, s.points]),
+      [
+        [
+          'sqlite record p50',
+          [
+            { posts: 1000, ms: 4 },
+            { posts: 1000000, ms: 5 },
+          ],
+        ],
+        [
+          'sqlite topic p50',
+          [
+            { posts: 1000, ms: 4 },
+            { posts: 1000000, ms: 8 },
+          ],
+        ],
+      ],
     );
   });
 

@@ -38,6 +38,7 @@ const SECTIONS = [
   'feed_reads',
   'topics',
   'topic_assignments',
+  'record_topic_assignments',
   'poll_choices',
   'poll_votes',
   'streams',
@@ -275,6 +276,8 @@ async function conversation(h: Harness, tokens: Record<string, string>): Promise
     { name: 'Snapshot stream', subscriptionsToAdd: [{ entityId: bob }, { entityId: heralds.id }] },
     201,
   );
+  const account = await send('alice', 'POST', `${v58}/sobjects/Account`, { Name: 'Topical' }, 201);
+  await send('bob', 'POST', `${v58}/connect/records/${account.id}/topics`, { topicName: 'Launch' }, 201);
 }
 
 describe('snapshots: export and import an org (issue 15 item 5, decision 0030)', () => {

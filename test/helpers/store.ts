@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { dropPostgresSchema } from '../../src/store/dialects/postgres.js';
 import { migrate, openStore } from '../../src/store/open-store.js';
+import { rawDatabase } from '../../src/store/raw-database.js';
+import type { Database } from '../../src/store/schema.js';
 import type { Store } from '../../src/store/store.js';
 import { testDatabaseUrl, testStore } from './harness.js';
 
@@ -51,3 +53,12 @@ export async function openTestStore(options: { migrated?: boolean } = {}): Promi
  * store keeps it private; src/store/raw-database.ts is the one way in, for migrations and tests).
  */
 export { rawDatabase } from '../../src/store/raw-database.js';
+
+/** How many rows a table of the store holds. */
+export async function rowCount(store: Store, table: keyof Database & string): Promise<number> {
+  const row = await rawDatabase(store)
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -40,6 +40,7 @@ const NEW_NAMES = [
   '011-files',
   '012-conversation',
   '013-quota-without-org-lock',
+  '014-record-topics',
   '015-photos',
   '017-question-index',
 ];

@@ -73,6 +73,74 @@ describe(`seedPosts on ${testStore}`, () => {
     );
   });
 
+  test('a tenth of the posts go to the first Account, a tenth carry #seed and its topic: their feeds page them', async () => {
+    const { store } = h.services;
+    const db = rawDatabase(store);
+    const talking = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('topics')
+            .select('talking_about')
+            .where('name_key', '=', 'seed')
+            .executeTakeFirst()
+        )?.talking_about ?? 0,
+      );
+    const before = await talking();
+    const result = await seedPosts(store, h.services.clock, { posts: 300 });
+    const account = await db
+      .selectFrom('records')
+      .select('id')
+      .where('type', '=', 'Account')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    const topic = await db
+      .selectFrom('topics')
+      .select('id')
+      .where('name_key', '=', 'seed')
+      .executeTakeFirstOrThrow();
+    assert.deepEqual([result.recordId, result.topicId], [account.id, topic.id]);
+    assert.equal(await talking(), before + 30, 'talkingAbout counts the 30 tagged posts');
+    const newest = async (ids: { id: string }[]) => ids.slice(0, 25).map((r) => r.id);
+    const onRecord = await db
+      .selectFrom('feed_elements')
+      .select('id')
+      .where('subject_id', '=', account.id)
+      .where('deleted_at', 'is', null)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    const tagged = await db
+      .selectFrom('topic_assignments')
+      .select('feed_element_id as id')
+      .where('topic_id', '=', topic.id)
+      .orderBy('created_at', 'desc')
+      .orderBy('feed_element_id', 'desc')
+      .execute();
+    assert.equal(
+      tagged.filter((r) => r.id >= (result.firstId as string) && r.id <= (result.lastId as string)).length,
+      30,
+    );
+    // The admin belongs to every group the posts went to, so no post is hidden from the pages.
+    const token = await h.login('admin@acme.example');
+    for (const [path, expected] of [
+      [`record/${account.id}`, onRecord],
+      [`topics/${topic.id}`, tagged],
+    ] as const) {
+      const page = await h.request({
+        method: 'GET',
+        url: `/services/data/v36.0/chatter/feeds/${path}/feed-elements?pageSize=25`,
+        token,
+      });
+      assert.equal(page.statusCode, 200, page.body);
+      assert.deepEqual(
+        page.json().elements.map((e: { id: string }) => e.id),
+        await newest([...expected]),
+        path,
+      );
+    }
+  });
+
   test('leaves PostgreSQL planner statistics fresh for the tables it loaded', {
     skip: testStore !== 'postgres' && 'SQLite keeps no statistics (decision 0007)',
   }, async () => {

@@ -34,7 +34,7 @@ export const recordRoutes = [
   defineRoute({
     method: 'GET',
     path: '/chatter/records/:recordId/followers',
-    summary: "A record's followers (Follower Page)",
+    summary: "A record's followers (Follower Page; user and group IDs answer for the user or group)",
     xmlRoot: 'followerPage',
     schema: {
       params: RecordParams,
@@ -42,12 +42,7 @@ export const recordRoutes = [
     },
     handler: async ({ services, viewer, scope, ctx, params, query }) => {
       const paging = integerPaging(query);
-      const subject = await requireSubjectId(services.store, viewer.orgId, params.recordId);
-      if (subject.kind !== 'record') {
-        const page = await services.follows.followers(viewer, scope, subject.id, paging);
-        return { body: presentFollowerPage(ctx, page, paging, 'records') };
-      }
-      const page = await services.follows.recordFollowers(viewer, scope, subject.id, paging);
+      const page = await services.follows.subjectFollowers(viewer, scope, params.recordId, paging);
       return { body: presentFollowerPage(ctx, page, paging, 'records') };
     },
   }),

@@ -1,7 +1,8 @@
-import { Type } from 'typebox';
+import { type Static, type TObject, Type } from 'typebox';
+import type { TopicHolder } from '../../domain/topics.js';
 import { KeyPrefix } from '../../ids/salesforce-id.js';
 import { defineRoute } from '../api-route.js';
-import { FeedElementParams, recordId } from '../params.js';
+import { FeedElementParams, PathText, recordId } from '../params.js';
 import { presentTopic, presentTopicCollection, topicsUrl } from '../presenters/topic.js';
 
 const TopicParams = Type.Object({ topicId: recordId(KeyPrefix.topic) });
@@ -30,6 +31,45 @@ const AssignInput = Type.Object(
   { additionalProperties: false },
 );
 const UnassignQuery = Type.Object({ topicId: Type.String() }, { additionalProperties: false });
+/** A record ID: the domain checks which kind (400 for a user, a group or any other ID). */
+const RecordParams = Type.Object({ recordId: PathText });
+
+/**
+ * POST (assign a topic: 201 the Topic) and DELETE `?topicId=` (unassign: 204) on what holds
+ * topics: a post's Topics Capability, a record's topics. `name` is the holder's ID parameter.
+ */
+function assignmentRoutes<P extends TObject>(
+  holder: TopicHolder,
+  path: string,
+  params: P,
+  name: keyof Static<P>,
+) {
+  const what = holder === 'post' ? 'Topics Capability' : "A record's topics";
+  const idOf = (p: Static<P>) => p[name] as string;
+  return [
+    defineRoute({
+      method: 'POST',
+      path,
+      summary: `${what}: assign a topic`,
+      xmlRoot: 'topic',
+      schema: { params, body: AssignInput },
+      handler: async ({ services, viewer, scope, ctx, params: p, body }) => ({
+        status: 201,
+        body: presentTopic(ctx, await services.topics.assign(viewer, scope, holder, idOf(p), body)),
+      }),
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path,
+      summary: `${what}: unassign a topic`,
+      schema: { params, querystring: UnassignQuery },
+      handler: async ({ services, viewer, scope, params: p, query }) => {
+        await services.topics.unassign(viewer, scope, holder, idOf(p), query.topicId);
+        return { status: 204 };
+      },
+    }),
+  ];
+}
 
 /** Topics (SPEC §12.4, F2 §4). */
 export const topicRoutes = [
@@ -135,25 +175,23 @@ export const topicRoutes = [
       };
     },
   }),
+  ...assignmentRoutes(
+    'post',
+    '/chatter/feed-elements/:feedElementId/capabilities/topics',
+    FeedElementParams,
+    'feedElementId',
+  ),
   defineRoute({
-    method: 'POST',
-    path: '/chatter/feed-elements/:feedElementId/capabilities/topics',
-    summary: 'Topics Capability: assign a topic',
-    xmlRoot: 'topic',
-    schema: { params: FeedElementParams, body: AssignInput },
-    handler: async ({ services, viewer, scope, ctx, params, body }) => ({
-      status: 201,
-      body: presentTopic(ctx, await services.topics.assign(viewer, scope, params.feedElementId, body)),
-    }),
-  }),
-  defineRoute({
-    method: 'DELETE',
-    path: '/chatter/feed-elements/:feedElementId/capabilities/topics',
-    summary: 'Topics Capability: unassign a topic',
-    schema: { params: FeedElementParams, querystring: UnassignQuery },
-    handler: async ({ services, viewer, scope, params, query }) => {
-      await services.topics.unassign(viewer, scope, params.feedElementId, query.topicId);
-      return { status: 204 };
+    method: 'GET',
+    path: '/connect/records/:recordId/topics',
+    summary: "A record's topics (Topic Collection)",
+    xmlRoot: 'topicCollection',
+    schema: { params: RecordParams },
+    handler: async ({ services, viewer, scope, ctx, params }) => {
+      const { recordId, topics } = await services.topics.ofRecord(viewer, scope, params.recordId);
+      const url = `${ctx.base}/connect/records/${recordId}/topics`;
+      return { body: presentTopicCollection(ctx, topics, url, null) };
     },
   }),
+  ...assignmentRoutes('record', '/connect/records/:recordId/topics', RecordParams, 'recordId'),
 ];
