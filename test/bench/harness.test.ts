@@ -235,12 +235,13 @@ describe('bench report', () => {
     );
   });
 
-  test("(b) and (f) page the news, a record's and a topic's feed: one row each, their own ids", () => {
+  test("(b) and (f) page the news, a record's, a topic's and a stream's feed: one row each, their own ids", () => {
     const news = feedPage('sqlite', 'T', 1000, 'f');
     const record = feedPage('sqlite', 'T', 1000, 'f', { kind: 'record', id: '001Cb0000000001IAA' });
     const topic = feedPage('sqlite', 'T', 100000, 'b', { kind: 'topic', id: '0TOCb0000000001OAA' });
+    const stream = feedPage('postgres', 'T', 1000000, 'f', { kind: 'stream', id: '0FqCb0000000001KAA' });
     assert.deepEqual(
-      [news, record, topic].map((def) => [def.row, def.probe.path]),
+      [news, record, topic, stream].map((def) => [def.row, def.probe.path]),
       [
         [
           {
@@ -277,12 +278,24 @@ describe('bench report', () => {
           },
           '/services/data/v36.0/chatter/feeds/topics/0TOCb0000000001OAA/feed-elements?pageSize=25',
         ],
+        [
+          {
+            scenario: 'f',
+            id: 'f-stream-1000000',
+            title: 'GET feeds/streams/{streamId}/feed-elements (page of 25)',
+            target: 'chatterbox',
+            store: 'postgres',
+            posts: 1000000,
+            feed: 'stream',
+          },
+          '/services/data/v39.0/chatter/feeds/streams/0FqCb0000000001KAA/feed-elements?pageSize=25',
+        ],
       ],
     );
   });
 
-  test('the record and topic feeds have their own scaling targets, table lines and curves, apart from the news feed', () => {
-    const row = (feed: 'record' | 'topic', posts: number, p50: number): ScenarioResult => ({
+  test('the record, topic and stream feeds have their own scaling targets, table lines and curves, apart from the news feed', () => {
+    const row = (feed: 'record' | 'topic' | 'stream', posts: number, p50: number): ScenarioResult => ({
       ...measured,
       scenario: 'f',
       id: `f-${feed}-${posts}`,
@@ -303,6 +316,8 @@ describe('bench report', () => {
         row('record', 1000000, 5),
         row('topic', 1000, 4),
         row('topic', 1000000, 8),
+        row('stream', 1000, 4),
+        row('stream', 1000000, 6),
       ],
     };
     const report = renderReport(scaled, 'feed-scaling.svg');
@@ -317,6 +332,10 @@ describe('bench report', () => {
     assert.match(
       report,
       /\| \(f\) topic feed page p50 on the largest store ÷ p50 on the smallest \(p50 taken as ≥ 1 ms\) \| ≤ 1\.5× \| 2\.00× \(1,000,000 vs 1,000 posts\) \| \*\*missed\*\* \|/,
+    );
+    assert.match(
+      report,
+      /\| \(f\) stream feed page p50 on the largest store ÷ p50 on the smallest \(p50 taken as ≥ 1 ms\) \| ≤ 1\.5× \| 1\.50× \(1,000,000 vs 1,000 posts\) \| met \|/,
     );
     assert.match(report, /\| sqlite \| 1,000,000 \| news \| 60\.0 s \| not run \| \| \| \|/);
     assert.match(report, /\| sqlite \| 1,000,000 \| record \| 60\.0 s \| 1,000 \| 5\.0 \| 20\.0 \| 150 \|/);
@@ -336,6 +355,13 @@ describe('bench report', () => {
           [
             { posts: 1000, ms: 4 },
             { posts: 1000000, ms: 8 },
+          ],
+        ],
+        [
+          'sqlite stream p50',
+          [
+            { posts: 1000, ms: 4 },
+            { posts: 1000000, ms: 6 },
           ],
         ],
       ],
