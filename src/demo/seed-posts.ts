@@ -142,8 +142,9 @@ export async function seedPosts(
 
 /**
  * `chatterbox seed --stream-for <username>` (the feed benchmark's stream page, SPEC §12.6): a
- * stream owned by that user that follows the org's internal groups and the seeded posts' authors,
- * at most 25 in all, so that its feed holds posts of the seeded set. Returns the stream's ID.
+ * stream owned by that user that follows the seeded Account, the org's internal groups and the
+ * seeded posts' authors, at most 25 in all, so that its feed holds posts of the seeded set.
+ * Returns the stream's ID.
  */
 export async function seedStream(
   store: Store,
@@ -160,7 +161,14 @@ export async function seedStream(
     offset: 0,
     limit: 25,
   });
-  const entityIds = [...groups, ...users.filter((u) => u.isActive && u.id !== owner.id).map((u) => u.id)];
+  // The record the seed posts a tenth on comes first, so the stream holds every seeded post but
+  // the owner's own to her profile.
+  const record = await store.records.firstLive(owner.orgId, SEED_RECORD_TYPE);
+  const entityIds = [
+    ...(record ? [record.id] : []),
+    ...groups,
+    ...users.filter((u) => u.isActive && u.id !== owner.id).map((u) => u.id),
+  ];
   const id = await store.newId(KeyPrefix.stream);
   await store.transaction((tx) =>
     tx.streams.create({
