@@ -9,6 +9,11 @@ export interface Viewer {
   isGuest: boolean;
   /** Hash of the access token, so the session can be found again (revoke, journal). */
   tokenHash: string | null;
+  /**
+   * This request's mark in the store's change feed, once the feed caught up with it (decision
+   * 0016, hot reads): caches kept by that feed may then be read with no further wait.
+   */
+  readMark?: number;
 }
 
 export const isAdmin = (viewer: Viewer): boolean => viewer.user.type === 'admin';

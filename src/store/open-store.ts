@@ -1,5 +1,6 @@
 import { type Kysely, type MigrationResult, Migrator } from 'kysely';
 import type { CircuitBreaker } from '../dependencies/circuit-breaker.js';
+import type { ChangeFeed } from './change-feed.js';
 import { createSqliteDb, sqliteDialect } from './dialects/sqlite.js';
 import * as m001 from './migrations/001-foundation.js';
 import * as m002 from './migrations/002-collab-groups.js';
@@ -14,6 +15,7 @@ import * as m010 from './migrations/010-records.js';
 import * as m011 from './migrations/011-files.js';
 import * as m012 from './migrations/012-conversation.js';
 import * as m013 from './migrations/013-quota-without-org-lock.js';
+import * as m019 from './migrations/019-change-notifications.js';
 import { rawDatabase } from './raw-database.js';
 import type { Database } from './schema.js';
 import { Store } from './store.js';
@@ -45,6 +47,7 @@ const migrations = {
   '011-files': m011,
   '012-conversation': m012,
   '013-quota-without-org-lock': m013,
+  '019-change-notifications': m019,
 };
 
 /**
@@ -71,6 +74,18 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     return new Store(db, postgresDialect, options.idInstance);
   }
   return new Store(createSqliteDb(options.sqlitePath), sqliteDialect, options.idInstance);
+}
+
+/**
+ * The store's changes as it announces them to every server sharing it (decision 0016, hot
+ * reads): PostgreSQL's notifications (migration 019); none on SQLite. Call after migrate().
+ */
+export async function openChangeFeed(options: StoreOptions): Promise<ChangeFeed | undefined> {
+  if (!options.databaseUrl) return undefined;
+  const { PostgresChangeFeed } = await import('./dialects/postgres-changes.js');
+  const feed = new PostgresChangeFeed(options.databaseUrl, options.pgSchema, options.timeoutMs ?? 0);
+  await feed.start();
+  return feed;
 }
 
 /** Brings the schema up to date; safe when several servers start at once (the migrator locks). */
