@@ -10,8 +10,8 @@ export interface Viewer {
   /** Hash of the access token, so the session can be found again (revoke, journal). */
   tokenHash: string | null;
   /**
-   * This request's mark in the store's change feed, once the feed caught up with it (decision
-   * 0016, hot reads): caches kept by that feed may then be read with no further wait.
+   * This request's mark in the store's change feed (decision 0038), taken as it arrived: a cache
+   * kept by that feed is read once the feed caught up with it, which a request waits for once.
    */
   readMark?: number;
 }

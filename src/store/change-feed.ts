@@ -1,6 +1,6 @@
 /**
  * A committed write to rows that servers keep in memory (migration 019 names them), as the store
- * announces it to every server sharing it (decision 0016, "hot reads").
+ * announces it to every server sharing it (decision 0038).
  */
 export type Change =
   | { kind: 'session'; tokenHash: string }

@@ -77,8 +77,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 }
 
 /**
- * The store's changes as it announces them to every server sharing it (decision 0016, hot
- * reads): PostgreSQL's notifications (migration 019); none on SQLite. Call after migrate().
+ * The store's changes as it announces them to every server sharing it (decision 0038):
+ * PostgreSQL's notifications (migration 019); none on SQLite. Call after migrate().
  */
 export async function openChangeFeed(options: StoreOptions): Promise<ChangeFeed | undefined> {
   if (!options.databaseUrl) return undefined;

@@ -40,6 +40,7 @@ const NEW_NAMES = [
   '011-files',
   '012-conversation',
   '013-quota-without-org-lock',
+  '019-change-notifications',
 ];
 
 /** Runs the migrations named in `names` under their old names, as a server before the renumbering did. */

@@ -1,14 +1,14 @@
 import { type Kysely, PostgresAdapter, sql } from 'kysely';
 
 /**
- * PostgreSQL only (decision 0016, "hot reads"): every committed write that changes what a server
+ * PostgreSQL only (decision 0038): every committed write that changes what a server
  * keeps in memory is announced with NOTIFY, from triggers, so that it is announced whoever wrote
  * it (a server, `chatterbox` commands, a snapshot import, another version of the server). The
  * channel is `chatterbox_changes_` + the md5 of the schema (deployments in other schemas of the
  * same database do not hear each other; a channel name has at most 63 bytes). Payloads:
  *
  * - `s:<token hash>`: a session's revocation (or its row) changed; `last_used_at` alone does not;
- * - `u:<user id>`: a user row changed (deactivation, aboutMe, name, login failures…);
+ * - `u:<user id>`: a user row changed (deactivation, aboutMe, name…; not the login throttle's counts);
  * - `a:<user id>`: a count of User Detail changed (activity counters, follows, group members);
  * - `o:<org id>`: a group was deleted or restored: every member's group count changed;
  * - `*`: a table was truncated (reset): everything.
@@ -36,7 +36,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       if TG_TABLE_NAME = 'sessions' then
         perform pg_notify(v_channel, 's:' || v_row.token_hash);
       elsif TG_TABLE_NAME = 'users' then
-        perform pg_notify(v_channel, 'u:' || v_row.id);
+        -- The login throttle's counts are no part of what is kept: a wrong password changes nothing.
+        if TG_OP <> 'UPDATE' or to_jsonb(OLD) - '{failed_logins,locked_until}'::text[]
+            is distinct from to_jsonb(NEW) - '{failed_logins,locked_until}'::text[] then
+          perform pg_notify(v_channel, 'u:' || v_row.id);
+        end if;
       elsif TG_TABLE_NAME = 'user_activity' or TG_TABLE_NAME = 'group_members' then
         perform pg_notify(v_channel, 'a:' || v_row.user_id);
       elsif TG_TABLE_NAME = 'subscriptions' then
