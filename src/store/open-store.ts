@@ -83,7 +83,12 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 export async function openChangeFeed(options: StoreOptions): Promise<ChangeFeed | undefined> {
   if (!options.databaseUrl) return undefined;
   const { PostgresChangeFeed } = await import('./dialects/postgres-changes.js');
-  const feed = new PostgresChangeFeed(options.databaseUrl, options.pgSchema, options.timeoutMs ?? 0);
+  const feed = new PostgresChangeFeed(
+    options.databaseUrl,
+    options.pgSchema,
+    options.timeoutMs ?? 0,
+    options.breaker,
+  );
   await feed.start();
   return feed;
 }

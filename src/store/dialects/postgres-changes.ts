@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import type { CircuitBreaker } from '../../dependencies/circuit-breaker.js';
 import { type Change, type ChangeFeed, ChangeListeners, parseChange } from '../change-feed.js';
 import { poolTimeouts, sessionOptions } from './postgres-pool.js';
 
@@ -46,6 +47,8 @@ export class PostgresChangeFeed implements ChangeFeed {
     private readonly url: string,
     private readonly schema: string,
     private readonly timeoutMs: number,
+    /** The store's: a round trip that found PostgreSQL unreachable opens it (decision 0021). */
+    private readonly breaker?: CircuitBreaker | undefined,
   ) {}
 
   /** Listens (once; on failure it keeps trying in the background, the feed down meanwhile). */
@@ -92,6 +95,9 @@ export class PostgresChangeFeed implements ChangeFeed {
         return true;
       },
       (error: Error) => {
+        // A black hole costs the first request one bound, not one for the feed and one more for
+        // the store: the store's calls then fail fast as well.
+        this.breaker?.failed(error);
         this.#lost(client, error);
         return false;
       },
