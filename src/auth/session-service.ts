@@ -182,7 +182,7 @@ export class SessionService {
     }
     const viewer: Viewer = { user, orgId: user.orgId, appId: session.appId, isGuest: false, tokenHash };
     if (keep?.()) {
-      await this.store.auth.touchSession(tokenHash, now);
+      // Kept before the write's await: a change heard during it must find the entry to drop.
       this.#cache.set(token, {
         tokenHash,
         viewer,
@@ -190,6 +190,7 @@ export class SessionService {
         persistedLastUsedAt: now,
         verifiedAt: now,
       });
+      await this.store.auth.touchSession(tokenHash, now);
     } else {
       this.#cache.delete(token);
       if (now - session.lastUsedAt > SessionService.TOUCH_INTERVAL_MS)

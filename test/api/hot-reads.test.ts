@@ -8,7 +8,7 @@ import { createRuntime, type Runtime } from '../../src/main.js';
 import { dropPostgresSchema } from '../../src/store/dialects/postgres.js';
 import { rawDatabase } from '../../src/store/raw-database.js';
 import { ADMIN_TOKEN, JSON_TYPE, testConfig, testStore } from '../helpers/harness.js';
-import { SESSION_EXPIRED, usersMe } from '../helpers/oauth.js';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SESSION_EXPIRED, usersMe } from '../helpers/oauth.js';
 
 interface Server {
   runtime: Runtime;
@@ -153,6 +153,32 @@ describe('hot reads across servers sharing one store (decision 0038)', {
     assert.equal(follow.statusCode, 201, follow.body);
     const seen = assertOk(await b.call('GET', usersMe, bob.token));
     assert.deepEqual(seen, { ...bob.body, followersCount: (bob.body.followersCount as number) + 1 });
+  });
+
+  test('a wrong password through one server leaves what the other keeps (the login throttle is not cached)', async () => {
+    const { token, body } = await cachedOnB('alice@acme.example');
+    const login = await a.app.inject({
+      method: 'POST',
+      url: '/services/oauth2/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        grant_type: 'password',
+        client_id: DEMO_CLIENT_ID,
+        client_secret: DEMO_CLIENT_SECRET,
+        username: 'alice@acme.example',
+        password: 'not her password',
+      }).toString(),
+    });
+    assert.equal(login.statusCode, 400);
+    const quotaStage = b.runtime.services.usage.kind === 'store' ? 1 : 0;
+    let seen: LightMyRequestResponse | undefined;
+    assert.equal(
+      await b.statements(async () => {
+        seen = await b.call('GET', usersMe, token);
+      }),
+      quotaStage,
+    );
+    assert.deepEqual(seen?.json(), body);
   });
 
   test('after a reset through one server, the other refuses the tokens it had cached', async () => {
