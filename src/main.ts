@@ -42,8 +42,9 @@ import { StoreUsageCounters } from './limits/store-usage.js';
 import { MemoryUsageCounters, type UsageCounters } from './limits/usage.js';
 import type { Services } from './services.js';
 import { assertPortFree, portInUse, printBanner } from './start-up.js';
-import { migrate, openStore } from './store/open-store.js';
+import { migrate, openChangeFeed, openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
+import { UserDetailCache } from './store/user-detail-cache.js';
 import { checkStoreFlags } from './store-checks.js';
 
 export type RawFlags = Record<string, string | boolean | undefined>;
@@ -141,14 +142,15 @@ export interface Runtime {
 export async function createRuntime(config: Config, options: { prepare?: boolean } = {}): Promise<Runtime> {
   const storeBreaker = new CircuitBreaker('store');
   checkStoreFlags(config);
-  const store = await openStore({
+  const storeOptions = {
     sqlitePath: config.db,
     databaseUrl: config.databaseUrl,
     pgSchema: config.pgSchema,
     idInstance: config.idInstance,
     timeoutMs: config.dependencyTimeoutMs,
     breaker: storeBreaker,
-  }).catch((error: Error) => {
+  };
+  const store = await openStore(storeOptions).catch((error: Error) => {
     // The driver's message (`unable to open database file`) names neither the flag nor the path.
     throw new Error(
       config.databaseUrl ? `--database-url: ${error.message}` : `--db ${config.db}: ${error.message}`,
@@ -160,11 +162,15 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     return config.secretKey ? [keyFromPassphrase(config.secretKey), stored] : [stored];
   });
   if (options.prepare !== false) await prepareStore(store, clock, config, appSecrets);
+  // Hot reads (decision 0038): what requests read again and again, kept while nothing changed it.
+  const changes = await openChangeFeed(storeOptions);
   const shared = store.dialect.sharedByServers || config.workers > 1;
   const sessions = new SessionService(store, clock, {
     sessionTimeoutMs: config.sessionTimeout * 1000,
-    // Another server may revoke a session this one has cached: re-check shared sessions often.
+    // Without a change feed, another server may revoke a session this one has cached: re-check
+    // shared sessions often.
     cacheTtlMs: shared ? 2_000 : 30_000,
+    changes,
   });
   const control = new ControlState(
     {
@@ -181,7 +187,11 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
   const usage = usageCounters(config, store, redis, redisGuard);
   const checks: DependencyCheck[] = [{ dependency: 'store', ping: () => store.getSetting('health') }];
   if (redis) checks.push({ dependency: 'redis', ping: () => redisGuard.run(() => redis.ping()) });
-  const users = new UserService(store, clock);
+  const users = new UserService(
+    store,
+    clock,
+    changes?.hearsOwnWrites ? new UserDetailCache(store, changes) : undefined,
+  );
   const groups = new GroupService(store, clock, users);
   const feedViews = new FeedViews(store, clock, users);
   const files = new FileService(store, clock, users);
@@ -190,6 +200,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
   const services: Services = {
     config,
     store,
+    changes,
     clock,
     control,
     usage,
@@ -243,6 +254,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     await sync?.stop();
     await usage.close();
     if (redis) await redis.quit();
+    await changes?.close();
     await store.close();
   };
   return { services, reset, close };

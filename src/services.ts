@@ -25,12 +25,15 @@ import type { GroupMemberSettingsService, UserSettingsService } from './domain/u
 import type { UserService } from './domain/users.js';
 import type { Clock } from './lib/clock.js';
 import type { UsageCounters } from './limits/usage.js';
+import type { ChangeFeed } from './store/change-feed.js';
 import type { Store } from './store/store.js';
 
 /** The app's collaborators, built once in main.ts (or by a test) and handed to buildApp. */
 export interface Services {
   config: Config;
   store: Store;
+  /** The store's changes as it announces them (PostgreSQL), which the hot-read caches follow. */
+  changes: ChangeFeed | undefined;
   clock: Clock;
   control: ControlState;
   usage: UsageCounters;

@@ -1,5 +1,7 @@
 import { apiError } from '../errors/api-error.js';
 import type { Clock } from '../lib/clock.js';
+import { LruMap } from '../lib/lru-map.js';
+import type { Change, ChangeFeed } from '../store/change-feed.js';
 import type { ConnectedAppRecord, UserRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { hashToken, randomToken, tokenCharacters } from './secrets.js';
@@ -22,15 +24,17 @@ export interface IssuedTokens {
 /**
  * Access tokens and their sessions (SPEC §4). A verified session is cached in memory so that a
  * request costs no store round trip for authentication in steady state; the cache entry is dropped
- * on revoke, expiry or deactivation, and re-checked against the store after `cacheTtlMs` (other
- * servers sharing the database may have revoked it).
+ * on revoke, expiry or deactivation in this process. Other servers sharing the database may revoke
+ * it too: with a change feed (decision 0038) their writes drop it as well, and a request
+ * uses it only once the feed has caught up with the request's arrival (and not at all while the
+ * feed is down); without one, it is re-checked against the store after `cacheTtlMs`.
  */
 export class SessionService {
   /**
    * By the token itself, so that a request in steady state spends no SHA-256 on it either; the
-   * store only ever sees hashes. Oldest first; bounded, as tokens are issued without end.
+   * store only ever sees hashes. Bounded, as tokens are issued without end.
    */
-  readonly #cache = new Map<string, CachedSession>();
+  readonly #cache: LruMap<string, CachedSession>;
   /** last_used_at is written back at most this often: inactivity is measured in minutes, not ms. */
   static readonly TOUCH_INTERVAL_MS = 60_000;
 
@@ -42,8 +46,19 @@ export class SessionService {
       cacheTtlMs: number;
       /** The most sessions kept verified in memory (10 000 unless set). */
       cacheMax?: number;
+      /** The store's changes, when it announces them (PostgreSQL). */
+      changes?: ChangeFeed | undefined;
     },
-  ) {}
+  ) {
+    this.#cache = new LruMap(options.cacheMax ?? 10_000);
+    options.changes?.onChange((change) => this.#changed(change));
+  }
+
+  #changed(change: Change): void {
+    if (change.kind === 'session') this.forgetTokens([change.tokenHash]);
+    else if (change.kind === 'user') this.forgetUser(change.userId);
+    else if (change.kind === 'all') this.clear();
+  }
 
   async issue(
     user: UserRecord,
@@ -82,19 +97,76 @@ export class SessionService {
     return { accessToken, refreshToken, issuedAt: now };
   }
 
-  /** The viewer for a bearer token, or 401 INVALID_SESSION_ID. */
+  /**
+   * The viewer for a bearer token, or 401 INVALID_SESSION_ID. With a change feed, the viewer
+   * carries the feed's mark of this request (`readMark`), so that later reads of the request
+   * from caches kept by the same feed wait for it at most once.
+   */
   async verify(token: string): Promise<Viewer> {
+    const { changes } = this.options;
+    if (!changes) return this.#verifyByTtl(token);
+    const mark = changes.mark();
+    let cached = this.#cache.get(token);
+    if (cached) {
+      let caughtUp = changes.caughtUp(mark);
+      if (caughtUp !== true && caughtUp !== false) {
+        caughtUp = await caughtUp;
+        // A change may have dropped it meanwhile.
+        cached = this.#cache.get(token);
+      }
+      // The feed is down: nothing cached may be trusted, and nothing read is kept.
+      if (!caughtUp)
+        return { ...(await this.#fromStore(token, this.clock.now(), undefined, undefined)), readMark: mark };
+      const now = this.clock.now();
+      // Looking expired here may only mean that another server saw it used since: the store says.
+      if (cached && now - cached.lastUsedAt <= this.options.sessionTimeoutMs) {
+        return { ...(await this.#used(cached, now)), readMark: mark };
+      }
+    }
+    const generation = changes.generation;
+    const viewer = await this.#fromStore(
+      token,
+      this.clock.now(),
+      cached,
+      // Kept only if no change came while reading: the rows read may be older than it.
+      () => changes.live && changes.generation === generation,
+    );
+    return { ...viewer, readMark: mark };
+  }
+
+  /** Without a change feed: a cached session is trusted for cacheTtlMs after it was verified. */
+  async #verifyByTtl(token: string): Promise<Viewer> {
     const now = this.clock.now();
     const cached = this.#cache.get(token);
     if (cached && now - cached.verifiedAt < this.options.cacheTtlMs && now >= cached.verifiedAt) {
       if (now - cached.lastUsedAt > this.options.sessionTimeoutMs) return this.#expire(token, now);
-      cached.lastUsedAt = now;
-      if (now - cached.persistedLastUsedAt > SessionService.TOUCH_INTERVAL_MS) {
-        cached.persistedLastUsedAt = now;
-        await this.store.auth.touchSession(cached.tokenHash, now);
-      }
-      return cached.viewer;
+      return this.#used(cached, now);
     }
+    return this.#fromStore(token, now, cached, () => true);
+  }
+
+  /** A cached session used now: its last use is written back at most once a minute. */
+  async #used(cached: CachedSession, now: number): Promise<Viewer> {
+    cached.lastUsedAt = now;
+    if (now - cached.persistedLastUsedAt > SessionService.TOUCH_INTERVAL_MS) {
+      cached.persistedLastUsedAt = now;
+      await this.store.auth.touchSession(cached.tokenHash, now);
+    }
+    return cached.viewer;
+  }
+
+  /**
+   * The session and its user from the store, or 401; cached if `keep()` says so once read. Its
+   * last use is written back when cached (as the start of the minute #used counts from), else
+   * only if the store's is over a minute old (the feed being down must not make every request a
+   * write).
+   */
+  async #fromStore(
+    token: string,
+    now: number,
+    cached: CachedSession | undefined,
+    keep: (() => boolean) | undefined,
+  ): Promise<Viewer> {
     const tokenHash = cached?.tokenHash ?? hashToken(token);
     const session = await this.store.auth.findSession(tokenHash);
     if (!session || session.revokedAt !== null) {
@@ -108,13 +180,22 @@ export class SessionService {
       this.#cache.delete(token);
       throw apiError('INVALID_SESSION_ID');
     }
-    await this.store.auth.touchSession(tokenHash, now);
     const viewer: Viewer = { user, orgId: user.orgId, appId: session.appId, isGuest: false, tokenHash };
-    this.#cache.delete(token);
-    if (this.#cache.size >= (this.options.cacheMax ?? 10_000)) {
-      this.#cache.delete(this.#cache.keys().next().value as string);
+    if (keep?.()) {
+      // Kept before the write's await: a change heard during it must find the entry to drop.
+      this.#cache.set(token, {
+        tokenHash,
+        viewer,
+        lastUsedAt: now,
+        persistedLastUsedAt: now,
+        verifiedAt: now,
+      });
+      await this.store.auth.touchSession(tokenHash, now);
+    } else {
+      this.#cache.delete(token);
+      if (now - session.lastUsedAt > SessionService.TOUCH_INTERVAL_MS)
+        await this.store.auth.touchSession(tokenHash, now);
     }
-    this.#cache.set(token, { tokenHash, viewer, lastUsedAt: now, persistedLastUsedAt: now, verifiedAt: now });
     return viewer;
   }
 
@@ -132,17 +213,20 @@ export class SessionService {
   forgetTokens(tokenHashes: Iterable<string>): void {
     const hashes = new Set(tokenHashes);
     if (hashes.size === 0) return;
-    for (const [token, entry] of this.#cache) if (hashes.has(entry.tokenHash)) this.#cache.delete(token);
+    for (const [token, entry] of this.#cache.entries())
+      if (hashes.has(entry.tokenHash)) this.#cache.delete(token);
   }
 
   /** Drops cached sessions of a user whose record changed (deactivated, renamed, aboutMe). */
   forgetUser(userId: string): void {
-    for (const [hash, entry] of this.#cache) if (entry.viewer.user.id === userId) this.#cache.delete(hash);
+    for (const [hash, entry] of this.#cache.entries())
+      if (entry.viewer.user.id === userId) this.#cache.delete(hash);
   }
 
   /** Keeps cached viewers in step with a user record that changed in this process. */
   refreshUser(user: UserRecord): void {
-    for (const entry of this.#cache.values()) if (entry.viewer.user.id === user.id) entry.viewer.user = user;
+    for (const [, entry] of this.#cache.entries())
+      if (entry.viewer.user.id === user.id) entry.viewer.user = user;
   }
 
   clear(): void {

@@ -9,6 +9,11 @@ export interface Viewer {
   isGuest: boolean;
   /** Hash of the access token, so the session can be found again (revoke, journal). */
   tokenHash: string | null;
+  /**
+   * This request's mark in the store's change feed (decision 0038), taken as it arrived: a cache
+   * kept by that feed is read once the feed caught up with it, which a request waits for once.
+   */
+  readMark?: number;
 }
 
 export const isAdmin = (viewer: Viewer): boolean => viewer.user.type === 'admin';

@@ -3,6 +3,7 @@ import { insufficientAccess, invalidInput, notFound } from '../errors/api-error.
 import type { Clock } from '../lib/clock.js';
 import type { UserRecord, UserStats, UserType } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import type { UserDetailCache } from '../store/user-detail-cache.js';
 import { requireUserId } from './ids.js';
 import type { Scope } from './scope.js';
 import type { UserSummaryView } from './user-summaries.js';
@@ -24,6 +25,8 @@ export class UserService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    /** Where the store announces its changes (PostgreSQL): one user's detail from memory. */
+    private readonly details?: UserDetailCache,
   ) {}
 
   /** Which users a scope contains: the internal users, or the members of one community. */
@@ -37,9 +40,21 @@ export class UserService {
     return new Set(members);
   }
 
-  /** Read views for users the viewer may see, in the order given; invisible ones are left out. */
-  async views(viewer: Viewer, scope: Scope, ids: readonly string[]): Promise<Map<string, UserReadView>> {
-    const rows = await this.store.users.findManyWithStats(viewer.orgId, ids);
+  /**
+   * Read views for users the viewer may see, in the order given; invisible ones are left out.
+   * `cached`: one user's row and counts may come from memory (only for requests that write
+   * nothing: a request's own write may not have come back through the change feed yet).
+   */
+  async views(
+    viewer: Viewer,
+    scope: Scope,
+    ids: readonly string[],
+    cached = false,
+  ): Promise<Map<string, UserReadView>> {
+    const rows =
+      cached && ids.length === 1 && this.details && viewer.readMark !== undefined
+        ? await this.details.find(viewer.orgId, ids[0] as string, viewer.readMark)
+        : await this.store.users.findManyWithStats(viewer.orgId, ids);
     const visible = rows.filter((r) => r.user.type !== 'guest');
     const [inScope, subscriptions] = await Promise.all([
       this.#inScope(
@@ -100,9 +115,10 @@ export class UserService {
     return views;
   }
 
-  async get(viewer: Viewer, scope: Scope, rawId: string): Promise<UserReadView> {
+  /** One user's read view; `cached` as views() takes it (GET User Detail). */
+  async get(viewer: Viewer, scope: Scope, rawId: string, cached = false): Promise<UserReadView> {
     const id = requireUserId(rawId, viewer);
-    const view = (await this.views(viewer, scope, [id])).get(id);
+    const view = (await this.views(viewer, scope, [id], cached)).get(id);
     if (!view) throw notFound();
     return view;
   }

@@ -1,5 +1,6 @@
 import { type Kysely, type MigrationResult, Migrator } from 'kysely';
 import type { CircuitBreaker } from '../dependencies/circuit-breaker.js';
+import type { ChangeFeed } from './change-feed.js';
 import { createSqliteDb, sqliteDialect } from './dialects/sqlite.js';
 import * as m001 from './migrations/001-foundation.js';
 import * as m002 from './migrations/002-collab-groups.js';
@@ -17,6 +18,7 @@ import * as m013 from './migrations/013-quota-without-org-lock.js';
 import * as m014 from './migrations/014-record-topics.js';
 import * as m015 from './migrations/015-photos.js';
 import * as m017 from './migrations/017-question-index.js';
+import * as m019 from './migrations/019-change-notifications.js';
 import { rawDatabase } from './raw-database.js';
 import type { Database } from './schema.js';
 import { Store } from './store.js';
@@ -51,6 +53,7 @@ const migrations = {
   '014-record-topics': m014,
   '015-photos': m015,
   '017-question-index': m017,
+  '019-change-notifications': m019,
 };
 
 /**
@@ -77,6 +80,23 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     return new Store(db, postgresDialect, options.idInstance);
   }
   return new Store(createSqliteDb(options.sqlitePath), sqliteDialect, options.idInstance);
+}
+
+/**
+ * The store's changes as it announces them to every server sharing it (decision 0038):
+ * PostgreSQL's notifications (migration 019); none on SQLite. Call after migrate().
+ */
+export async function openChangeFeed(options: StoreOptions): Promise<ChangeFeed | undefined> {
+  if (!options.databaseUrl) return undefined;
+  const { PostgresChangeFeed } = await import('./dialects/postgres-changes.js');
+  const feed = new PostgresChangeFeed(
+    options.databaseUrl,
+    options.pgSchema,
+    options.timeoutMs ?? 0,
+    options.breaker,
+  );
+  await feed.start();
+  return feed;
 }
 
 /** Brings the schema up to date; safe when several servers start at once (the migrator locks). */

@@ -43,6 +43,7 @@ const NEW_NAMES = [
   '014-record-topics',
   '015-photos',
   '017-question-index',
+  '019-change-notifications',
 ];
 
 /** Runs the migrations named in `names` under their old names, as a server before the renumbering did. */
