@@ -509,3 +509,35 @@ describe('user and group photos (SPEC §12.2)', () => {
     assert.equal((await h.request({ method: 'GET', url: set.json().largePhotoUrl })).statusCode, 404);
   });
 });
+
+describe('photo URLs under --public-url (SPEC §12.8)', () => {
+  let h: Harness;
+  before(async () => {
+    h = await createHarness({ publicUrl: 'https://chatter.example.com/' });
+  });
+  after(() => h.close());
+
+  test('every photo URL is absolute under the public URL, whatever Host the request had', async () => {
+    const token = await h.login('bob@acme.example');
+    const body = multipart([
+      { name: 'fileUpload', filename: 'p.png', contentType: 'image/png', data: await halves() },
+    ]);
+    const set = await h.request({
+      method: 'POST',
+      url: `${v58}/chatter/users/me/photo`,
+      token,
+      headers: { host: 'internal:8080', ...body.headers },
+      payload: body.payload,
+    });
+    const bob = set.json().url.split('/').at(-2) as string;
+    assertJson(
+      set,
+      201,
+      photoShape(bob, userPhotoUrl(v58, bob), photoIdOf(set), 'https://chatter.example.com'),
+    );
+  });
+});
+
+function photoIdOf(response: LightMyRequestResponse): string {
+  return response.json().photoVersionId;
+}
