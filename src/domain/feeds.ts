@@ -7,7 +7,7 @@ import { groupFeedRefusal } from './feed-access.js';
 import type { FeedElementView, FeedViews } from './feed-views.js';
 import { type GroupAccess, loadGroupAccess } from './group-access.js';
 import { requireId, requireUserId } from './ids.js';
-import { type KeysetCursor, keysetToken, parseKeysetToken } from './page-tokens.js';
+import { type KeysetCursor, keysetToken, parseKeysetToken, parseUpdatesToken } from './page-tokens.js';
 import { requireSubjectId, visibleRecord } from './record-summaries.js';
 import type { Scope } from './scope.js';
 import { SEARCH_TERM_MAX, type UserService } from './users.js';
@@ -388,17 +388,6 @@ function unique(ids: string[]): string[] {
   return [...new Set(ids)];
 }
 
-/** `updatedSince`: an updatesToken, `2:<epoch ms>`. */
-function parseUpdatesToken(raw: string): number {
-  const match = /^2:(\d{1,15})$/.exec(raw);
-  if (!match) throw badToken('updatedSince', raw);
-  return Number(match[1]);
-}
-
 function filterRefused(): ApiError {
   return invalidInput("Invalid filter: this feed doesn't support filter.");
-}
-
-function badToken(name: string, raw: string): ApiError {
-  return invalidInput(`Invalid ${name}: ${raw}. Specify a token from an earlier response.`);
 }

@@ -36,3 +36,10 @@ export function parseKeysetToken(raw: string, prefix: string, options: { newer: 
   }
   return { at, id: to18(id), direction: match?.[3] ? 'newer' : 'older' };
 }
+
+/** `updatedSince`: an updatesToken, `2:<epoch ms>` (the feeds that take it, chatter-facts §2.6). */
+export function parseUpdatesToken(raw: string): number {
+  const match = /^2:(\d{1,15})$/.exec(raw);
+  if (!match) throw invalidInput(`Invalid updatedSince: ${raw}. Specify a token from an earlier response.`);
+  return Number(match[1]);
+}
