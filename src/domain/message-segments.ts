@@ -2,6 +2,7 @@ import { invalidInput } from '../errors/api-error.js';
 import { KeyPrefix } from '../ids/salesforce-id.js';
 import { MARKUP_TAGS, type MarkupType, type StoredSegment } from '../store/records.js';
 import { requireId } from './ids.js';
+import { TOPIC_NAME_MAX } from './topics.js';
 
 /** Feed item and comment bodies: at most 10 000 characters of text (chatter-facts §2.1). */
 export const BODY_MAX = 10_000;
@@ -115,6 +116,10 @@ function parseSegment(value: unknown, index: number, inCode = false): StoredSegm
     case 'Hashtag': {
       const tag = text('tag').replace(/^#/, '').trim();
       if (tag === '') throw invalidInput(`Invalid ${field}.tag: specify a tag.`);
+      // A hashtag names a topic: no longer than a topic's name (SPEC §12.4).
+      if ([...tag].length > TOPIC_NAME_MAX) {
+        throw invalidInput(`Invalid ${field}.tag: specify at most ${TOPIC_NAME_MAX} characters.`);
+      }
       return [{ type: 'Hashtag', tag }];
     }
     case 'Link': {
@@ -146,8 +151,10 @@ export function splitText(text: string): StoredSegment[] {
   let last = 0;
   for (const match of text.matchAll(INLINE)) {
     const start = match.index ?? 0;
-    if (start > last) out.push({ type: 'Text', text: text.slice(last, start) });
     const tag = match[1] ?? match[2];
+    // Too long for a topic's name, a would-be hashtag stays text.
+    if (tag && [...tag].length > TOPIC_NAME_MAX) continue;
+    if (start > last) out.push({ type: 'Text', text: text.slice(last, start) });
     out.push(tag ? { type: 'Hashtag', tag } : { type: 'Link', url: match[0] });
     last = start + match[0].length;
   }

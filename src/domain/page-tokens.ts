@@ -37,7 +37,7 @@ export function parseKeysetToken(raw: string, prefix: string, options: { newer: 
   return { at, id: to18(id), direction: match?.[3] ? 'newer' : 'older' };
 }
 
-/** `updatedSince`: an updatesToken of a feed page, `2:<epoch ms>`. */
+/** `updatedSince`: an updatesToken, `2:<epoch ms>` (the feeds that take it, chatter-facts §2.6). */
 export function parseUpdatesToken(raw: string): number {
   const match = /^2:(\d{1,15})$/.exec(raw);
   if (!match) throw invalidInput(`Invalid updatedSince: ${raw}. Specify a token from an earlier response.`);

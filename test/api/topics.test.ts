@@ -237,6 +237,36 @@ describe('topics (SPEC §12.4, §12.8; F2 §4)', () => {
     });
   });
 
+  test('a hashtag longer than a topic name stays text; a Hashtag segment that long is 400', async () => {
+    const long = 'x'.repeat(151);
+    const words = `Long #${long} and #[${long} y] but #[ok tag]`;
+    const response = await send('POST', tokens.alice as string, `${v41}/chatter/feed-elements`, {
+      feedElementType: 'FeedItem',
+      subjectId: 'me',
+      text: words,
+    });
+    assert.equal(response.statusCode, 201, response.body);
+    assert.deepEqual(
+      response.json().body.messageSegments.map((m: { type: string; text: string }) => [m.type, m.text]),
+      [
+        ['Text', `Long #${long} and #[${long} y] but `],
+        ['Hashtag', '#[ok tag]'],
+      ],
+    );
+    const before = await topicCount();
+    assertError(
+      await send('POST', tokens.alice as string, `${v41}/chatter/feed-elements`, {
+        feedElementType: 'FeedItem',
+        subjectId: 'me',
+        body: { messageSegments: [{ type: 'Hashtag', tag: long }] },
+      }),
+      400,
+      'INVALID_INPUT',
+      'Invalid messageSegments[0].tag: specify at most 150 characters.',
+    );
+    assert.equal(await topicCount(), before);
+  });
+
   test('PATCH of a body: hashtags taken out unassign their topics, new ones assign theirs; talkingAbout exact', async () => {
     const id = await postText(tokens.alice as string, 'Edit me #alpha #[beta gamma]');
     const other = await postText(tokens.bob as string, 'Also #alpha');
