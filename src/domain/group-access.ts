@@ -65,6 +65,30 @@ export async function loadGroupAccess(
 }
 
 /**
+ * Access to every group of the scope (one query), and the IDs of the ones whose posts the viewer
+ * may not read, deleted ones included.
+ */
+export async function loadScopeAccess(
+  store: Store,
+  viewer: Viewer,
+  scope: Scope,
+): Promise<{ access: Map<string, GroupAccess>; hidden: string[] }> {
+  const rows = await store.groups.inScopeWithRoles(
+    viewer.orgId,
+    scopeCommunityId(scope),
+    viewer.isGuest ? null : viewer.user.id,
+  );
+  const access = new Map<string, GroupAccess>();
+  const hidden: string[] = [];
+  for (const { id, group, role } of rows) {
+    const a = group && groupAccess(viewer, scope, group, role);
+    if (a) access.set(id, a);
+    if (!a?.canReadContent) hidden.push(id);
+  }
+  return { access, hidden };
+}
+
+/**
  * The answer for a group the viewer may not see: 404, as if it did not exist — except for a guest
  * asking for a private group of its own community, which is 401 with the guest message (SPEC §5:
  * guests may read public groups only; "private groups → 401").

@@ -65,13 +65,8 @@ export class GroupService {
   /** Read views of groups the viewer may see, in the given order, in a constant number of queries. */
   async views(viewer: Viewer, scope: Scope, groups: readonly GroupRecord[]): Promise<GroupReadView[]> {
     const ids = groups.map((g) => g.id);
-    const member = !viewer.isGuest;
-    const [memberships, requested, counts, owners] = await Promise.all([
-      member
-        ? this.store.memberships.membershipsOf(viewer.user.id, ids)
-        : new Map<string, MembershipRecord>(),
-      member ? this.store.joinRequests.pendingRequestGroups(viewer.user.id, ids) : new Set<string>(),
-      this.store.memberships.memberCounts(ids),
+    const [states, owners] = await Promise.all([
+      this.store.memberships.viewerGroupStates(viewer.isGuest ? null : viewer.user.id, ids),
       userSummaries(
         this.users,
         this.store,
@@ -81,12 +76,13 @@ export class GroupService {
       ),
     ]);
     return groups.map((group) => {
-      const membership = memberships.get(group.id) ?? null;
+      const state = states.get(group.id);
+      const membership = state?.membership ?? null;
       return {
         access: groupAccess(viewer, scope, group, membership?.role ?? null),
         membership,
-        requested: requested.has(group.id),
-        memberCount: counts.get(group.id) ?? 0,
+        requested: state?.requested ?? false,
+        memberCount: state?.memberCount ?? 0,
         owner: summaryOf(owners, group.ownerId),
       };
     });

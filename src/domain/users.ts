@@ -39,29 +39,28 @@ export class UserService {
 
   /** Read views for users the viewer may see, in the order given; invisible ones are left out. */
   async views(viewer: Viewer, scope: Scope, ids: readonly string[]): Promise<Map<string, UserReadView>> {
-    const rows = await this.store.users.findManyWithStats(viewer.orgId, ids);
+    // The viewer's subscriptions come with the rows; nobody follows themselves (follows.ts refuses
+    // it), so users/me runs the statement without that subquery.
+    const rows =
+      viewer.isGuest || ids.every((id) => id === viewer.user.id)
+        ? (await this.store.users.findManyWithStats(viewer.orgId, ids)).map((r) => ({
+            ...r,
+            subscriptionId: null,
+          }))
+        : await this.store.users.findManyWithStatsFollowed(viewer.orgId, ids, viewer.user.id);
     const visible = rows.filter((r) => r.user.type !== 'guest');
-    const [inScope, subscriptions] = await Promise.all([
-      this.#inScope(
-        scope,
-        visible.map((r) => r.user),
-      ),
-      viewer.isGuest
-        ? Promise.resolve(new Map<string, string>())
-        : // Nobody follows themselves (follows.ts refuses it), so users/me costs no follow lookup.
-          this.store.follows.subscriptionIds(
-            viewer.user.id,
-            visible.map((r) => r.user.id).filter((id) => id !== viewer.user.id),
-          ),
-    ]);
+    const inScope = await this.#inScope(
+      scope,
+      visible.map((r) => r.user),
+    );
     const views = new Map<string, UserReadView>();
-    for (const { user, stats } of visible) {
+    for (const { user, stats, subscriptionId } of visible) {
       const isInThisCommunity = inScope.has(user.id);
       if (!sees(viewer, scope, user, isInThisCommunity)) continue;
       views.set(user.id, {
         user,
         stats,
-        mySubscriptionId: subscriptions.get(user.id) ?? null,
+        mySubscriptionId: subscriptionId,
         isInThisCommunity,
       });
     }
@@ -70,7 +69,7 @@ export class UserService {
 
   /**
    * Summaries of the users a record the viewer may see refers to (authors, mentions, likers), in
-   * three queries at most whatever their number. Nobody is left out unless `visibleOnly` (a post
+   * two queries at most whatever their number. Nobody is left out unless `visibleOnly` (a post
    * the viewer may read shows its people); with it, the users views() would show.
    */
   async summaries(
@@ -80,22 +79,19 @@ export class UserService {
     options: { visibleOnly?: boolean } = {},
   ): Promise<Map<string, UserSummaryView>> {
     if (ids.length === 0) return new Map();
-    let users = await this.store.users.findMany(viewer.orgId, ids);
-    if (options.visibleOnly) users = users.filter((u) => u.type !== 'guest');
-    const [inScope, subscriptions] = await Promise.all([
-      this.#inScope(scope, users),
-      viewer.isGuest
-        ? Promise.resolve(new Map<string, string>())
-        : this.store.follows.subscriptionIds(
-            viewer.user.id,
-            users.map((u) => u.id),
-          ),
-    ]);
+    let rows = viewer.isGuest
+      ? (await this.store.users.findMany(viewer.orgId, ids)).map((user) => ({ user, subscriptionId: null }))
+      : await this.store.users.findManyFollowed(viewer.orgId, ids, viewer.user.id);
+    if (options.visibleOnly) rows = rows.filter((r) => r.user.type !== 'guest');
+    const inScope = await this.#inScope(
+      scope,
+      rows.map((r) => r.user),
+    );
     const views = new Map<string, UserSummaryView>();
-    for (const user of users) {
+    for (const { user, subscriptionId } of rows) {
       const isInThisCommunity = inScope.has(user.id);
       if (options.visibleOnly && !sees(viewer, scope, user, isInThisCommunity)) continue;
-      views.set(user.id, { user, mySubscriptionId: subscriptions.get(user.id) ?? null, isInThisCommunity });
+      views.set(user.id, { user, mySubscriptionId: subscriptionId, isInThisCommunity });
     }
     return views;
   }

@@ -6,6 +6,7 @@ import {
   type GroupListFilter,
   GroupNameTaken,
   type GroupRecord,
+  type GroupRole,
   type GroupSearch,
 } from './records.js';
 import type { Database } from './schema.js';
@@ -136,6 +137,32 @@ export class GroupRepository {
       .where('deleted_at', 'is', null)
       .execute();
     return rows.map(toGroup);
+  }
+
+  /**
+   * Every group of a scope with the member's role in it (null: not a member), in one query; a
+   * deleted group comes with `group` null (its posts must stay hidden, and nothing else of it shows).
+   */
+  async inScopeWithRoles(
+    orgId: string,
+    communityId: string | null,
+    memberId: string | null,
+  ): Promise<{ id: string; group: GroupRecord | null; role: GroupRole | null }[]> {
+    const rows = await this.db
+      .selectFrom('groups as g')
+      .leftJoin('group_members as gm', (join) =>
+        join.onRef('gm.group_id', '=', 'g.id').on('gm.user_id', '=', memberId ?? ''),
+      )
+      .selectAll('g')
+      .select('gm.role')
+      .where('g.org_id', '=', orgId)
+      .where('g.community_id', communityId === null ? 'is' : '=', communityId)
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      group: row.deleted_at === null ? toGroup(row) : null,
+      role: row.role ?? null,
+    }));
   }
 
   /**

@@ -1,4 +1,4 @@
-import { type CompiledQuery, type Selectable, sql } from 'kysely';
+import { type CompiledQuery, type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import { containsPattern, searchFold } from '../lib/search-fold.js';
 import type { UserCredentials, UserRecord, UserStats, UserType } from './records.js';
 import type { Database } from './schema.js';
@@ -87,6 +87,23 @@ export class UserRepository {
     return rows.map(toUser);
   }
 
+  /** findMany with each user's subscription by `subscriberId` (or null), in the same round trip. */
+  async findManyFollowed(
+    orgId: string,
+    ids: readonly string[],
+    subscriberId: string,
+  ): Promise<{ user: UserRecord; subscriptionId: string | null }[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('users as u')
+      .selectAll('u')
+      .select((eb) => followedBy(eb, subscriberId).as('my_subscription_id'))
+      .where('u.org_id', '=', orgId)
+      .where('u.id', 'in', [...new Set(ids)])
+      .execute();
+    return rows.map((row) => ({ user: toUser(row), subscriptionId: row.my_subscription_id ?? null }));
+  }
+
   /** The org's oldest active admin (who owns what the control plane seeds without an owner). */
   async firstActiveAdmin(orgId: string): Promise<UserRecord | undefined> {
     const row = await this.db
@@ -126,10 +143,27 @@ export class UserRepository {
     orgId: string,
     ids: readonly string[],
   ): Promise<{ user: UserRecord; stats: UserStats }[]> {
+    return (await this.#withStats(orgId, ids, null)).map(({ user, stats }) => ({ user, stats }));
+  }
+
+  /**
+   * findManyWithStats with, for each user, the ID of `subscriberId`'s subscription to them (or
+   * null), in the same round trip: a user's read view needs both.
+   */
+  async findManyWithStatsFollowed(
+    orgId: string,
+    ids: readonly string[],
+    subscriberId: string,
+  ): Promise<{ user: UserRecord; stats: UserStats; subscriptionId: string | null }[]> {
+    return this.#withStats(orgId, ids, subscriberId);
+  }
+
+  async #withStats(orgId: string, ids: readonly string[], subscriberId: string | null) {
     if (ids.length === 0) return [];
     const unique = [...new Set(ids)];
-    const template = this.#statsQueryFor(unique.length);
+    const template = this.#statsQueryFor(unique.length, subscriberId !== null);
     const values = new Map<unknown, string>([[`${PLACEHOLDER}org`, orgId]]);
+    if (subscriberId !== null) values.set(`${PLACEHOLDER}subscriber`, subscriberId);
     for (const [i, id] of unique.entries()) values.set(`${PLACEHOLDER}${i}`, id);
     const { rows } = await this.db.executeQuery<StatsRow>({
       ...template,
@@ -138,21 +172,28 @@ export class UserRepository {
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.flatMap((id) => {
       const row = byId.get(id);
-      return row ? [toUserWithStats(row)] : [];
+      return row ? [{ ...toUserWithStats(row), subscriptionId: row.my_subscription_id ?? null }] : [];
     });
   }
 
   /**
    * Building and compiling this query cost more CPU than SQLite takes to run it (bench/profile.ts),
-   * so it is compiled once per number of IDs, with placeholder values that findManyWithStats swaps
-   * for the real ones in the parameter list (the SQL text does not depend on the values).
+   * so it is compiled once per number of IDs (and with or without the subscriber's subscription),
+   * with placeholder values that #withStats swaps for the real ones in the parameter list (the SQL
+   * text does not depend on the values).
    */
-  #statsQueryFor(count: number) {
-    const cached = this.#statsQueries.get(count);
+  #statsQueryFor(count: number, followed: boolean) {
+    const key = followed ? -count : count;
+    const cached = this.#statsQueries.get(key);
     if (cached) return cached;
     const ids = Array.from({ length: count }, (_, i) => `${PLACEHOLDER}${i}`);
-    const compiled = statsQuery(this.db, `${PLACEHOLDER}org`, ids).compile();
-    if (count <= STATS_QUERY_CACHE_MAX_IDS) this.#statsQueries.set(count, compiled);
+    const compiled = statsQuery(
+      this.db,
+      `${PLACEHOLDER}org`,
+      ids,
+      followed ? `${PLACEHOLDER}subscriber` : null,
+    ).compile() as CompiledQuery<StatsRow>;
+    if (count <= STATS_QUERY_CACHE_MAX_IDS) this.#statsQueries.set(key, compiled);
     return compiled;
   }
 
@@ -295,8 +336,8 @@ export function toUser(row: Selectable<Database['users']>): UserRecord {
  * group counts are scalar subqueries over the user's own subscriptions and memberships (index
  * reads, bounded by what the user follows and joined); the activity counts are stored counters.
  */
-function statsQuery(db: Db, orgId: string, ids: string[]) {
-  return db
+function statsQuery(db: Db, orgId: string, ids: string[], subscriberId: string | null) {
+  const query = db
     .selectFrom('users as u')
     .leftJoin('user_activity as ua', 'ua.user_id', 'u.id')
     .selectAll('u')
@@ -334,9 +375,22 @@ function statsQuery(db: Db, orgId: string, ids: string[]) {
     ])
     .where('u.org_id', '=', orgId)
     .where('u.id', 'in', ids);
+  if (subscriberId === null) return query;
+  return query.select((eb) => followedBy(eb, subscriberId).as('my_subscription_id'));
 }
 
-type StatsRow = Awaited<ReturnType<ReturnType<typeof statsQuery>['executeTakeFirstOrThrow']>>;
+/** The ID of the subscriber's subscription to the user `u` (at most one: unique subscriber × subject). */
+function followedBy(eb: ExpressionBuilder<Database & { u: Database['users'] }, 'u'>, subscriberId: string) {
+  return eb
+    .selectFrom('subscriptions')
+    .select('subscriptions.id')
+    .whereRef('subscriptions.subject_id', '=', 'u.id')
+    .where('subscriptions.subscriber_id', '=', subscriberId);
+}
+
+type StatsRow = Awaited<ReturnType<ReturnType<typeof statsQuery>['executeTakeFirstOrThrow']>> & {
+  my_subscription_id?: string | null;
+};
 
 /** Placeholder values of the compiled stats query; no real ID or org ID starts with NUL. */
 const PLACEHOLDER = '\u0000';
