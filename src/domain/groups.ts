@@ -15,6 +15,7 @@ import {
   groupAccess,
   groupListFilter,
   hiddenGroupError,
+  loadGroupAccess,
   requireVisibleGroup,
 } from './group-access.js';
 import { requireId, requireUserId } from './ids.js';
@@ -91,12 +92,9 @@ export class GroupService {
   /** The viewer's access to a group named by a path or body ID: 400 for a bad ID, 404/401 if hidden. */
   async access(viewer: Viewer, scope: Scope, rawId: string): Promise<GroupAccess> {
     const id = requireId(rawId, KeyPrefix.group);
-    const [group] = await this.store.groups.findMany(viewer.orgId, [id]);
-    if (!group) throw hiddenGroupError(viewer, scope, undefined);
-    const role = viewer.isGuest
-      ? null
-      : ((await this.store.memberships.rolesOf(viewer.user.id, [id])).get(id) ?? null);
-    return requireVisibleGroup(viewer, scope, groupAccess(viewer, scope, group, role));
+    // A group that is not there (or is deleted) is refused as a hidden one: 404.
+    const access = (await loadGroupAccess(this.store, viewer, scope, [id])).get(id);
+    return requireVisibleGroup(viewer, scope, access);
   }
 
   async get(viewer: Viewer, scope: Scope, rawId: string): Promise<GroupReadView> {
@@ -151,12 +149,9 @@ export class GroupService {
       }
     });
     const ids = parsed.flatMap((p) => (p.id ? [p.id] : []));
-    const [groups, roles] = await Promise.all([
-      this.store.groups.findMany(viewer.orgId, ids),
-      viewer.isGuest ? new Map() : this.store.memberships.rolesOf(viewer.user.id, ids),
-    ]);
-    const byId = new Map(groups.map((g) => [g.id, g]));
-    const visible = groups.filter((g) => groupAccess(viewer, scope, g, roles.get(g.id) ?? null).visible);
+    const access = [...(await loadGroupAccess(this.store, viewer, scope, ids)).values()];
+    const byId = new Map(access.map((a) => [a.group.id, a.group]));
+    const visible = access.filter((a) => a.visible).map((a) => a.group);
     const views = new Map(
       (await this.views(viewer, scope, visible)).map((view) => [view.access.group.id, view] as const),
     );
