@@ -14,16 +14,17 @@ export function withFiles(elements: FeedElementRecord[]): string[] {
 export function groupParent(
   groupId: string,
   access: ReadonlyMap<string, GroupAccess>,
-  loaded: { memberships: Map<string, MembershipRecord>; requested: Set<string>; counts: Map<string, number> },
+  states: Map<string, { membership: MembershipRecord | null; requested: boolean; memberCount: number }>,
   users: Map<string, UserSummaryView>,
 ): GroupReadView {
   const a = access.get(groupId);
   if (!a) throw new Error(`Group ${groupId} of a readable post was not loaded`);
+  const state = states.get(groupId);
   return {
     access: a,
-    membership: loaded.memberships.get(groupId) ?? null,
-    requested: loaded.requested.has(groupId),
-    memberCount: loaded.counts.get(groupId) ?? 0,
+    membership: state?.membership ?? null,
+    requested: state?.requested ?? false,
+    memberCount: state?.memberCount ?? 0,
     owner: must(users, a.group.ownerId),
   };
 }

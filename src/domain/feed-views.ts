@@ -126,25 +126,29 @@ export class FeedViews {
     const recordIds = [
       ...new Set(elements.filter((e) => e.subjectKind === 'record').map((e) => e.subjectId)),
     ];
-    const [comments, memberships, requested, counts, records, files, state] = await Promise.all([
-      this.store.comments.recentComments(ids, options.recentCommentCount),
-      member
-        ? this.store.memberships.membershipsOf(viewer.user.id, groupIds)
-        : new Map<string, MembershipRecord>(),
-      member ? this.store.joinRequests.pendingRequestGroups(viewer.user.id, groupIds) : new Set<string>(),
-      this.store.memberships.memberCounts(groupIds),
+    const [comments, groupStates, records, files, state] = await Promise.all([
+      // The counters are kept with the rows: a post without comments needs no comment read, and
+      // a page where nothing is liked no like read (so the viewer's own like is none either).
+      this.store.comments.recentComments(
+        elements.filter((e) => e.commentCount > 0).map((e) => e.id),
+        options.recentCommentCount,
+      ),
+      this.store.memberships.viewerGroupStates(member ? viewer.user.id : null, groupIds),
       recordSummaries(this.store, viewer, scope, recordIds),
       this.store.files.attachedFiles(withFiles(elements)),
       loadPostState(this.store, viewer, elements),
     ]);
     // The likes of the posts and of the comments shown, and the viewer's own, in one query.
     const shownComments = [...comments, ...state.bestAnswers];
-    const likes = await this.store.likes.likesFor(
-      ids,
-      shownComments.map((c) => c.id),
-      LIKES_SHOWN,
-      member ? viewer.user.id : null,
-    );
+    const liked = elements.some((e) => e.likeCount > 0) || shownComments.some((c) => c.likeCount > 0);
+    const likes = liked
+      ? await this.store.likes.likesFor(
+          ids,
+          shownComments.map((c) => c.id),
+          LIKES_SHOWN,
+          member ? viewer.user.id : null,
+        )
+      : [];
     const owners = groupIds.flatMap((id) => access.get(id)?.group.ownerId ?? []);
     const loaded = await this.#load(
       viewer,
@@ -163,7 +167,7 @@ export class FeedViews {
         element.subjectKind === 'group'
           ? {
               kind: 'group',
-              group: groupParent(element.subjectId, access, { memberships, requested, counts }, loaded.users),
+              group: groupParent(element.subjectId, access, groupStates, loaded.users),
             }
           : element.subjectKind === 'record'
             ? { kind: 'record', record: recordParent(records, element.subjectId) }

@@ -5,7 +5,7 @@ import type { FeedBranch, FeedElementRecord, FeedSort, QuestionFilter } from '..
 import type { Store } from '../store/store.js';
 import { groupFeedRefusal } from './feed-access.js';
 import type { FeedElementView, FeedViews } from './feed-views.js';
-import { type GroupAccess, loadGroupAccess } from './group-access.js';
+import { type GroupAccess, loadGroupAccess, loadScopeAccess } from './group-access.js';
 import { requireId, requireUserId } from './ids.js';
 import { type KeysetCursor, keysetToken, parseKeysetToken, parseUpdatesToken } from './page-tokens.js';
 import { requireSubjectId, visibleRecord } from './record-summaries.js';
@@ -135,7 +135,7 @@ export class FeedService {
       params.page === undefined
         ? undefined
         : parseKeysetToken(params.page, KeyPrefix.feedElement, { newer: false });
-    const { access, hidden } = await this.#scopeAccess(viewer, scope);
+    const { access, hidden } = await loadScopeAccess(this.store, viewer, scope);
     const plan: FeedPlan = {
       feed: { type: 'company', subjectId: null },
       branches: [{ kind: 'scope' }],
@@ -216,7 +216,7 @@ export class FeedService {
     }
     switch (type) {
       case 'company': {
-        const { access, hidden } = await this.#scopeAccess(viewer, scope);
+        const { access, hidden } = await loadScopeAccess(this.store, viewer, scope);
         return {
           feed: { type, subjectId: null },
           branches: [{ kind: 'scope' }],
@@ -228,7 +228,7 @@ export class FeedService {
         ownFeed(viewer, subject, 'news');
         const [sources, { access, hidden }] = await Promise.all([
           this.store.feeds.feedSources(me),
-          this.#scopeAccess(viewer, scope),
+          loadScopeAccess(this.store, viewer, scope),
         ]);
         const people = unique([me, ...sources.followedUsers]);
         const groups = unique([...sources.memberGroups, ...sources.followedGroups]).filter(
@@ -256,7 +256,7 @@ export class FeedService {
       case 'topics': {
         const [topic] = await this.store.topics.find(viewer.orgId, [subject]);
         if (!topic) throw notFound();
-        const { access, hidden } = await this.#scopeAccess(viewer, scope);
+        const { access, hidden } = await loadScopeAccess(this.store, viewer, scope);
         return {
           feed: { type, subjectId: subject },
           branches: [{ kind: 'topic', topicId: subject }],
@@ -268,7 +268,7 @@ export class FeedService {
         // The owner's alone, in the internal scope (SPEC §12.6, decision 0035).
         const stream = scope.community ? undefined : await this.store.streams.find(viewer.orgId, subject);
         if (stream?.ownerId !== me) throw notFound();
-        const { access, hidden } = await this.#scopeAccess(viewer, scope);
+        const { access, hidden } = await loadScopeAccess(this.store, viewer, scope);
         const { branches, subjects, authors } = streamBranches(stream, scope, access);
         const fitted = this.#fit(branches, { subjects, authors, mentionsOf: null });
         return { feed: { type, subjectId: subject }, branches: fitted, hiddenGroups: hidden, access };
@@ -276,7 +276,7 @@ export class FeedService {
       case 'bookmarks':
       case 'mute': {
         ownFeed(viewer, subject, type);
-        const { access, hidden } = await this.#scopeAccess(viewer, scope);
+        const { access, hidden } = await loadScopeAccess(this.store, viewer, scope);
         const kind = type === 'mute' ? 'muted' : 'bookmarks';
         return {
           feed: { type, subjectId: me },
@@ -287,7 +287,7 @@ export class FeedService {
       }
       case 'to': {
         ownFeed(viewer, subject, 'to');
-        const { access, hidden } = await this.#scopeAccess(viewer, scope);
+        const { access, hidden } = await loadScopeAccess(this.store, viewer, scope);
         return {
           feed: { type, subjectId: me },
           branches: [
@@ -352,7 +352,7 @@ export class FeedService {
       case 'user-profile': {
         const id = subject;
         await this.#visibleUser(viewer, scope, id);
-        const { access, hidden } = await this.#scopeAccess(viewer, scope);
+        const { access, hidden } = await loadScopeAccess(this.store, viewer, scope);
         return {
           feed: { type, subjectId: id },
           branches: [
@@ -370,16 +370,6 @@ export class FeedService {
   #fit(branches: FeedBranch[], any: { subjects: string[]; authors: string[]; mentionsOf: string | null }) {
     if (branches.length <= this.options.maxBranches) return branches;
     return [{ kind: 'any', ...any } satisfies FeedBranch];
-  }
-
-  /**
-   * Access to every group of the scope, and the ones whose posts the viewer may not read: posts
-   * reach some feeds through their author or a mention, whatever their group.
-   */
-  async #scopeAccess(viewer: Viewer, scope: Scope) {
-    const ids = await this.store.feeds.groupIdsInScope(viewer.orgId, scope.community?.id ?? null);
-    const access = await loadGroupAccess(this.store, viewer, scope, ids);
-    return { access, hidden: ids.filter((id) => access.get(id)?.canReadContent !== true) };
   }
 
   async #visibleUser(viewer: Viewer, scope: Scope, id: string): Promise<void> {

@@ -48,20 +48,43 @@ export function groupAccess(
   };
 }
 
-/** Access to several groups in two queries, whatever their number (no N+1). */
+/** Access to several groups in one query, whatever their number (no N+1). */
 export async function loadGroupAccess(
   store: Store,
   viewer: Viewer,
   scope: Scope,
   groupIds: readonly string[],
 ): Promise<Map<string, GroupAccess>> {
-  const [groups, roles] = await Promise.all([
-    store.groups.findMany(viewer.orgId, groupIds),
-    viewer.isGuest
-      ? Promise.resolve(new Map<string, GroupRole>())
-      : store.memberships.rolesOf(viewer.user.id, groupIds),
-  ]);
-  return new Map(groups.map((g) => [g.id, groupAccess(viewer, scope, g, roles.get(g.id) ?? null)]));
+  const rows = await store.groups.findManyWithRoles(
+    viewer.orgId,
+    groupIds,
+    viewer.isGuest ? null : viewer.user.id,
+  );
+  return new Map(rows.map(({ group, role }) => [group.id, groupAccess(viewer, scope, group, role)]));
+}
+
+/**
+ * Access to every group of the scope (one query), and the IDs of the ones whose posts the viewer
+ * may not read, deleted ones included.
+ */
+export async function loadScopeAccess(
+  store: Store,
+  viewer: Viewer,
+  scope: Scope,
+): Promise<{ access: Map<string, GroupAccess>; hidden: string[] }> {
+  const rows = await store.groups.inScopeWithRoles(
+    viewer.orgId,
+    scopeCommunityId(scope),
+    viewer.isGuest ? null : viewer.user.id,
+  );
+  const access = new Map<string, GroupAccess>();
+  const hidden: string[] = [];
+  for (const { id, group, role } of rows) {
+    const a = group && groupAccess(viewer, scope, group, role);
+    if (a) access.set(id, a);
+    if (!a?.canReadContent) hidden.push(id);
+  }
+  return { access, hidden };
 }
 
 /**

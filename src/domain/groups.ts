@@ -16,6 +16,7 @@ import {
   groupAccess,
   groupListFilter,
   hiddenGroupError,
+  loadGroupAccess,
   requireVisibleGroup,
 } from './group-access.js';
 import { requireId, requireUserId } from './ids.js';
@@ -68,13 +69,8 @@ export class GroupService {
   /** Read views of groups the viewer may see, in the given order, in a constant number of queries. */
   async views(viewer: Viewer, scope: Scope, groups: readonly GroupRecord[]): Promise<GroupReadView[]> {
     const ids = groups.map((g) => g.id);
-    const member = !viewer.isGuest;
-    const [memberships, requested, counts, owners] = await Promise.all([
-      member
-        ? this.store.memberships.membershipsOf(viewer.user.id, ids)
-        : new Map<string, MembershipRecord>(),
-      member ? this.store.joinRequests.pendingRequestGroups(viewer.user.id, ids) : new Set<string>(),
-      this.store.memberships.memberCounts(ids),
+    const [states, owners] = await Promise.all([
+      this.store.memberships.viewerGroupStates(viewer.isGuest ? null : viewer.user.id, ids),
       userSummaries(
         this.users,
         this.store,
@@ -84,12 +80,13 @@ export class GroupService {
       ),
     ]);
     return groups.map((group) => {
-      const membership = memberships.get(group.id) ?? null;
+      const state = states.get(group.id);
+      const membership = state?.membership ?? null;
       return {
         access: groupAccess(viewer, scope, group, membership?.role ?? null),
         membership,
-        requested: requested.has(group.id),
-        memberCount: counts.get(group.id) ?? 0,
+        requested: state?.requested ?? false,
+        memberCount: state?.memberCount ?? 0,
         owner: summaryOf(owners, group.ownerId),
       };
     });
@@ -98,12 +95,9 @@ export class GroupService {
   /** The viewer's access to a group named by a path or body ID: 400 for a bad ID, 404/401 if hidden. */
   async access(viewer: Viewer, scope: Scope, rawId: string): Promise<GroupAccess> {
     const id = requireId(rawId, KeyPrefix.group);
-    const [group] = await this.store.groups.findMany(viewer.orgId, [id]);
-    if (!group) throw hiddenGroupError(viewer, scope, undefined);
-    const role = viewer.isGuest
-      ? null
-      : ((await this.store.memberships.rolesOf(viewer.user.id, [id])).get(id) ?? null);
-    return requireVisibleGroup(viewer, scope, groupAccess(viewer, scope, group, role));
+    // A group that is not there (or is deleted) is refused as a hidden one: 404.
+    const access = (await loadGroupAccess(this.store, viewer, scope, [id])).get(id);
+    return requireVisibleGroup(viewer, scope, access);
   }
 
   async get(viewer: Viewer, scope: Scope, rawId: string): Promise<GroupReadView> {
@@ -158,12 +152,9 @@ export class GroupService {
       }
     });
     const ids = parsed.flatMap((p) => (p.id ? [p.id] : []));
-    const [groups, roles] = await Promise.all([
-      this.store.groups.findMany(viewer.orgId, ids),
-      viewer.isGuest ? new Map() : this.store.memberships.rolesOf(viewer.user.id, ids),
-    ]);
-    const byId = new Map(groups.map((g) => [g.id, g]));
-    const visible = groups.filter((g) => groupAccess(viewer, scope, g, roles.get(g.id) ?? null).visible);
+    const access = [...(await loadGroupAccess(this.store, viewer, scope, ids)).values()];
+    const byId = new Map(access.map((a) => [a.group.id, a.group]));
+    const visible = access.filter((a) => a.visible).map((a) => a.group);
     const views = new Map(
       (await this.views(viewer, scope, visible)).map((view) => [view.access.group.id, view] as const),
     );

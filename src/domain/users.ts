@@ -41,6 +41,32 @@ export class UserService {
   }
 
   /**
+   * The users' rows with their counts and the viewer's subscription to each. Nobody follows
+   * themselves (follows.ts refuses it), so users/me reads no subscription at all; one user from
+   * the cache (decision 0038) costs one subscription lookup when it is another user.
+   */
+  async #rows(
+    viewer: Viewer,
+    ids: readonly string[],
+    cached: boolean,
+  ): Promise<{ user: UserRecord; stats: UserStats; subscriptionId: string | null }[]> {
+    const unfollowed = viewer.isGuest || ids.every((id) => id === viewer.user.id);
+    if (cached && ids.length === 1 && this.details && viewer.readMark !== undefined) {
+      const rows = await this.details.find(viewer.orgId, ids[0] as string, viewer.readMark);
+      const subscriptions = unfollowed
+        ? new Map<string, string>()
+        : await this.store.follows.subscriptionIds(viewer.user.id, ids);
+      return rows.map((r) => ({ ...r, subscriptionId: subscriptions.get(r.user.id) ?? null }));
+    }
+    if (unfollowed)
+      return (await this.store.users.findManyWithStats(viewer.orgId, ids)).map((r) => ({
+        ...r,
+        subscriptionId: null,
+      }));
+    return this.store.users.findManyWithStatsFollowed(viewer.orgId, ids, viewer.user.id);
+  }
+
+  /**
    * Read views for users the viewer may see, in the order given; invisible ones are left out.
    * `cached`: one user's row and counts may come from memory (only for requests that write
    * nothing: a request's own write may not have come back through the change feed yet).
@@ -51,32 +77,20 @@ export class UserService {
     ids: readonly string[],
     cached = false,
   ): Promise<Map<string, UserReadView>> {
-    const rows =
-      cached && ids.length === 1 && this.details && viewer.readMark !== undefined
-        ? await this.details.find(viewer.orgId, ids[0] as string, viewer.readMark)
-        : await this.store.users.findManyWithStats(viewer.orgId, ids);
+    const rows = await this.#rows(viewer, ids, cached);
     const visible = rows.filter((r) => r.user.type !== 'guest');
-    const [inScope, subscriptions] = await Promise.all([
-      this.#inScope(
-        scope,
-        visible.map((r) => r.user),
-      ),
-      viewer.isGuest
-        ? Promise.resolve(new Map<string, string>())
-        : // Nobody follows themselves (follows.ts refuses it), so users/me costs no follow lookup.
-          this.store.follows.subscriptionIds(
-            viewer.user.id,
-            visible.map((r) => r.user.id).filter((id) => id !== viewer.user.id),
-          ),
-    ]);
+    const inScope = await this.#inScope(
+      scope,
+      visible.map((r) => r.user),
+    );
     const views = new Map<string, UserReadView>();
-    for (const { user, stats } of visible) {
+    for (const { user, stats, subscriptionId } of visible) {
       const isInThisCommunity = inScope.has(user.id);
       if (!sees(viewer, scope, user, isInThisCommunity)) continue;
       views.set(user.id, {
         user,
         stats,
-        mySubscriptionId: subscriptions.get(user.id) ?? null,
+        mySubscriptionId: subscriptionId,
         isInThisCommunity,
       });
     }
@@ -85,7 +99,7 @@ export class UserService {
 
   /**
    * Summaries of the users a record the viewer may see refers to (authors, mentions, likers), in
-   * three queries at most whatever their number. Nobody is left out unless `visibleOnly` (a post
+   * two queries at most whatever their number. Nobody is left out unless `visibleOnly` (a post
    * the viewer may read shows its people); with it, the users views() would show.
    */
   async summaries(
@@ -95,22 +109,19 @@ export class UserService {
     options: { visibleOnly?: boolean } = {},
   ): Promise<Map<string, UserSummaryView>> {
     if (ids.length === 0) return new Map();
-    let users = await this.store.users.findMany(viewer.orgId, ids);
-    if (options.visibleOnly) users = users.filter((u) => u.type !== 'guest');
-    const [inScope, subscriptions] = await Promise.all([
-      this.#inScope(scope, users),
-      viewer.isGuest
-        ? Promise.resolve(new Map<string, string>())
-        : this.store.follows.subscriptionIds(
-            viewer.user.id,
-            users.map((u) => u.id),
-          ),
-    ]);
+    let rows = viewer.isGuest
+      ? (await this.store.users.findMany(viewer.orgId, ids)).map((user) => ({ user, subscriptionId: null }))
+      : await this.store.users.findManyFollowed(viewer.orgId, ids, viewer.user.id);
+    if (options.visibleOnly) rows = rows.filter((r) => r.user.type !== 'guest');
+    const inScope = await this.#inScope(
+      scope,
+      rows.map((r) => r.user),
+    );
     const views = new Map<string, UserSummaryView>();
-    for (const user of users) {
+    for (const { user, subscriptionId } of rows) {
       const isInThisCommunity = inScope.has(user.id);
       if (options.visibleOnly && !sees(viewer, scope, user, isInThisCommunity)) continue;
-      views.set(user.id, { user, mySubscriptionId: subscriptions.get(user.id) ?? null, isInThisCommunity });
+      views.set(user.id, { user, mySubscriptionId: subscriptionId, isInThisCommunity });
     }
     return views;
   }

@@ -6,6 +6,7 @@ import {
   type GroupListFilter,
   GroupNameTaken,
   type GroupRecord,
+  type GroupRole,
   type GroupSearch,
 } from './records.js';
 import type { Database } from './schema.js';
@@ -136,6 +137,52 @@ export class GroupRepository {
       .where('deleted_at', 'is', null)
       .execute();
     return rows.map(toGroup);
+  }
+
+  /** Live groups among these IDs with the member's role in each (null: not a member), in one query. */
+  async findManyWithRoles(
+    orgId: string,
+    ids: readonly string[],
+    memberId: string | null,
+  ): Promise<{ group: GroupRecord; role: GroupRole | null }[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#withRoleOf(memberId)
+      .where('g.org_id', '=', orgId)
+      .where('g.id', 'in', [...new Set(ids)])
+      .where('g.deleted_at', 'is', null)
+      .execute();
+    return rows.map((row) => ({ group: toGroup(row), role: row.role ?? null }));
+  }
+
+  /**
+   * Every group of a scope with the member's role in it (null: not a member), in one query; a
+   * deleted group comes with `group` null (its posts must stay hidden, and nothing else of it shows).
+   */
+  async inScopeWithRoles(
+    orgId: string,
+    communityId: string | null,
+    memberId: string | null,
+  ): Promise<{ id: string; group: GroupRecord | null; role: GroupRole | null }[]> {
+    const rows = await this.#withRoleOf(memberId)
+      .where('g.org_id', '=', orgId)
+      .where('g.community_id', communityId === null ? 'is' : '=', communityId)
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      group: row.deleted_at === null ? toGroup(row) : null,
+      role: row.role ?? null,
+    }));
+  }
+
+  /** Group rows with `role`, the member's role in each (a guest, `null`, is nobody's member). */
+  #withRoleOf(memberId: string | null) {
+    return this.db
+      .selectFrom('groups as g')
+      .leftJoin('group_members as gm', (join) =>
+        join.onRef('gm.group_id', '=', 'g.id').on('gm.user_id', '=', memberId ?? ''),
+      )
+      .selectAll('g')
+      .select('gm.role');
   }
 
   /**

@@ -7,19 +7,6 @@ import type { Database } from './schema.js';
 export class JoinRequestRepository {
   constructor(private readonly db: Db) {}
 
-  /** The groups among groupIds where the user has a pending join request (one query). */
-  async pendingRequestGroups(userId: string, groupIds: readonly string[]): Promise<Set<string>> {
-    if (groupIds.length === 0) return new Set();
-    const rows = await this.db
-      .selectFrom('join_requests')
-      .select('group_id')
-      .where('user_id', '=', userId)
-      .where('status', '=', 'Pending')
-      .where('group_id', 'in', [...new Set(groupIds)])
-      .execute();
-    return new Set(rows.map((r) => r.group_id));
-  }
-
   /**
    * Creates a pending request unless the user already has one for the group (a partial unique
    * index, migration 002, makes this hold under concurrency). Returns the pending request.

@@ -34,16 +34,55 @@ export class MembershipRepository {
     return new Map(memberships.map((m) => [m.groupId, m]));
   }
 
-  /** groupId → number of members (one query for a page of groups). */
-  async memberCounts(groupIds: readonly string[]): Promise<Map<string, number>> {
+  /**
+   * What a group's read view needs of a page of groups, in one query: the viewer's membership (no
+   * viewer: a guest, none), whether the viewer has a pending join request, and the member count.
+   */
+  async viewerGroupStates(
+    userId: string | null,
+    groupIds: readonly string[],
+  ): Promise<Map<string, { membership: MembershipRecord | null; requested: boolean; memberCount: number }>> {
     if (groupIds.length === 0) return new Map();
+    const viewer = userId ?? '';
     const rows = await this.db
-      .selectFrom('group_members')
-      .select((eb) => ['group_id', eb.fn.countAll<number>().as('n')])
-      .where('group_id', 'in', [...new Set(groupIds)])
-      .groupBy('group_id')
+      .selectFrom('groups as g')
+      .leftJoin('group_members as gm', (join) =>
+        join.onRef('gm.group_id', '=', 'g.id').on('gm.user_id', '=', viewer),
+      )
+      .select((eb) => [
+        'g.id as gid',
+        'gm.id',
+        'gm.org_id',
+        'gm.group_id',
+        'gm.user_id',
+        'gm.role',
+        'gm.created_at',
+        eb
+          .selectFrom('group_members as c')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('c.group_id', '=', 'g.id')
+          .as('member_count'),
+        eb
+          .selectFrom('join_requests as jr')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('jr.group_id', '=', 'g.id')
+          .where('jr.user_id', '=', viewer)
+          .where('jr.status', '=', 'Pending')
+          .as('pending'),
+      ])
+      .where('g.id', 'in', [...new Set(groupIds)])
       .execute();
-    return new Map(rows.map((r) => [r.group_id, Number(r.n)]));
+    return new Map(
+      rows.map((r) => [
+        r.gid,
+        {
+          // No membership row: every gm column is null (the left join found nothing).
+          membership: r.id === null ? null : toMembership(r as Selectable<Database['group_members']>),
+          requested: Number(r.pending ?? 0) > 0,
+          memberCount: Number(r.member_count ?? 0),
+        },
+      ]),
+    );
   }
 
   /** Memberships of the org by ID (one query; a batch read). */

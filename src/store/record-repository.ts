@@ -68,6 +68,34 @@ export class RecordRepository {
     return rows.map(toRow);
   }
 
+  /**
+   * findLive with each record's subscription by `subscriberId` (or null), in the same query (a
+   * page's Record Summaries and their mySubscription).
+   */
+  async findLiveFollowed(
+    orgId: string,
+    ids: readonly string[],
+    subscriberId: string,
+  ): Promise<{ row: SObjectRow; subscriptionId: string | null }[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('records as r')
+      .selectAll('r')
+      .select((eb) =>
+        eb
+          .selectFrom('subscriptions as s')
+          .select('s.id')
+          .whereRef('s.subject_id', '=', 'r.id')
+          .where('s.subscriber_id', '=', subscriberId)
+          .as('my_subscription_id'),
+      )
+      .where('r.org_id', '=', orgId)
+      .where('r.id', 'in', [...new Set(ids)])
+      .where('r.deleted_at', 'is', null)
+      .execute();
+    return rows.map((r) => ({ row: toRow(r), subscriptionId: r.my_subscription_id ?? null }));
+  }
+
   /** Replaces a live record's name, owner and fields; false when there is no such live record. */
   async update(
     id: string,

@@ -3,6 +3,13 @@ import { containsPattern, searchFold } from '../lib/search-fold.js';
 import type { UserCredentials, UserRecord, UserStats, UserType } from './records.js';
 import type { Database } from './schema.js';
 import type { Db } from './store.js';
+import {
+  followedBy,
+  PLACEHOLDER,
+  STATS_QUERY_CACHE_MAX_IDS,
+  type StatsRow,
+  statsQuery,
+} from './user-stats-query.js';
 
 export interface NewUser {
   id: string;
@@ -87,6 +94,23 @@ export class UserRepository {
     return rows.map(toUser);
   }
 
+  /** findMany with each user's subscription by `subscriberId` (or null), in the same round trip. */
+  async findManyFollowed(
+    orgId: string,
+    ids: readonly string[],
+    subscriberId: string,
+  ): Promise<{ user: UserRecord; subscriptionId: string | null }[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('users as u')
+      .selectAll('u')
+      .select((eb) => followedBy(eb, subscriberId).as('my_subscription_id'))
+      .where('u.org_id', '=', orgId)
+      .where('u.id', 'in', [...new Set(ids)])
+      .execute();
+    return rows.map((row) => ({ user: toUser(row), subscriptionId: row.my_subscription_id ?? null }));
+  }
+
   /** The org's oldest active admin (who owns what the control plane seeds without an owner). */
   async firstActiveAdmin(orgId: string): Promise<UserRecord | undefined> {
     const row = await this.db
@@ -126,10 +150,27 @@ export class UserRepository {
     orgId: string,
     ids: readonly string[],
   ): Promise<{ user: UserRecord; stats: UserStats }[]> {
+    return (await this.#withStats(orgId, ids, null)).map(({ user, stats }) => ({ user, stats }));
+  }
+
+  /**
+   * findManyWithStats with, for each user, the ID of `subscriberId`'s subscription to them (or
+   * null), in the same round trip: a user's read view needs both.
+   */
+  async findManyWithStatsFollowed(
+    orgId: string,
+    ids: readonly string[],
+    subscriberId: string,
+  ): Promise<{ user: UserRecord; stats: UserStats; subscriptionId: string | null }[]> {
+    return this.#withStats(orgId, ids, subscriberId);
+  }
+
+  async #withStats(orgId: string, ids: readonly string[], subscriberId: string | null) {
     if (ids.length === 0) return [];
     const unique = [...new Set(ids)];
-    const template = this.#statsQueryFor(unique.length);
+    const template = this.#statsQueryFor(unique.length, subscriberId !== null);
     const values = new Map<unknown, string>([[`${PLACEHOLDER}org`, orgId]]);
+    if (subscriberId !== null) values.set(`${PLACEHOLDER}subscriber`, subscriberId);
     for (const [i, id] of unique.entries()) values.set(`${PLACEHOLDER}${i}`, id);
     const { rows } = await this.db.executeQuery<StatsRow>({
       ...template,
@@ -138,21 +179,28 @@ export class UserRepository {
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.flatMap((id) => {
       const row = byId.get(id);
-      return row ? [toUserWithStats(row)] : [];
+      return row ? [{ ...toUserWithStats(row), subscriptionId: row.my_subscription_id ?? null }] : [];
     });
   }
 
   /**
    * Building and compiling this query cost more CPU than SQLite takes to run it (bench/profile.ts),
-   * so it is compiled once per number of IDs, with placeholder values that findManyWithStats swaps
-   * for the real ones in the parameter list (the SQL text does not depend on the values).
+   * so it is compiled once per number of IDs (and with or without the subscriber's subscription),
+   * with placeholder values that #withStats swaps for the real ones in the parameter list (the SQL
+   * text does not depend on the values).
    */
-  #statsQueryFor(count: number) {
-    const cached = this.#statsQueries.get(count);
+  #statsQueryFor(count: number, followed: boolean) {
+    const key = followed ? -count : count;
+    const cached = this.#statsQueries.get(key);
     if (cached) return cached;
     const ids = Array.from({ length: count }, (_, i) => `${PLACEHOLDER}${i}`);
-    const compiled = statsQuery(this.db, `${PLACEHOLDER}org`, ids).compile();
-    if (count <= STATS_QUERY_CACHE_MAX_IDS) this.#statsQueries.set(count, compiled);
+    const compiled = statsQuery(
+      this.db,
+      `${PLACEHOLDER}org`,
+      ids,
+      followed ? `${PLACEHOLDER}subscriber` : null,
+    ).compile() as CompiledQuery<StatsRow>;
+    if (count <= STATS_QUERY_CACHE_MAX_IDS) this.#statsQueries.set(key, compiled);
     return compiled;
   }
 
@@ -290,59 +338,6 @@ export function toUser(row: Selectable<Database['users']>): UserRecord {
     photoId: row.photo_id ?? null,
   };
 }
-
-/**
- * User rows with the counts of User Detail, one round trip for any number of users. The follow and
- * group counts are scalar subqueries over the user's own subscriptions and memberships (index
- * reads, bounded by what the user follows and joined); the activity counts are stored counters.
- */
-function statsQuery(db: Db, orgId: string, ids: string[]) {
-  return db
-    .selectFrom('users as u')
-    .leftJoin('user_activity as ua', 'ua.user_id', 'u.id')
-    .selectAll('u')
-    .select((eb) => [
-      eb
-        .selectFrom('subscriptions')
-        .select(eb.fn.countAll<number>().as('n'))
-        .whereRef('subscriptions.subject_id', '=', 'u.id')
-        .as('followers_count'),
-      eb
-        .selectFrom('subscriptions')
-        .select(eb.fn.countAll<number>().as('n'))
-        .whereRef('subscriptions.subscriber_id', '=', 'u.id')
-        .where('subscriptions.subject_kind', '=', 'user')
-        .as('following_people'),
-      eb
-        .selectFrom('subscriptions')
-        .select(eb.fn.countAll<number>().as('n'))
-        .whereRef('subscriptions.subscriber_id', '=', 'u.id')
-        .where('subscriptions.subject_kind', '<>', 'user')
-        .as('following_records'),
-      eb
-        .selectFrom('group_members')
-        .innerJoin('groups', 'groups.id', 'group_members.group_id')
-        .select(eb.fn.countAll<number>().as('n'))
-        .whereRef('group_members.user_id', '=', 'u.id')
-        .where('groups.deleted_at', 'is', null)
-        .as('group_count'),
-      // chatterActivity: counters kept on every write (decision 0014), so a user costs the same
-      // reads whatever the size of the store; no row yet means no activity yet.
-      eb.fn.coalesce('ua.post_count', eb.lit(0)).as('post_count'),
-      eb.fn.coalesce('ua.comment_count', eb.lit(0)).as('comment_count'),
-      eb.fn.coalesce('ua.comment_received_count', eb.lit(0)).as('comment_received_count'),
-      eb.fn.coalesce('ua.like_received_count', eb.lit(0)).as('like_received_count'),
-    ])
-    .where('u.org_id', '=', orgId)
-    .where('u.id', 'in', ids);
-}
-
-type StatsRow = Awaited<ReturnType<ReturnType<typeof statsQuery>['executeTakeFirstOrThrow']>>;
-
-/** Placeholder values of the compiled stats query; no real ID or org ID starts with NUL. */
-const PLACEHOLDER = '\u0000';
-/** The users batch takes up to 500 IDs; only the usual small shapes stay compiled. */
-const STATS_QUERY_CACHE_MAX_IDS = 100;
 
 function toUserWithStats(row: Selectable<Database['users']> & Record<string, unknown>): {
   user: UserRecord;

@@ -100,6 +100,9 @@ describe('feed pages cost a fixed number of queries', () => {
    */
   const quotaStage = () => (h.services.usage.kind === 'store' ? 1 : 0);
 
+  /** Statements of a page holding every kind of thing the fixture makes (no files, no polls). */
+  const PAGE_BUDGET = 11;
+
   const feeds = () => [
     '/chatter/feeds/news/me/feed-elements',
     '/chatter/feeds/company/feed-elements',
@@ -128,12 +131,16 @@ describe('feed pages cost a fixed number of queries', () => {
       const many = await queries(`${url}${join}pageSize=25`);
       const deep = await queries(`${url}${join}pageSize=25&page=${page.json().nextPageToken}`);
       assert.equal(many, one, `${feed}: 25 elements cost ${many} queries, 1 costs ${one}`);
-      assert.equal(deep, one, `${feed}: the next page costs ${deep} queries`);
-      // 18: the two Record Summary reads (records, the viewer's subscriptions) run on every
-      // internal page since records have feeds (SPEC §12.1), so that the cost stays fixed; and the
-      // viewer's bookmarks, mutes and reads of the page and the posts' topics (SPEC §12.5).
-      assert.ok(one <= 18 + quotaStage(), `${feed}: ${one} queries`);
-      t.diagnostic(`${one} queries for 1, 25 and the next 25 elements`);
+      // A kind of thing no post of a page has costs no query (records, files, polls, comments,
+      // likes): the next page, reaching the demo org's record posts, may cost more than the first
+      // but never more than one query per kind.
+      assert.ok(deep <= PAGE_BUDGET + quotaStage(), `${feed}: the next page costs ${deep} queries`);
+      // 11 (18 before issue 14): what the feed holds and the scope's groups with the viewer's roles
+      // (2), the page, its comments, its groups' membership/request/count state, the viewer's
+      // bookmarks, mutes and reads, the topics, the likes, the people with the viewer's follows,
+      // the roles of people mentioned in group posts, and the Record Summaries with their follows.
+      assert.ok(one <= PAGE_BUDGET + quotaStage(), `${feed}: ${one} queries`);
+      t.diagnostic(`${one} queries for 1 and 25 elements, ${deep} for the next 25`);
     });
   }
 

@@ -65,13 +65,19 @@ describe(`store contract on ${testStore}: memberships and join requests`, () => 
     );
     assert.deepEqual(await store.memberships.rolesOf(ben, [groupB]), new Map([[groupB, 'GroupManager']]));
     assert.deepEqual(await store.memberships.rolesOf(cat, [groupA, groupB]), new Map());
+    // A page of groups' state for one viewer, in one query: membership, pending request, count.
     assert.deepEqual(
-      await store.memberships.memberCounts([groupA, groupB]),
+      await store.memberships.viewerGroupStates(ben, [groupA, groupB]),
       new Map([
-        [groupA, 2],
-        [groupB, 1],
+        [groupA, { membership: standard, requested: false, memberCount: 2 }],
+        [groupB, { membership: inB, requested: false, memberCount: 1 }],
       ]),
     );
+    assert.deepEqual(
+      await store.memberships.viewerGroupStates(null, [groupA]),
+      new Map([[groupA, { membership: null, requested: false, memberCount: 2 }]]),
+    );
+    assert.deepEqual(await store.memberships.viewerGroupStates(ben, []), new Map());
 
     // By last name, case-insensitively: Adams, baker.
     assert.deepEqual(await store.memberships.listMembers(groupA, { offset: 0, limit: 10 }), {
@@ -101,7 +107,7 @@ describe(`store contract on ${testStore}: memberships and join requests`, () => 
 
     await store.memberships.removeMember(catInA.id);
     assert.equal(await store.memberships.findMembership(org, catInA.id), undefined);
-    assert.deepEqual(await store.memberships.memberCounts([groupA]), new Map([[groupA, 2]]));
+    assert.equal((await store.memberships.viewerGroupStates(ann, [groupA])).get(groupA)?.memberCount, 2);
   });
 
   test('join requests: one pending per user and group, listed, decided once, met by membership', async () => {
@@ -125,7 +131,11 @@ describe(`store contract on ${testStore}: memberships and join requests`, () => 
     assert.deepEqual(await store.joinRequests.findPendingRequest(groupB, cat), first);
     assert.deepEqual(await store.joinRequests.findRequest(org, first.id), first);
     assert.equal(await store.joinRequests.findRequest(org, again.id), undefined);
-    assert.deepEqual(await store.joinRequests.pendingRequestGroups(cat, [groupA, groupB]), new Set([groupB]));
+    const requested = async (groupIds: string[]) =>
+      [...(await store.memberships.viewerGroupStates(cat, groupIds))].flatMap(([id, s]) =>
+        s.requested ? [id] : [],
+      );
+    assert.deepEqual(await requested([groupA, groupB]), [groupB]);
 
     const decision = { status: 'Declined' as const, responseMessage: 'Not now', at: T0 + 5 };
     assert.equal(await store.joinRequests.decideRequest(first.id, decision), true);
@@ -154,6 +164,6 @@ describe(`store contract on ${testStore}: memberships and join requests`, () => 
       status: 'Accepted',
       modifiedAt: T0 + 20,
     });
-    assert.deepEqual(await store.joinRequests.pendingRequestGroups(cat, [groupB]), new Set());
+    assert.deepEqual(await requested([groupB]), []);
   });
 });
