@@ -46,7 +46,7 @@ describe('numeric parameters are plain decimals (issue 9)', () => {
         if (property.type !== 'integer') continue;
         for (const [raw, shown] of ODD_NUMBERS) {
           const separator = query === '' ? '?' : '&';
-          const url = `/services/data/v36.0${pathOnly}${query}${separator}${name}=${raw}`;
+          const url = `/services/data/v${Math.max(36, route.since ?? 36)}.0${pathOnly}${query}${separator}${name}=${raw}`;
           const response = await h.request({ method: 'GET', url, token });
           assertError(
             response,
