@@ -8,6 +8,7 @@ import { readRefusal } from './feed-access.js';
 import { ChunkWriter, FILE_CHUNK_BYTES, titleOf } from './file-upload.js';
 import { loadGroupAccess } from './group-access.js';
 import { requireId, requireUserId } from './ids.js';
+import { keysetToken, parseKeysetToken } from './page-tokens.js';
 import type { Scope } from './scope.js';
 import { type UserSummaryView, userSummaries } from './user-summaries.js';
 import type { BatchItem, UserService } from './users.js';
@@ -153,28 +154,42 @@ export class FileService {
     return ids;
   }
 
-  /** A user's own files, newest first (others see only the files shown to them). */
+  /**
+   * A user's own files, newest first, a keyset page (others see only the files shown to them, so
+   * their pages may be shorter). `page` is a token from an earlier page, or `0` for the first one
+   * (what integer-paging clients send).
+   */
   async listOwned(
     viewer: Viewer,
     scope: Scope,
     rawUserId: string,
-    paging: { page: number; pageSize: number },
-  ): Promise<{ views: FileView[]; total: number }> {
+    paging: { page?: string | undefined; pageSize: number },
+  ): Promise<{ views: FileView[]; currentPageToken: string | null; nextPageToken: string | null }> {
     const ownerId = requireUserId(rawUserId, viewer);
+    const cursor =
+      paging.page === undefined || paging.page === '0'
+        ? undefined
+        : parseKeysetToken(paging.page, KeyPrefix.file, { newer: false });
     if (ownerId !== viewer.user.id) {
       const target = await this.users.summaries(viewer, scope, [ownerId], { visibleOnly: true });
       if (!target.has(ownerId)) throw notFound();
     }
-    const [files, total] = await Promise.all([
-      this.store.files.ownedPage(viewer.orgId, ownerId, paging.page * paging.pageSize, paging.pageSize),
-      this.store.files.countOwned(viewer.orgId, ownerId),
-    ]);
+    const files = await this.store.files.ownedPage(viewer.orgId, ownerId, cursor, paging.pageSize + 1);
+    const page = files.slice(0, paging.pageSize);
+    const last = page.at(-1);
     const views = await this.views(
       viewer,
       scope,
-      files.map((f) => f.id),
+      page.map((f) => f.id),
     );
-    return { views: files.flatMap((f) => views.get(f.id) ?? []), total };
+    return {
+      views: page.flatMap((f) => views.get(f.id) ?? []),
+      currentPageToken: cursor ? keysetToken(cursor) : null,
+      nextPageToken:
+        files.length > paging.pageSize && last
+          ? keysetToken({ at: last.createdAt, id: last.id, direction: 'older' })
+          : null,
+    };
   }
 
   /** PATCH: a new title and description, by the owner or an admin. */

@@ -102,31 +102,25 @@ export class FileRepository {
     return rows.map(toFile);
   }
 
-  /** The files a user owns, newest first: a page of `limit` after `offset`. */
-  async ownedPage(orgId: string, ownerId: string, offset: number, limit: number): Promise<FileRecord[]> {
-    const rows = await this.db
+  /**
+   * The files a user owns, newest first: the `limit` just after the keyset cursor (the created date
+   * and ID of the last file of the page before), read through `files_owner_created`.
+   */
+  async ownedPage(
+    orgId: string,
+    ownerId: string,
+    after: { at: number; id: string } | undefined,
+    limit: number,
+  ): Promise<FileRecord[]> {
+    let q = this.db
       .selectFrom('files')
       .selectAll()
-      .where('org_id', '=', orgId)
       .where('owner_id', '=', ownerId)
-      .where('status', '=', 'ready')
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .offset(offset)
-      .limit(limit)
-      .execute();
+      .where('org_id', '=', orgId)
+      .where('status', '=', 'ready');
+    if (after) q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.at, after.id)));
+    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
     return rows.map(toFile);
-  }
-
-  async countOwned(orgId: string, ownerId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('files')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('org_id', '=', orgId)
-      .where('owner_id', '=', ownerId)
-      .where('status', '=', 'ready')
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
   }
 
   async rename(fileId: string, title: string, description: string | null, modifiedAt: number): Promise<void> {

@@ -306,16 +306,14 @@ describe('files (SPEC §12.2)', () => {
         });
         ids.push(response.json().id as string);
       }
-      const page = await h2.request({
-        method: 'GET',
-        url: `${v58}/connect/files/users/me?pageSize=2`,
-        token,
-      });
+      const list = (query: string) =>
+        h2.request({ method: 'GET', url: `${v58}/connect/files/users/me?${query}`, token });
+      const page = await list('pageSize=2');
       assert.equal(page.statusCode, 200);
+      assert.equal(page.headers['content-type'], JSON_TYPE);
       const url = `${v58}/connect/files/users/${bob.id}`;
-      const body = page.json();
       const summaries = await Promise.all(
-        [ids[2], ids[1]].map(async (id) => {
+        [ids[2], ids[1], ids[0]].map(async (id) => {
           const [file] = await h2.services.store.files.findMany(bob.orgId, [id as string]);
           const name = file?.name as string;
           return fileSummary(o, {
@@ -333,12 +331,31 @@ describe('files (SPEC §12.2)', () => {
           });
         }),
       );
-      assert.deepEqual(body, {
-        currentPageUrl: `${url}?page=0&pageSize=2`,
-        files: summaries,
-        nextPageUrl: `${url}?page=1&pageSize=2`,
+      // A keyset token: the created date and ID of the page's last file.
+      const token2 = `${summaries[1]?.createdDate},${ids[1]}`;
+      assert.deepEqual(page.json(), {
+        currentPageUrl: `${url}?pageSize=2`,
+        files: summaries.slice(0, 2),
+        nextPageUrl: `${url}?page=${token2}&pageSize=2`,
         previousPageUrl: null,
       });
+      assert.deepEqual((await list('page=0&pageSize=2')).json(), page.json());
+      const second = await list(`page=${token2}&pageSize=2`);
+      assert.equal(second.statusCode, 200);
+      assert.deepEqual(second.json(), {
+        currentPageUrl: `${url}?page=${token2}&pageSize=2`,
+        files: summaries.slice(2),
+        nextPageUrl: null,
+        previousPageUrl: null,
+      });
+      for (const bad of ['1', 'abc', `${summaries[1]?.createdDate},005000000000001AAA`]) {
+        const refused = await list(`page=${encodeURIComponent(bad)}`);
+        assert.equal(refused.statusCode, 400);
+        assert.deepEqual(
+          refused.json(),
+          err('INVALID_INPUT', `Invalid page: ${bad}. Specify a page token from an earlier response.`),
+        );
+      }
       const alice = await h2.login('alice@acme.example');
       const theirs = await h2.request({
         method: 'GET',
@@ -346,7 +363,7 @@ describe('files (SPEC §12.2)', () => {
         token: alice,
       });
       assert.deepEqual(theirs.json(), {
-        currentPageUrl: `${url}?page=0&pageSize=25`,
+        currentPageUrl: `${url}?pageSize=25`,
         files: [],
         nextPageUrl: null,
         previousPageUrl: null,

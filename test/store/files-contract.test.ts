@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { KeyPrefix } from '../../src/ids/salesforce-id.js';
 import type { NewFile } from '../../src/store/file-repository.js';
+import type { FileRecord } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
 import { testStore } from '../helpers/harness.js';
 import { openTestStore, type TestStore } from '../helpers/store.js';
@@ -84,22 +85,25 @@ describe(`store contract on ${testStore}: files`, () => {
     );
   });
 
-  test('discard removes the file and every chunk; ownedPage and countOwned see ready files only', async () => {
+  test('discard removes the file and every chunk; ownedPage sees ready files only, by keyset', async () => {
     const kept = await newFile('c.txt', T0 + 2);
     await upload(kept, 'xyz');
     const cut = await newFile('d.txt', T0 + 3);
     await store.files.begin(cut);
     await store.files.appendChunk(cut.id, 0, Buffer.from('1234'));
-    const before = await store.files.countOwned(org, ann);
+    const owned = async () => (await store.files.ownedPage(org, ann, undefined, 100)).map((f) => f.name);
+    const before = await owned();
+    assert.equal(before.includes('d.txt'), false);
     await store.files.discard(cut.id);
     assert.deepEqual(await store.files.chunks(cut.id, 0, 10), []);
-    assert.equal(await store.files.countOwned(org, ann), before);
-    const page = await store.files.ownedPage(org, ann, 0, 2);
+    assert.deepEqual(await owned(), before);
+    const page = await store.files.ownedPage(org, ann, undefined, 2);
     assert.deepEqual(
       page.map((f) => f.name),
       ['c.txt', 'b.txt'],
     );
-    const next = await store.files.ownedPage(org, ann, 2, 2);
+    const last = page.at(-1) as FileRecord;
+    const next = await store.files.ownedPage(org, ann, { at: last.createdAt, id: last.id }, 2);
     assert.deepEqual(
       next.map((f) => f.name),
       ['a.txt'],

@@ -3,7 +3,7 @@ import type { FileView } from '../../domain/files.js';
 import type { AttachedFile } from '../../store/file-repository.js';
 import type { PresentContext } from '../present-context.js';
 import { nullableText } from '../present-context.js';
-import { type IntegerPaging, pageUrls } from './pages.js';
+import { pageUrl } from './comment.js';
 import { presentUserSummary } from './user.js';
 
 const fileMotif = {
@@ -96,24 +96,22 @@ export function presentFileDetail(ctx: PresentContext, view: FileView) {
   return sorted;
 }
 
-/** `GET connect/files/users/{id}`: a File Summary Page. */
+/**
+ * `GET connect/files/users/{id}`: a File Summary Page, paged by keyset tokens (no previous page;
+ * `pageSize` is carried in every link).
+ */
 export function presentFilePage(
   ctx: PresentContext,
   userId: string,
-  page: { views: FileView[]; total: number },
-  paging: IntegerPaging,
+  page: { views: FileView[]; currentPageToken: string | null; nextPageToken: string | null },
+  pageSize: number,
 ) {
-  const { currentPageUrl, nextPageUrl, previousPageUrl } = pageUrls(
-    `${ctx.base}/connect/files/users/${userId}`,
-    {},
-    paging,
-    page.total,
-  );
+  const url = `${ctx.base}/connect/files/users/${userId}`;
   return {
-    currentPageUrl,
+    currentPageUrl: pageUrl(url, page.currentPageToken, pageSize),
     files: page.views.map((v) => presentFileSummary(ctx, v)),
-    nextPageUrl,
-    previousPageUrl,
+    nextPageUrl: page.nextPageToken ? pageUrl(url, page.nextPageToken, pageSize) : null,
+    previousPageUrl: null,
   };
 }
 

@@ -14,8 +14,9 @@ import {
   presentFileShares,
 } from '../presenters/file.js';
 import { presentBatchResults } from '../presenters/pages.js';
+import { DEFAULT_PAGE_SIZE } from './feed-schemas.js';
 import { contentHeaders, parseRange } from './file-content.js';
-import { integerPaging, PageNumber, PageSize } from './integer-paging.js';
+import { PageNumber, PageSize } from './integer-paging.js';
 
 const FileParams = Type.Object({ fileId: recordId(KeyPrefix.file) });
 const FILES_SINCE = 36;
@@ -24,7 +25,8 @@ const UploadQuery = Type.Object({
   title: Type.Optional(Type.String()),
   desc: Type.Optional(Type.String()),
 });
-const FilePageQuery = Type.Object({ page: PageNumber, pageSize: PageSize(100) });
+/** Owned files: `page` is a keyset token from an earlier page (or 0, the first). */
+const FilePageQuery = Type.Object({ page: Type.Optional(Type.String()), pageSize: PageSize(100) });
 const RenameBody = Type.Object(
   {
     title: Type.Optional(Type.String()),
@@ -101,10 +103,13 @@ export const fileRoutes = [
     xmlRoot: 'fileSummaryPage',
     schema: { params: UserParams, querystring: FilePageQuery },
     handler: async ({ services, viewer, scope, ctx, params, query }) => {
-      const paging = integerPaging(query);
-      const page = await services.files.listOwned(viewer, scope, params.userId, paging);
+      const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
+      const page = await services.files.listOwned(viewer, scope, params.userId, {
+        page: query.page,
+        pageSize,
+      });
       const userId = params.userId === 'me' ? viewer.user.id : params.userId;
-      return { body: presentFilePage(ctx, userId, page, paging) };
+      return { body: presentFilePage(ctx, userId, page, pageSize) };
     },
   }),
   defineRoute({
