@@ -19,6 +19,7 @@ import { CommunityService } from './domain/communities.js';
 import { FeedElementService } from './domain/feed-elements.js';
 import { FeedViews } from './domain/feed-views.js';
 import { FeedService } from './domain/feeds.js';
+import { sweepStaleUploads } from './domain/file-upload.js';
 import { FileService } from './domain/files.js';
 import { FollowService } from './domain/follows.js';
 import { GroupMemberService } from './domain/group-members.js';
@@ -265,6 +266,8 @@ export async function prepareStore(
   secrets: AppSecrets,
 ): Promise<void> {
   await migrate(store);
+  // Uploads cut by a server that died mid-way; live ones of other servers keep beating (0009).
+  await sweepStaleUploads(store, clock);
   await secrets.ready();
   if (!config.demo) return;
   await store.exclusive('seed', async (tx) => {

@@ -81,7 +81,7 @@ export class FileService {
       chunkSize: FILE_CHUNK_BYTES,
       createdAt: this.clock.now(),
     });
-    return new Upload(this.store, id, titleOf(name), async () => this.get(viewer, scope, id));
+    return new Upload(this.store, this.clock, id, titleOf(name), async () => this.get(viewer, scope, id));
   }
 
   /** The file if the viewer may see it: its owner, an admin, or a reader of a post that carries it. */
@@ -277,11 +277,12 @@ export class Upload {
 
   constructor(
     private readonly store: Store,
+    clock: Clock,
     readonly fileId: string,
     private readonly defaultTitle: string,
     private readonly read: () => Promise<FileView>,
   ) {
-    this.#writer = new ChunkWriter(store, fileId);
+    this.#writer = new ChunkWriter(store, fileId, clock);
   }
 
   get size(): number {

@@ -64,8 +64,39 @@ export class FileRepository {
       .execute();
   }
 
-  async appendChunk(fileId: string, seq: number, data: Uint8Array): Promise<void> {
+  /**
+   * One more chunk of an upload, and its heartbeat: the row's `modified_at` says when the upload
+   * last wrote, so a start-up sweep can tell a live upload from one whose server died. False when
+   * the row is gone (swept or discarded): the caller stops and removes what it wrote.
+   */
+  async appendChunk(fileId: string, seq: number, data: Uint8Array, at: number): Promise<boolean> {
+    const beat = await this.db
+      .updateTable('files')
+      .set({ modified_at: at })
+      .where('id', '=', fileId)
+      .where('status', '=', 'uploading')
+      .executeTakeFirst();
+    if (Number(beat.numUpdatedRows) === 0) return false;
     await this.db.insertInto('file_chunks').values({ file_id: fileId, seq, data }).execute();
+    return true;
+  }
+
+  /**
+   * Removes uploads no server has written to since `idleSince` (their server died mid-upload) and
+   * their chunks; returns how many. Ready files are never touched.
+   */
+  async sweepUploads(idleSince: number): Promise<number> {
+    const stale = await this.db
+      .selectFrom('files')
+      .select('id')
+      .where('status', '=', 'uploading')
+      .where('modified_at', '<', idleSince)
+      .execute();
+    const ids = stale.map((r) => r.id);
+    if (ids.length === 0) return 0;
+    await this.db.deleteFrom('file_chunks').where('file_id', 'in', ids).execute();
+    await this.db.deleteFrom('files').where('id', 'in', ids).where('status', '=', 'uploading').execute();
+    return ids.length;
   }
 
   async finish(fileId: string, done: FinishedFile): Promise<void> {

@@ -28,7 +28,12 @@ describe(`store contract on ${testStore}: files`, () => {
   const upload = async (file: NewFile, bytes: string) => {
     await store.files.begin(file);
     for (let seq = 0; seq * 4 < bytes.length; seq++)
-      await store.files.appendChunk(file.id, seq, Buffer.from(bytes.slice(seq * 4, seq * 4 + 4)));
+      await store.files.appendChunk(
+        file.id,
+        seq,
+        Buffer.from(bytes.slice(seq * 4, seq * 4 + 4)),
+        file.createdAt,
+      );
     await store.files.finish(file.id, {
       title: `${file.name} title`,
       description: 'd',
@@ -49,7 +54,7 @@ describe(`store contract on ${testStore}: files`, () => {
     const file = await newFile('a.txt', T0);
     await store.files.begin(file);
     assert.deepEqual(await store.files.findMany(org, [file.id]), []);
-    await store.files.appendChunk(file.id, 0, Buffer.from('abcd'));
+    await store.files.appendChunk(file.id, 0, Buffer.from('abcd'), T0);
     await store.files.finish(file.id, {
       title: 'A',
       description: null,
@@ -90,7 +95,7 @@ describe(`store contract on ${testStore}: files`, () => {
     await upload(kept, 'xyz');
     const cut = await newFile('d.txt', T0 + 3);
     await store.files.begin(cut);
-    await store.files.appendChunk(cut.id, 0, Buffer.from('1234'));
+    await store.files.appendChunk(cut.id, 0, Buffer.from('1234'), T0);
     const owned = async () => (await store.files.ownedPage(org, ann, undefined, 100)).map((f) => f.name);
     const before = await owned();
     assert.equal(before.includes('d.txt'), false);
