@@ -10,6 +10,7 @@ import type { FeedElementView, FeedViews } from './feed-views.js';
 import type { FileService } from './files.js';
 import { type GroupAccess, loadGroupAccess } from './group-access.js';
 import { requireId } from './ids.js';
+import { resolveInlineImages } from './inline-images.js';
 import { parseMessageInput, plainText } from './message-segments.js';
 import { requireSubjectId, visibleRecord } from './record-summaries.js';
 import { type Scope, scopeCommunityId } from './scope.js';
@@ -64,7 +65,7 @@ export class FeedElementService {
     const subjectId = subject.id;
     const link = parseLink(input.capabilities?.link);
     const choices = parsePollChoices(input.capabilities?.poll);
-    const message =
+    const parsed =
       link && input.body === undefined && input.text === undefined
         ? { segments: [], mentionIds: [] }
         : parseMessageInput(input);
@@ -81,6 +82,13 @@ export class FeedElementService {
       const target = await this.users.summaries(viewer, scope, [subjectId], { visibleOnly: true });
       if (!target.has(subjectId)) throw notFound();
     }
+    const { segments, fileIds: inlineIds } = await resolveInlineImages(
+      this.files,
+      viewer,
+      scope,
+      parsed.segments,
+    );
+    const message = { segments, mentionIds: parsed.mentionIds };
     const text = await this.bodyText(viewer, scope, message.segments, message.mentionIds);
     const fileIds = input.fileIds ? await this.files.attachable(viewer, scope, input.fileIds) : [];
     const app = viewer.appId ? await this.store.orgs.findApp(viewer.appId) : undefined;
@@ -103,10 +111,11 @@ export class FeedElementService {
         modifiedAt: now,
         commentCount: 0,
         likeCount: 0,
-        attachedFiles: fileIds.length,
+        attachedFiles: fileIds.length + inlineIds.length,
       };
       await tx.posts.insertElement(record, message.mentionIds);
       await tx.files.attach(viewer.orgId, record.id, null, fileIds);
+      await tx.files.attach(viewer.orgId, record.id, null, inlineIds, true);
       if (choices) {
         const ids = await tx.reserveIds(KeyPrefix.pollChoice, choices.length);
         await tx.polls.insertChoices(
@@ -160,7 +169,14 @@ export class FeedElementService {
     if (!canEditElement(viewer, element)) {
       throw insufficientAccess("You don't have permission to edit this feed element.");
     }
-    const message = parseMessageInput(input);
+    const parsed = parseMessageInput(input);
+    const { segments, fileIds: inlineIds } = await resolveInlineImages(
+      this.files,
+      viewer,
+      scope,
+      parsed.segments,
+    );
+    const message = { segments, mentionIds: parsed.mentionIds };
     const text = await this.bodyText(viewer, scope, message.segments, message.mentionIds);
     const modifiedAt = this.clock.now();
     await this.store.transaction(async (tx) => {
@@ -170,6 +186,7 @@ export class FeedElementService {
         { segments: message.segments, text, modifiedAt },
         message.mentionIds,
       );
+      await tx.files.replaceInline(viewer.orgId, element.id, null, inlineIds);
       await tx.postState.recordEdit(element.id, viewer.user.id, modifiedAt);
     });
     // Read back: the revision and last editor are the store's, whatever edits ran at the same time.

@@ -2,6 +2,7 @@ import type { Viewer } from '../auth/viewer.js';
 import { apiError, insufficientAccess, invalidInput, notFound } from '../errors/api-error.js';
 import { KeyPrefix } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
+import { RENDITIONS, type RenditionType, thumbnail } from '../lib/images.js';
 import type { FileRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { readRefusal } from './feed-access.js';
@@ -240,6 +241,18 @@ export class FileService {
       }
     }
     return items;
+  }
+
+  /**
+   * A thumbnail of an image file (PNG), made once per file and size and kept in the store, where
+   * every server finds it (decision 0033); undefined when sharp cannot read the image.
+   */
+  async rendition(file: FileRecord, type: RenditionType): Promise<Buffer | undefined> {
+    const kept = await this.store.files.rendition(file.id, type);
+    if (kept) return Buffer.from(kept);
+    const png = await thumbnail(this.bytes(file).chunks, RENDITIONS[type]);
+    if (png) await this.store.files.saveRendition(file.id, type, png);
+    return png;
   }
 
   /** The bytes of a file, whole or a range [start, end] (already checked against its size). */

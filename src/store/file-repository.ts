@@ -114,8 +114,12 @@ export class FileRepository {
       .execute();
   }
 
-  /** Removes a file and its bytes, whatever its status; attachments stay (posts show it nulled). */
+  /**
+   * Removes a file, its bytes and its renditions, whatever its status; attachments stay (posts
+   * show it nulled).
+   */
   async discard(fileId: string): Promise<void> {
+    await this.db.deleteFrom('file_renditions').where('file_id', '=', fileId).execute();
     await this.db.deleteFrom('file_chunks').where('file_id', '=', fileId).execute();
     await this.db.deleteFrom('files').where('id', '=', fileId).execute();
   }
@@ -175,19 +179,19 @@ export class FileRepository {
     return rows.map((r) => r.data);
   }
 
-  /** Ties files to a post (commentId null) or a comment, in the order given. */
+  /**
+   * Ties files to a post (commentId null) or a comment, in the order given: attached files
+   * (capabilities.files) or, `inline`, the files of the body's InlineImage segments.
+   */
   async attach(
     orgId: string,
     feedElementId: string,
     commentId: string | null,
     fileIds: readonly string[],
+    inline = false,
   ): Promise<void> {
     if (fileIds.length === 0) return;
-    await this.db
-      .updateTable('feed_elements')
-      .set((eb) => ({ attached_files: eb('attached_files', '+', fileIds.length) }))
-      .where('id', '=', feedElementId)
-      .execute();
+    await this.#count(feedElementId, fileIds.length);
     await this.db
       .insertInto('file_attachments')
       .values(
@@ -196,9 +200,67 @@ export class FileRepository {
           org_id: orgId,
           feed_element_id: feedElementId,
           comment_id: commentId ?? '',
+          inline: inline ? 1 : 0,
           position,
         })),
       )
+      .execute();
+  }
+
+  /** An edited body's inline images replace the ones before (the attached files stay). */
+  async replaceInline(
+    orgId: string,
+    feedElementId: string,
+    commentId: string | null,
+    fileIds: readonly string[],
+  ): Promise<void> {
+    const removed = await this.db
+      .deleteFrom('file_attachments')
+      .where('feed_element_id', '=', feedElementId)
+      .where('comment_id', '=', commentId ?? '')
+      .where('inline', '=', 1)
+      .executeTakeFirst();
+    const gone = Number(removed.numDeletedRows);
+    if (gone > 0) await this.#count(feedElementId, -gone);
+    await this.attach(orgId, feedElementId, commentId, fileIds, true);
+  }
+
+  /** Keeps the post's count of files (its own and its comments') in step. */
+  async #count(feedElementId: string, delta: number): Promise<void> {
+    await this.db
+      .updateTable('feed_elements')
+      .set((eb) => ({ attached_files: eb('attached_files', '+', delta) }))
+      .where('id', '=', feedElementId)
+      .execute();
+  }
+
+  /** A thumbnail made before (by any server), or undefined. */
+  async rendition(fileId: string, type: string): Promise<Uint8Array | undefined> {
+    const row = await this.db
+      .selectFrom('file_renditions')
+      .select('data')
+      .where('file_id', '=', fileId)
+      .where('type', '=', type)
+      .executeTakeFirst();
+    return row?.data;
+  }
+
+  /**
+   * Keeps a thumbnail for the next request; two servers making the same one at once keep the
+   * first. Written only while the file is there, so a delete racing it leaves no orphan.
+   */
+  async saveRendition(fileId: string, type: string, data: Uint8Array): Promise<void> {
+    await this.db
+      .insertInto('file_renditions')
+      .columns(['file_id', 'type', 'data'])
+      .expression((eb) =>
+        eb
+          .selectFrom('files')
+          .select([eb.val(fileId).as('file_id'), eb.val(type).as('type'), eb.val(data).as('data')])
+          .where('id', '=', fileId)
+          .where('status', '=', 'ready'),
+      )
+      .onConflict((oc) => oc.columns(['file_id', 'type']).doNothing())
       .execute();
   }
 
@@ -215,6 +277,7 @@ export class FileRepository {
         'a.file_id',
         'a.feed_element_id',
         'a.comment_id',
+        'a.inline',
         'a.position',
         'f.id',
         'f.org_id',
@@ -235,6 +298,7 @@ export class FileRepository {
       .where('a.feed_element_id', 'in', [...new Set(feedElementIds)])
       .orderBy('a.feed_element_id')
       .orderBy('a.comment_id')
+      .orderBy('a.inline')
       .orderBy('a.position')
       .execute();
     return rows.map((row) => ({
@@ -258,6 +322,7 @@ export class FileRepository {
       .where('feed_element_id', 'in', [...new Set(feedElementIds)])
       .orderBy('feed_element_id')
       .orderBy('comment_id')
+      .orderBy('inline')
       .orderBy('position')
       .execute();
     return rows.map(toAttachment);
@@ -272,6 +337,7 @@ export class FileRepository {
       .where('file_id', 'in', [...new Set(fileIds)])
       .orderBy('feed_element_id')
       .orderBy('comment_id')
+      .orderBy('inline')
       .orderBy('position')
       .execute();
     return rows.map(toAttachment);
@@ -300,13 +366,14 @@ function toFile(row: Selectable<Database['files']>): FileRecord {
 function toAttachment(
   row: Pick<
     Selectable<Database['file_attachments']>,
-    'file_id' | 'feed_element_id' | 'comment_id' | 'position'
+    'file_id' | 'feed_element_id' | 'comment_id' | 'inline' | 'position'
   >,
 ): FileAttachmentRecord {
   return {
     fileId: row.file_id,
     feedElementId: row.feed_element_id,
     commentId: row.comment_id === '' ? null : row.comment_id,
+    inline: row.inline === 1,
     position: row.position,
   };
 }

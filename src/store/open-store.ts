@@ -14,6 +14,7 @@ import * as m010 from './migrations/010-records.js';
 import * as m011 from './migrations/011-files.js';
 import * as m012 from './migrations/012-conversation.js';
 import * as m013 from './migrations/013-quota-without-org-lock.js';
+import * as m016 from './migrations/016-inline-images-renditions.js';
 import { rawDatabase } from './raw-database.js';
 import type { Database } from './schema.js';
 import { Store } from './store.js';
@@ -45,6 +46,7 @@ const migrations = {
   '011-files': m011,
   '012-conversation': m012,
   '013-quota-without-org-lock': m013,
+  '016-inline-images-renditions': m016,
 };
 
 /**

@@ -40,6 +40,7 @@ const NEW_NAMES = [
   '011-files',
   '012-conversation',
   '013-quota-without-org-lock',
+  '016-inline-images-renditions',
 ];
 
 /** Runs the migrations named in `names` under their old names, as a server before the renumbering did. */

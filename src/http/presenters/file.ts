@@ -1,6 +1,7 @@
 import { fileExtension, fileType } from '../../domain/file-upload.js';
 import type { FileView } from '../../domain/files.js';
 import type { AttachedFile } from '../../store/file-repository.js';
+import type { FileRecord, ImageDetails } from '../../store/records.js';
 import type { PresentContext } from '../present-context.js';
 import { nullableText } from '../present-context.js';
 import { pageUrl } from './comment.js';
@@ -201,4 +202,58 @@ export function presentFileCapabilities(ctx: PresentContext, files: AttachedFile
   if (files.length === 0) return {};
   if (ctx.major >= 36) return { files: { items: files.map((f) => presentContentCapability(ctx, f)) } };
   return { content: presentContentCapability(ctx, files[0] as AttachedFile) };
+}
+
+/** The preview formats of an image's thumbnails (File Preview, F2 §7), by rendition. */
+const PREVIEWS = [
+  ['ThumbnailTiny', 'THUMB120BY90', 'tiny-thumbnail'],
+  ['Thumbnail', 'THUMB240BY180', 'thumbnail'],
+  ['ThumbnailBig', 'THUMB720BY480', 'big-thumbnail'],
+] as const;
+
+/**
+ * Message Segment: Inline Image (F2 §7; decision 0033): each key from its version, alphabetical.
+ * Once the file is deleted, only the alt text and text stay; every file property is null.
+ */
+export function presentInlineImage(
+  ctx: PresentContext,
+  segment: { fileId: string; altText: string | null; image: ImageDetails | null; file: FileRecord | null },
+) {
+  const { file, image } = segment;
+  const base = file ? fileUrl(ctx, file.id) : '';
+  return {
+    altText: nullableText(ctx, segment.altText),
+    contentSize: file ? file.contentSize : null,
+    ...(ctx.major >= 37 ? { fileExtension: file ? fileExtension(file.name) : null } : {}),
+    ...(ctx.major >= 41
+      ? {
+          imageDetails:
+            file && image
+              ? {
+                  height: image.height,
+                  imageFormat: image.format,
+                  orientation: image.orientation === null ? null : String(image.orientation),
+                  width: image.width,
+                }
+              : null,
+        }
+      : {}),
+    text: ctx.text(segment.altText ?? segment.fileId),
+    thumbnails: file
+      ? {
+          fileId: file.id,
+          previews: PREVIEWS.map(([format, type, path]) => ({
+            format,
+            previewUrlCount: 1,
+            previewUrls: [{ pageNumber: 1, previewUrl: `${base}/rendition?type=${type}` }],
+            status: 'Available',
+            url: `${base}/previews/${path}`,
+          })),
+          url: `${base}/previews`,
+          ...(ctx.major >= 40 ? { versionNumber: '1' } : {}),
+        }
+      : null,
+    type: 'InlineImage',
+    url: file ? `${base}/content?versionNumber=1` : null,
+  };
 }

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { type FileInput, fileTooLarge, type Upload } from '../../domain/files.js';
 import { apiError, invalidInput, notFound, withHeaders } from '../../errors/api-error.js';
 import { KeyPrefix } from '../../ids/salesforce-id.js';
-import { RENDITIONS, thumbnail } from '../../lib/images.js';
+import { RENDITIONS, type RenditionType } from '../../lib/images.js';
 import { defineRoute } from '../api-route.js';
 import { batchParams, FeedElementParams, recordId, UserParams } from '../params.js';
 import {
@@ -225,10 +225,7 @@ export const fileRoutes = [
       }
       const { file } = await services.files.get(viewer, scope, params.fileId);
       if (!file.isImage) throw notFound();
-      const png = await thumbnail(
-        services.files.bytes(file).chunks,
-        RENDITIONS[type as keyof typeof RENDITIONS],
-      );
+      const png = await services.files.rendition(file, type as RenditionType);
       if (!png) throw notFound();
       return { raw: { contentType: 'image/png', body: png } };
     },
