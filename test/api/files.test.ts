@@ -250,6 +250,46 @@ describe('files (SPEC §12.2)', () => {
     assert.equal(broken.statusCode, 404);
   });
 
+  test('GET …/rendition: made once per file and size, kept in the store for every server, gone with the file', async () => {
+    const id = await uploadRed();
+    const db = rawDatabase(h.services.store);
+    const kept = () =>
+      db
+        .selectFrom('file_renditions')
+        .select(['type', 'data'])
+        .where('file_id', '=', id)
+        .orderBy('type')
+        .execute();
+    const first = await get('bob', `/connect/files/${id}/rendition?type=THUMB240BY180`);
+    assert.equal(first.statusCode, 404, 'bob does not see the file');
+    const made = await get('alice', `/connect/files/${id}/rendition?type=THUMB240BY180`);
+    assert.equal(made.statusCode, 200);
+    assert.deepEqual(
+      (await kept()).map((r) => [r.type, Buffer.from(r.data).equals(made.rawPayload)]),
+      [['THUMB240BY180', true]],
+    );
+    // The next request (on any server of the store) answers the kept bytes: sharp does not run again.
+    const marker = await pngOf(3, 2);
+    await db.updateTable('file_renditions').set({ data: marker }).where('file_id', '=', id).execute();
+    const again = await get('alice', `/connect/files/${id}/rendition?type=THUMB240BY180`);
+    assert.equal(again.statusCode, 200);
+    assert.equal(again.headers['content-type'], 'image/png');
+    assert.equal(again.rawPayload.equals(marker), true);
+    // Another size is made and kept beside it; deleting the file deletes both.
+    assert.equal((await get('alice', `/connect/files/${id}/rendition?type=THUMB120BY90`)).statusCode, 200);
+    assert.deepEqual(
+      (await kept()).map((r) => r.type),
+      ['THUMB120BY90', 'THUMB240BY180'],
+    );
+    const deleted = await h.request({
+      method: 'DELETE',
+      url: `${v58}/connect/files/${id}`,
+      token: tokens.alice,
+    });
+    assert.equal(deleted.statusCode, 204);
+    assert.deepEqual(await kept(), []);
+  });
+
   test('PATCH renames (owner or admin); bad title 400 and nothing changes; DELETE 204, then 404 and no rows', async () => {
     const id = await uploadRed();
     const renamed = await h.request({
