@@ -19,6 +19,7 @@ import { CommunityService } from './domain/communities.js';
 import { FeedElementService } from './domain/feed-elements.js';
 import { FeedViews } from './domain/feed-views.js';
 import { FeedService } from './domain/feeds.js';
+import { FileShareService } from './domain/file-shares.js';
 import { sweepStaleUploads } from './domain/file-upload.js';
 import { FileService } from './domain/files.js';
 import { FollowService } from './domain/follows.js';
@@ -210,6 +211,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     likes: new LikeService(store, clock, feedElements, comments, feedViews),
     sobjects: new SObjectRecordService(store, clock),
     files,
+    fileShares: new FileShareService(store, files, users, groups),
     postMarks: new PostMarkService(store, clock, users, feedElements),
     mentions: new MentionService(store),
     topics: new TopicService(store, clock, feedElements),

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Db } from './dialects/dialect.js';
-import type { FileAttachmentRecord, FileRecord } from './records.js';
+import type { FileAttachmentRecord, FileRecord, SubjectKind } from './records.js';
 import type { Database } from './schema.js';
 
 /** A file on a post or comment, and the file itself (null once deleted). */
@@ -234,6 +234,33 @@ export class FileRepository {
       .execute();
   }
 
+  /**
+   * What a file is shared with through the live posts (and their comments) that carry it: each
+   * post's subject but `except` (the owner) once, in subject ID order, the `limit` just after
+   * `afterId` (a keyset page).
+   */
+  async sharedWith(
+    fileId: string,
+    except: string,
+    afterId: string | undefined,
+    limit: number,
+  ): Promise<{ subjectKind: SubjectKind; subjectId: string }[]> {
+    let q = this.db
+      .selectFrom('file_attachments as a')
+      .innerJoin('feed_elements as e', 'e.id', 'a.feed_element_id')
+      .select(['e.subject_kind', 'e.subject_id'])
+      .where('a.file_id', '=', fileId)
+      .where('e.subject_id', '!=', except)
+      .where('e.deleted_at', 'is', null);
+    if (afterId !== undefined) q = q.where('e.subject_id', '>', afterId);
+    const rows = await q
+      .groupBy(['e.subject_id', 'e.subject_kind'])
+      .orderBy('e.subject_id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ subjectKind: r.subject_kind as SubjectKind, subjectId: r.subject_id }));
+  }
+
   /** A thumbnail made before (by any server), or undefined. */
   async rendition(fileId: string, type: string): Promise<Uint8Array | undefined> {
     const row = await this.db
@@ -311,21 +338,6 @@ export class FileRepository {
               id: row.id,
             }),
     }));
-  }
-
-  /** The attachments of these posts and of their comments, in list order. */
-  async attachmentsOf(feedElementIds: readonly string[]): Promise<FileAttachmentRecord[]> {
-    if (feedElementIds.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('file_attachments')
-      .selectAll()
-      .where('feed_element_id', 'in', [...new Set(feedElementIds)])
-      .orderBy('feed_element_id')
-      .orderBy('comment_id')
-      .orderBy('inline')
-      .orderBy('position')
-      .execute();
-    return rows.map(toAttachment);
   }
 
   /** Where files are attached (the posts and comments that carry them). */

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
-import { signIn } from '../helpers/feed-fixtures.js';
-import { err, NOT_FOUND, opts, type Person } from '../helpers/feed-shapes.js';
+import { makeGroup, signIn } from '../helpers/feed-fixtures.js';
+import { err, NOT_FOUND, opts, type Person, userSummary } from '../helpers/feed-shapes.js';
 import { type FileFacts, fileDetail, fileSummary, md5, pngOf } from '../helpers/file-shapes.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
 import { multipart, type Part } from '../helpers/multipart.js';
@@ -443,19 +443,82 @@ describe('files (SPEC §12.2)', () => {
     assert.equal((await get('bob', `/connect/files/${bobs}`)).statusCode, 200);
   });
 
-  test('GET …/file-shares: the owner with sharingType I', async () => {
+  test('GET …/file-shares: the owner (I), then each post parent that carries it (V), keyset pages', async () => {
     const id = await uploadRed();
-    const response = await get('alice', `/connect/files/${id}/file-shares`);
-    assert.equal(response.statusCode, 200);
-    assert.deepEqual(response.json(), {
-      currentPageUrl: `${v58}/connect/files/${id}/file-shares?page=0`,
+    const url = `${v58}/connect/files/${id}/file-shares`;
+    const shares = (query = '', who = 'alice') => get(who, `/connect/files/${id}/file-shares${query}`);
+    const owner = {
+      entity: fileSummary(o, await redFacts(id, people.alice as Person)).owner,
+      sharingType: 'I',
+    };
+    const alone = await shares();
+    assert.equal(alone.statusCode, 200);
+    assert.equal(alone.headers['content-type'], JSON_TYPE);
+    assert.deepEqual(alone.json(), {
+      currentPageUrl: `${url}?pageSize=25`,
       linkShare: null,
       nextPageUrl: null,
       previousPageUrl: null,
+      shares: [owner],
+    });
+    // Posted on alice's own profile (not listed again), on bob's, in a group and on a record.
+    const group = await makeGroup(h, {
+      name: 'Shares Club',
+      visibility: 'PublicAccess',
+      owner: people.alice?.id as string,
+    });
+    const account = await h.admin('POST', '/_chatterbox/records', {
+      type: 'Account',
+      fields: { Name: 'Shares Inc' },
+    });
+    const bob = people.bob as Person;
+    for (const subjectId of ['me', bob.id, group, account.json().Id as string]) {
+      const posted = await h.request({
+        method: 'POST',
+        url: `${v58}/chatter/feed-elements`,
+        token: tokens.alice,
+        payload: {
+          feedElementType: 'FeedItem',
+          subjectId,
+          body: { messageSegments: [{ type: 'Text', text: 'shared' }] },
+          capabilities: { files: { items: [{ id }] } },
+        },
+      });
+      assert.equal(posted.statusCode, 201, posted.body);
+    }
+    // Each entity as its own resources show it (ID order: record 001…, user 005…, group 0F9…).
+    const record = (await get('alice', `/chatter/records/${account.json().Id}`)).json();
+    const groupItem = (await get('alice', '/chatter/groups?q=Shares%20Club')).json().groups[0];
+    const first = await shares('?pageSize=2');
+    assert.deepEqual(first.json(), {
+      currentPageUrl: `${url}?pageSize=2`,
+      linkShare: null,
+      nextPageUrl: `${url}?page=${bob.id}&pageSize=2`,
+      previousPageUrl: null,
       shares: [
-        { entity: fileSummary(o, await redFacts(id, people.alice as Person)).owner, sharingType: 'I' },
+        owner,
+        { entity: record, sharingType: 'V' },
+        { entity: userSummary(o, bob), sharingType: 'V' },
       ],
     });
+    const second = await shares(`?page=${bob.id}&pageSize=2`);
+    assert.deepEqual(second.json(), {
+      currentPageUrl: `${url}?page=${bob.id}&pageSize=2`,
+      linkShare: null,
+      nextPageUrl: null,
+      previousPageUrl: null,
+      shares: [{ entity: groupItem, sharingType: 'V' }],
+    });
+    // Bob sees the file through the posts, so he sees its shares; a bad token is 400, nothing else.
+    assert.equal((await shares('', 'bob')).statusCode, 200);
+    const bad = await shares('?page=abc');
+    assert.equal(bad.statusCode, 400);
+    assert.deepEqual(
+      bad.json(),
+      err('INVALID_INPUT', 'Invalid page: abc. Specify a page token from an earlier response.'),
+    );
+    const theirs = await uploadRed('bob');
+    assert.deepEqual((await get('alice', `/connect/files/${theirs}/file-shares`)).json(), NOT_FOUND);
   });
 
   test('bad uploads: no fileData, not multipart, bad json part, another user, over --max-file-bytes: each leaves no row', async () => {

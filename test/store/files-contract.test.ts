@@ -126,7 +126,7 @@ describe(`store contract on ${testStore}: files`, () => {
     );
   });
 
-  test('attach ties files to a post and a comment in order; attachmentsOf and attachmentsFor find them', async () => {
+  test('attach ties files to a post and a comment in order; attachedFiles and attachmentsFor find them; sharedWith', async () => {
     const f1 = await newFile('f1.txt', T0 + 5);
     const f2 = await newFile('f2.txt', T0 + 6);
     await upload(f1, '1');
@@ -136,14 +136,29 @@ describe(`store contract on ${testStore}: files`, () => {
     const comment = await store.newId(KeyPrefix.comment);
     await store.files.attach(org, post, null, [f2.id, f1.id]);
     await store.files.attach(org, post, comment, [f1.id]);
-    assert.deepEqual(await store.files.attachmentsOf([post]), [
-      { fileId: f2.id, feedElementId: post, commentId: null, position: 0 },
-      { fileId: f1.id, feedElementId: post, commentId: null, position: 1 },
-      { fileId: f1.id, feedElementId: post, commentId: comment, position: 0 },
+    // An inline image at position 0 beside the attached file there; replaced, it moves.
+    await store.files.attach(org, post, null, [f1.id], true);
+    await store.files.replaceInline(org, post, null, [f2.id]);
+    const of = async (ids: string[]) => (await store.files.attachedFiles(ids)).map((a) => a.attachment);
+    assert.deepEqual(await of([post]), [
+      { fileId: f2.id, feedElementId: post, commentId: null, inline: false, position: 0 },
+      { fileId: f1.id, feedElementId: post, commentId: null, inline: false, position: 1 },
+      { fileId: f2.id, feedElementId: post, commentId: null, inline: true, position: 0 },
+      { fileId: f1.id, feedElementId: post, commentId: comment, inline: false, position: 0 },
     ]);
-    assert.deepEqual(await store.files.attachmentsFor([f2.id]), [
-      { fileId: f2.id, feedElementId: post, commentId: null, position: 0 },
+    assert.equal((await store.posts.findElements(org, [post]))[0]?.attachedFiles, 4);
+    assert.deepEqual(await store.files.attachmentsFor([f1.id]), [
+      { fileId: f1.id, feedElementId: post, commentId: null, inline: false, position: 1 },
+      { fileId: f1.id, feedElementId: post, commentId: comment, inline: false, position: 0 },
     ]);
-    assert.deepEqual(await store.files.attachmentsOf([]), []);
+    assert.deepEqual(await of([]), []);
+    // The post's subject once, however many times the post and its comments carry the file.
+    const other = (await newUser(store, org, { username: 'bo@files.example' })).id;
+    assert.deepEqual(await store.files.sharedWith(f1.id, other, undefined, 10), [
+      { subjectKind: 'user', subjectId: ann },
+    ]);
+    assert.deepEqual(await store.files.sharedWith(f1.id, other, ann, 10), []);
+    // The owner is not listed among the viewers.
+    assert.deepEqual(await store.files.sharedWith(f1.id, ann, undefined, 10), []);
   });
 });

@@ -1,3 +1,4 @@
+import type { FileShareEntity, FileSharesPage } from '../../domain/file-shares.js';
 import { fileExtension, fileType } from '../../domain/file-upload.js';
 import type { FileView } from '../../domain/files.js';
 import type { AttachedFile } from '../../store/file-repository.js';
@@ -5,6 +6,8 @@ import type { FileRecord, ImageDetails } from '../../store/records.js';
 import type { PresentContext } from '../present-context.js';
 import { nullableText } from '../present-context.js';
 import { pageUrl } from './comment.js';
+import { presentGroup } from './group.js';
+import { presentRecordSummary } from './record-summary.js';
 import { presentUserSummary } from './user.js';
 
 const fileMotif = {
@@ -116,14 +119,27 @@ export function presentFilePage(
   };
 }
 
-/** `GET connect/files/{id}/file-shares`: the owner (`I`) and who sees it through posts (`V`). */
-export function presentFileShares(ctx: PresentContext, view: FileView) {
+/**
+ * `GET connect/files/{id}/file-shares`: the owner (`I`) and who sees it through posts (`V`), each
+ * entity as its own resources show it; keyset page links (decision 0033).
+ */
+export function presentFileShares(ctx: PresentContext, page: FileSharesPage, pageSize: number) {
+  const url = `${fileUrl(ctx, page.view.file.id)}/file-shares`;
+  const entity = (e: FileShareEntity) =>
+    e.kind === 'user'
+      ? presentUserSummary(ctx, e.user)
+      : e.kind === 'group'
+        ? presentGroup(ctx, e.group)
+        : presentRecordSummary(ctx, e.record);
   return {
-    currentPageUrl: `${fileUrl(ctx, view.file.id)}/file-shares?page=0`,
+    currentPageUrl: pageUrl(url, page.currentPageToken, pageSize),
     linkShare: null,
-    nextPageUrl: null,
+    nextPageUrl: page.nextPageToken ? pageUrl(url, page.nextPageToken, pageSize) : null,
     previousPageUrl: null,
-    shares: [{ entity: presentUserSummary(ctx, view.owner), sharingType: 'I' }],
+    shares: [
+      ...(page.owner ? [{ entity: presentUserSummary(ctx, page.owner), sharingType: 'I' }] : []),
+      ...page.viewers.map((e) => ({ entity: entity(e), sharingType: 'V' })),
+    ],
   };
 }
 

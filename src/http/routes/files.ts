@@ -16,7 +16,7 @@ import {
 import { presentBatchResults } from '../presenters/pages.js';
 import { DEFAULT_PAGE_SIZE } from './feed-schemas.js';
 import { contentHeaders, parseRange } from './file-content.js';
-import { PageNumber, PageSize } from './integer-paging.js';
+import { PageSize } from './integer-paging.js';
 
 const FileParams = Type.Object({ fileId: recordId(KeyPrefix.file) });
 const FILES_SINCE = 36;
@@ -25,7 +25,7 @@ const UploadQuery = Type.Object({
   title: Type.Optional(Type.String()),
   desc: Type.Optional(Type.String()),
 });
-/** Owned files: `page` is a keyset token from an earlier page (or 0, the first). */
+/** Owned files and file shares: `page` is a keyset token from an earlier page (or 0, the first). */
 const FilePageQuery = Type.Object({ page: Type.Optional(Type.String()), pageSize: PageSize(100) });
 const RenameBody = Type.Object(
   {
@@ -236,10 +236,14 @@ export const fileRoutes = [
     summary: 'Who a file is shared with (File Shares Page)',
     since: FILES_SINCE,
     xmlRoot: 'fileSharesPage',
-    schema: { params: FileParams, querystring: Type.Object({ page: PageNumber, pageSize: PageSize(100) }) },
-    handler: async ({ services, viewer, scope, ctx, params }) => {
-      const view = await services.files.get(viewer, scope, params.fileId);
-      return { body: presentFileShares(ctx, view) };
+    schema: { params: FileParams, querystring: FilePageQuery },
+    handler: async ({ services, viewer, scope, ctx, params, query }) => {
+      const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
+      const page = await services.fileShares.page(viewer, scope, params.fileId, {
+        page: query.page,
+        pageSize,
+      });
+      return { body: presentFileShares(ctx, page, pageSize) };
     },
   }),
 ];
