@@ -28,6 +28,7 @@ import {
   twentyFiveGets,
   usersMe,
 } from './lib/chatterbox-scenarios.js';
+import { measureFileThroughput } from './lib/file-throughput.js';
 import { type Load, type LoadSettings, type Measurement, medianRun, prepareLoad } from './lib/load.js';
 import type { ServerProcess } from './lib/processes.js';
 import { renderChart, renderReport } from './lib/report.js';
@@ -49,7 +50,7 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     'database-url': { type: 'string' },
     'redis-url': { type: 'string' },
-    scenarios: { type: 'string', default: 'a,b,c,d,e,f,g' },
+    scenarios: { type: 'string', default: 'a,b,c,d,e,f,g,h' },
     'no-baselines': { type: 'boolean', default: false },
     duration: { type: 'string' },
     connections: { type: 'string' },
@@ -457,6 +458,27 @@ async function main(): Promise<void> {
   if (wanted.has('g') && databaseUrl && redisUrl)
     await workersScenario(() => postgresStore(databaseUrl, redisUrl));
   else if (wanted.has('g')) log('(g) not run: it needs --database-url and --redis-url');
+  if (wanted.has('h')) {
+    for (const [, makeStore] of stores) {
+      const store = makeStore();
+      try {
+        const r = await measureFileThroughput({
+          cli: BUILT_CLI,
+          cwd: root,
+          store,
+          mb: 10,
+          rounds: quick ? 2 : 5,
+        });
+        results.files = [...(results.files ?? []), r];
+        log(
+          `chatterbox/${r.store} h: upload ${r.chatterbox.uploadMbps.toFixed(1)} MB/s (× ${r.ratios.upload.toFixed(2)} of bare), ` +
+            `download ${r.chatterbox.downloadMbps.toFixed(1)} MB/s (× ${r.ratios.download.toFixed(2)} of bare)`,
+        );
+      } finally {
+        await store.dispose();
+      }
+    }
+  }
   results.meta.finishedAt = new Date().toISOString();
 
   const dir = join(root, 'bench', 'results');

@@ -20,6 +20,8 @@ import { CommunityService } from './domain/communities.js';
 import { FeedElementService } from './domain/feed-elements.js';
 import { FeedViews } from './domain/feed-views.js';
 import { FeedService } from './domain/feeds.js';
+import { FileShareService } from './domain/file-shares.js';
+import { sweepStaleUploads } from './domain/file-upload.js';
 import { FileService } from './domain/files.js';
 import { FollowService } from './domain/follows.js';
 import { GroupMemberService } from './domain/group-members.js';
@@ -224,6 +226,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     sobjects: new SObjectRecordService(store, clock),
     files,
     photos: new PhotoService(store, clock, users, groups, files),
+    fileShares: new FileShareService(store, files, users, groups),
     postMarks: new PostMarkService(store, clock, users, feedElements),
     mentions: new MentionService(store),
     topics: new TopicService(store, clock, feedElements),
@@ -284,6 +287,8 @@ export async function prepareStore(
   secrets: AppSecrets,
 ): Promise<void> {
   await migrate(store);
+  // Uploads cut by a server that died mid-way; live ones of other servers keep beating (0009).
+  await sweepStaleUploads(store, clock);
   await secrets.ready();
   if (!config.demo) return;
   await store.exclusive('seed', async (tx) => {

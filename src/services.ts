@@ -9,6 +9,7 @@ import type { CommentService } from './domain/comments.js';
 import type { CommunityService } from './domain/communities.js';
 import type { FeedElementService } from './domain/feed-elements.js';
 import type { FeedService } from './domain/feeds.js';
+import type { FileShareService } from './domain/file-shares.js';
 import type { FileService } from './domain/files.js';
 import type { FollowService } from './domain/follows.js';
 import type { GroupMemberService } from './domain/group-members.js';
@@ -58,6 +59,7 @@ export interface Services {
   files: FileService;
   /** User and group photos (SPEC §12.2). */
   photos: PhotoService;
+  fileShares: FileShareService;
   /** Bookmarks, mutes and reads of posts (SPEC §12.5). */
   postMarks: PostMarkService;
   mentions: MentionService;

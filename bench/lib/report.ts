@@ -365,6 +365,8 @@ export function renderReport(results: BenchResults, chartFile: string): string {
   line();
 
   // Startup.
+  fileThroughput(results, line);
+
   line('## Process start → first served request');
   line();
   line('| Server | Condition | ms | RSS at start MB |');
@@ -494,6 +496,30 @@ function issue14Targets(results: BenchResults, line: (text?: string) => void): v
     'Target 7 (quotas exact: N of M admitted, across processes, every backend) is checked by ' +
       '`test/limits/usage-backends.test.ts`, `test/limits/quota-shared-lock.test.ts` and ' +
       '`test/api/quotas.test.ts`, not by the bench. Rows 1 and 6 need `--database-url` (and `--redis-url`).',
+  );
+  line();
+}
+
+/** (h): file throughput beside bare Fastify serving the same bytes from disk. */
+function fileThroughput(results: BenchResults, line: (text?: string) => void): void {
+  const rows = results.files ?? [];
+  if (rows.length === 0) return;
+  line('## (h) File upload and download throughput');
+  line();
+  line(
+    '| Store | File | Chatterbox upload | Bare upload | Ratio | Chatterbox download | Bare download | Ratio | Load (1 min) |',
+  );
+  line('|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows)
+    line(
+      `| ${r.store} | ${num(r.mb)} MB × ${r.rounds} | ${num(r.chatterbox.uploadMbps, 1)} MB/s | ${num(r.bare.uploadMbps, 1)} MB/s | ` +
+        `${num(r.ratios.upload, 2)} | ${num(r.chatterbox.downloadMbps, 1)} MB/s | ${num(r.bare.downloadMbps, 1)} MB/s | ` +
+        `${num(r.ratios.download, 2)} | ${num(r.loadAverage[0] ?? 0, 2)} |`,
+    );
+  line();
+  line(
+    'Medians of interleaved rounds; bare Fastify writes the multipart upload to a file and serves the file from disk, ' +
+      'Chatterbox streams both through its store in 256 KiB chunks (decision 0009).',
   );
   line();
 }

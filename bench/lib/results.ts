@@ -43,4 +43,18 @@ export interface BenchResults {
   scenarios: ScenarioResult[];
   /** Chatterbox's (a) req/s ÷ a baseline's, per round of interleaved runs, and their median. */
   ratios: { store: StoreLabel; baseline: string; perRound: number[]; median: number }[];
+  /** (h) file upload and download throughput, per store (absent from runs before it existed). */
+  files?: FileThroughputResult[];
+}
+
+/** (h): medians of interleaved rounds, Chatterbox beside bare Fastify on disk, and their ratios. */
+export interface FileThroughputResult {
+  store: StoreLabel;
+  mb: number;
+  rounds: number;
+  loadAverage: number[];
+  chatterbox: { uploadMbps: number; downloadMbps: number };
+  bare: { uploadMbps: number; downloadMbps: number };
+  ratios: { upload: number; download: number };
+  rss: { mb: number; idleMb: number; uploadPeakMb: number; downloadPeakMb: number }[];
 }

@@ -1,6 +1,6 @@
 import { type LoadSettings, type LoadSpec, type Measurement, measure } from './load.js';
 
-export type ScenarioKey = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g';
+export type ScenarioKey = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h';
 
 /** The store a Chatterbox row ran on: PostgreSQL alone, or with Redis holding quotas and caches. */
 export type StoreLabel = 'sqlite' | 'postgres' | 'postgres+redis';
@@ -13,6 +13,7 @@ export const SCENARIO_TITLES: Record<ScenarioKey, string> = {
   e: 'POST oauth2/token (password grant)',
   f: 'Feed page latency by store size',
   g: 'GET chatter/users/me, one org, --workers 1 vs --workers 2',
+  h: 'File upload and download MB/s (10 MB) vs bare Fastify on disk',
 };
 
 /** The feeds (b) and (f) page: the news feed, a record's feed, a topic's feed. */

@@ -2,6 +2,7 @@ import type { AppSecrets } from '../auth/app-secrets.js';
 import { apiError, invalidInput, notFound } from '../errors/api-error.js';
 import { KeyPrefix, parseId, prefixOf, to18 } from '../ids/salesforce-id.js';
 import { searchFold } from '../lib/search-fold.js';
+import { MARKUP_TAGS } from '../store/records.js';
 import {
   type SequenceRow,
   SnapshotCollision,
@@ -275,6 +276,21 @@ function isBase64(value: string): boolean {
   );
 }
 
+/** An InlineImage as stored (decision 0033): a file ID, alt text or null, image details or null. */
+function validInlineImage(segment: Record<string, unknown>): boolean {
+  const image = segment.image;
+  return (
+    typeof segment.fileId === 'string' &&
+    (segment.altText === null || typeof segment.altText === 'string') &&
+    (image === null ||
+      (isObject(image) &&
+        Number.isSafeInteger(image.width) &&
+        Number.isSafeInteger(image.height) &&
+        typeof image.format === 'string' &&
+        (image.orientation === null || Number.isSafeInteger(image.orientation))))
+  );
+}
+
 function validSegments(body: string): boolean {
   let parsed: unknown;
   try {
@@ -287,6 +303,9 @@ function validSegments(body: string): boolean {
     Array.isArray(parsed) &&
     parsed.every((segment: unknown) => {
       if (!isObject(segment) || typeof segment.type !== 'string') return false;
+      if (segment.type === 'InlineImage') return validInlineImage(segment);
+      if (segment.type === 'MarkupBegin' || segment.type === 'MarkupEnd')
+        return typeof segment.markupType === 'string' && Object.hasOwn(MARKUP_TAGS, segment.markupType);
       const field = fields[segment.type];
       return field !== undefined && Object.keys(segment).length === 2 && typeof segment[field] === 'string';
     })

@@ -11,6 +11,7 @@ import type { CommentView, FeedViews } from './feed-views.js';
 import type { FileService } from './files.js';
 import type { GroupAccess } from './group-access.js';
 import { requireId } from './ids.js';
+import { resolveInlineImages } from './inline-images.js';
 import { parseMessageInput } from './message-segments.js';
 import { type KeysetCursor, keysetToken, parseKeysetToken } from './page-tokens.js';
 import type { Scope } from './scope.js';
@@ -96,7 +97,7 @@ export class CommentService {
 
   async post(viewer: Viewer, scope: Scope, rawElementId: string, input: CommentInput): Promise<CommentView> {
     const { element, access } = await this.elements.readable(viewer, scope, rawElementId);
-    const message = parseMessageInput(input);
+    const message = await this.#message(viewer, scope, input);
     const text = await this.elements.bodyText(viewer, scope, message.segments, message.mentionIds);
     const fileIds = input.fileIds ? await this.files.attachable(viewer, scope, input.fileIds) : [];
     const now = this.clock.now();
@@ -114,6 +115,7 @@ export class CommentService {
       };
       const post = await tx.comments.insertComment(record);
       await tx.files.attach(viewer.orgId, element.id, record.id, fileIds);
+      await tx.files.attach(viewer.orgId, element.id, record.id, message.inlineIds, true);
       await new ActivityChanges().commentAdded(record.authorId, post).record(tx);
       return record;
     });
@@ -121,7 +123,7 @@ export class CommentService {
       ...element,
       commentCount: element.commentCount + 1,
       modifiedAt: now,
-      attachedFiles: element.attachedFiles + fileIds.length,
+      attachedFiles: element.attachedFiles + fileIds.length + message.inlineIds.length,
     };
     const [view] = await this.views.comments(viewer, scope, commented, [comment], access);
     return view as CommentView;
@@ -148,17 +150,29 @@ export class CommentService {
     if (!canEditComment(viewer, comment, element)) {
       throw insufficientAccess("You don't have permission to edit this comment.");
     }
-    const message = parseMessageInput(input);
+    const message = await this.#message(viewer, scope, input);
     const text = await this.elements.bodyText(viewer, scope, message.segments, message.mentionIds);
     const modifiedAt = this.clock.now();
-    await this.store.comments.updateCommentBody(viewer.orgId, comment.id, {
-      segments: message.segments,
-      text,
-      modifiedAt,
+    await this.store.transaction(async (tx) => {
+      await tx.comments.updateCommentBody(viewer.orgId, comment.id, {
+        segments: message.segments,
+        text,
+        modifiedAt,
+      });
+      await tx.files.replaceInline(viewer.orgId, element.id, comment.id, message.inlineIds);
     });
     const edited = { ...comment, segments: message.segments, text, modifiedAt };
-    const [view] = await this.views.comments(viewer, scope, element, [edited], access);
+    // Read back: the post's count of files changed with the inline images.
+    const [post = element] = await this.store.posts.findElements(viewer.orgId, [element.id]);
+    const [view] = await this.views.comments(viewer, scope, post, [edited], access);
     return view as CommentView;
+  }
+
+  /** A comment body, parsed, with its inline images checked (inline-images.ts). */
+  async #message(viewer: Viewer, scope: Scope, input: CommentInput) {
+    const parsed = parseMessageInput(input);
+    const { segments, fileIds } = await resolveInlineImages(this.files, viewer, scope, parsed.segments);
+    return { segments, mentionIds: parsed.mentionIds, inlineIds: fileIds };
   }
 
   /** DELETE: the comment's author, the post's author, an admin (SPEC §5). */

@@ -10,6 +10,7 @@ import type { FeedElementView, FeedViews } from './feed-views.js';
 import type { FileService } from './files.js';
 import { type GroupAccess, loadGroupAccess } from './group-access.js';
 import { requireId } from './ids.js';
+import { resolveInlineImages } from './inline-images.js';
 import { parseMessageInput, plainText } from './message-segments.js';
 import { UNEDITED } from './post-state.js';
 import { requireSubjectId, visibleRecord } from './record-summaries.js';
@@ -80,7 +81,7 @@ export class FeedElementService {
     const choices = parsePollChoices(input.capabilities?.poll);
     const questionTitle = parseQuestionTitle(input.capabilities?.questionAndAnswers);
     if (choices && questionTitle !== undefined) throw apiError('POLL_AND_QUESTION');
-    const message =
+    const parsed =
       (link || questionTitle !== undefined) && input.body === undefined && input.text === undefined
         ? { segments: [], mentionIds: [] }
         : parseMessageInput(input);
@@ -97,6 +98,13 @@ export class FeedElementService {
       const target = await this.users.summaries(viewer, scope, [subjectId], { visibleOnly: true });
       if (!target.has(subjectId)) throw notFound();
     }
+    const { segments, fileIds: inlineIds } = await resolveInlineImages(
+      this.files,
+      viewer,
+      scope,
+      parsed.segments,
+    );
+    const message = { segments, mentionIds: parsed.mentionIds };
     const text = await this.bodyText(viewer, scope, message.segments, message.mentionIds);
     const fileIds = input.fileIds ? await this.files.attachable(viewer, scope, input.fileIds) : [];
     const app = viewer.appId ? await this.store.orgs.findApp(viewer.appId) : undefined;
@@ -119,11 +127,12 @@ export class FeedElementService {
         modifiedAt: now,
         commentCount: 0,
         likeCount: 0,
-        attachedFiles: fileIds.length,
+        attachedFiles: fileIds.length + inlineIds.length,
         ...(questionTitle === undefined ? {} : { conversation: { ...UNEDITED, questionTitle } }),
       };
       await tx.posts.insertElement({ ...record, questionTitle }, message.mentionIds);
       await tx.files.attach(viewer.orgId, record.id, null, fileIds);
+      await tx.files.attach(viewer.orgId, record.id, null, inlineIds, true);
       if (choices) {
         const ids = await tx.reserveIds(KeyPrefix.pollChoice, choices.length);
         await tx.polls.insertChoices(
@@ -181,10 +190,17 @@ export class FeedElementService {
     // A question is retitled by the same PATCH (F2 §6, v34); its body may then stay as it is.
     const title = parseQuestionTitle(input.capabilities?.questionAndAnswers);
     if (title !== undefined && element.type !== 'QuestionPost') throw apiError('NOT_A_QUESTION');
-    const message =
+    const parsed =
       title !== undefined && input.body === undefined && input.text === undefined
         ? { segments: element.segments, mentionIds: mentionsOf(element.segments) }
         : parseMessageInput(input);
+    const { segments, fileIds: inlineIds } = await resolveInlineImages(
+      this.files,
+      viewer,
+      scope,
+      parsed.segments,
+    );
+    const message = { segments, mentionIds: parsed.mentionIds };
     const text = await this.bodyText(viewer, scope, message.segments, message.mentionIds);
     const modifiedAt = this.clock.now();
     await this.store.transaction(async (tx) => {
@@ -195,6 +211,7 @@ export class FeedElementService {
         { segments: message.segments, text, modifiedAt },
         message.mentionIds,
       );
+      await tx.files.replaceInline(viewer.orgId, element.id, null, inlineIds);
       await tx.postState.recordEdit(element.id, viewer.user.id, modifiedAt);
       // Hashtags taken out or put in change the post's topics (SPEC §12.8).
       await retag(tx, { ...element, modifiedAt }, element.segments, message.segments, modifiedAt);

@@ -6,11 +6,6 @@ import type { UserSummaryView } from './user-summaries.js';
 
 /** Small lookups of the feed views (feed-views.ts): loaded rows found by ID, or a loud failure. */
 
-/** The posts whose files (or whose comments' files) are worth a query. */
-export function withFiles(elements: FeedElementRecord[]): string[] {
-  return elements.filter((e) => e.attachedFiles > 0).map((e) => e.id);
-}
-
 export function groupParent(
   groupId: string,
   access: ReadonlyMap<string, GroupAccess>,

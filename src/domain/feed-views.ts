@@ -6,6 +6,7 @@ import type { AttachedFile } from '../store/file-repository.js';
 import type {
   CommentRecord,
   FeedElementRecord,
+  FileRecord,
   GroupRole,
   LikeRecord,
   MembershipRecord,
@@ -13,9 +14,10 @@ import type {
 } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { canDeleteComment, canDeleteElement } from './feed-access.js';
-import { groupParent, groupSubjects, must, recordParent, withFiles } from './feed-view-parts.js';
+import { groupParent, groupSubjects, must, recordParent } from './feed-view-parts.js';
 import { type GroupAccess, groupAccess, loadGroupAccess } from './group-access.js';
 import type { GroupReadView } from './groups.js';
+import { attachedOf, inlineFileOf, withFiles } from './inline-images.js';
 import { keysetToken } from './page-tokens.js';
 import { loadPostState, type PostStateView } from './post-state.js';
 import { type RecordSummaryView, recordSummaries } from './record-summaries.js';
@@ -36,7 +38,9 @@ export type SegmentView =
   | { type: 'Link'; url: string }
   | Extract<StoredSegment, { type: 'MarkupBegin' | 'MarkupEnd' }>
   /** `accessible`: the mentioned user can see the post (chatter-facts §2.1, Mention segment). */
-  | { type: 'Mention'; id: string; user: UserSummaryView | null; accessible: boolean };
+  | { type: 'Mention'; id: string; user: UserSummaryView | null; accessible: boolean }
+  /** An image in the body with its file (null once deleted). */
+  | (Extract<StoredSegment, { type: 'InlineImage' }> & { file: FileRecord | null });
 
 /** A post's parent: the user whose profile it is on, or its group (rendered as the groups resources do). */
 export type ParentView =
@@ -177,11 +181,11 @@ export class FeedViews {
         relativeCreatedDate: relativeDate(element.createdAt, now),
         actor: must(loaded.users, element.authorId),
         parent,
-        segments: this.#segments(scope, element, element.segments, loaded),
+        segments: this.#segments(scope, element, null, element.segments, loaded),
         canDelete: canDeleteElement(viewer, element, access),
         comments: this.#recent(viewer, scope, element, byElement.get(element.id) ?? [], loaded),
         likes: likesOf(viewer, element.id, null, element.likeCount, loaded),
-        files: filesOf(loaded, element.id, null),
+        files: attachedOf(loaded.files, element.id, null),
         state: this.#state(viewer, scope, element, state.of(element), loaded, now),
       };
     });
@@ -312,20 +316,23 @@ export class FeedViews {
       relativeCreatedDate: relativeDate(comment.createdAt, this.clock.now()),
       element,
       user: must(loaded.users, comment.authorId),
-      segments: this.#segments(scope, element, comment.segments, loaded),
+      segments: this.#segments(scope, element, comment.id, comment.segments, loaded),
       canDelete: canDeleteComment(viewer, comment, element),
       likes: likesOf(viewer, element.id, comment.id, comment.likeCount, loaded),
-      files: filesOf(loaded, element.id, comment.id),
+      files: attachedOf(loaded.files, element.id, comment.id),
     };
   }
 
   #segments(
     scope: Scope,
     element: FeedElementRecord,
+    commentId: string | null,
     segments: StoredSegment[],
     loaded: Loaded,
   ): SegmentView[] {
     return segments.map((s) => {
+      if (s.type === 'InlineImage')
+        return { ...s, file: inlineFileOf(loaded.files, element.id, commentId, s.fileId) };
       if (s.type !== 'Mention') return s;
       const user = loaded.users.get(s.id) ?? null;
       return {
@@ -371,10 +378,4 @@ function likesOf(
     total,
     myLikeId: mine?.id ?? null,
   };
-}
-
-function filesOf(loaded: Loaded, feedElementId: string, commentId: string | null): AttachedFile[] {
-  return loaded.files.filter(
-    (f) => f.attachment.feedElementId === feedElementId && f.attachment.commentId === commentId,
-  );
 }

@@ -1,8 +1,21 @@
 import { createHash, type Hash } from 'node:crypto';
+import type { Clock } from '../lib/clock.js';
 import type { Store } from '../store/store.js';
 
 /** The size of the chunks a file's bytes are stored in (decision 0009). */
 export const FILE_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * How long an upload may go without writing a chunk (its heartbeat, `FileRepository.appendChunk`)
+ * before a starting server takes it for one whose server died and removes it. Idle time, by the
+ * server clock, not age: a slow 100 MB upload keeps beating every 256 KiB.
+ */
+export const UPLOAD_IDLE_MS = 10 * 60_000;
+
+/** At start-up: removes the uploads left behind by a server that died mid-upload (decision 0009). */
+export function sweepStaleUploads(store: Store, clock: Clock): Promise<number> {
+  return store.files.sweepUploads(clock.now() - UPLOAD_IDLE_MS);
+}
 
 /**
  * The bytes of one upload on their way into the store: cut into FILE_CHUNK_BYTES chunks, each
@@ -20,6 +33,7 @@ export class ChunkWriter {
   constructor(
     private readonly store: Store,
     private readonly fileId: string,
+    private readonly clock: Clock,
   ) {}
 
   get size(): number {
@@ -51,7 +65,8 @@ export class ChunkWriter {
     const chunk = Buffer.concat(this.#pending, this.#pendingBytes);
     this.#pending = [];
     this.#pendingBytes = 0;
-    await this.store.files.appendChunk(this.fileId, this.#seq, chunk);
+    if (!(await this.store.files.appendChunk(this.fileId, this.#seq, chunk, this.clock.now())))
+      throw new Error(`Upload ${this.fileId} was removed while it was written (idle past the sweep)`);
     this.#seq++;
   }
 }

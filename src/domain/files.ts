@@ -2,12 +2,14 @@ import type { Viewer } from '../auth/viewer.js';
 import { apiError, insufficientAccess, invalidInput, notFound } from '../errors/api-error.js';
 import { KeyPrefix } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
+import { RENDITIONS, type RenditionType, thumbnail } from '../lib/images.js';
 import type { FileRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { readRefusal } from './feed-access.js';
 import { ChunkWriter, FILE_CHUNK_BYTES, titleOf } from './file-upload.js';
 import { loadGroupAccess } from './group-access.js';
 import { parseBatchIds, requireId, requireUserId } from './ids.js';
+import { keysetToken, parseKeysetToken } from './page-tokens.js';
 import type { Scope } from './scope.js';
 import { type UserSummaryView, userSummaries } from './user-summaries.js';
 import type { BatchItem, UserService } from './users.js';
@@ -80,7 +82,7 @@ export class FileService {
       chunkSize: FILE_CHUNK_BYTES,
       createdAt: this.clock.now(),
     });
-    return new Upload(this.store, id, titleOf(name), async () => this.get(viewer, scope, id));
+    return new Upload(this.store, this.clock, id, titleOf(name), async () => this.get(viewer, scope, id));
   }
 
   /** The file if the viewer may see it: its owner, an admin, or a reader of a post that carries it. */
@@ -153,28 +155,42 @@ export class FileService {
     return ids;
   }
 
-  /** A user's own files, newest first (others see only the files shown to them). */
+  /**
+   * A user's own files, newest first, a keyset page (others see only the files shown to them, so
+   * their pages may be shorter). `page` is a token from an earlier page, or `0` for the first one
+   * (what integer-paging clients send).
+   */
   async listOwned(
     viewer: Viewer,
     scope: Scope,
     rawUserId: string,
-    paging: { page: number; pageSize: number },
-  ): Promise<{ views: FileView[]; total: number }> {
+    paging: { page?: string | undefined; pageSize: number },
+  ): Promise<{ views: FileView[]; currentPageToken: string | null; nextPageToken: string | null }> {
     const ownerId = requireUserId(rawUserId, viewer);
+    const cursor =
+      paging.page === undefined || paging.page === '0'
+        ? undefined
+        : parseKeysetToken(paging.page, KeyPrefix.file, { newer: false });
     if (ownerId !== viewer.user.id) {
       const target = await this.users.summaries(viewer, scope, [ownerId], { visibleOnly: true });
       if (!target.has(ownerId)) throw notFound();
     }
-    const [files, total] = await Promise.all([
-      this.store.files.ownedPage(viewer.orgId, ownerId, paging.page * paging.pageSize, paging.pageSize),
-      this.store.files.countOwned(viewer.orgId, ownerId),
-    ]);
+    const files = await this.store.files.ownedPage(viewer.orgId, ownerId, cursor, paging.pageSize + 1);
+    const page = files.slice(0, paging.pageSize);
+    const last = page.at(-1);
     const views = await this.views(
       viewer,
       scope,
-      files.map((f) => f.id),
+      page.map((f) => f.id),
     );
-    return { views: files.flatMap((f) => views.get(f.id) ?? []), total };
+    return {
+      views: page.flatMap((f) => views.get(f.id) ?? []),
+      currentPageToken: cursor ? keysetToken(cursor) : null,
+      nextPageToken:
+        files.length > paging.pageSize && last
+          ? keysetToken({ at: last.createdAt, id: last.id, direction: 'older' })
+          : null,
+    };
   }
 
   /** PATCH: a new title and description, by the owner or an admin. */
@@ -227,6 +243,18 @@ export class FileService {
     return items;
   }
 
+  /**
+   * A thumbnail of an image file (PNG), made once per file and size and kept in the store, where
+   * every server finds it (decision 0033); undefined when sharp cannot read the image.
+   */
+  async rendition(file: FileRecord, type: RenditionType): Promise<Buffer | undefined> {
+    const kept = await this.store.files.rendition(file.id, type);
+    if (kept) return Buffer.from(kept);
+    const png = await thumbnail(this.bytes(file).chunks, RENDITIONS[type]);
+    if (png) await this.store.files.saveRendition(file.id, type, png);
+    return png;
+  }
+
   /** The bytes of a file, whole or a range [start, end] (already checked against its size). */
   bytes(file: FileRecord, start = 0, end = file.contentSize - 1): FileBytes {
     const store = this.store;
@@ -262,11 +290,12 @@ export class Upload {
 
   constructor(
     private readonly store: Store,
+    clock: Clock,
     readonly fileId: string,
     private readonly defaultTitle: string,
     private readonly read: () => Promise<FileView>,
   ) {
-    this.#writer = new ChunkWriter(store, fileId);
+    this.#writer = new ChunkWriter(store, fileId, clock);
   }
 
   get size(): number {

@@ -10,7 +10,15 @@ export const BODY_MAX = 10_000;
 /** Mentions in one post or comment, repeats included (SPEC §12.3). */
 export const MENTIONS_MAX = 25;
 
-const SEGMENT_TYPES = ['Text', 'Mention', 'Hashtag', 'Link', 'MarkupBegin', 'MarkupEnd'] as const;
+const SEGMENT_TYPES = [
+  'Text',
+  'Mention',
+  'Hashtag',
+  'Link',
+  'MarkupBegin',
+  'MarkupEnd',
+  'InlineImage',
+] as const;
 
 const INVALID_MARKUP = 'The message body contains invalid markup.';
 
@@ -127,6 +135,14 @@ function parseSegment(value: unknown, index: number, inCode = false): StoredSegm
       if (url === '') throw invalidInput(`Invalid ${field}.url: specify a URL.`);
       return [{ type: 'Link', url }];
     }
+    case 'InlineImage': {
+      // The file is checked, and the alt text defaulted to its title, by inline-images.ts.
+      const altText = segment.altText;
+      if (altText !== undefined && altText !== null && typeof altText !== 'string')
+        throw invalidInput(`Invalid ${field}.altText: specify a string.`);
+      const fileId = requireId(text('fileId'), KeyPrefix.file);
+      return [{ type: 'InlineImage', fileId, altText: altText || null, image: null }];
+    }
     default:
       throw invalidInput(
         `Invalid ${field}.type: ${typeof type === 'string' ? type : JSON.stringify(type ?? null)}. Specify one of: ${SEGMENT_TYPES.join(', ')}.`,
@@ -187,6 +203,9 @@ export function segmentText(segment: StoredSegment, nameOf: (userId: string) => 
       return segment.markupType === 'Code' ? CODE_BEGIN_TEXT : '';
     case 'MarkupEnd':
       return segment.markupType === 'Code' ? CODE_END_TEXT : '';
+    case 'InlineImage':
+      // F2 §7: the segment's text is its alt text, or the file ID when it has none.
+      return segment.altText ?? segment.fileId;
   }
 }
 

@@ -98,3 +98,25 @@ export async function squareImages(
     return undefined;
   }
 }
+
+/**
+ * An image's size and format from its first bytes (its header; the rest may be cut off), or
+ * undefined when sharp cannot read them. `width`/`height` as stored, before any EXIF rotation.
+ */
+export async function imageHeader(
+  head: Buffer,
+): Promise<{ width: number; height: number; format: string; orientation: number | null } | undefined> {
+  const sharp = await loadSharp();
+  try {
+    const meta = await sharp(head, { failOn: 'none' }).metadata();
+    if (!meta.width || !meta.height || !meta.format) return undefined;
+    return {
+      width: meta.width,
+      height: meta.height,
+      format: meta.format,
+      orientation: meta.orientation ?? null,
+    };
+  } catch {
+    return undefined;
+  }
+}

@@ -27,5 +27,7 @@ export interface FileAttachmentRecord {
   fileId: string;
   feedElementId: string;
   commentId: string | null;
+  /** The file of an InlineImage segment of the body (not in capabilities.files). */
+  inline: boolean;
   position: number;
 }

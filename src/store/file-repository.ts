@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Db } from './dialects/dialect.js';
-import type { FileAttachmentRecord, FileRecord } from './records.js';
+import type { FileAttachmentRecord, FileRecord, SubjectKind } from './records.js';
 import type { Database } from './schema.js';
 
 /** A file on a post or comment, and the file itself (null once deleted). */
@@ -64,8 +64,39 @@ export class FileRepository {
       .execute();
   }
 
-  async appendChunk(fileId: string, seq: number, data: Uint8Array): Promise<void> {
+  /**
+   * One more chunk of an upload, and its heartbeat: the row's `modified_at` says when the upload
+   * last wrote, so a start-up sweep can tell a live upload from one whose server died. False when
+   * the row is gone (swept or discarded): the caller stops and removes what it wrote.
+   */
+  async appendChunk(fileId: string, seq: number, data: Uint8Array, at: number): Promise<boolean> {
+    const beat = await this.db
+      .updateTable('files')
+      .set({ modified_at: at })
+      .where('id', '=', fileId)
+      .where('status', '=', 'uploading')
+      .executeTakeFirst();
+    if (Number(beat.numUpdatedRows) === 0) return false;
     await this.db.insertInto('file_chunks').values({ file_id: fileId, seq, data }).execute();
+    return true;
+  }
+
+  /**
+   * Removes uploads no server has written to since `idleSince` (their server died mid-upload) and
+   * their chunks; returns how many. Ready files are never touched.
+   */
+  async sweepUploads(idleSince: number): Promise<number> {
+    const stale = await this.db
+      .selectFrom('files')
+      .select('id')
+      .where('status', '=', 'uploading')
+      .where('modified_at', '<', idleSince)
+      .execute();
+    const ids = stale.map((r) => r.id);
+    if (ids.length === 0) return 0;
+    await this.db.deleteFrom('file_chunks').where('file_id', 'in', ids).execute();
+    await this.db.deleteFrom('files').where('id', 'in', ids).where('status', '=', 'uploading').execute();
+    return ids.length;
   }
 
   async finish(fileId: string, done: FinishedFile): Promise<void> {
@@ -83,8 +114,12 @@ export class FileRepository {
       .execute();
   }
 
-  /** Removes a file and its bytes, whatever its status; attachments stay (posts show it nulled). */
+  /**
+   * Removes a file, its bytes and its renditions, whatever its status; attachments stay (posts
+   * show it nulled).
+   */
   async discard(fileId: string): Promise<void> {
+    await this.db.deleteFrom('file_renditions').where('file_id', '=', fileId).execute();
     await this.db.deleteFrom('file_chunks').where('file_id', '=', fileId).execute();
     await this.db.deleteFrom('files').where('id', '=', fileId).execute();
   }
@@ -102,31 +137,25 @@ export class FileRepository {
     return rows.map(toFile);
   }
 
-  /** The files a user owns, newest first: a page of `limit` after `offset`. */
-  async ownedPage(orgId: string, ownerId: string, offset: number, limit: number): Promise<FileRecord[]> {
-    const rows = await this.db
+  /**
+   * The files a user owns, newest first: the `limit` just after the keyset cursor (the created date
+   * and ID of the last file of the page before), read through `files_owner_created`.
+   */
+  async ownedPage(
+    orgId: string,
+    ownerId: string,
+    after: { at: number; id: string } | undefined,
+    limit: number,
+  ): Promise<FileRecord[]> {
+    let q = this.db
       .selectFrom('files')
       .selectAll()
-      .where('org_id', '=', orgId)
       .where('owner_id', '=', ownerId)
-      .where('status', '=', 'ready')
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .offset(offset)
-      .limit(limit)
-      .execute();
+      .where('org_id', '=', orgId)
+      .where('status', '=', 'ready');
+    if (after) q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.at, after.id)));
+    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
     return rows.map(toFile);
-  }
-
-  async countOwned(orgId: string, ownerId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('files')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('org_id', '=', orgId)
-      .where('owner_id', '=', ownerId)
-      .where('status', '=', 'ready')
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
   }
 
   async rename(fileId: string, title: string, description: string | null, modifiedAt: number): Promise<void> {
@@ -150,19 +179,19 @@ export class FileRepository {
     return rows.map((r) => r.data);
   }
 
-  /** Ties files to a post (commentId null) or a comment, in the order given. */
+  /**
+   * Ties files to a post (commentId null) or a comment, in the order given: attached files
+   * (capabilities.files) or, `inline`, the files of the body's InlineImage segments.
+   */
   async attach(
     orgId: string,
     feedElementId: string,
     commentId: string | null,
     fileIds: readonly string[],
+    inline = false,
   ): Promise<void> {
     if (fileIds.length === 0) return;
-    await this.db
-      .updateTable('feed_elements')
-      .set((eb) => ({ attached_files: eb('attached_files', '+', fileIds.length) }))
-      .where('id', '=', feedElementId)
-      .execute();
+    await this.#count(feedElementId, fileIds.length);
     await this.db
       .insertInto('file_attachments')
       .values(
@@ -171,9 +200,94 @@ export class FileRepository {
           org_id: orgId,
           feed_element_id: feedElementId,
           comment_id: commentId ?? '',
+          inline: inline ? 1 : 0,
           position,
         })),
       )
+      .execute();
+  }
+
+  /** An edited body's inline images replace the ones before (the attached files stay). */
+  async replaceInline(
+    orgId: string,
+    feedElementId: string,
+    commentId: string | null,
+    fileIds: readonly string[],
+  ): Promise<void> {
+    const removed = await this.db
+      .deleteFrom('file_attachments')
+      .where('feed_element_id', '=', feedElementId)
+      .where('comment_id', '=', commentId ?? '')
+      .where('inline', '=', 1)
+      .executeTakeFirst();
+    const gone = Number(removed.numDeletedRows);
+    if (gone > 0) await this.#count(feedElementId, -gone);
+    await this.attach(orgId, feedElementId, commentId, fileIds, true);
+  }
+
+  /** Keeps the post's count of files (its own and its comments') in step. */
+  async #count(feedElementId: string, delta: number): Promise<void> {
+    await this.db
+      .updateTable('feed_elements')
+      .set((eb) => ({ attached_files: eb('attached_files', '+', delta) }))
+      .where('id', '=', feedElementId)
+      .execute();
+  }
+
+  /**
+   * What a file is shared with through the live posts (and their comments) that carry it: each
+   * post's subject but `except` (the owner) once, in subject ID order, the `limit` just after
+   * `afterId` (a keyset page).
+   */
+  async sharedWith(
+    fileId: string,
+    except: string,
+    afterId: string | undefined,
+    limit: number,
+  ): Promise<{ subjectKind: SubjectKind; subjectId: string }[]> {
+    let q = this.db
+      .selectFrom('file_attachments as a')
+      .innerJoin('feed_elements as e', 'e.id', 'a.feed_element_id')
+      .select(['e.subject_kind', 'e.subject_id'])
+      .where('a.file_id', '=', fileId)
+      .where('e.subject_id', '!=', except)
+      .where('e.deleted_at', 'is', null);
+    if (afterId !== undefined) q = q.where('e.subject_id', '>', afterId);
+    const rows = await q
+      .groupBy(['e.subject_id', 'e.subject_kind'])
+      .orderBy('e.subject_id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ subjectKind: r.subject_kind as SubjectKind, subjectId: r.subject_id }));
+  }
+
+  /** A thumbnail made before (by any server), or undefined. */
+  async rendition(fileId: string, type: string): Promise<Uint8Array | undefined> {
+    const row = await this.db
+      .selectFrom('file_renditions')
+      .select('data')
+      .where('file_id', '=', fileId)
+      .where('type', '=', type)
+      .executeTakeFirst();
+    return row?.data;
+  }
+
+  /**
+   * Keeps a thumbnail for the next request; two servers making the same one at once keep the
+   * first. Written only while the file is there, so a delete racing it leaves no orphan.
+   */
+  async saveRendition(fileId: string, type: string, data: Uint8Array): Promise<void> {
+    await this.db
+      .insertInto('file_renditions')
+      .columns(['file_id', 'type', 'data'])
+      .expression((eb) =>
+        eb
+          .selectFrom('files')
+          .select([eb.val(fileId).as('file_id'), eb.val(type).as('type'), eb.val(data).as('data')])
+          .where('id', '=', fileId)
+          .where('status', '=', 'ready'),
+      )
+      .onConflict((oc) => oc.columns(['file_id', 'type']).doNothing())
       .execute();
   }
 
@@ -190,6 +304,7 @@ export class FileRepository {
         'a.file_id',
         'a.feed_element_id',
         'a.comment_id',
+        'a.inline',
         'a.position',
         'f.id',
         'f.org_id',
@@ -210,6 +325,7 @@ export class FileRepository {
       .where('a.feed_element_id', 'in', [...new Set(feedElementIds)])
       .orderBy('a.feed_element_id')
       .orderBy('a.comment_id')
+      .orderBy('a.inline')
       .orderBy('a.position')
       .execute();
     return rows.map((row) => ({
@@ -224,20 +340,6 @@ export class FileRepository {
     }));
   }
 
-  /** The attachments of these posts and of their comments, in list order. */
-  async attachmentsOf(feedElementIds: readonly string[]): Promise<FileAttachmentRecord[]> {
-    if (feedElementIds.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('file_attachments')
-      .selectAll()
-      .where('feed_element_id', 'in', [...new Set(feedElementIds)])
-      .orderBy('feed_element_id')
-      .orderBy('comment_id')
-      .orderBy('position')
-      .execute();
-    return rows.map(toAttachment);
-  }
-
   /** Where files are attached (the posts and comments that carry them). */
   async attachmentsFor(fileIds: readonly string[]): Promise<FileAttachmentRecord[]> {
     if (fileIds.length === 0) return [];
@@ -247,6 +349,7 @@ export class FileRepository {
       .where('file_id', 'in', [...new Set(fileIds)])
       .orderBy('feed_element_id')
       .orderBy('comment_id')
+      .orderBy('inline')
       .orderBy('position')
       .execute();
     return rows.map(toAttachment);
@@ -275,13 +378,14 @@ function toFile(row: Selectable<Database['files']>): FileRecord {
 function toAttachment(
   row: Pick<
     Selectable<Database['file_attachments']>,
-    'file_id' | 'feed_element_id' | 'comment_id' | 'position'
+    'file_id' | 'feed_element_id' | 'comment_id' | 'inline' | 'position'
   >,
 ): FileAttachmentRecord {
   return {
     fileId: row.file_id,
     feedElementId: row.feed_element_id,
     commentId: row.comment_id === '' ? null : row.comment_id,
+    inline: row.inline === 1,
     position: row.position,
   };
 }

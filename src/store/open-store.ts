@@ -17,6 +17,7 @@ import * as m012 from './migrations/012-conversation.js';
 import * as m013 from './migrations/013-quota-without-org-lock.js';
 import * as m014 from './migrations/014-record-topics.js';
 import * as m015 from './migrations/015-photos.js';
+import * as m016 from './migrations/016-inline-images-renditions.js';
 import * as m017 from './migrations/017-question-index.js';
 import * as m019 from './migrations/019-change-notifications.js';
 import { rawDatabase } from './raw-database.js';
@@ -52,6 +53,7 @@ const migrations = {
   '013-quota-without-org-lock': m013,
   '014-record-topics': m014,
   '015-photos': m015,
+  '016-inline-images-renditions': m016,
   '017-question-index': m017,
   '019-change-notifications': m019,
 };

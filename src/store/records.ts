@@ -105,7 +105,20 @@ export type StoredSegment =
   | { type: 'Link'; url: string }
   /** Rich text (SPEC §12.3): `url` and `altText` on Hyperlink only. */
   | { type: 'MarkupBegin'; markupType: MarkupType; url?: string; altText?: string | null }
-  | { type: 'MarkupEnd'; markupType: MarkupType };
+  | { type: 'MarkupEnd'; markupType: MarkupType }
+  /**
+   * An image in the body (F2 §7): `altText` as given, else the file's title when posted; `image`
+   * its size and format as read then (null if they could not be read).
+   */
+  | { type: 'InlineImage'; fileId: string; altText: string | null; image: ImageDetails | null };
+
+/** Image File Detail (F2 §7 `imageDetails`): what the image's header says. */
+export interface ImageDetails {
+  width: number;
+  height: number;
+  format: string;
+  orientation: number | null;
+}
 
 /** The markup of rich text (F2 §7), with the HTML tag each is written as. */
 export const MARKUP_TAGS = {

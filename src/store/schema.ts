@@ -258,8 +258,12 @@ export interface Database {
     org_id: string;
     feed_element_id: string;
     comment_id: string;
+    /** 1: the file of an InlineImage segment of the body (migration 016), not in capabilities.files. */
+    inline: ColumnType<number, number | undefined, number>;
     position: number;
   };
+  /** Thumbnails made once per file and rendition type (migration 016, decision 0033). */
+  file_renditions: { file_id: string; type: string; data: Uint8Array };
   // ---- conversation features (migration 012, decision 0028) ----
   feed_bookmarks: { user_id: string; feed_element_id: string; created_at: number };
   feed_mutes: { user_id: string; feed_element_id: string; created_at: number };

@@ -37,9 +37,25 @@ export const FILE_TABLES: readonly TableSpec[] = [
   },
   {
     table: 'file_attachments',
-    columns: { file_id: 'id', org_id: 'id', feed_element_id: 'id', comment_id: 'text', position: 'int' },
-    key: ['feed_element_id', 'comment_id', 'position'],
+    columns: {
+      file_id: 'id',
+      org_id: 'id',
+      feed_element_id: 'id',
+      comment_id: 'text',
+      inline: 'flag',
+      position: 'int',
+    },
+    key: ['feed_element_id', 'comment_id', 'inline', 'position'],
     refs: { ...org, file_id: ['files'], feed_element_id: ['feed_elements'], comment_id: ['comments', ''] },
+    added: { inline: 0 },
+  },
+  {
+    // A cache that travels with its file, so that an import over an org drops the old ones too.
+    table: 'file_renditions',
+    columns: { file_id: 'id', type: ['THUMB120BY90', 'THUMB240BY180', 'THUMB720BY480'], data: 'bytes' },
+    key: ['file_id', 'type'],
+    refs: { file_id: ['files'] },
+    via: { column: 'file_id', table: 'files' },
   },
 ];
 

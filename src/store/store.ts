@@ -248,6 +248,7 @@ export class Store {
       'records',
       'custom_objects',
       'file_attachments',
+      'file_renditions',
       'file_chunks',
       'files',
       'subscriptions',

@@ -307,7 +307,7 @@ describe('feed elements (SPEC §5, §6)', () => {
         },
         err(
           'INVALID_INPUT',
-          'Invalid messageSegments[0].type: Poll. Specify one of: Text, Mention, Hashtag, Link, MarkupBegin, MarkupEnd.',
+          'Invalid messageSegments[0].type: Poll. Specify one of: Text, Mention, Hashtag, Link, MarkupBegin, MarkupEnd, InlineImage.',
         ),
       ],
       [

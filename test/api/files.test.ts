@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
-import { signIn } from '../helpers/feed-fixtures.js';
-import { err, NOT_FOUND, opts, type Person } from '../helpers/feed-shapes.js';
+import { makeGroup, signIn } from '../helpers/feed-fixtures.js';
+import { err, NOT_FOUND, opts, type Person, userSummary } from '../helpers/feed-shapes.js';
 import { type FileFacts, fileDetail, fileSummary, md5, pngOf } from '../helpers/file-shapes.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
 import { multipart, type Part } from '../helpers/multipart.js';
@@ -250,6 +250,46 @@ describe('files (SPEC §12.2)', () => {
     assert.equal(broken.statusCode, 404);
   });
 
+  test('GET …/rendition: made once per file and size, kept in the store for every server, gone with the file', async () => {
+    const id = await uploadRed();
+    const db = rawDatabase(h.services.store);
+    const kept = () =>
+      db
+        .selectFrom('file_renditions')
+        .select(['type', 'data'])
+        .where('file_id', '=', id)
+        .orderBy('type')
+        .execute();
+    const first = await get('bob', `/connect/files/${id}/rendition?type=THUMB240BY180`);
+    assert.equal(first.statusCode, 404, 'bob does not see the file');
+    const made = await get('alice', `/connect/files/${id}/rendition?type=THUMB240BY180`);
+    assert.equal(made.statusCode, 200);
+    assert.deepEqual(
+      (await kept()).map((r) => [r.type, Buffer.from(r.data).equals(made.rawPayload)]),
+      [['THUMB240BY180', true]],
+    );
+    // The next request (on any server of the store) answers the kept bytes: sharp does not run again.
+    const marker = await pngOf(3, 2);
+    await db.updateTable('file_renditions').set({ data: marker }).where('file_id', '=', id).execute();
+    const again = await get('alice', `/connect/files/${id}/rendition?type=THUMB240BY180`);
+    assert.equal(again.statusCode, 200);
+    assert.equal(again.headers['content-type'], 'image/png');
+    assert.equal(again.rawPayload.equals(marker), true);
+    // Another size is made and kept beside it; deleting the file deletes both.
+    assert.equal((await get('alice', `/connect/files/${id}/rendition?type=THUMB120BY90`)).statusCode, 200);
+    assert.deepEqual(
+      (await kept()).map((r) => r.type),
+      ['THUMB120BY90', 'THUMB240BY180'],
+    );
+    const deleted = await h.request({
+      method: 'DELETE',
+      url: `${v58}/connect/files/${id}`,
+      token: tokens.alice,
+    });
+    assert.equal(deleted.statusCode, 204);
+    assert.deepEqual(await kept(), []);
+  });
+
   test('PATCH renames (owner or admin); bad title 400 and nothing changes; DELETE 204, then 404 and no rows', async () => {
     const id = await uploadRed();
     const renamed = await h.request({
@@ -306,16 +346,14 @@ describe('files (SPEC §12.2)', () => {
         });
         ids.push(response.json().id as string);
       }
-      const page = await h2.request({
-        method: 'GET',
-        url: `${v58}/connect/files/users/me?pageSize=2`,
-        token,
-      });
+      const list = (query: string) =>
+        h2.request({ method: 'GET', url: `${v58}/connect/files/users/me?${query}`, token });
+      const page = await list('pageSize=2');
       assert.equal(page.statusCode, 200);
+      assert.equal(page.headers['content-type'], JSON_TYPE);
       const url = `${v58}/connect/files/users/${bob.id}`;
-      const body = page.json();
       const summaries = await Promise.all(
-        [ids[2], ids[1]].map(async (id) => {
+        [ids[2], ids[1], ids[0]].map(async (id) => {
           const [file] = await h2.services.store.files.findMany(bob.orgId, [id as string]);
           const name = file?.name as string;
           return fileSummary(o, {
@@ -333,12 +371,31 @@ describe('files (SPEC §12.2)', () => {
           });
         }),
       );
-      assert.deepEqual(body, {
-        currentPageUrl: `${url}?page=0&pageSize=2`,
-        files: summaries,
-        nextPageUrl: `${url}?page=1&pageSize=2`,
+      // A keyset token: the created date and ID of the page's last file.
+      const token2 = `${summaries[1]?.createdDate},${ids[1]}`;
+      assert.deepEqual(page.json(), {
+        currentPageUrl: `${url}?pageSize=2`,
+        files: summaries.slice(0, 2),
+        nextPageUrl: `${url}?page=${token2}&pageSize=2`,
         previousPageUrl: null,
       });
+      assert.deepEqual((await list('page=0&pageSize=2')).json(), page.json());
+      const second = await list(`page=${token2}&pageSize=2`);
+      assert.equal(second.statusCode, 200);
+      assert.deepEqual(second.json(), {
+        currentPageUrl: `${url}?page=${token2}&pageSize=2`,
+        files: summaries.slice(2),
+        nextPageUrl: null,
+        previousPageUrl: null,
+      });
+      for (const bad of ['1', 'abc', `${summaries[1]?.createdDate},005000000000001AAA`]) {
+        const refused = await list(`page=${encodeURIComponent(bad)}`);
+        assert.equal(refused.statusCode, 400);
+        assert.deepEqual(
+          refused.json(),
+          err('INVALID_INPUT', `Invalid page: ${bad}. Specify a page token from an earlier response.`),
+        );
+      }
       const alice = await h2.login('alice@acme.example');
       const theirs = await h2.request({
         method: 'GET',
@@ -346,7 +403,7 @@ describe('files (SPEC §12.2)', () => {
         token: alice,
       });
       assert.deepEqual(theirs.json(), {
-        currentPageUrl: `${url}?page=0&pageSize=25`,
+        currentPageUrl: `${url}?pageSize=25`,
         files: [],
         nextPageUrl: null,
         previousPageUrl: null,
@@ -386,19 +443,82 @@ describe('files (SPEC §12.2)', () => {
     assert.equal((await get('bob', `/connect/files/${bobs}`)).statusCode, 200);
   });
 
-  test('GET …/file-shares: the owner with sharingType I', async () => {
+  test('GET …/file-shares: the owner (I), then each post parent that carries it (V), keyset pages', async () => {
     const id = await uploadRed();
-    const response = await get('alice', `/connect/files/${id}/file-shares`);
-    assert.equal(response.statusCode, 200);
-    assert.deepEqual(response.json(), {
-      currentPageUrl: `${v58}/connect/files/${id}/file-shares?page=0`,
+    const url = `${v58}/connect/files/${id}/file-shares`;
+    const shares = (query = '', who = 'alice') => get(who, `/connect/files/${id}/file-shares${query}`);
+    const owner = {
+      entity: fileSummary(o, await redFacts(id, people.alice as Person)).owner,
+      sharingType: 'I',
+    };
+    const alone = await shares();
+    assert.equal(alone.statusCode, 200);
+    assert.equal(alone.headers['content-type'], JSON_TYPE);
+    assert.deepEqual(alone.json(), {
+      currentPageUrl: `${url}?pageSize=25`,
       linkShare: null,
       nextPageUrl: null,
       previousPageUrl: null,
+      shares: [owner],
+    });
+    // Posted on alice's own profile (not listed again), on bob's, in a group and on a record.
+    const group = await makeGroup(h, {
+      name: 'Shares Club',
+      visibility: 'PublicAccess',
+      owner: people.alice?.id as string,
+    });
+    const account = await h.admin('POST', '/_chatterbox/records', {
+      type: 'Account',
+      fields: { Name: 'Shares Inc' },
+    });
+    const bob = people.bob as Person;
+    for (const subjectId of ['me', bob.id, group, account.json().Id as string]) {
+      const posted = await h.request({
+        method: 'POST',
+        url: `${v58}/chatter/feed-elements`,
+        token: tokens.alice,
+        payload: {
+          feedElementType: 'FeedItem',
+          subjectId,
+          body: { messageSegments: [{ type: 'Text', text: 'shared' }] },
+          capabilities: { files: { items: [{ id }] } },
+        },
+      });
+      assert.equal(posted.statusCode, 201, posted.body);
+    }
+    // Each entity as its own resources show it (ID order: record 001…, user 005…, group 0F9…).
+    const record = (await get('alice', `/chatter/records/${account.json().Id}`)).json();
+    const groupItem = (await get('alice', '/chatter/groups?q=Shares%20Club')).json().groups[0];
+    const first = await shares('?pageSize=2');
+    assert.deepEqual(first.json(), {
+      currentPageUrl: `${url}?pageSize=2`,
+      linkShare: null,
+      nextPageUrl: `${url}?page=${bob.id}&pageSize=2`,
+      previousPageUrl: null,
       shares: [
-        { entity: fileSummary(o, await redFacts(id, people.alice as Person)).owner, sharingType: 'I' },
+        owner,
+        { entity: record, sharingType: 'V' },
+        { entity: userSummary(o, bob), sharingType: 'V' },
       ],
     });
+    const second = await shares(`?page=${bob.id}&pageSize=2`);
+    assert.deepEqual(second.json(), {
+      currentPageUrl: `${url}?page=${bob.id}&pageSize=2`,
+      linkShare: null,
+      nextPageUrl: null,
+      previousPageUrl: null,
+      shares: [{ entity: groupItem, sharingType: 'V' }],
+    });
+    // Bob sees the file through the posts, so he sees its shares; a bad token is 400, nothing else.
+    assert.equal((await shares('', 'bob')).statusCode, 200);
+    const bad = await shares('?page=abc');
+    assert.equal(bad.statusCode, 400);
+    assert.deepEqual(
+      bad.json(),
+      err('INVALID_INPUT', 'Invalid page: abc. Specify a page token from an earlier response.'),
+    );
+    const theirs = await uploadRed('bob');
+    assert.deepEqual((await get('alice', `/connect/files/${theirs}/file-shares`)).json(), NOT_FOUND);
   });
 
   test('bad uploads: no fileData, not multipart, bad json part, another user, over --max-file-bytes: each leaves no row', async () => {

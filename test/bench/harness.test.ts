@@ -187,6 +187,34 @@ describe('bench report', () => {
     assert.match(report, /!\[feed-page latency by store size\]\(feed-scaling\.svg\)/);
   });
 
+  test('(h) file throughput: its own section with both MB/s and the ratios to bare Fastify', () => {
+    const report = renderReport(
+      {
+        ...results,
+        files: [
+          {
+            store: 'sqlite',
+            mb: 10,
+            rounds: 2,
+            loadAverage: [1.5, 1, 1],
+            chatterbox: { uploadMbps: 50, downloadMbps: 120 },
+            bare: { uploadMbps: 200, downloadMbps: 400 },
+            ratios: { upload: 0.25, download: 0.3 },
+            rss: [],
+          },
+        ],
+      },
+      'feed-scaling.svg',
+    );
+    assert.match(report, /## \(h\) File upload and download throughput/);
+    assert.match(
+      report,
+      /\| sqlite \| 10 MB × 2 \| 50\.0 MB\/s \| 200\.0 MB\/s \| 0\.25 \| 120\.0 MB\/s \| 400\.0 MB\/s \| 0\.30 \| 1\.50 \|/,
+    );
+    // A run without (h) has no such section.
+    assert.doesNotMatch(renderReport(results, 'feed-scaling.svg'), /\(h\) File/);
+  });
+
   test('the report shows every target of issue 14 as met, missed or not measured, with its ratio', () => {
     const report = renderReport(
       {

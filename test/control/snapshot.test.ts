@@ -33,6 +33,7 @@ const SECTIONS = [
   'files',
   'file_chunks',
   'file_attachments',
+  'file_renditions',
   'feed_bookmarks',
   'feed_mutes',
   'feed_reads',
@@ -278,6 +279,33 @@ async function conversation(h: Harness, tokens: Record<string, string>): Promise
   );
   const account = await send('alice', 'POST', `${v58}/sobjects/Account`, { Name: 'Topical' }, 201);
   await send('bob', 'POST', `${v58}/connect/records/${account.id}/topics`, { topicName: 'Launch' }, 201);
+  // An image in a post's body (an inline file_attachments row) and its cached thumbnail.
+  const image = await h.request({
+    method: 'POST',
+    url: `${v58}/connect/files/users/me`,
+    token: tokens.alice,
+    ...multipart([
+      { name: 'fileData', filename: 'dot.png', contentType: 'image/png', data: await pngOf(8, 6) },
+    ]),
+  });
+  assert.equal(image.statusCode, 201, image.body);
+  await send(
+    'alice',
+    'POST',
+    `${v58}/chatter/feed-elements`,
+    {
+      feedElementType: 'FeedItem',
+      subjectId: 'me',
+      body: { messageSegments: [{ type: 'InlineImage', fileId: image.json().id }] },
+    },
+    201,
+  );
+  const thumb = await h.request({
+    method: 'GET',
+    url: `${v58}/connect/files/${image.json().id}/rendition`,
+    token: tokens.alice,
+  });
+  assert.equal(thumb.statusCode, 200);
 }
 
 describe('snapshots: export and import an org (issue 15 item 5, decision 0030)', () => {
@@ -338,15 +366,19 @@ describe('snapshots: export and import an org (issue 15 item 5, decision 0030)',
       const unwritten = ['streams', 'stream_subscriptions', 'announcements', 'group_member_settings'];
       if (!unwritten.includes(name)) assert.ok((sections[name]?.length ?? 0) > 0, `${name} has rows`);
     }
-    assert.equal(sections.file_chunks?.length, 2, 'a file of two chunks');
+    assert.equal(sections.file_chunks?.length, 3, 'a file of two chunks, an image of one');
     assert.deepEqual(
-      sections.file_attachments?.map((row) => row.comment_id === ''),
-      [true, false],
-      'the file on the post and on a comment',
+      sections.file_attachments?.map((row) => [row.comment_id === '', row.inline]),
+      [
+        [true, 0],
+        [false, 0],
+        [true, 1],
+      ],
+      'the file on the post and on a comment, the image in a body',
     );
     assert.equal(
       Buffer.concat(
-        (sections.file_chunks ?? []).map((row) => Buffer.from(String(row.data), 'base64')),
+        (sections.file_chunks ?? []).slice(0, 2).map((row) => Buffer.from(String(row.data), 'base64')),
       ).equals(FILE_BYTES),
       true,
       'chunks are the file’s bytes in base64',
@@ -405,10 +437,10 @@ describe('snapshots: export and import an org (issue 15 item 5, decision 0030)',
     }
     const after = await exportOf(fresh);
     // Sequences only rise: the undone posts' IDs (this one, the file post, the poll, the
-    // announcement) are never given again.
+    // announcement, the image post) are never given again.
     const posts = (s: Snapshot) =>
       s.sections.id_sequences?.find((row) => row.prefix === '0D5')?.value as number;
-    assert.equal(posts(after), posts(before) + 4);
+    assert.equal(posts(after), posts(before) + 5);
     assert.deepEqual(
       { ...after, sections: { ...after.sections, id_sequences: [] } },
       { ...before, sections: { ...before.sections, id_sequences: [] } },

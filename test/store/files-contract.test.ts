@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { KeyPrefix } from '../../src/ids/salesforce-id.js';
 import type { NewFile } from '../../src/store/file-repository.js';
+import type { FileRecord } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
 import { testStore } from '../helpers/harness.js';
 import { openTestStore, type TestStore } from '../helpers/store.js';
@@ -27,7 +28,12 @@ describe(`store contract on ${testStore}: files`, () => {
   const upload = async (file: NewFile, bytes: string) => {
     await store.files.begin(file);
     for (let seq = 0; seq * 4 < bytes.length; seq++)
-      await store.files.appendChunk(file.id, seq, Buffer.from(bytes.slice(seq * 4, seq * 4 + 4)));
+      await store.files.appendChunk(
+        file.id,
+        seq,
+        Buffer.from(bytes.slice(seq * 4, seq * 4 + 4)),
+        file.createdAt,
+      );
     await store.files.finish(file.id, {
       title: `${file.name} title`,
       description: 'd',
@@ -48,7 +54,7 @@ describe(`store contract on ${testStore}: files`, () => {
     const file = await newFile('a.txt', T0);
     await store.files.begin(file);
     assert.deepEqual(await store.files.findMany(org, [file.id]), []);
-    await store.files.appendChunk(file.id, 0, Buffer.from('abcd'));
+    await store.files.appendChunk(file.id, 0, Buffer.from('abcd'), T0);
     await store.files.finish(file.id, {
       title: 'A',
       description: null,
@@ -84,22 +90,25 @@ describe(`store contract on ${testStore}: files`, () => {
     );
   });
 
-  test('discard removes the file and every chunk; ownedPage and countOwned see ready files only', async () => {
+  test('discard removes the file and every chunk; ownedPage sees ready files only, by keyset', async () => {
     const kept = await newFile('c.txt', T0 + 2);
     await upload(kept, 'xyz');
     const cut = await newFile('d.txt', T0 + 3);
     await store.files.begin(cut);
-    await store.files.appendChunk(cut.id, 0, Buffer.from('1234'));
-    const before = await store.files.countOwned(org, ann);
+    await store.files.appendChunk(cut.id, 0, Buffer.from('1234'), T0);
+    const owned = async () => (await store.files.ownedPage(org, ann, undefined, 100)).map((f) => f.name);
+    const before = await owned();
+    assert.equal(before.includes('d.txt'), false);
     await store.files.discard(cut.id);
     assert.deepEqual(await store.files.chunks(cut.id, 0, 10), []);
-    assert.equal(await store.files.countOwned(org, ann), before);
-    const page = await store.files.ownedPage(org, ann, 0, 2);
+    assert.deepEqual(await owned(), before);
+    const page = await store.files.ownedPage(org, ann, undefined, 2);
     assert.deepEqual(
       page.map((f) => f.name),
       ['c.txt', 'b.txt'],
     );
-    const next = await store.files.ownedPage(org, ann, 2, 2);
+    const last = page.at(-1) as FileRecord;
+    const next = await store.files.ownedPage(org, ann, { at: last.createdAt, id: last.id }, 2);
     assert.deepEqual(
       next.map((f) => f.name),
       ['a.txt'],
@@ -117,7 +126,7 @@ describe(`store contract on ${testStore}: files`, () => {
     );
   });
 
-  test('attach ties files to a post and a comment in order; attachmentsOf and attachmentsFor find them', async () => {
+  test('attach ties files to a post and a comment in order; attachedFiles and attachmentsFor find them; sharedWith', async () => {
     const f1 = await newFile('f1.txt', T0 + 5);
     const f2 = await newFile('f2.txt', T0 + 6);
     await upload(f1, '1');
@@ -127,14 +136,29 @@ describe(`store contract on ${testStore}: files`, () => {
     const comment = await store.newId(KeyPrefix.comment);
     await store.files.attach(org, post, null, [f2.id, f1.id]);
     await store.files.attach(org, post, comment, [f1.id]);
-    assert.deepEqual(await store.files.attachmentsOf([post]), [
-      { fileId: f2.id, feedElementId: post, commentId: null, position: 0 },
-      { fileId: f1.id, feedElementId: post, commentId: null, position: 1 },
-      { fileId: f1.id, feedElementId: post, commentId: comment, position: 0 },
+    // An inline image at position 0 beside the attached file there; replaced, it moves.
+    await store.files.attach(org, post, null, [f1.id], true);
+    await store.files.replaceInline(org, post, null, [f2.id]);
+    const of = async (ids: string[]) => (await store.files.attachedFiles(ids)).map((a) => a.attachment);
+    assert.deepEqual(await of([post]), [
+      { fileId: f2.id, feedElementId: post, commentId: null, inline: false, position: 0 },
+      { fileId: f1.id, feedElementId: post, commentId: null, inline: false, position: 1 },
+      { fileId: f2.id, feedElementId: post, commentId: null, inline: true, position: 0 },
+      { fileId: f1.id, feedElementId: post, commentId: comment, inline: false, position: 0 },
     ]);
-    assert.deepEqual(await store.files.attachmentsFor([f2.id]), [
-      { fileId: f2.id, feedElementId: post, commentId: null, position: 0 },
+    assert.equal((await store.posts.findElements(org, [post]))[0]?.attachedFiles, 4);
+    assert.deepEqual(await store.files.attachmentsFor([f1.id]), [
+      { fileId: f1.id, feedElementId: post, commentId: null, inline: false, position: 1 },
+      { fileId: f1.id, feedElementId: post, commentId: comment, inline: false, position: 0 },
     ]);
-    assert.deepEqual(await store.files.attachmentsOf([]), []);
+    assert.deepEqual(await of([]), []);
+    // The post's subject once, however many times the post and its comments carry the file.
+    const other = (await newUser(store, org, { username: 'bo@files.example' })).id;
+    assert.deepEqual(await store.files.sharedWith(f1.id, other, undefined, 10), [
+      { subjectKind: 'user', subjectId: ann },
+    ]);
+    assert.deepEqual(await store.files.sharedWith(f1.id, other, ann, 10), []);
+    // The owner is not listed among the viewers.
+    assert.deepEqual(await store.files.sharedWith(f1.id, ann, undefined, 10), []);
   });
 });

@@ -42,6 +42,7 @@ const NEW_NAMES = [
   '013-quota-without-org-lock',
   '014-record-topics',
   '015-photos',
+  '016-inline-images-renditions',
   '017-question-index',
   '019-change-notifications',
 ];

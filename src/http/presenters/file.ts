@@ -1,9 +1,13 @@
+import type { FileShareEntity, FileSharesPage } from '../../domain/file-shares.js';
 import { fileExtension, fileType } from '../../domain/file-upload.js';
 import type { FileView } from '../../domain/files.js';
 import type { AttachedFile } from '../../store/file-repository.js';
+import type { FileRecord, ImageDetails } from '../../store/records.js';
 import type { PresentContext } from '../present-context.js';
 import { nullableText } from '../present-context.js';
-import { type IntegerPaging, pageUrls } from './pages.js';
+import { pageUrl } from './comment.js';
+import { presentGroup } from './group.js';
+import { presentRecordSummary } from './record-summary.js';
 import { presentUserSummary } from './user.js';
 
 const fileMotif = {
@@ -96,35 +100,46 @@ export function presentFileDetail(ctx: PresentContext, view: FileView) {
   return sorted;
 }
 
-/** `GET connect/files/users/{id}`: a File Summary Page. */
+/**
+ * `GET connect/files/users/{id}`: a File Summary Page, paged by keyset tokens (no previous page;
+ * `pageSize` is carried in every link).
+ */
 export function presentFilePage(
   ctx: PresentContext,
   userId: string,
-  page: { views: FileView[]; total: number },
-  paging: IntegerPaging,
+  page: { views: FileView[]; currentPageToken: string | null; nextPageToken: string | null },
+  pageSize: number,
 ) {
-  const { currentPageUrl, nextPageUrl, previousPageUrl } = pageUrls(
-    `${ctx.base}/connect/files/users/${userId}`,
-    {},
-    paging,
-    page.total,
-  );
+  const url = `${ctx.base}/connect/files/users/${userId}`;
   return {
-    currentPageUrl,
+    currentPageUrl: pageUrl(url, page.currentPageToken, pageSize),
     files: page.views.map((v) => presentFileSummary(ctx, v)),
-    nextPageUrl,
-    previousPageUrl,
+    nextPageUrl: page.nextPageToken ? pageUrl(url, page.nextPageToken, pageSize) : null,
+    previousPageUrl: null,
   };
 }
 
-/** `GET connect/files/{id}/file-shares`: the owner (`I`) and who sees it through posts (`V`). */
-export function presentFileShares(ctx: PresentContext, view: FileView) {
+/**
+ * `GET connect/files/{id}/file-shares`: the owner (`I`) and who sees it through posts (`V`), each
+ * entity as its own resources show it; keyset page links (decision 0033).
+ */
+export function presentFileShares(ctx: PresentContext, page: FileSharesPage, pageSize: number) {
+  const url = `${fileUrl(ctx, page.view.file.id)}/file-shares`;
+  const entity = (e: FileShareEntity) =>
+    e.kind === 'user'
+      ? presentUserSummary(ctx, e.user)
+      : e.kind === 'group'
+        ? presentGroup(ctx, e.group)
+        : presentRecordSummary(ctx, e.record);
   return {
-    currentPageUrl: `${fileUrl(ctx, view.file.id)}/file-shares?page=0`,
+    currentPageUrl: pageUrl(url, page.currentPageToken, pageSize),
     linkShare: null,
-    nextPageUrl: null,
+    nextPageUrl: page.nextPageToken ? pageUrl(url, page.nextPageToken, pageSize) : null,
     previousPageUrl: null,
-    shares: [{ entity: presentUserSummary(ctx, view.owner), sharingType: 'I' }],
+    shares: [
+      ...(page.owner ? [{ entity: presentUserSummary(ctx, page.owner), sharingType: 'I' }] : []),
+      ...page.viewers.map((e) => ({ entity: entity(e), sharingType: 'V' })),
+    ],
   };
 }
 
@@ -203,4 +218,58 @@ export function presentFileCapabilities(ctx: PresentContext, files: AttachedFile
   if (files.length === 0) return {};
   if (ctx.major >= 36) return { files: { items: files.map((f) => presentContentCapability(ctx, f)) } };
   return { content: presentContentCapability(ctx, files[0] as AttachedFile) };
+}
+
+/** The preview formats of an image's thumbnails (File Preview, F2 §7), by rendition. */
+const PREVIEWS = [
+  ['ThumbnailTiny', 'THUMB120BY90', 'tiny-thumbnail'],
+  ['Thumbnail', 'THUMB240BY180', 'thumbnail'],
+  ['ThumbnailBig', 'THUMB720BY480', 'big-thumbnail'],
+] as const;
+
+/**
+ * Message Segment: Inline Image (F2 §7; decision 0033): each key from its version, alphabetical.
+ * Once the file is deleted, only the alt text and text stay; every file property is null.
+ */
+export function presentInlineImage(
+  ctx: PresentContext,
+  segment: { fileId: string; altText: string | null; image: ImageDetails | null; file: FileRecord | null },
+) {
+  const { file, image } = segment;
+  const base = file ? fileUrl(ctx, file.id) : '';
+  return {
+    altText: nullableText(ctx, segment.altText),
+    contentSize: file ? file.contentSize : null,
+    ...(ctx.major >= 37 ? { fileExtension: file ? fileExtension(file.name) : null } : {}),
+    ...(ctx.major >= 41
+      ? {
+          imageDetails:
+            file && image
+              ? {
+                  height: image.height,
+                  imageFormat: image.format,
+                  orientation: image.orientation === null ? null : String(image.orientation),
+                  width: image.width,
+                }
+              : null,
+        }
+      : {}),
+    text: ctx.text(segment.altText ?? segment.fileId),
+    thumbnails: file
+      ? {
+          fileId: file.id,
+          previews: PREVIEWS.map(([format, type, path]) => ({
+            format,
+            previewUrlCount: 1,
+            previewUrls: [{ pageNumber: 1, previewUrl: `${base}/rendition?type=${type}` }],
+            status: 'Available',
+            url: `${base}/previews/${path}`,
+          })),
+          url: `${base}/previews`,
+          ...(ctx.major >= 40 ? { versionNumber: '1' } : {}),
+        }
+      : null,
+    type: 'InlineImage',
+    url: file ? `${base}/content?versionNumber=1` : null,
+  };
 }

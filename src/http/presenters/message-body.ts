@@ -2,6 +2,7 @@ import type { SegmentView } from '../../domain/feed-views.js';
 import { CODE_BEGIN_TEXT, CODE_END_TEXT, hashtagText } from '../../domain/message-segments.js';
 import { MARKUP_TAGS } from '../../store/records.js';
 import type { PresentContext } from '../present-context.js';
+import { presentInlineImage } from './file.js';
 import { presentUserSummary } from './user.js';
 
 /**
@@ -9,7 +10,8 @@ import { presentUserSummary } from './user.js';
  * Every piece of user text goes through ctx.text (entity encoding, SPEC §1); URLs do not.
  */
 export function presentMessageBody(ctx: PresentContext, text: string, segments: SegmentView[]) {
-  const rich = segments.some((s) => s.type === 'MarkupBegin');
+  // Inline images exist only in rich text (F2 §7).
+  const rich = segments.some((s) => s.type === 'MarkupBegin' || s.type === 'InlineImage');
   return withRichText(
     ctx,
     {
@@ -67,6 +69,8 @@ export function presentSegment(ctx: PresentContext, segment: SegmentView) {
         text: segment.markupType === 'Code' ? CODE_END_TEXT : '',
         type: 'MarkupEnd',
       };
+    case 'InlineImage':
+      return presentInlineImage(ctx, segment);
     case 'Mention': {
       const name = segment.user ? displayName(segment.user.user) : '';
       return {

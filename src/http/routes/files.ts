@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { type FileInput, fileTooLarge, type Upload } from '../../domain/files.js';
 import { apiError, invalidInput, notFound, unrecognizedField, withHeaders } from '../../errors/api-error.js';
 import { KeyPrefix } from '../../ids/salesforce-id.js';
-import { RENDITIONS, thumbnail } from '../../lib/images.js';
+import { RENDITIONS, type RenditionType } from '../../lib/images.js';
 import { defineRoute } from '../api-route.js';
 import { batchParams, FeedElementParams, recordId, UserParams } from '../params.js';
 import {
@@ -13,8 +13,9 @@ import {
   presentFileShares,
 } from '../presenters/file.js';
 import { presentBatchResults } from '../presenters/pages.js';
+import { DEFAULT_PAGE_SIZE } from './feed-schemas.js';
 import { contentHeaders, parseRange } from './file-content.js';
-import { integerPaging, PageNumber, PageSize } from './integer-paging.js';
+import { PageSize } from './integer-paging.js';
 import { jsonPartObject, multipartError, multipartParts } from './multipart.js';
 
 const FileParams = Type.Object({ fileId: recordId(KeyPrefix.file) });
@@ -24,7 +25,8 @@ const UploadQuery = Type.Object({
   title: Type.Optional(Type.String()),
   desc: Type.Optional(Type.String()),
 });
-const FilePageQuery = Type.Object({ page: PageNumber, pageSize: PageSize(100) });
+/** Owned files and file shares: `page` is a keyset token from an earlier page (or 0, the first). */
+const FilePageQuery = Type.Object({ page: Type.Optional(Type.String()), pageSize: PageSize(100) });
 const RenameBody = Type.Object(
   {
     title: Type.Optional(Type.String()),
@@ -101,10 +103,13 @@ export const fileRoutes = [
     xmlRoot: 'fileSummaryPage',
     schema: { params: UserParams, querystring: FilePageQuery },
     handler: async ({ services, viewer, scope, ctx, params, query }) => {
-      const paging = integerPaging(query);
-      const page = await services.files.listOwned(viewer, scope, params.userId, paging);
+      const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
+      const page = await services.files.listOwned(viewer, scope, params.userId, {
+        page: query.page,
+        pageSize,
+      });
       const userId = params.userId === 'me' ? viewer.user.id : params.userId;
-      return { body: presentFilePage(ctx, userId, page, paging) };
+      return { body: presentFilePage(ctx, userId, page, pageSize) };
     },
   }),
   defineRoute({
@@ -220,10 +225,7 @@ export const fileRoutes = [
       }
       const { file } = await services.files.get(viewer, scope, params.fileId);
       if (!file.isImage) throw notFound();
-      const png = await thumbnail(
-        services.files.bytes(file).chunks,
-        RENDITIONS[type as keyof typeof RENDITIONS],
-      );
+      const png = await services.files.rendition(file, type as RenditionType);
       if (!png) throw notFound();
       return { raw: { contentType: 'image/png', body: png } };
     },
@@ -234,10 +236,14 @@ export const fileRoutes = [
     summary: 'Who a file is shared with (File Shares Page)',
     since: FILES_SINCE,
     xmlRoot: 'fileSharesPage',
-    schema: { params: FileParams, querystring: Type.Object({ page: PageNumber, pageSize: PageSize(100) }) },
-    handler: async ({ services, viewer, scope, ctx, params }) => {
-      const view = await services.files.get(viewer, scope, params.fileId);
-      return { body: presentFileShares(ctx, view) };
+    schema: { params: FileParams, querystring: FilePageQuery },
+    handler: async ({ services, viewer, scope, ctx, params, query }) => {
+      const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
+      const page = await services.fileShares.page(viewer, scope, params.fileId, {
+        page: query.page,
+        pageSize,
+      });
+      return { body: presentFileShares(ctx, page, pageSize) };
     },
   }),
 ];
