@@ -137,7 +137,13 @@ export type MarkupType = keyof typeof MARKUP_TAGS;
 
 /** What a post is to, or a subscription follows: a person, a group, or a record (SPEC §12.1). */
 export type SubjectKind = 'user' | 'group' | 'record';
-export type FeedItemType = 'TextPost' | 'LinkPost' | 'ContentPost' | 'PollPost' | 'QuestionPost' | 'AdvancedTextPost';
+export type FeedItemType =
+  | 'TextPost'
+  | 'LinkPost'
+  | 'ContentPost'
+  | 'PollPost'
+  | 'QuestionPost'
+  | 'AdvancedTextPost';
 
 export interface FeedElementRecord {
   id: string;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { XMLValidator } from 'fast-xml-parser';
 import { signIn } from '../helpers/feed-fixtures.js';
-import { err, NOT_FOUND, type Person } from '../helpers/feed-shapes.js';
+import { err, NOT_FOUND } from '../helpers/feed-shapes.js';
 import { pngOf } from '../helpers/file-shapes.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
 import { multipart } from '../helpers/multipart.js';
@@ -12,12 +12,11 @@ import { rawDatabase } from '../helpers/store.js';
 describe('inline images (SPEC §12.3)', () => {
   let h: Harness;
   let tokens: Record<string, string>;
-  let people: Record<string, Person>;
   let red: Buffer;
 
   before(async () => {
     h = await createHarness();
-    ({ tokens, people } = await signIn(h, ['admin', 'alice', 'bob']));
+    ({ tokens } = await signIn(h, ['admin', 'alice', 'bob']));
     red = await pngOf(64, 48);
   });
   after(() => h.close());
