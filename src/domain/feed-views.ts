@@ -9,7 +9,6 @@ import type {
   FileRecord,
   GroupRole,
   LikeRecord,
-  MembershipRecord,
   StoredSegment,
 } from '../store/records.js';
 import type { Store } from '../store/store.js';
