@@ -1,5 +1,5 @@
 /**
- * What migration 019's notifications cost writers (decision 0038): POST feed-elements on
+ * What migration 018's notifications cost writers (decision 0031): POST feed-elements on
  * PostgreSQL with the change triggers enabled and disabled, in one server process, rounds
  * alternating so both see the same load from other work. Each post writes `user_activity`, whose
  * trigger notifies; a notifying commit takes PostgreSQL's notification-queue lock. The server runs

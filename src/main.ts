@@ -164,7 +164,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     return config.secretKey ? [keyFromPassphrase(config.secretKey), stored] : [stored];
   });
   if (options.prepare !== false) await prepareStore(store, clock, config, appSecrets);
-  // Hot reads (decision 0038): what requests read again and again, kept while nothing changed it.
+  // Hot reads (decision 0031): what requests read again and again, kept while nothing changed it.
   const changes = await openChangeFeed(storeOptions);
   const shared = store.dialect.sharedByServers || config.workers > 1;
   const sessions = new SessionService(store, clock, {

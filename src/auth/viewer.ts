@@ -10,7 +10,7 @@ export interface Viewer {
   /** Hash of the access token, so the session can be found again (revoke, journal). */
   tokenHash: string | null;
   /**
-   * This request's mark in the store's change feed (decision 0038), taken as it arrived: a cache
+   * This request's mark in the store's change feed (decision 0031), taken as it arrived: a cache
    * kept by that feed is read once the feed caught up with it, which a request waits for once.
    */
   readMark?: number;

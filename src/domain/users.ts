@@ -43,7 +43,7 @@ export class UserService {
   /**
    * The users' rows with their counts and the viewer's subscription to each. Nobody follows
    * themselves (follows.ts refuses it), so users/me reads no subscription at all; one user from
-   * the cache (decision 0038) costs one subscription lookup when it is another user.
+   * the cache (decision 0031) costs one subscription lookup when it is another user.
    */
   async #rows(
     viewer: Viewer,

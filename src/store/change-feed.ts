@@ -1,6 +1,6 @@
 /**
- * A committed write to rows that servers keep in memory (migration 019 names them), as the store
- * announces it to every server sharing it (decision 0038).
+ * A committed write to rows that servers keep in memory (migration 018 names them), as the store
+ * announces it to every server sharing it (decision 0031).
  */
 export type Change =
   | { kind: 'session'; tokenHash: string }
@@ -14,7 +14,7 @@ export type Change =
 
 const ALL: Change = { kind: 'all' };
 
-/** The payload of migration 019's notifications; anything else is taken for everything. */
+/** The payload of migration 018's notifications; anything else is taken for everything. */
 export function parseChange(payload: string): Change {
   const value = payload.slice(2);
   switch (payload.slice(0, 2)) {

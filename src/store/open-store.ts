@@ -19,7 +19,7 @@ import * as m014 from './migrations/014-record-topics.js';
 import * as m015 from './migrations/015-photos.js';
 import * as m016 from './migrations/016-inline-images-renditions.js';
 import * as m017 from './migrations/017-question-index.js';
-import * as m019 from './migrations/019-change-notifications.js';
+import * as m018 from './migrations/018-change-notifications.js';
 import { rawDatabase } from './raw-database.js';
 import type { Database } from './schema.js';
 import { Store } from './store.js';
@@ -55,7 +55,7 @@ const migrations = {
   '015-photos': m015,
   '016-inline-images-renditions': m016,
   '017-question-index': m017,
-  '019-change-notifications': m019,
+  '018-change-notifications': m018,
 };
 
 /**
@@ -85,8 +85,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 }
 
 /**
- * The store's changes as it announces them to every server sharing it (decision 0038):
- * PostgreSQL's notifications (migration 019); none on SQLite. Call after migrate().
+ * The store's changes as it announces them to every server sharing it (decision 0031):
+ * PostgreSQL's notifications (migration 018); none on SQLite. Call after migrate().
  */
 export async function openChangeFeed(options: StoreOptions): Promise<ChangeFeed | undefined> {
   if (!options.databaseUrl) return undefined;

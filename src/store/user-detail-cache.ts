@@ -7,7 +7,7 @@ type UserWithStats = { user: UserRecord; stats: UserStats };
 
 /**
  * A user with the counts of User Detail, kept in memory while the store's change feed says
- * nothing changed them (decision 0038): what `GET users/me` reads on every request.
+ * nothing changed them (decision 0031): what `GET users/me` reads on every request.
  * Only with a feed that hears this process's own writes too (PostgreSQL): follows, posts and
  * likes change the counts from many places, and every one of them goes through the feed.
  */

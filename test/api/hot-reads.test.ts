@@ -66,11 +66,11 @@ function assertOk(response: LightMyRequestResponse): Record<string, unknown> {
 
 /**
  * Two servers on one PostgreSQL store, each keeping sessions and User Detail in memory (decision
- * 0038): a write through one is seen by the next request through the other, with no
+ * 0031): a write through one is seen by the next request through the other, with no
  * wait in between. SQLite has no change feed (its servers re-check sessions by age, decision
  * 0003), so this suite is PostgreSQL's.
  */
-describe('hot reads across servers sharing one store (decision 0038)', {
+describe('hot reads across servers sharing one store (decision 0031)', {
   skip: testStore !== 'postgres',
 }, () => {
   const config = testConfig();

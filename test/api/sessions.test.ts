@@ -234,7 +234,7 @@ describe('steady state: GET users/me costs one store round trip (docs/decisions/
   let quotaStage: number;
   /**
    * The user and counts: one statement, or none where the store announces its changes
-   * (PostgreSQL; decision 0038) and they are kept in memory.
+   * (PostgreSQL; decision 0031) and they are kept in memory.
    */
   let userDetail: number;
   before(async () => {

@@ -44,7 +44,7 @@ const NEW_NAMES = [
   '015-photos',
   '016-inline-images-renditions',
   '017-question-index',
-  '019-change-notifications',
+  '018-change-notifications',
 ];
 
 /** Runs the migrations named in `names` under their old names, as a server before the renumbering did. */

@@ -52,7 +52,7 @@ export const userRoutes = [
     handler: async ({ services, viewer, scope, ctx, params }) => {
       // Guests may read user summaries, but have no profile of their own (SPEC §5).
       if (viewer.isGuest && params.userId === 'me') throw apiError('GUEST_NOT_ALLOWED');
-      // A read-only request: the user and counts may come from memory (decision 0038).
+      // A read-only request: the user and counts may come from memory (decision 0031).
       const view = await services.users.get(viewer, scope, params.userId, true);
       return { body: presentUserDetail(ctx, view, view.stats) };
     },

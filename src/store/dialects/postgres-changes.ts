@@ -7,13 +7,13 @@ import { poolTimeouts, sessionOptions } from './postgres-pool.js';
 /** After a lost connection, the next attempt to listen again (and then every such interval). */
 const RECONNECT_MS = 1_000;
 
-/** The channel of migration 019's triggers for a schema. */
+/** The channel of migration 018's triggers for a schema. */
 export function changeChannel(schema: string): string {
   return `chatterbox_changes_${createHash('md5').update(schema).digest('hex')}`;
 }
 
 /**
- * The store's changes as PostgreSQL announces them (migration 019's triggers, LISTEN on a
+ * The store's changes as PostgreSQL announces them (migration 018's triggers, LISTEN on a
  * connection of its own). Notifications come at commit, in commit order, to this process's
  * writes as to everyone's.
  *

@@ -1,7 +1,7 @@
 import { type Kysely, PostgresAdapter, sql } from 'kysely';
 
 /**
- * PostgreSQL only (decision 0038): every committed write that changes what a server
+ * PostgreSQL only (decision 0031): every committed write that changes what a server
  * keeps in memory is announced with NOTIFY, from triggers, so that it is announced whoever wrote
  * it (a server, `chatterbox` commands, a snapshot import, another version of the server). The
  * channel is `chatterbox_changes_` + the md5 of the schema (deployments in other schemas of the
