@@ -10,9 +10,11 @@ import { createHarness, type Harness } from '../helpers/harness.js';
 describe('jsforce against batch and injected faults', () => {
   let h: Harness;
   let conn: InstanceType<typeof jsforce.Connection>;
+  let host: string;
   before(async () => {
     h = await createHarness();
     const instanceUrl = (await h.app.listen({ port: 0, host: '127.0.0.1' })).replace(/\/$/, '');
+    host = new URL(instanceUrl).host;
     conn = new jsforce.Connection({
       instanceUrl,
       accessToken: await h.login('alice@acme.example'),
@@ -53,10 +55,12 @@ describe('jsforce against batch and injected faults', () => {
       'GET /services/data/v36.0/chatter/users/005Cb0000000999AAA 404',
       'GET /services/data/v36.0/chatter/users/me 200',
     ]);
+    // As if sent to the listening server: the same absolute photo URLs as jsforce's.
     const direct = await h.request({
       method: 'GET',
       url: '/services/data/v36.0/chatter/users/me',
       token: conn.accessToken as string,
+      headers: { host },
     });
     assert.equal(envelope.hasErrors, true);
     assert.deepEqual(

@@ -3,8 +3,16 @@
  * §2.4), for the body builders of collab.ts and feed-shapes.ts.
  */
 
-/** The origin of in-process requests (light-my-request's default Host): photo URLs are absolute under it. */
-export const TEST_ORIGIN = 'http://localhost:80';
+/**
+ * The origin photo URLs are absolute under: in-process requests' (light-my-request's default Host),
+ * or a listening server's once a suite that talks to one says so (setTestOrigin).
+ */
+export let TEST_ORIGIN = 'http://localhost:80';
+
+/** Suites whose clients call a listening server expect its URLs (set once, in `before`). */
+export function setTestOrigin(origin: string): void {
+  TEST_ORIGIN = origin;
+}
 
 /**
  * `photo` of a user or a group (F2 §8): the served URLs of its photo version, or of its own ID for

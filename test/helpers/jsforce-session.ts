@@ -1,6 +1,7 @@
 import { after, before } from 'node:test';
 import jsforce from 'jsforce';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD } from '../../src/demo/demo-org.js';
+import { setTestOrigin } from './common-shapes.js';
 import { createHarness, type Harness } from './harness.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: wire bodies as jsforce parses them, read field by field
@@ -11,6 +12,8 @@ export interface JsforceSession {
   h: Harness;
   conn: jsforce.Connection;
   token: string;
+  /** The listening server's `host:port`. */
+  host: string;
   /** The same resource read in-process, to compare jsforce's parsed body with the wire body. */
   direct(url: string): Promise<Json>;
 }
@@ -22,12 +25,17 @@ export interface JsforceSession {
  */
 export function useJsforceSession(version: string): JsforceSession {
   const session = {
+    // As if sent to the listening server, so its absolute URLs are the same as the client's.
     direct: async (url: string) =>
-      (await session.h.request({ method: 'GET', url, token: session.token })).json() as Json,
+      (
+        await session.h.request({ method: 'GET', url, token: session.token, headers: { host: session.host } })
+      ).json() as Json,
   } as JsforceSession;
   before(async () => {
     session.h = await createHarness();
     const url = await session.h.app.listen({ port: 0, host: '127.0.0.1' });
+    session.host = new URL(url).host;
+    setTestOrigin(url);
     session.conn = new jsforce.Connection({
       oauth2: { loginUrl: url, clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET },
       version,
