@@ -208,6 +208,7 @@ describe(`store contract on ${testStore}: users`, () => {
       isActive: true,
       createdAt: T0,
       modifiedAt: T0,
+      photoId: null,
     };
     assert.deepEqual(await store.users.find(orgId, created.id), expected);
     assert.equal(await store.users.find(otherOrgId, created.id), undefined, 'nothing crosses orgs');
