@@ -8,9 +8,9 @@
  *
  *   node --import tsx bench/notify-ab.ts [--database-url postgres://…] [--seconds 5] [--rounds 3]
  */
-import { execFile } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
+import { abRounds } from './lib/ab-rounds.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,47 +36,24 @@ try {
     subjectId: 'me',
     body: { messageSegments: [{ type: 'Text', text: 'notify cost' }] },
   });
-  const results: Record<string, { rps: number[]; cpuUsPerRequest: number[] }> = {
-    notifying: { rps: [], cpuUsPerRequest: [] },
-    silent: { rps: [], cpuUsPerRequest: [] },
-  };
-  for (let round = 0; round < Number(values.rounds); round++) {
-    for (const mode of ['silent', 'notifying'] as const) {
+  const results = await abRounds({
+    modes: ['silent', 'notifying'] as const,
+    rounds: Number(values.rounds),
+    seconds: values.seconds as string,
+    connections: values.connections as string,
+    prepare: async (mode) => {
       for (const table of TABLES)
         await sql
           .raw(`alter table ${table} ${mode === 'notifying' ? 'enable' : 'disable'} trigger user`)
           .execute(db);
-      const cpu0 = process.cpuUsage();
-      const run = await new Promise<string>((resolve) => {
-        execFile(
-          'node_modules/.bin/autocannon',
-          [
-            '-j',
-            '-c',
-            values.connections as string,
-            '-d',
-            values.seconds as string,
-            '-m',
-            'POST',
-            '-H',
-            `authorization=Bearer ${token}`,
-            '-H',
-            'content-type=application/json',
-            '-b',
-            body,
-            `${url}/services/data/v36.0/chatter/feed-elements`,
-          ],
-          { maxBuffer: 1 << 24 },
-          (_e, stdout) => resolve(stdout),
-        );
-      });
-      const cpu = process.cpuUsage(cpu0);
-      const report = JSON.parse(run) as { requests: { total: number; average: number }; non2xx: number };
-      results[mode]?.rps.push(Math.round(report.requests.average));
-      results[mode]?.cpuUsPerRequest.push(Math.round((cpu.user + cpu.system) / report.requests.total));
-      if (report.non2xx) process.stderr.write(`${mode}: ${report.non2xx} non-2xx\n`);
-    }
-  }
+    },
+    request: {
+      method: 'POST',
+      url: `${url}/services/data/v36.0/chatter/feed-elements`,
+      headers: [`authorization=Bearer ${token}`, 'content-type=application/json'],
+      body,
+    },
+  });
   process.stdout.write(`${JSON.stringify(results)}\n`);
 } finally {
   await h.close();

@@ -7,9 +7,9 @@
  *
  *   node --import tsx bench/quota-ab.ts [--database-url postgres://…] [--seconds 5] [--rounds 3]
  */
-import { execFile } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
+import { abRounds } from './lib/ab-rounds.js';
 
 const { values } = parseArgs({
   options: {
@@ -49,41 +49,22 @@ const dialect = postgresDialect as { takeQuotas: Take | undefined };
 try {
   const url = await h.listen();
   const token = await h.login('alice@acme.example');
-  const results: Record<string, { rps: number[]; cpuUsPerRequest: number[] }> = {
-    before: { rps: [], cpuUsPerRequest: [] },
-    after: { rps: [], cpuUsPerRequest: [] },
-  };
-  for (let round = 0; round < Number(values.rounds); round++) {
-    for (const mode of ['before', 'after'] as const) {
+  const results = await abRounds({
+    modes: ['before', 'after'] as const,
+    rounds: Number(values.rounds),
+    seconds: values.seconds as string,
+    connections: values.connections as string,
+    prepare: async (mode) => {
       dialect.takeQuotas = mode === 'before' ? before : after;
       await sql
         .raw(`alter table usage_counters set ${mode === 'before' ? 'logged' : 'unlogged'}`)
         .execute(db);
-      const cpu0 = process.cpuUsage();
-      const run = await new Promise<string>((resolve) => {
-        execFile(
-          'node_modules/.bin/autocannon',
-          [
-            '-j',
-            '-c',
-            values.connections as string,
-            '-d',
-            values.seconds as string,
-            '-H',
-            `authorization=Bearer ${token}`,
-            `${url}/services/data/v36.0/chatter/users/me`,
-          ],
-          { maxBuffer: 1 << 24 },
-          (_e, stdout) => resolve(stdout),
-        );
-      });
-      const cpu = process.cpuUsage(cpu0);
-      const report = JSON.parse(run) as { requests: { total: number; average: number }; non2xx: number };
-      results[mode]?.rps.push(Math.round(report.requests.average));
-      results[mode]?.cpuUsPerRequest.push(Math.round((cpu.user + cpu.system) / report.requests.total));
-      if (report.non2xx) process.stderr.write(`${mode}: ${report.non2xx} non-2xx\n`);
-    }
-  }
+    },
+    request: {
+      url: `${url}/services/data/v36.0/chatter/users/me`,
+      headers: [`authorization=Bearer ${token}`],
+    },
+  });
   process.stdout.write(`${JSON.stringify(results)}\n`);
 } finally {
   dialect.takeQuotas = after;

@@ -1,0 +1,53 @@
+import { execFile } from 'node:child_process';
+
+/** One mode's runs: req/s and this process's CPU (user + system) per request, run by run. */
+export interface AbSeries {
+  rps: number[];
+  cpuUsPerRequest: number[];
+}
+
+/**
+ * A/B rounds against a server running in this process: each round runs every mode once, in
+ * order, after `prepare(mode)`, with autocannon as a child process (so its CPU is not counted), so
+ * that every mode sees the same load from other work on the machine.
+ */
+export async function abRounds<M extends string>(options: {
+  modes: readonly M[];
+  rounds: number;
+  seconds: string;
+  connections: string;
+  prepare: (mode: M) => Promise<void> | void;
+  request: { url: string; headers: string[]; method?: string; body?: string };
+}): Promise<Record<M, AbSeries>> {
+  const results = {} as Record<M, AbSeries>;
+  for (const mode of options.modes) results[mode] = { rps: [], cpuUsPerRequest: [] };
+  const { request } = options;
+  const args = [
+    '-j',
+    '-c',
+    options.connections,
+    '-d',
+    options.seconds,
+    ...(request.method ? ['-m', request.method] : []),
+    ...request.headers.flatMap((header) => ['-H', header]),
+    ...(request.body === undefined ? [] : ['-b', request.body]),
+    request.url,
+  ];
+  for (let round = 0; round < options.rounds; round++) {
+    for (const mode of options.modes) {
+      await options.prepare(mode);
+      const cpu0 = process.cpuUsage();
+      const run = await new Promise<string>((resolve) => {
+        execFile('node_modules/.bin/autocannon', args, { maxBuffer: 1 << 24 }, (_e, stdout) =>
+          resolve(stdout),
+        );
+      });
+      const cpu = process.cpuUsage(cpu0);
+      const report = JSON.parse(run) as { requests: { total: number; average: number }; non2xx: number };
+      results[mode].rps.push(Math.round(report.requests.average));
+      results[mode].cpuUsPerRequest.push(Math.round((cpu.user + cpu.system) / report.requests.total));
+      if (report.non2xx) process.stderr.write(`${mode}: ${report.non2xx} non-2xx\n`);
+    }
+  }
+  return results;
+}
