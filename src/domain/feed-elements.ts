@@ -98,14 +98,7 @@ export class FeedElementService {
       const target = await this.users.summaries(viewer, scope, [subjectId], { visibleOnly: true });
       if (!target.has(subjectId)) throw notFound();
     }
-    const { segments, fileIds: inlineIds } = await resolveInlineImages(
-      this.files,
-      viewer,
-      scope,
-      parsed.segments,
-    );
-    const message = { segments, mentionIds: parsed.mentionIds };
-    const text = await this.bodyText(viewer, scope, message.segments, message.mentionIds);
+    const { message, inlineIds, text } = await this.#body(viewer, scope, parsed);
     const fileIds = input.fileIds ? await this.files.attachable(viewer, scope, input.fileIds) : [];
     const app = viewer.appId ? await this.store.orgs.findApp(viewer.appId) : undefined;
     const now = this.clock.now();
@@ -194,14 +187,7 @@ export class FeedElementService {
       title !== undefined && input.body === undefined && input.text === undefined
         ? { segments: element.segments, mentionIds: mentionsOf(element.segments) }
         : parseMessageInput(input);
-    const { segments, fileIds: inlineIds } = await resolveInlineImages(
-      this.files,
-      viewer,
-      scope,
-      parsed.segments,
-    );
-    const message = { segments, mentionIds: parsed.mentionIds };
-    const text = await this.bodyText(viewer, scope, message.segments, message.mentionIds);
+    const { message, inlineIds, text } = await this.#body(viewer, scope, parsed);
     const modifiedAt = this.clock.now();
     await this.store.transaction(async (tx) => {
       if (title !== undefined) await tx.postState.retitle(element.id, title);
@@ -288,6 +274,19 @@ export class FeedElementService {
       const view = views.get(p.id);
       return view ? { value: view } : { error: readRefusal(viewer, scope, element, access) ?? notFound() };
     });
+  }
+
+  /** A body as stored (its inline images checked, the files they carry) and its plain text. */
+  async #body(viewer: Viewer, scope: Scope, parsed: ReturnType<typeof parseMessageInput>) {
+    const { segments, fileIds: inlineIds } = await resolveInlineImages(
+      this.files,
+      viewer,
+      scope,
+      parsed.segments,
+    );
+    const message = { segments, mentionIds: parsed.mentionIds };
+    const text = await this.bodyText(viewer, scope, message.segments, message.mentionIds);
+    return { message, inlineIds, text };
   }
 
   /** The plain text of a body; every mentioned user must exist in the org (SPEC §3: else 404). */
