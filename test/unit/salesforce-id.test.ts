@@ -106,6 +106,9 @@ describe('Salesforce IDs (SPEC §3)', () => {
       fileVersion: '068',
       topic: '0TO',
       pollChoice: '09A',
+      stream: '0Fq',
+      announcement: '0BT',
+      photo: '729',
     });
   });
 });
