@@ -89,13 +89,23 @@ export class StreamRepository {
       await this.db.updateTable('streams').set(values).where('id', '=', id).execute();
   }
 
-  /** Adds the entities the stream does not have yet (an entity already there is no change). */
+  /**
+   * Adds the entities the stream does not have yet (an entity already there is no change), after
+   * those it has: `created_at` is their order, one apart, so it must pass the last one's even when
+   * the clock has not (a stream of 25 made within the same milliseconds).
+   */
   async addSubscriptions(streamId: string, entityIds: readonly string[], at: number): Promise<void> {
     if (entityIds.length === 0) return;
+    const last = await this.db
+      .selectFrom('stream_subscriptions')
+      .select((eb) => eb.fn.max('created_at').as('last'))
+      .where('stream_id', '=', streamId)
+      .executeTakeFirst();
+    const from = last?.last == null ? at : Math.max(at, Number(last.last) + 1);
     await this.db
       .insertInto('stream_subscriptions')
       .values(
-        entityIds.map((entityId, i) => ({ stream_id: streamId, entity_id: entityId, created_at: at + i })),
+        entityIds.map((entityId, i) => ({ stream_id: streamId, entity_id: entityId, created_at: from + i })),
       )
       .onConflict((oc) => oc.columns(['stream_id', 'entity_id']).doNothing())
       .execute();

@@ -221,19 +221,25 @@ describe('the error model (SPEC §2)', () => {
   });
 
   describe('UNKNOWN_EXCEPTION', () => {
+    // The Group Page reads the store on every request (users/me may be served from memory on
+    // PostgreSQL, decision 0031).
+    const GROUPS = `${V}/chatter/groups`;
+
     test('a store failure → 500 with an ErrorId that is logged with the stack; the next request is served', async () => {
-      const users = h.services.store.users;
-      const original = users.findManyWithStats;
-      users.findManyWithStats = async () => {
+      const before = await h.request({ method: 'GET', url: GROUPS, token });
+      assert.equal(before.statusCode, 200);
+      const groups = h.services.store.groups;
+      const original = groups.search;
+      groups.search = async () => {
         throw new Error('simulated store failure');
       };
       let response: Awaited<ReturnType<Harness['request']>>;
       try {
-        response = await h.request({ method: 'GET', url: ME, token });
+        response = await h.request({ method: 'GET', url: GROUPS, token });
         const other = await h.request({ method: 'GET', url: `${V}/chatter`, token });
         assert.equal(other.statusCode, 200, 'other resources keep working');
       } finally {
-        users.findManyWithStats = original;
+        groups.search = original;
       }
       assert.equal(response.statusCode, 500);
       assert.equal(response.headers['content-type'], JSON_TYPE);
@@ -254,23 +260,23 @@ describe('the error model (SPEC §2)', () => {
       assert.equal(err.message, 'simulated store failure');
       assert.match(err.stack, /^Error: simulated store failure\n\s+at /);
 
-      const next = await h.request({ method: 'GET', url: ME, token });
+      const next = await h.request({ method: 'GET', url: GROUPS, token });
       assert.equal(next.statusCode, 200);
-      assert.equal(next.json().id, aliceId);
+      assert.deepEqual(next.json(), before.json());
     });
 
     test('two failures get two different ErrorIds', async () => {
-      const users = h.services.store.users;
-      const original = users.findManyWithStats;
-      users.findManyWithStats = async () => {
+      const groups = h.services.store.groups;
+      const original = groups.search;
+      groups.search = async () => {
         throw new TypeError('another failure');
       };
       try {
-        const first = (await h.request({ method: 'GET', url: ME, token })).json()[0].message;
-        const second = (await h.request({ method: 'GET', url: ME, token })).json()[0].message;
+        const first = (await h.request({ method: 'GET', url: GROUPS, token })).json()[0].message;
+        const second = (await h.request({ method: 'GET', url: GROUPS, token })).json()[0].message;
         assert.notEqual(first, second);
       } finally {
-        users.findManyWithStats = original;
+        groups.search = original;
       }
     });
   });
