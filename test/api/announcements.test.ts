@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, mock, test } from 'node:test';
-import { assertError } from '../helpers/api-assert.js';
+import { assertError, assertJson } from '../helpers/api-assert.js';
 import { makeGroup, signIn } from '../helpers/feed-fixtures.js';
 import { type Person, person } from '../helpers/feed-shapes.js';
-import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
+import { createHarness, type Harness } from '../helpers/harness.js';
 
 const v41 = '/services/data/v41.0';
 const NOT_FOUND = ['NOT_FOUND', 'The requested resource does not exist'] as const;
@@ -24,11 +24,7 @@ describe('chatter/announcements (SPEC §12.6)', () => {
     who = 'bob',
     payload?: unknown,
   ) => h.request({ method, url, token: tokens[who], ...(payload ? { payload: payload as object } : {}) });
-  const ok = (response: Awaited<ReturnType<Harness['request']>>, status: number, body: unknown) => {
-    assert.equal(response.statusCode, status, response.body);
-    assert.equal(response.headers['content-type'], JSON_TYPE);
-    assert.deepEqual(response.json(), body);
-  };
+  const ok = assertJson;
   const iso = (ms: number) => new Date(ms).toISOString();
   const message = (text: string) => ({ messageSegments: [{ type: 'Text', text }] });
   /** The Announcement as its own post reads it (GET feed-elements/{id}, by the same viewer). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { to18 } from '../../src/ids/salesforce-id.js';
-import { assertError } from '../helpers/api-assert.js';
+import { assertError, assertJson } from '../helpers/api-assert.js';
 import { signIn } from '../helpers/feed-fixtures.js';
 import {
   commentShape,
@@ -14,7 +14,7 @@ import {
   text,
   userSummary,
 } from '../helpers/feed-shapes.js';
-import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
+import { createHarness, type Harness } from '../helpers/harness.js';
 import { rawDatabase } from '../helpers/store.js';
 
 /** A well-formed comment ID that no comment has. */
@@ -35,11 +35,7 @@ describe('questions and best answers (SPEC §12.5, §12.8; F2 §6, §9)', () => 
 
   const send = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', token: string, url: string, payload?: unknown) =>
     h.request({ method, url, token, ...(payload === undefined ? {} : { payload: payload as object }) });
-  const ok = (response: Awaited<ReturnType<typeof send>>, status: number, body: unknown) => {
-    assert.equal(response.statusCode, status, response.body);
-    assert.equal(response.headers['content-type'], JSON_TYPE);
-    assert.deepEqual(response.json(), body);
-  };
+  const ok = assertJson;
   const ask = (token: string, capabilities: unknown, words: string | null = 'Details follow.') =>
     send('POST', token, `${v41}/chatter/feed-elements`, {
       feedElementType: 'FeedItem',

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { LightMyRequestResponse } from 'fastify';
 import { to18 } from '../../src/ids/salesforce-id.js';
-import { assertError } from '../helpers/api-assert.js';
+import { assertError, assertJson } from '../helpers/api-assert.js';
 import { makeGroup, signIn } from '../helpers/feed-fixtures.js';
 import type { Person } from '../helpers/feed-shapes.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
@@ -19,11 +20,7 @@ describe('user settings (SPEC §12.6, F2 §8)', () => {
   });
   after(() => h.close());
 
-  const ok = (response: Awaited<ReturnType<Harness['request']>>, body: unknown) => {
-    assert.equal(response.statusCode, 200, response.body);
-    assert.equal(response.headers['content-type'], JSON_TYPE);
-    assert.deepEqual(response.json(), body);
-  };
+  const ok = (response: LightMyRequestResponse, body: unknown) => assertJson(response, 200, body);
 
   test('GET users/me/settings: EachPost until changed; PATCH (body or parameter) changes only the caller’s', async () => {
     ok(await h.request({ method: 'GET', url, token: tokens.alice }), {
@@ -114,11 +111,7 @@ describe('GET|PATCH chatter/groups/{id}/my-settings', () => {
   });
   after(() => h.close());
 
-  const ok = (response: Awaited<ReturnType<Harness['request']>>, body: unknown) => {
-    assert.equal(response.statusCode, 200, response.body);
-    assert.equal(response.headers['content-type'], JSON_TYPE);
-    assert.deepEqual(response.json(), body);
-  };
+  const ok = (response: LightMyRequestResponse, body: unknown) => assertJson(response, 200, body);
 
   test('UseDefault until set; PATCH changes only the caller’s setting for that group', async () => {
     ok(await h.request({ method: 'GET', url: at(groupId), token: tokens.bob }), {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { assertError } from '../helpers/api-assert.js';
+import { assertError, assertJson } from '../helpers/api-assert.js';
 import { GROUP_MOTIF } from '../helpers/common-shapes.js';
 import { makeGroup, otherOrgToken, signIn } from '../helpers/feed-fixtures.js';
 import { type Person, userSummary } from '../helpers/feed-shapes.js';
-import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
+import { createHarness, type Harness } from '../helpers/harness.js';
 
 const v41 = '/services/data/v41.0';
 const v39 = '/services/data/v39.0';
@@ -26,11 +26,7 @@ describe('chatter/streams (SPEC §12.6)', () => {
     who = 'alice',
     payload?: unknown,
   ) => h.request({ method, url, token: tokens[who], ...(payload ? { payload: payload as object } : {}) });
-  const ok = (response: Awaited<ReturnType<Harness['request']>>, status: number, body: unknown) => {
-    assert.equal(response.statusCode, status, response.body);
-    assert.equal(response.headers['content-type'], JSON_TYPE);
-    assert.deepEqual(response.json(), body);
-  };
+  const ok = assertJson;
   const userEntity = (p: Person, base = v41) => {
     const { id, motif, mySubscription, name, url } = userSummary(base, p);
     return { id, motif, mySubscription, name, url };

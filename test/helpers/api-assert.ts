@@ -8,6 +8,13 @@ export const XML_TYPE = 'application/xml;charset=UTF-8';
 /** Every errorCode the catalogue can put on the wire (SPEC §2). */
 export const CATALOGUE_CODES = new Set(Object.keys(catalog).map((key) => wireErrorCode(key as CatalogKey)));
 
+/** The whole JSON response: status, the JSON content type and the body, deep-equal. */
+export function assertJson(response: LightMyRequestResponse, status: number, body: unknown): void {
+  assert.equal(response.statusCode, status, response.body);
+  assert.equal(response.headers['content-type'], JSON_TYPE);
+  assert.deepEqual(response.json(), body);
+}
+
 /** The whole error response: status, the JSON content type, and the one-element error array. */
 export function assertError(
   response: LightMyRequestResponse,
