@@ -8,20 +8,10 @@
  *
  *   node --import tsx bench/notify-ab.ts [--database-url postgres://…] [--seconds 5] [--rounds 3]
  */
-import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { abRounds } from './lib/ab-rounds.js';
+import { abFlags, abRounds } from './lib/ab-rounds.js';
 
-const { values } = parseArgs({
-  options: {
-    'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
-    seconds: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '10' },
-  },
-});
-process.env.CHATTERBOX_TEST_DATABASE_URL = values['database-url'];
-process.env.CHATTERBOX_TEST_STORE = 'postgres';
+const flags = abFlags();
 const { createHarness } = await import('../test/helpers/harness.js');
 const { rawDatabase } = await import('../src/store/raw-database.js');
 
@@ -38,9 +28,7 @@ try {
   });
   const results = await abRounds({
     modes: ['silent', 'notifying'] as const,
-    rounds: Number(values.rounds),
-    seconds: values.seconds as string,
-    connections: values.connections as string,
+    ...flags,
     prepare: async (mode) => {
       for (const table of TABLES)
         await sql

@@ -7,20 +7,10 @@
  *
  *   node --import tsx bench/quota-ab.ts [--database-url postgres://…] [--seconds 5] [--rounds 3]
  */
-import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { abRounds } from './lib/ab-rounds.js';
+import { abFlags, abRounds } from './lib/ab-rounds.js';
 
-const { values } = parseArgs({
-  options: {
-    'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
-    seconds: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '10' },
-  },
-});
-process.env.CHATTERBOX_TEST_DATABASE_URL = values['database-url'];
-process.env.CHATTERBOX_TEST_STORE = 'postgres';
+const flags = abFlags();
 const { createHarness } = await import('../test/helpers/harness.js');
 const { rawDatabase } = await import('../src/store/raw-database.js');
 const { postgresDialect } = await import('../src/store/dialects/postgres.js');
@@ -51,9 +41,7 @@ try {
   const token = await h.login('alice@acme.example');
   const results = await abRounds({
     modes: ['before', 'after'] as const,
-    rounds: Number(values.rounds),
-    seconds: values.seconds as string,
-    connections: values.connections as string,
+    ...flags,
     prepare: async (mode) => {
       dialect.takeQuotas = mode === 'before' ? before : after;
       await sql

@@ -1,4 +1,23 @@
 import { execFile } from 'node:child_process';
+import { parseArgs } from 'node:util';
+
+/**
+ * The flags every A/B script takes (`--database-url`, `--seconds`, `--rounds`, `--connections`),
+ * with the test harness pointed at that PostgreSQL: call before importing the harness.
+ */
+export function abFlags(): { seconds: string; rounds: number; connections: string } {
+  const { values } = parseArgs({
+    options: {
+      'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
+      seconds: { type: 'string', default: '5' },
+      rounds: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '10' },
+    },
+  });
+  process.env.CHATTERBOX_TEST_DATABASE_URL = values['database-url'];
+  process.env.CHATTERBOX_TEST_STORE = 'postgres';
+  return { seconds: values.seconds, rounds: Number(values.rounds), connections: values.connections };
+}
 
 /** One mode's runs: req/s and this process's CPU (user + system) per request, run by run. */
 export interface AbSeries {
