@@ -21,12 +21,23 @@ function findTests(dir) {
 }
 
 const files = rest.length > 0 ? rest : findTests('test');
+// A file that hangs fails after ten minutes, named, instead of holding CI until its own limit.
+// The slowest file takes under two minutes on a loaded two-core machine.
+const FILE_TIMEOUT_MS = 600_000;
 let failed = false;
 for (const store of stores) {
   process.stdout.write(`\n# store: ${store}\n`);
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', ...files],
+    [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-concurrency=2',
+      '--test-force-exit',
+      `--test-timeout=${FILE_TIMEOUT_MS}`,
+      ...files,
+    ],
     {
       stdio: 'inherit',
       env: { ...process.env, CHATTERBOX_TEST_STORE: store },

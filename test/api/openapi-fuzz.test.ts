@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import type { LightMyRequestResponse } from 'fastify';
 import { normalizePath } from '../../src/http/request-path.js';
-import { assertCatalogueError, XML_TYPE } from '../helpers/api-assert.js';
+import { type Answer, assertCatalogueError, XML_TYPE } from '../helpers/api-assert.js';
 import {
   describeRequest,
   type FuzzContext,
@@ -30,6 +29,10 @@ const path = process.env.FUZZ_PATH;
 const REPLAY = `FUZZ_SEED=${seed} FUZZ_RUNS=${numRuns} CHATTERBOX_TEST_STORE=${testStore} node --import tsx --test test/api/openapi-fuzz.test.ts`;
 
 const READS = new Set(['GET', 'HEAD']);
+
+/** The journal's live stream (server-sent events): it answers until the client hangs up. */
+const EVENT_STREAM = '/_chatterbox/requests/stream';
+const EVENT_STREAM_TYPE = 'text/event-stream; charset=utf-8';
 
 /** The path as the server reads it (decision 0019), to know which surface answered. */
 function pathOf(request: FuzzRequest): string {
@@ -81,12 +84,51 @@ describe('property-based fuzz over the OpenAPI document (issue 9)', () => {
   });
   after(() => h.close());
 
-  function assertAnswer(request: FuzzRequest, response: LightMyRequestResponse): void {
+  /**
+   * Sends one request. The journal's stream never ends by itself, so its answer is read as a
+   * stream: an error body to its end, an event stream up to its first event, then the client
+   * hangs up as a browser would (inject would otherwise wait for ever).
+   */
+  async function send(request: FuzzRequest): Promise<Answer> {
+    const options = {
+      method: request.method as 'GET',
+      url: request.url,
+      headers: request.headers,
+      ...(request.payload === undefined ? {} : { payload: request.payload }),
+    };
+    if (pathOf(request) !== EVENT_STREAM) return h.app.inject(options);
+    const hangUp = new AbortController();
+    const response = await h.app.inject({ ...options, payloadAsStream: true, signal: hangUp.signal });
+    const live = response.headers['content-type'] === EVENT_STREAM_TYPE;
+    let body = '';
+    try {
+      for await (const chunk of response.stream()) {
+        body += String(chunk);
+        if (live && body.includes('\n\n')) break;
+      }
+    } finally {
+      hangUp.abort();
+    }
+    return {
+      statusCode: response.statusCode,
+      headers: response.headers,
+      body,
+      json: () => JSON.parse(body),
+    };
+  }
+
+  function assertAnswer(request: FuzzRequest, response: Answer): void {
     const context = `${describeRequest(request)}\n→ ${response.statusCode} ${response.body.slice(0, 300)}`;
     assert.ok(response.statusCode < 500, `no input produces a 500 (SPEC §2): ${context}`);
     const type = response.headers['content-type'];
     if (response.statusCode < 400) {
       if (response.statusCode === 204 || request.method === 'HEAD' || response.body === '') return;
+      if (type === EVENT_STREAM_TYPE) {
+        // The stream's first words: how long a client waits before it reconnects.
+        assert.equal(pathOf(request), EVENT_STREAM, context);
+        assert.equal(response.body.split('\n\n')[0], 'retry: 2000', context);
+        return;
+      }
       assert.ok(type === JSON_TYPE || type === XML_TYPE, context);
       return;
     }
@@ -117,12 +159,7 @@ describe('property-based fuzz over the OpenAPI document (issue 9)', () => {
       if (write && fingerprint === undefined) fingerprint = await storeFingerprint(h.services.store);
       fpMs += performance.now() - f0;
       const began = performance.now();
-      const response = await h.app.inject({
-        method: request.method as 'GET',
-        url: request.url,
-        headers: request.headers,
-        ...(request.payload === undefined ? {} : { payload: request.payload }),
-      });
+      const response = await send(request);
       elapsedMs += performance.now() - began;
       requests++;
       statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);

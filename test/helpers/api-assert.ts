@@ -30,7 +30,10 @@ export function assertError(
 }
 
 /** Any error under /services/data: a catalogue array of one, as JSON (or XML when asked). */
-export function assertCatalogueError(response: LightMyRequestResponse, context = ''): void {
+/** What an answer needs to be checked: a light-my-request response, or one read from a stream. */
+export type Answer = Pick<LightMyRequestResponse, 'statusCode' | 'headers' | 'body' | 'json'>;
+
+export function assertCatalogueError(response: Answer, context = ''): void {
   const where = `${context} → ${response.statusCode} ${response.body.slice(0, 300)}`;
   assert.ok(response.statusCode >= 400 && response.statusCode < 600, where);
   if (response.headers['content-type'] === XML_TYPE) {
