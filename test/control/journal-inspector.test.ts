@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -311,6 +312,48 @@ describe('GET /_chatterbox/requests/stream (server-sent events)', () => {
     assert.deepEqual((await events(response).next()).value, { event: 'requests', data: [] });
     controller.abort();
   });
+
+  test('HEAD answers the headers and ends, so the connection serves the next request', {
+    timeout: 20_000,
+  }, async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const head = await rawRequest(agent, 'HEAD', '/_chatterbox/requests/stream');
+    assert.equal(head.status, 200);
+    assert.equal(head.type, 'text/event-stream; charset=utf-8');
+    assert.equal(head.body, '');
+    // The same socket (maxSockets 1) answers the next request only if the HEAD ended.
+    const next = await rawRequest(agent, 'GET', '/_chatterbox/clock');
+    assert.equal(next.status, 200);
+    assert.equal(next.type, JSON_TYPE);
+    agent.destroy();
+  });
+
+  /** One request through `agent` over a real socket: status, content type and body. */
+  function rawRequest(
+    agent: Agent,
+    method: string,
+    path: string,
+  ): Promise<{ status: number; type: string | undefined; body: string }> {
+    return new Promise((resolve, reject) => {
+      const url = new URL(path, base);
+      const sent = httpRequest(
+        url,
+        { method, agent, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } },
+        (response) => {
+          let body = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => {
+            body += chunk;
+          });
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, type: response.headers['content-type'], body }),
+          );
+        },
+      );
+      sent.on('error', reject);
+      sent.end();
+    });
+  }
 
   test('needs the admin token', async () => {
     const response = await fetch(`${base}/_chatterbox/requests/stream`);

@@ -15,6 +15,11 @@ const STREAM_INTERVAL_MS = 100;
 const STREAM_BACKLOG = 1000;
 /** A comment line this often keeps proxies from closing a quiet stream. */
 const KEEPALIVE_MS = 15_000;
+const STREAM_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  'x-accel-buffering': 'no',
+};
 
 const Message = Type.Object({
   headers: Type.Record(Type.String(), Type.String()),
@@ -93,6 +98,8 @@ export function registerControlRequestRoutes(app: FastifyInstance, services: Ser
       },
     },
     async (request, reply) => {
+      // A HEAD has no body to stream: its headers, then the end, or the connection stays held.
+      if (request.method === 'HEAD') return reply.code(200).headers(STREAM_HEADERS).send();
       const query = request.query as Static<typeof StreamQuery>;
       const stop = streamJournal(services, request, reply, query);
       streams.add(stop);
@@ -121,12 +128,7 @@ function streamJournal(
   const matches = journalFilter(query);
   const raw = reply.raw;
   reply.hijack();
-  raw.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
+  raw.writeHead(200, { ...STREAM_HEADERS, connection: 'keep-alive' });
   raw.write('retry: 2000\n\n');
 
   // Newest last, as recorded; sent newest first.
