@@ -111,6 +111,34 @@ describe('batch (SPEC §8)', () => {
     });
   });
 
+  test('a read after a write in the same batch sees it, however many reads came from memory before', async () => {
+    const sequence = [
+      { method: 'GET', url: ME },
+      { method: 'GET', url: ME },
+      { method: 'PATCH', url: ME, richInput: { aboutMe: 'first' } },
+      { method: 'GET', url: ME },
+      { method: 'GET', url: ME },
+      { method: 'PATCH', url: ME, richInput: { aboutMe: 'second' } },
+      { method: 'GET', url: ME },
+    ] as const;
+    const response = await batch({ batchRequests: sequence });
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.headers['content-type'], JSON_TYPE);
+    const body = response.json();
+    // The same calls made directly, from the same start.
+    await h.admin('POST', '/_chatterbox/reset');
+    alice = await h.login('alice@acme.example');
+    const results = [];
+    for (const { method, url, ...rest } of sequence) {
+      results.push(await direct(method, url, 'richInput' in rest ? rest.richInput : undefined));
+    }
+    assert.deepEqual(
+      results.map((r) => r.result.aboutMe),
+      [null, null, 'first', 'first', 'first', 'second', 'second'],
+    );
+    assert.deepEqual(body, { hasErrors: false, results });
+  });
+
   test('haltOnError: every subrequest after the first failure is 412, earlier ones stay committed', async () => {
     for (const haltOnError of [true, 'true']) {
       const response = await batch({
