@@ -1,16 +1,20 @@
 /**
  * Batch vs one-by-one (SPEC §8): the same 25 GETs sent one after another over one keep-alive
- * loopback connection, then as one POST /connect/batch. Starts its own server (demo org, SQLite in
- * memory, quotas out of the way) in a child process, or measures `--url` with `--token`.
+ * loopback connection, then as one POST /connect/batch. Starts the built server (demo org, SQLite
+ * in memory, quotas out of the way) in a child process, or measures `--url` with `--token`.
  *
- *   node --import tsx bench/batch-vs-sequential.ts [--rounds 40] [--mix users-me|mixed] [--store sqlite|postgres]
+ *   npm run build && node --import tsx bench/batch-vs-sequential.ts [--rounds 40] [--mix users-me|mixed]
+ *     [--database-url postgres://…] [--cli bin/chatterbox.js --cli /elsewhere/bin/chatterbox.js]
  *
- * Prints the median wall time of each way over the rounds and their ratio.
+ * Prints, for each server, the median wall time of each way over the rounds, their ratio, and the
+ * server's CPU (utime + stime from /proc) per GET each way. Several `--cli` (e.g. a copy of the
+ * build before a change) run side by side, rounds alternated, so the load bends them alike.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { processTicks } from './lib/processes.js';
 
 const { values } = parseArgs({
   options: {
@@ -19,26 +23,18 @@ const { values } = parseArgs({
     url: { type: 'string' },
     token: { type: 'string' },
     'database-url': { type: 'string' },
+    cli: { type: 'string', multiple: true, default: ['bin/chatterbox.js'] },
   },
 });
 const ROUNDS = Number(values.rounds);
 const VERSION = 'v36.0';
+const TICK_US = 10_000; // getconf CLK_TCK = 100 on Linux
 
-async function startServer(): Promise<{ url: string; child: ChildProcess }> {
-  const args = [
-    '--import',
-    'tsx',
-    'cli/chatterbox.ts',
-    'serve',
-    '--demo',
-    '--port',
-    '0',
-    '--log-level',
-    'warn',
-  ];
+async function startServer(cli: string): Promise<{ url: string; child: ChildProcess }> {
+  const args = [cli, 'serve', '--demo', '--port', '0', '--log-level', 'warn'];
   args.push(
     ...(values['database-url']
-      ? ['--database-url', values['database-url'], '--pg-schema', `bench_${process.pid}`]
+      ? ['--database-url', values['database-url'], '--pg-schema', `bench_${process.pid}_${Date.now()}`]
       : ['--db', ':memory:']),
   );
   const child = spawn(process.execPath, args, {
@@ -128,20 +124,39 @@ async function paths(base: string, token: string): Promise<string[]> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-async function main(): Promise<void> {
-  const server = values.url ? undefined : await startServer();
+interface Target {
+  name: string;
+  base: string;
+  token: string;
+  pid: number | undefined;
+  child: ChildProcess | undefined;
+  sequential: () => Promise<void>;
+  batch: () => Promise<void>;
+  wall: { seq: number[]; bat: number[] };
+  ticks: { seq: number; bat: number };
+}
+
+async function target(
+  name: string,
+  server: { url: string; child: ChildProcess } | undefined,
+): Promise<Target> {
   const base = values.url ?? (server?.url as string);
-  try {
-    const token = values.token ?? (await login(base));
-    const gets = await paths(base, token);
-    const batchBody = { batchRequests: gets.map((url) => ({ method: 'GET', url })) };
-    const sequential = async () => {
+  const token = values.token ?? (await login(base));
+  const gets = await paths(base, token);
+  const batchBody = { batchRequests: gets.map((url) => ({ method: 'GET', url })) };
+  return {
+    name,
+    base,
+    token,
+    pid: server?.child.pid,
+    child: server?.child,
+    sequential: async () => {
       for (const path of gets) {
         const { status } = await send(base, 'GET', path, token);
         if (status !== 200) throw new Error(`GET ${path}: ${status}`);
       }
-    };
-    const batch = async () => {
+    },
+    batch: async () => {
       const { status, text } = await send(
         base,
         'POST',
@@ -151,32 +166,56 @@ async function main(): Promise<void> {
       );
       if (status !== 200 || JSON.parse(text).hasErrors)
         throw new Error(`batch: ${status} ${text.slice(0, 200)}`);
-    };
-    const time = async (fn: () => Promise<void>) => {
-      const start = process.hrtime.bigint();
-      await fn();
-      return Number(process.hrtime.bigint() - start) / 1e6;
-    };
+    },
+    wall: { seq: [], bat: [] },
+    ticks: { seq: 0, bat: 0 },
+  };
+}
+
+/** Runs one way once: its wall time in ms, and the server's CPU ticks added to `ticks[way]`. */
+async function measure(t: Target, way: 'seq' | 'bat'): Promise<void> {
+  const ticks0 = t.pid === undefined ? 0 : processTicks(t.pid);
+  const start = process.hrtime.bigint();
+  await (way === 'seq' ? t.sequential() : t.batch());
+  t.wall[way].push(Number(process.hrtime.bigint() - start) / 1e6);
+  if (t.pid !== undefined) t.ticks[way] += processTicks(t.pid) - ticks0;
+}
+
+async function main(): Promise<void> {
+  const clis = values.url ? ['--url'] : (values.cli as string[]);
+  const targets: Target[] = [];
+  try {
+    for (const cli of clis) targets.push(await target(cli, values.url ? undefined : await startServer(cli)));
     for (let i = 0; i < 10; i++) {
-      await sequential();
-      await batch();
+      for (const t of targets) {
+        await t.sequential();
+        await t.batch();
+      }
     }
-    // Interleaved, so a busy moment on the machine hits both ways alike.
-    const seq: number[] = [];
-    const bat: number[] = [];
+    // Interleaved, so a busy moment on the machine hits every server and both ways alike.
     for (let i = 0; i < ROUNDS; i++) {
-      seq.push(await time(sequential));
-      bat.push(await time(batch));
+      for (const t of targets) {
+        await measure(t, 'seq');
+        await measure(t, 'bat');
+      }
     }
-    const s = median(seq);
-    const b = median(bat);
-    process.stdout.write(
-      `${gets.length} GETs (${values.mix}), ${ROUNDS} rounds, medians: one by one ${s.toFixed(2)} ms, ` +
-        `batch ${b.toFixed(2)} ms, batch is ${(s / b).toFixed(2)}x faster\n`,
-    );
+    const gets = 25 * ROUNDS;
+    for (const t of targets) {
+      const s = median(t.wall.seq);
+      const b = median(t.wall.bat);
+      const cpu =
+        t.pid === undefined
+          ? ''
+          : `; server CPU per GET: one by one ${((t.ticks.seq * TICK_US) / gets).toFixed(0)} µs, ` +
+            `in a batch ${((t.ticks.bat * TICK_US) / gets).toFixed(0)} µs`;
+      process.stdout.write(
+        `${t.name}: 25 GETs (${values.mix}), ${ROUNDS} rounds, medians: one by one ${s.toFixed(2)} ms, ` +
+          `batch ${b.toFixed(2)} ms, batch is ${(s / b).toFixed(2)}x faster${cpu}\n`,
+      );
+    }
   } finally {
     agent.destroy();
-    server?.child.kill('SIGTERM');
+    for (const t of targets) t.child?.kill('SIGTERM');
   }
 }
 

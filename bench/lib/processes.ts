@@ -154,7 +154,7 @@ interface CpuSnapshot {
 }
 
 /** utime + stime of a process, in clock ticks, from /proc/<pid>/stat. */
-function processTicks(pid: number | 'self'): number {
+export function processTicks(pid: number | 'self'): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // Fields after the command name (which may hold spaces) start at field 3; utime, stime are 14, 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

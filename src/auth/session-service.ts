@@ -3,6 +3,7 @@ import type { Clock } from '../lib/clock.js';
 import { LruMap } from '../lib/lru-map.js';
 import type { Change, ChangeFeed } from '../store/change-feed.js';
 import type { ConnectedAppRecord, UserRecord } from '../store/records.js';
+import type { SharedMark } from '../store/shared-mark.js';
 import type { Store } from '../store/store.js';
 import { hashToken, randomToken, tokenCharacters } from './secrets.js';
 import type { Viewer } from './viewer.js';
@@ -100,12 +101,13 @@ export class SessionService {
   /**
    * The viewer for a bearer token, or 401 INVALID_SESSION_ID. With a change feed, the viewer
    * carries the feed's mark of this request (`readMark`), so that later reads of the request
-   * from caches kept by the same feed wait for it at most once.
+   * from caches kept by the same feed wait for it at most once. A batch's subrequests share one
+   * mark while they read no store (`shared`, shared-mark.ts).
    */
-  async verify(token: string): Promise<Viewer> {
+  async verify(token: string, shared?: SharedMark): Promise<Viewer> {
     const { changes } = this.options;
     if (!changes) return this.#verifyByTtl(token);
-    const mark = changes.mark();
+    const mark = shared ? shared.take(changes) : changes.mark();
     let cached = this.#cache.get(token);
     if (cached) {
       let caughtUp = changes.caughtUp(mark);
@@ -117,6 +119,7 @@ export class SessionService {
       // The feed is down: nothing cached may be trusted, and nothing read is kept.
       if (!caughtUp)
         return { ...(await this.#fromStore(token, this.clock.now(), undefined, undefined)), readMark: mark };
+      shared?.caughtUp(mark);
       const now = this.clock.now();
       // Looking expired here may only mean that another server saw it used since: the store says.
       if (cached && now - cached.lastUsedAt <= this.options.sessionTimeoutMs) {

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HourlyReservation } from '../limits/quotas.js';
+import type { SharedMark } from '../store/shared-mark.js';
 
 export interface InProcessRequest {
   method: string;
@@ -13,6 +14,8 @@ export interface InProcessRequest {
   encrypted: boolean;
   /** The batch's hourly quota, which its subrequests draw on (SPEC §7). */
   reservation?: HourlyReservation | undefined;
+  /** The change feed's mark the batch's subrequests share while they read no store. */
+  mark?: SharedMark | undefined;
 }
 
 export interface InProcessResponse {
@@ -40,6 +43,12 @@ export function subrequestReservation(request: FastifyRequest): HourlyReservatio
   return raw instanceof SubrequestMessage ? raw.reservation : undefined;
 }
 
+/** The feed mark shared by the batch a subrequest belongs to; undefined for any other request. */
+export function subrequestMark(request: FastifyRequest): SharedMark | undefined {
+  const raw: unknown = request.raw;
+  return raw instanceof SubrequestMessage ? raw.mark : undefined;
+}
+
 /**
  * Hands a request to the app's own router (`app.routing`, the entry point of every HTTP request:
  * rewriteUrl, routing, every hook) without a socket: the request and response are the smallest
@@ -54,6 +63,7 @@ export function dispatchInProcess(app: FastifyInstance, input: InProcessRequest)
     if (input.payload !== undefined) headers['content-length'] = String(Buffer.byteLength(input.payload));
     const request = new SubrequestMessage(input.method, input.url, headers, socket, input.payload);
     request.reservation = input.reservation;
+    request.mark = input.mark;
     const response = new SubrequestResponse((result) => resolve(result));
     response.once('error', reject);
     app.routing(request as unknown as IncomingMessage, response as unknown as ServerResponse);
@@ -92,6 +102,7 @@ class SubrequestMessage extends EventEmitter {
   readonly complete = true;
   readonly aborted = false;
   reservation: HourlyReservation | undefined;
+  mark: SharedMark | undefined;
   #flowing = false;
 
   constructor(

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { apiError } from '../errors/api-error.js';
 import { HourlyReservation } from '../limits/quotas.js';
+import { SharedMark } from '../store/shared-mark.js';
+import type { QueryCounter } from '../store/store.js';
 import type { Batch, Subrequest } from './batch-request.js';
 import { dispatchInProcess } from './in-process.js';
 import { SUBREQUEST_HEADER, SUBREQUEST_SECRET } from './subrequest.js';
@@ -22,11 +24,14 @@ const FORWARDED_HEADERS = [
  * Runs the subrequests one after the other, each through the whole pipeline exactly as a direct
  * call (STYLE #15: authentication, faults, quotas, IDs, permissions, errors), each committed on
  * its own (SPEC §8). With haltOnError, every subrequest after the first failure answers 412.
+ * `queries` is the store's statement counter, which tells when subrequests may share the change
+ * feed's mark (shared-mark.ts).
  */
 export async function runBatch(
   app: FastifyInstance,
   caller: FastifyRequest,
   batch: Batch,
+  queries: QueryCounter,
 ): Promise<BatchResult> {
   const headers: Record<string, string> = {
     accept: 'application/json',
@@ -39,6 +44,7 @@ export async function runBatch(
   const results: BatchResult['results'] = [];
   // The subrequests' hourly quota in one call, not one per subrequest (decision 0016).
   const reservation = new HourlyReservation();
+  const mark = new SharedMark(queries);
   const countingFrom = hourlyCountsFrom(batch.subrequests);
   let halted = false;
   try {
@@ -48,7 +54,7 @@ export async function runBatch(
         continue;
       }
       reservation.remaining = countingFrom[index] ?? 0;
-      const result = await dispatch(app, caller, subrequest, headers, reservation);
+      const result = await dispatch(app, caller, subrequest, headers, { reservation, mark });
       results.push(result);
       if (batch.haltOnError && result.statusCode >= 400) halted = true;
     }
@@ -81,7 +87,7 @@ async function dispatch(
   caller: FastifyRequest,
   subrequest: Subrequest,
   headers: Record<string, string>,
-  reservation: HourlyReservation,
+  shared: { reservation: HourlyReservation; mark: SharedMark },
 ): Promise<{ statusCode: number; result: unknown }> {
   const hasBody =
     subrequest.body !== undefined && subrequest.method !== 'GET' && subrequest.method !== 'HEAD';
@@ -92,7 +98,7 @@ async function dispatch(
     payload: hasBody ? JSON.stringify(subrequest.body) : undefined,
     remoteAddress: caller.raw.socket?.remoteAddress,
     encrypted: Boolean((caller.raw.socket as { encrypted?: boolean } | undefined)?.encrypted),
-    reservation,
+    ...shared,
   });
   const statusCode = response.statusCode;
   if (statusCode === 204 || subrequest.method === 'HEAD') return { statusCode, result: null };

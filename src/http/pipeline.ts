@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Viewer } from '../auth/viewer.js';
-import { subrequestReservation } from '../batch/in-process.js';
+import { subrequestMark, subrequestReservation } from '../batch/in-process.js';
 import { isSubrequest } from '../batch/subrequest.js';
 import { internalScope, type Scope } from '../domain/scope.js';
 import { apiError, OAuthError, unrecognizedField, withHeaders } from '../errors/api-error.js';
@@ -111,7 +111,7 @@ function authenticate(services: Services, request: FastifyRequest, params: Param
   if (header === undefined) return services.communities.guestViewer(params.communityId);
   const match = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(header);
   if (!match) throw apiError('INVALID_SESSION_ID');
-  return services.sessions.verify(match[1] as string);
+  return services.sessions.verify(match[1] as string, subrequestMark(request));
 }
 
 /** 6. Quotas (SPEC §7): a batch's subrequests count hourly only, the batch daily only. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { SUBREQUEST_HEADER } from '../../src/batch/subrequest.js';
-import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
+import { createHarness, type Harness, JSON_TYPE, testStore } from '../helpers/harness.js';
 
 const BATCH = '/services/data/v36.0/connect/batch';
 const ME = '/services/data/v36.0/chatter/users/me';
@@ -109,6 +109,67 @@ describe('batch (SPEC §8)', () => {
         { statusCode: 404, result: NOT_FOUND },
       ],
     });
+  });
+
+  test('a read after a write in the same batch sees it, however many reads came from memory before', async () => {
+    const sequence = [
+      { method: 'GET', url: ME },
+      { method: 'GET', url: ME },
+      { method: 'PATCH', url: ME, richInput: { aboutMe: 'first' } },
+      { method: 'GET', url: ME },
+      { method: 'GET', url: ME },
+      { method: 'PATCH', url: ME, richInput: { aboutMe: 'second' } },
+      { method: 'GET', url: ME },
+    ] as const;
+    const response = await batch({ batchRequests: sequence });
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.headers['content-type'], JSON_TYPE);
+    const body = response.json();
+    // The same calls made directly, from the same start.
+    await h.admin('POST', '/_chatterbox/reset');
+    alice = await h.login('alice@acme.example');
+    const results = [];
+    for (const { method, url, ...rest } of sequence) {
+      results.push(await direct(method, url, 'richInput' in rest ? rest.richInput : undefined));
+    }
+    assert.deepEqual(
+      results.map((r) => r.result.aboutMe),
+      [null, null, 'first', 'first', 'first', 'second', 'second'],
+    );
+    assert.deepEqual(body, { hasErrors: false, results });
+  });
+
+  test('on PostgreSQL, subrequests that run no statement share one wait for the change feed', {
+    skip: testStore !== 'postgres',
+  }, async () => {
+    const changes = h.services.changes as NonNullable<typeof h.services.changes>;
+    const mark = changes.mark.bind(changes);
+    let marks = 0;
+    changes.mark = () => {
+      marks++;
+      return mark();
+    };
+    const marksFor = async (count: number) => {
+      marks = 0;
+      const response = await batch({
+        batchRequests: Array.from({ length: count }, () => ({ method: 'GET', url: ME })),
+      });
+      assert.equal(response.statusCode, 200);
+      assert.equal(response.headers['content-type'], JSON_TYPE);
+      assert.deepEqual(response.json(), {
+        hasErrors: false,
+        results: Array(count).fill(await direct('GET', ME)),
+      });
+      return marks;
+    };
+    try {
+      // The batch's own, the first subrequest's, and the second's (the first reserved the hourly
+      // quota, a statement): the rest read only memory and take the second's.
+      assert.equal(await marksFor(25), await marksFor(3));
+      assert.ok((await marksFor(3)) < 25);
+    } finally {
+      changes.mark = mark;
+    }
   });
 
   test('haltOnError: every subrequest after the first failure is 412, earlier ones stay committed', async () => {

@@ -33,9 +33,9 @@ const batchRoute = (path: string, summary: string) =>
     communities: false,
     xmlRoot: 'batchResults',
     schema: { body: BatchBody },
-    handler: async ({ request, body }) => {
+    handler: async ({ request, body, services }) => {
       const batch = parseBatch(body as BatchInput, request.api?.version as string);
-      return { body: await runBatch(request.server, request, batch) };
+      return { body: await runBatch(request.server, request, batch, services.store.queries) };
     },
   });
 
