@@ -1,5 +1,7 @@
 // `npm run bench [-- --quick] [-- --database-url postgres://…] [-- --redis-url redis://…]
-// [-- --scenarios a,e] [-- --no-baselines] [-- --repeat N] [-- --duration S] [-- --connections N]`:
+// [-- --scenarios a,e] [-- --no-baselines] [-- --repeat N] [-- --duration S] [-- --connections N]
+// [-- --generator wrk|autocannon|autocannon-workers]`: the load generator is wrk when on the PATH
+// (cheap enough not to cap the bare-Fastify ceiling), else autocannon in this process;
 // with --redis-url too, every scenario also runs on PostgreSQL + Redis, and (g) compares
 // `--workers 1` with `--workers 2` there.
 // builds (the npm script), then measures Chatterbox and the baselines and writes the report.
@@ -43,6 +45,7 @@ import {
   type ScenarioResult,
   type StoreLabel,
 } from './lib/scenarios.js';
+import { wrkVersion } from './lib/wrk.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -55,8 +58,27 @@ const { values: args } = parseArgs({
     duration: { type: 'string' },
     connections: { type: 'string' },
     repeat: { type: 'string' },
+    generator: { type: 'string' },
   },
 });
+
+/** wrk unless told otherwise or absent: then autocannon, saying why. */
+function chooseGenerator(wanted: string | undefined): NonNullable<BenchResults['meta']['generator']> {
+  const autocannon = versionsOf(['autocannon']).autocannon as string;
+  if (wanted === 'autocannon' || wanted === 'autocannon-workers')
+    return { name: wanted, version: autocannon };
+  if (wanted !== undefined && wanted !== 'wrk')
+    throw new Error(`--generator ${wanted}: wrk, autocannon or autocannon-workers`);
+  const wrk = wrkVersion();
+  return wrk
+    ? { name: 'wrk', version: wrk }
+    : {
+        name: 'autocannon',
+        version: autocannon,
+        fallback: 'wrk is not on the PATH; Debian: apt-get install wrk',
+      };
+}
+const generator = chooseGenerator(args.generator as string | undefined);
 
 const quick = args.quick as boolean;
 const settings: LoadSettings = {
@@ -64,6 +86,7 @@ const settings: LoadSettings = {
   durationS: Number(args.duration ?? (quick ? 2 : 10)),
   warmupS: quick ? 1 : 3,
   repeat: Number(args.repeat ?? (quick ? 1 : 3)),
+  generator: generator.name,
 };
 /** Store sizes of the curve (f); (b) is the feed page at FEED_POSTS. */
 const CURVE_POSTS = quick ? [1_000, 10_000] : [1_000, 100_000, 1_000_000];
@@ -82,6 +105,7 @@ const results: BenchResults = {
     memoryGb: totalmem() / 1024 ** 3,
     loadAverage: loadavg(),
     versions: versionsOf(['autocannon', 'fastify', 'json-server', '@stoplight/prism-cli']),
+    generator,
     feedPosts: FEED_POSTS,
     curvePosts: CURVE_POSTS,
   },
@@ -434,7 +458,8 @@ function versionsOf(packages: string[]): Record<string, string> {
 
 async function main(): Promise<void> {
   log(
-    `${results.meta.mode} run: ${settings.repeat} × ${settings.durationS} s per scenario after ${settings.warmupS} s warm-up`,
+    `${results.meta.mode} run: ${settings.repeat} × ${settings.durationS} s per scenario after ${settings.warmupS} s warm-up, ` +
+      `load from ${generator.name} ${generator.version}${generator.fallback ? ` (${generator.fallback})` : ''}`,
   );
   const stores: [BenchStore['kind'], () => BenchStore][] = [['sqlite', sqliteStore]];
   const databaseUrl = args['database-url'];
