@@ -41,6 +41,10 @@ function rps(row: ScenarioResult | undefined): number | undefined {
   return row?.status === 'measured' ? row.measurement?.requestsPerSecond : undefined;
 }
 
+function cpuPerRequest(row: ScenarioResult | undefined): number | undefined {
+  return row?.status === 'measured' ? row.measurement?.serverCpuUsPerRequest : undefined;
+}
+
 /** Chatterbox (a) ÷ a baseline: the median over interleaved rounds when recorded, else the rows' ratio. */
 function ratioOf(
   results: BenchResults,
@@ -440,35 +444,52 @@ function issue14Targets(results: BenchResults, line: (text?: string) => void): v
     verdict(ceiling, ISSUE_14.sqliteShareOfCeiling),
   ]);
   for (const store of STORES) {
-    const page = rps(
-      results.scenarios.find(
-        (r) => r.scenario === 'b' && feedOf(r) === 'news' && r.target === 'chatterbox' && r.store === store,
-      ),
+    const pageRow = results.scenarios.find(
+      (r) => r.scenario === 'b' && feedOf(r) === 'news' && r.target === 'chatterbox' && r.store === store,
     );
-    const bytes = rps(find(results, `b-ceiling-${store}`, 'fastify'));
+    const page = rps(pageRow);
+    const ceiling = find(results, `b-ceiling-${store}`, 'fastify');
+    const bytes = rps(ceiling);
     const value = ratio(page, bytes);
+    // The same share by server CPU per request, which the load from other work bends less.
+    const byCpu = ratio(cpuPerRequest(ceiling), cpuPerRequest(pageRow));
     rows.push([
       `3. news page of 25 (${num(results.meta.feedPosts)} posts) on ${store} ÷ bare Fastify serving the same bytes`,
       `≥ ${num(ISSUE_14.feedShareOfSameBytes * 100)} %`,
-      value === undefined ? 'n/a' : `${num(value * 100, 1)} % (${num(page ?? 0)} ÷ ${num(bytes ?? 0)} req/s)`,
+      value === undefined
+        ? 'n/a'
+        : `${num(value * 100, 1)} % (${num(page ?? 0)} ÷ ${num(bytes ?? 0)} req/s${
+            byCpu === undefined ? '' : `; by server CPU per request ${num(byCpu * 100, 1)} %`
+          })`,
       verdict(value, ISSUE_14.feedShareOfSameBytes),
     ]);
   }
   for (const store of STORES) {
     // Sets of 25 GETs a second: a batch is one set, 25 requests one by one are one.
-    const sets = (id: string) => {
-      const row = find(results, id, 'chatterbox', store);
+    const [batchRow, singleRow] = [
+      find(results, 'd-batch', 'chatterbox', store),
+      find(results, 'd-single', 'chatterbox', store),
+    ];
+    const sets = (row: ScenarioResult | undefined) => {
       const r = rps(row);
       return r === undefined ? undefined : r / (row?.requestsPerSet ?? 1);
     };
-    const [batch, single] = [sets('d-batch'), sets('d-single')];
+    const [batch, single] = [sets(batchRow), sets(singleRow)];
     const value = ratio(batch, single);
+    // Server CPU per set: one batch, or the 25 requests one by one.
+    const perSet = (row: ScenarioResult | undefined) => {
+      const us = cpuPerRequest(row);
+      return us === undefined ? undefined : us * (row?.requestsPerSet ?? 1);
+    };
+    const byCpu = ratio(perSet(singleRow), perSet(batchRow));
     rows.push([
       `4. a batch of 25 GETs ÷ the 25 one by one (sets per second), ${store}`,
       `≥ ${num(ISSUE_14.batchTimes)}×`,
       value === undefined
         ? 'n/a'
-        : `${num(value, 2)}× (${num(batch ?? 0, 1)} ÷ ${num(single ?? 0, 1)} sets/s)`,
+        : `${num(value, 2)}× (${num(batch ?? 0, 1)} ÷ ${num(single ?? 0, 1)} sets/s${
+            byCpu === undefined ? '' : `; by server CPU per set ${num(byCpu, 2)}×`
+          })`,
       verdict(value, ISSUE_14.batchTimes),
     ]);
   }
