@@ -1,5 +1,7 @@
 // `npm run bench [-- --quick] [-- --database-url postgres://…] [-- --redis-url redis://…]
-// [-- --scenarios a,e] [-- --no-baselines] [-- --repeat N] [-- --duration S] [-- --connections N]`:
+// [-- --scenarios a,e] [-- --no-baselines] [-- --repeat N] [-- --duration S] [-- --connections N]
+// [-- --generator wrk|autocannon|autocannon-workers]`: the load generator is wrk when on the PATH
+// (cheap enough not to cap the bare-Fastify ceiling), else autocannon in this process;
 // with --redis-url too, every scenario also runs on PostgreSQL + Redis, and (g) compares
 // `--workers 1` with `--workers 2` there.
 // builds (the npm script), then measures Chatterbox and the baselines and writes the report.
@@ -9,7 +11,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { baselines, USERS_ME_PATH } from './lib/baselines.js';
+import { baselines } from './lib/baselines.js';
 import {
   type BenchStore,
   BUILT_CLI,
@@ -43,6 +45,7 @@ import {
   type ScenarioResult,
   type StoreLabel,
 } from './lib/scenarios.js';
+import { wrkVersion } from './lib/wrk.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -55,8 +58,27 @@ const { values: args } = parseArgs({
     duration: { type: 'string' },
     connections: { type: 'string' },
     repeat: { type: 'string' },
+    generator: { type: 'string' },
   },
 });
+
+/** wrk unless told otherwise or absent: then autocannon, saying why. */
+function chooseGenerator(wanted: string | undefined): NonNullable<BenchResults['meta']['generator']> {
+  const autocannon = versionsOf(['autocannon']).autocannon as string;
+  if (wanted === 'autocannon' || wanted === 'autocannon-workers')
+    return { name: wanted, version: autocannon };
+  if (wanted !== undefined && wanted !== 'wrk')
+    throw new Error(`--generator ${wanted}: wrk, autocannon or autocannon-workers`);
+  const wrk = wrkVersion();
+  return wrk
+    ? { name: 'wrk', version: wrk }
+    : {
+        name: 'autocannon',
+        version: autocannon,
+        fallback: 'wrk is not on the PATH; Debian: apt-get install wrk',
+      };
+}
+const generator = chooseGenerator(args.generator as string | undefined);
 
 const quick = args.quick as boolean;
 const settings: LoadSettings = {
@@ -64,6 +86,7 @@ const settings: LoadSettings = {
   durationS: Number(args.duration ?? (quick ? 2 : 10)),
   warmupS: quick ? 1 : 3,
   repeat: Number(args.repeat ?? (quick ? 1 : 3)),
+  generator: generator.name,
 };
 /** Store sizes of the curve (f); (b) is the feed page at FEED_POSTS. */
 const CURVE_POSTS = quick ? [1_000, 10_000] : [1_000, 100_000, 1_000_000];
@@ -82,6 +105,7 @@ const results: BenchResults = {
     memoryGb: totalmem() / 1024 ** 3,
     loadAverage: loadavg(),
     versions: versionsOf(['autocannon', 'fastify', 'json-server', '@stoplight/prism-cli']),
+    generator,
     feedPosts: FEED_POSTS,
     curvePosts: CURVE_POSTS,
   },
@@ -141,6 +165,44 @@ async function startDemoServer(makeStore: () => BenchStore): Promise<DemoServer>
   }
 }
 
+/** One target of runs interleaved round by round with others'. */
+interface Turn {
+  row: ScenarioDef['row'];
+  load: Load;
+  runs: Measurement[];
+}
+
+/**
+ * Warms every target up, then runs each once per round, in turn, so that their ratios compare
+ * runs made under about the same load from other work on the machine.
+ */
+async function alternate(label: string, turns: { load: Load; runs: Measurement[] }[]): Promise<void> {
+  for (const turn of turns) await turn.load.warmUp();
+  for (let round = 1; round <= (settings.repeat ?? 1); round++) {
+    log(`${label} round ${round} of ${settings.repeat ?? 1}`);
+    for (const turn of turns) turn.runs.push(await turn.load.runOnce());
+  }
+}
+
+/** The scenario's turn when its probe answers as expected; else its row is recorded as it failed. */
+async function turnOf(server: ServerProcess, def: ScenarioDef): Promise<{ turn?: Turn; body: unknown }> {
+  const outcome = await probe(server, def);
+  if (!outcome.ok) {
+    record(outcome.result);
+    return { body: outcome.body };
+  }
+  return {
+    turn: { row: def.row, load: prepareLoad(server, def.load, settings), runs: [] },
+    body: outcome.body,
+  };
+}
+
+const measuredRow = (turn: Turn): ScenarioResult => ({
+  ...turn.row,
+  status: 'measured',
+  measurement: medianRun(turn.runs),
+});
+
 /**
  * (a) on every Chatterbox and on the baselines, their runs interleaved round by round, so that
  * each ratio compares runs made under the same load from other work on the machine.
@@ -183,16 +245,11 @@ async function usersMeAgainstBaselines(demos: DemoServer[]): Promise<void> {
         else record(outcome.result);
       }
     }
-    for (const target of targets) await target.load.warmUp();
-    for (let round = 1; round <= (settings.repeat ?? 1); round++) {
-      log(`(a) round ${round} of ${settings.repeat ?? 1}`);
-      for (const target of targets) target.runs.push(await target.load.runOnce());
-    }
+    await alternate('(a)', targets);
   } finally {
     for (const server of started) await server.stop();
   }
-  for (const target of targets)
-    record({ ...target.row, status: 'measured', measurement: medianRun(target.runs) });
+  for (const target of targets) record(measuredRow(target));
   for (const ours of targets.filter((t) => t.row.target === 'chatterbox')) {
     for (const theirs of targets.filter((t) => t.row.target !== 'chatterbox')) {
       const perRound = ours.runs.map(
@@ -220,8 +277,14 @@ async function otherDemoScenarios({ store, server, token }: DemoServer): Promise
         .filter((u) => u.isActive)
         .map((u) => u.id);
       const gets = twentyFiveGets(ids);
-      record((await runScenario(server, batchOf25(store.kind, token, gets), settings)).result);
-      record((await runScenario(server, oneByOne(store.kind, token, gets), settings)).result);
+      // Interleaved, so that target 4 of issue 14 (batch ÷ one by one) compares runs under the same load.
+      const turns: Turn[] = [];
+      for (const def of [batchOf25(store.kind, token, gets), oneByOne(store.kind, token, gets)]) {
+        const { turn } = await turnOf(server, def);
+        if (turn) turns.push(turn);
+      }
+      await alternate(`(d) ${store.kind}`, turns);
+      for (const turn of turns) record(measuredRow(turn));
     }
     if (wanted.has('c'))
       record((await runScenario(server, postFeedElement(store.kind, token), settings)).result);
@@ -239,29 +302,40 @@ async function otherDemoScenarios({ store, server, token }: DemoServer): Promise
 }
 
 /**
- * Bare Fastify serving the bytes of the (b) page as a constant body, measured right after (b):
- * the ceiling of target 3 of issue 14 (the page ÷ what the same bytes alone allow).
+ * The (b) page, its runs interleaved round by round with bare Fastify serving the page's bytes as a
+ * constant body: target 3 of issue 14 (the page ÷ what the same bytes alone allow). Gives the page's
+ * row and the body it answered.
  */
-async function feedCeiling(kind: StoreLabel, body: Record<string, unknown>): Promise<void> {
-  if (args['no-baselines']) return;
-  const fastify = baselines(root, workDir, results.meta.versions).find((b) => b.id === 'fastify');
-  if (!fastify) return;
-  const { server } = await fastify.start(body);
+async function pageWithCeiling(
+  server: ServerProcess,
+  def: ScenarioDef,
+  kind: StoreLabel,
+): Promise<{ result: ScenarioResult; probeBody: unknown }> {
+  const fastify = args['no-baselines']
+    ? undefined
+    : baselines(root, workDir, results.meta.versions).find((b) => b.id === 'fastify');
+  if (!fastify) return runScenario(server, def, settings);
+  const outcome = await probe(server, def);
+  if (!outcome.ok) return { result: outcome.result, probeBody: outcome.body };
+  const page: Turn = { row: def.row, load: prepareLoad(server, def.load, settings), runs: [] };
+  const bare = await fastify.start(outcome.body as Record<string, unknown>);
   try {
-    const def: ScenarioDef = {
+    const { turn } = await turnOf(bare.server, {
       row: {
         scenario: 'b',
         id: `b-ceiling-${kind}`,
-        title: `GET the (b) page's bytes (${fastify.title}), after the ${kind} page`,
+        title: `GET the (b) page's bytes (${fastify.title}), interleaved with the ${kind} page`,
         target: 'fastify',
       },
-      probe: { method: 'GET', path: USERS_ME_PATH, expect: 200 },
-      load: { path: USERS_ME_PATH },
-    };
-    record((await runScenario(server, def, settings)).result);
+      probe: { method: 'GET', path: bare.path, expect: 200 },
+      load: { path: bare.path },
+    });
+    await alternate(`(b) ${kind}`, turn ? [page, turn] : [page]);
+    if (turn) record(measuredRow(turn));
   } finally {
-    await server.stop();
+    await bare.server.stop();
   }
+  return { result: measuredRow(page), probeBody: outcome.body };
 }
 
 /**
@@ -295,17 +369,9 @@ async function workersScenario(makeStore: () => BenchStore): Promise<void> {
       }
       targets.push({ row, load: prepareLoad(server, def.load, settings), runs: [] });
     }
-    for (const target of targets) await target.load.warmUp();
-    for (let round = 1; round <= (settings.repeat ?? 1); round++) {
-      log(`(g) round ${round} of ${settings.repeat ?? 1}`);
-      for (const target of targets) target.runs.push(await target.load.runOnce());
-    }
+    await alternate('(g)', targets);
     for (const target of targets) {
-      const result: ScenarioResult = {
-        ...target.row,
-        status: 'measured',
-        measurement: medianRun(target.runs),
-      };
+      const result = measuredRow(target);
       result.notes = ['RSS and server CPU are those of the primary process only'];
       record(result);
     }
@@ -387,7 +453,10 @@ async function feedScenarios(makeStore: () => BenchStore, kind: BenchStore['kind
       startup(server, 'chatterbox', `${posts.toLocaleString('en-US')} posts`, kind);
       try {
         const token = await login(server, 'alice@acme.example');
-        const { result, probeBody } = await runScenario(server, feedPage(kind, token, posts, 'f'), settings);
+        const def = feedPage(kind, token, posts, 'f');
+        const { result, probeBody } = isB
+          ? await pageWithCeiling(server, def, kind)
+          : await runScenario(server, def, settings);
         const elements = (probeBody as { elements?: unknown[] }).elements;
         if (result.status === 'measured' && elements?.length !== 25) {
           result.notes = [`the page had ${elements?.length ?? 'no'} elements, not 25`];
@@ -401,7 +470,6 @@ async function feedScenarios(makeStore: () => BenchStore, kind: BenchStore['kind
             id: `b-${posts}`,
             title: feedPage(kind, '', posts, 'b').row.title,
           });
-          if (result.status === 'measured') await feedCeiling(kind, probeBody as Record<string, unknown>);
         }
         await otherFeeds(server, kind, token, posts, isB, seeded);
       } finally {
@@ -434,7 +502,8 @@ function versionsOf(packages: string[]): Record<string, string> {
 
 async function main(): Promise<void> {
   log(
-    `${results.meta.mode} run: ${settings.repeat} × ${settings.durationS} s per scenario after ${settings.warmupS} s warm-up`,
+    `${results.meta.mode} run: ${settings.repeat} × ${settings.durationS} s per scenario after ${settings.warmupS} s warm-up, ` +
+      `load from ${generator.name} ${generator.version}${generator.fallback ? ` (${generator.fallback})` : ''}`,
   );
   const stores: [BenchStore['kind'], () => BenchStore][] = [['sqlite', sqliteStore]];
   const databaseUrl = args['database-url'];

@@ -19,6 +19,8 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string;
     requests?: Request[];
+    /** Worker threads to run the connections in (no function options then). */
+    workers?: number;
   }
   export interface Histogram {
     average: number;

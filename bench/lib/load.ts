@@ -1,5 +1,13 @@
 import autocannon, { type Options } from 'autocannon';
 import { type CpuShare, sampleCpu, sampleRss } from './processes.js';
+import { type GeneratorRun, runWrk } from './wrk.js';
+
+/**
+ * The load generator: wrk as its own process (cheap: it leaves the CPU of a 2-core machine to the
+ * server, so it does not cap the bare-Fastify ceiling), autocannon in this process (always there),
+ * or autocannon in two worker threads (as much CPU per request as in this process, spread over two).
+ */
+export type GeneratorName = 'wrk' | 'autocannon' | 'autocannon-workers';
 
 /** What one load run sends: one request, or a sequence each connection sends in turn. */
 export interface LoadSpec {
@@ -17,6 +25,8 @@ export interface LoadSettings {
   warmupS: number;
   /** Measured runs per scenario (default 1); the one with the median req/s is kept. */
   repeat?: number;
+  /** Default autocannon, which needs nothing installed. */
+  generator?: GeneratorName;
 }
 
 /** One scenario's figures. Latencies in ms, memory in MB. */
@@ -65,11 +75,32 @@ export function prepareLoad(
     pipelining: 1,
     timeout: 10,
   };
+  const run = (durationS: number): Promise<GeneratorRun> =>
+    settings.generator === 'wrk'
+      ? runWrk(options.url, spec, { connections: settings.connections, durationS, timeoutS: 10 })
+      : runAutocannon(
+          settings.generator === 'autocannon-workers' ? { ...options, workers: 2 } : options,
+          durationS,
+        );
   return {
     warmUp: async () => {
-      if (settings.warmupS > 0) await autocannon({ ...options, duration: settings.warmupS });
+      if (settings.warmupS > 0) await run(settings.warmupS);
     },
-    runOnce: () => measureOnce(server, options, settings),
+    runOnce: () => measureOnce(server, () => run(settings.durationS), settings),
+  };
+}
+
+async function runAutocannon(options: Options, durationS: number): Promise<GeneratorRun> {
+  const result = await autocannon({ ...options, duration: durationS });
+  return {
+    requests: result.requests.total,
+    durationS: result.duration,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    latencyMeanMs: result.latency.average,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
   };
 }
 
@@ -88,8 +119,8 @@ export function medianRun(runs: Measurement[]): Measurement {
 }
 
 /**
- * Warms the server up (results dropped), then drives it for a fixed time with autocannon from
- * this process (the server is another process) while sampling the server's RSS and CPU;
+ * Warms the server up (results dropped), then drives it for a fixed time with the load generator
+ * (the server is another process) while sampling the server's RSS and CPU;
  * `repeat` times, keeping the median run.
  */
 export async function measure(
@@ -106,30 +137,39 @@ export async function measure(
 
 async function measureOnce(
   server: { pid: number },
-  options: Options,
+  run: () => Promise<GeneratorRun>,
   settings: LoadSettings,
 ): Promise<Measurement> {
   const rss = sampleRss(server.pid);
   const cpu = sampleCpu(server.pid);
-  const result = await autocannon({ ...options, duration: settings.durationS });
-  const cpuShare = cpu.stop();
+  const result = await run();
+  const share = cpu.stop();
   const memory = rss.stop();
+  // A generator in its own process (wrk) is not this process: move its CPU out of "others".
+  const cpuShare =
+    share && result.generatorPct !== undefined
+      ? {
+          serverPct: share.serverPct,
+          loadGeneratorPct: share.loadGeneratorPct + result.generatorPct,
+          othersPct: Math.max(0, share.othersPct - result.generatorPct),
+        }
+      : share;
   return {
-    requestsPerSecond: result.requests.total / result.duration,
-    latencyP50Ms: result.latency.p50,
-    latencyP99Ms: result.latency.p99,
-    latencyMeanMs: result.latency.average,
-    requests: result.requests.total,
+    requestsPerSecond: result.requests / result.durationS,
+    latencyP50Ms: result.latencyP50Ms,
+    latencyP99Ms: result.latencyP99Ms,
+    latencyMeanMs: result.latencyMeanMs,
+    requests: result.requests,
     errors: result.errors,
     timeouts: result.timeouts,
     non2xx: result.non2xx,
-    durationS: result.duration,
+    durationS: result.durationS,
     connections: settings.connections,
     rssPeakMb: memory.peakMb,
     rssMeanMb: memory.meanMb,
     cpu: cpuShare,
     serverCpuUsPerRequest: cpuShare
-      ? ((cpuShare.serverPct / 100) * result.duration * 1e6) / Math.max(1, result.requests.total)
+      ? ((cpuShare.serverPct / 100) * result.durationS * 1e6) / Math.max(1, result.requests)
       : undefined,
   };
 }

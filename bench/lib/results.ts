@@ -1,4 +1,4 @@
-import type { LoadSettings } from './load.js';
+import type { GeneratorName, LoadSettings } from './load.js';
 import type { ScenarioResult, StoreLabel } from './scenarios.js';
 
 /** Time from process start to the first served request. */
@@ -33,6 +33,11 @@ export interface BenchResults {
     loadAverage: number[];
     /** Exact versions of the servers and the load generator. */
     versions: Record<string, string>;
+    /**
+     * The load generator that drove every scenario (absent from runs before wrk: autocannon in the
+     * bench process); `fallback` says why it is not wrk when wrk was wanted.
+     */
+    generator?: { name: GeneratorName; version: string; fallback?: string };
     /** (b) is the feed page on a store of this many posts. */
     feedPosts: number;
     curvePosts: number[];

@@ -8,11 +8,18 @@ import {
   sqliteStore,
   startChatterbox,
 } from '../../bench/lib/chatterbox.js';
-import { feedPage, usersMe } from '../../bench/lib/chatterbox-scenarios.js';
+import {
+  feedPage,
+  oneByOne,
+  postFeedElement,
+  twentyFiveGets,
+  usersMe,
+} from '../../bench/lib/chatterbox-scenarios.js';
 import type { ServerProcess } from '../../bench/lib/processes.js';
 import { curveSeries, renderChart, renderReport } from '../../bench/lib/report.js';
 import type { BenchResults } from '../../bench/lib/results.js';
 import { NOT_AVAILABLE, runScenario, type ScenarioResult } from '../../bench/lib/scenarios.js';
+import { wrkVersion } from '../../bench/lib/wrk.js';
 import { testDatabaseUrl, testStore } from '../helpers/harness.js';
 
 // The harness of `npm run bench`, run for about a second against a real server process. Structure
@@ -78,6 +85,28 @@ describe('bench harness', () => {
     assert.ok(serverCpuUsPerRequest !== undefined && serverCpuUsPerRequest > 0);
     // The probe's body is the server's User Detail, which the baselines then serve.
     assert.equal((probeBody as { username: string }).username, 'alice@acme.example');
+  });
+
+  test('wrk drives a GET, a POST with its body and a sequence, its CPU counted as the load generator', {
+    skip: wrkVersion() === undefined && 'wrk is not on the PATH',
+  }, async () => {
+    const token = await login(server, 'alice@acme.example');
+    const wrk = { ...settings, generator: 'wrk' as const };
+    const gets = twentyFiveGets([]);
+    for (const def of [
+      usersMe(store.kind, token),
+      postFeedElement(store.kind, token),
+      oneByOne(store.kind, token, gets),
+    ]) {
+      const { result } = await runScenario(server, def, wrk);
+      const m = result.measurement;
+      assert.equal(result.status, 'measured', def.row.id);
+      assert.ok(m && m.requests > 0, def.row.id);
+      // A request without its token or body would answer 401 or 400: wrk counts those.
+      assert.deepEqual([m.non2xx, m.errors, m.timeouts], [0, 0, 0], def.row.id);
+      assert.ok(m.latencyP50Ms > 0 && m.latencyP99Ms >= m.latencyP50Ms, def.row.id);
+      assert.ok(m.cpu && m.cpu.loadGeneratorPct > 0, def.row.id);
+    }
   });
 
   test('a resource this build does not have is skipped, with no figures', async () => {
@@ -168,6 +197,47 @@ describe('bench report', () => {
     ],
   };
 
+  /** The (b) news page and the bare Fastify serving its bytes, and both sides of (d), on one store. */
+  const feedAndBatch = (
+    store: 'sqlite' | 'postgres',
+    rps: { page: number; ceiling: number; batch: number; single: number },
+  ): ScenarioResult[] => {
+    // Server CPU µs per request: the page 10,000 and its bytes 400 (4 %), a batch 5,000 and one GET
+    // 800 (25 × 800 ÷ 5,000 = 4×).
+    const at = (requestsPerSecond: number, serverCpuUsPerRequest: number) => ({
+      ...measured.measurement!,
+      requestsPerSecond,
+      serverCpuUsPerRequest,
+    });
+    return [
+      { ...measured, scenario: 'b', id: 'b-10000', store, posts: 10000, measurement: at(rps.page, 10000) },
+      {
+        ...measured,
+        scenario: 'b',
+        id: `b-ceiling-${store}`,
+        target: 'fastify',
+        store: undefined,
+        measurement: at(rps.ceiling, 400),
+      },
+      {
+        ...measured,
+        scenario: 'd',
+        id: 'd-batch',
+        store,
+        callsPerRequest: 25,
+        measurement: at(rps.batch, 5000),
+      },
+      {
+        ...measured,
+        scenario: 'd',
+        id: 'd-single',
+        store,
+        requestsPerSet: 25,
+        measurement: at(rps.single, 800),
+      },
+    ];
+  };
+
   test('the report has the targets, the ratios and the skipped rows without figures', () => {
     const report = renderReport(results, 'feed-scaling.svg');
     assert.match(report, /\| \(a\) req\/s ÷ bare-Fastify ceiling \| ≥ 50 % \| 25\.0 % \| \*\*missed\*\* \|/);
@@ -226,6 +296,8 @@ describe('bench report', () => {
             store: 'postgres',
             measurement: { ...measured.measurement!, requestsPerSecond: 600 },
           },
+          ...feedAndBatch('sqlite', { page: 300, ceiling: 4000, batch: 200, single: 1250 }),
+          ...feedAndBatch('postgres', { page: 100, ceiling: 4000, batch: 100, single: 1250 }),
           {
             ...measured,
             scenario: 'g',
@@ -255,11 +327,87 @@ describe('bench report', () => {
     );
     assert.match(
       report,
+      /\| 3\. news page of 25 \(10,000 posts\) on sqlite ÷ bare Fastify serving the same bytes \| ≥ 5 % \| 7\.5 % \(300 ÷ 4,000 req\/s; by server CPU per request 4\.0 %\) \| met \|/,
+    );
+    assert.match(
+      report,
+      /\| 3\. news page of 25 \(10,000 posts\) on postgres ÷ bare Fastify serving the same bytes \| ≥ 5 % \| 2\.5 % \(100 ÷ 4,000 req\/s; by server CPU per request 4\.0 %\) \| \*\*missed\*\* \|/,
+    );
+    assert.match(
+      report,
+      /\| 3\. news page of 25 \(10,000 posts\) on postgres\+redis ÷ bare Fastify serving the same bytes \| ≥ 5 % \| n\/a \| not measured \|/,
+    );
+    assert.match(
+      report,
+      /\| 4\. a batch of 25 GETs ÷ the 25 one by one \(sets per second\), sqlite \| ≥ 3× \| 4\.00× \(200\.0 ÷ 50\.0 sets\/s; by server CPU per set 4\.00×\) \| met \|/,
+    );
+    assert.match(
+      report,
+      /\| 4\. a batch of 25 GETs ÷ the 25 one by one \(sets per second\), postgres \| ≥ 3× \| 2\.00× \(100\.0 ÷ 50\.0 sets\/s; by server CPU per set 4\.00×\) \| \*\*missed\*\* \|/,
+    );
+    assert.match(
+      report,
+      /\| 4\. a batch of 25 GETs ÷ the 25 one by one \(sets per second\), postgres\+redis \| ≥ 3× \| n\/a \| not measured \|/,
+    );
+    assert.match(
+      report,
       /\| 5\. peak RSS over every scenario and store, default flags \| < 200 MB \| 150 MB \(sqlite a\) \| met \|/,
     );
     assert.match(
       report,
       /\| 6\. users\/me of one org, postgres\+redis: --workers 2 ÷ --workers 1 \| ≥ 1\.3× \| 1\.40× \| met \|/,
+    );
+  });
+
+  test('targets 3 and 4 of issue 14 are not measured when (b), its ceiling or one side of (d) is missing', () => {
+    const rows = feedAndBatch('sqlite', { page: 300, ceiling: 4000, batch: 200, single: 1250 });
+    const report = renderReport(
+      {
+        ...results,
+        // The page without the bare Fastify serving its bytes; the batch without the one-by-one run.
+        scenarios: [...results.scenarios, ...rows.filter((r) => !/ceiling|single/.test(r.id))],
+      },
+      'feed-scaling.svg',
+    );
+    for (const store of ['sqlite', 'postgres', 'postgres\\+redis']) {
+      assert.match(
+        report,
+        new RegExp(
+          `\\| 3\\. news page of 25 \\(10,000 posts\\) on ${store} ÷ bare Fastify serving the same bytes \\| ≥ 5 % \\| n/a \\| not measured \\|`,
+        ),
+      );
+      assert.match(
+        report,
+        new RegExp(
+          `\\| 4\\. a batch of 25 GETs ÷ the 25 one by one \\(sets per second\\), ${store} \\| ≥ 3× \\| n/a \\| not measured \\|`,
+        ),
+      );
+    }
+  });
+
+  test('the report names the load generator: wrk in its own process, or autocannon in the bench process', () => {
+    assert.match(
+      renderReport(results, 'feed-scaling.svg'),
+      /The load generator: autocannon 8\.0\.0, programmatic API in the bench process; /,
+    );
+    const withWrk = {
+      ...results,
+      meta: { ...results.meta, generator: { name: 'wrk' as const, version: '4.1.0' } },
+    };
+    assert.match(
+      renderReport(withWrk, 'feed-scaling.svg'),
+      /The load generator: wrk 4\.1\.0, one thread in its own process \(a Lua script sends each scenario's requests\); /,
+    );
+    const fallback = {
+      ...results,
+      meta: {
+        ...results.meta,
+        generator: { name: 'autocannon' as const, version: '8.0.0', fallback: 'wrk is not on the PATH' },
+      },
+    };
+    assert.match(
+      renderReport(fallback, 'feed-scaling.svg'),
+      /The load generator: autocannon 8\.0\.0, programmatic API in the bench process \(wrk is not on the PATH\); /,
     );
   });
 
