@@ -158,6 +158,32 @@ export class TopicService {
     return this.get(viewer, id);
   }
 
+  /**
+   * PUT connect/records/{recordId}/topics `{topicNames}` (F2 §4): the record's topics become exactly
+   * these (new names created), in one transaction; at most 100 distinct names, compared folded as
+   * topic names are. Topics kept keep their place; the answer is the record's topics after.
+   */
+  async replaceOfRecord(
+    viewer: Viewer,
+    scope: Scope,
+    rawRecordId: string,
+    topicNames: readonly string[],
+  ): Promise<{ recordId: string; topics: TopicRecord[] }> {
+    requireInternal(viewer);
+    const recordId = await this.#record(viewer, scope, rawRecordId);
+    const names = new Map<string, string>();
+    for (const raw of topicNames) {
+      const name = checkName(raw);
+      if (!names.has(searchFold(name))) names.set(searchFold(name), name);
+    }
+    if (names.size > TOPICS_PER_RECORD_MAX) throw apiError('TOO_MANY_RECORD_TOPICS');
+    await this.store.transaction(async (tx) => {
+      const ids = await ensureTopics(tx, viewer.orgId, [...names.values()], this.clock.now());
+      await tx.topics.replaceRecordTopics({ id: recordId, orgId: viewer.orgId }, ids, this.clock.now());
+    });
+    return { recordId, topics: await this.store.topics.topicsOfRecord(recordId) };
+  }
+
   /** DELETE …/topics?topicId=: 404 when the post or record does not have the topic. */
   async unassign(
     viewer: Viewer,
@@ -243,11 +269,13 @@ export async function ensureTopics(
   names: readonly string[],
   now: number,
 ): Promise<string[]> {
+  // The existing ones in one query; only the new ones cost statements each.
+  const known = new Map((await tx.topics.findByNames(orgId, names)).map((t) => [searchFold(t.name), t.id]));
   const ids: string[] = [];
   for (const name of names) {
-    const existing = await tx.topics.findByName(orgId, name);
+    const existing = known.get(searchFold(name));
     if (existing) {
-      ids.push(existing.id);
+      ids.push(existing);
       continue;
     }
     const created = await tx.topics.create({
@@ -259,7 +287,10 @@ export async function ensureTopics(
     });
     // Created meanwhile by another writer: the unique index kept one; use it.
     const topic = created ?? (await tx.topics.findByName(orgId, name));
-    if (topic) ids.push(topic.id);
+    if (topic) {
+      ids.push(topic.id);
+      known.set(searchFold(name), topic.id);
+    }
   }
   return ids;
 }

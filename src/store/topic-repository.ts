@@ -57,6 +57,18 @@ export class TopicRepository {
     return row ? toTopic(row) : undefined;
   }
 
+  /** The org's topics of these names (compared folded), in one query; names with none are left out. */
+  async findByNames(orgId: string, names: readonly string[]): Promise<TopicRecord[]> {
+    if (names.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('topics')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('name_key', 'in', [...new Set(names.map(searchFold))])
+      .execute();
+    return rows.map(toTopic);
+  }
+
   /** A keyset page of an org's topics, by name or by talkingAbout; `q` matches names (folded). */
   async list(
     orgId: string,
@@ -268,6 +280,33 @@ export class TopicRepository {
       .returning('topic_id')
       .executeTakeFirst();
     return deleted !== undefined;
+  }
+
+  /**
+   * The record's topics become exactly these: the others unassigned, the new ones assigned `at`,
+   * those kept left as they were (so they keep their place in the record's list).
+   */
+  async replaceRecordTopics(
+    record: { id: string; orgId: string },
+    topicIds: readonly string[],
+    at: number,
+  ): Promise<void> {
+    let removal = this.db.deleteFrom('record_topic_assignments').where('record_id', '=', record.id);
+    if (topicIds.length > 0) removal = removal.where('topic_id', 'not in', [...topicIds]);
+    await removal.execute();
+    if (topicIds.length === 0) return;
+    await this.db
+      .insertInto('record_topic_assignments')
+      .values(
+        topicIds.map((topicId) => ({
+          record_id: record.id,
+          topic_id: topicId,
+          org_id: record.orgId,
+          assigned_at: at,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['record_id', 'topic_id']).doNothing())
+      .execute();
   }
 
   /** A record was deleted: its topic assignments go with it. */
