@@ -275,6 +275,9 @@ describe('connect/records/{recordId}/topics (SPEC §12.4, F2 §4)', () => {
       ],
     ];
     await assertRefused('PUT', id, cases);
+    // PUT came with v35 (F2 §4); below it, as for any resource not yet there, 404 (SPEC §12.8).
+    const v34 = topicsOf(id).replace(v41, '/services/data/v34.0');
+    assertError(await send('PUT', v34, tokens.alice, { topicNames: ['X'] }), 404, 'NOT_FOUND', NOT_FOUND);
     const alice = (await h.services.store.users.findByUsername('alice@acme.example'))?.id as string;
     assertError(
       await send('PUT', topicsOf(alice), tokens.alice, { topicNames: ['X'] }),

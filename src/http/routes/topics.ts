@@ -205,6 +205,7 @@ export const topicRoutes = [
     method: 'PUT',
     path: '/connect/records/:recordId/topics',
     summary: "A record's topics: replace them all (Topic Collection)",
+    since: 35,
     xmlRoot: 'topicCollection',
     schema: { params: RecordParams, body: ReplaceInput },
     handler: async ({ services, viewer, scope, ctx, params, body }) => {
