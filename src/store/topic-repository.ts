@@ -19,21 +19,33 @@ export class TopicRepository {
 
   /** Creates a topic; undefined (nothing written) when the org has one of that name in any case. */
   async create(topic: Omit<TopicRecord, 'talkingAbout'>): Promise<TopicRecord | undefined> {
-    const row = await this.db
+    return (await this.createMany([topic]))[0];
+  }
+
+  /**
+   * Creates topics in one statement; returns those written. One whose name the org has in any case
+   * (another writer's, meanwhile) is left out, not written. The caller keeps the batch within
+   * SQLite's parameter limit.
+   */
+  async createMany(topics: readonly Omit<TopicRecord, 'talkingAbout'>[]): Promise<TopicRecord[]> {
+    if (topics.length === 0) return [];
+    const rows = await this.db
       .insertInto('topics')
-      .values({
-        id: topic.id,
-        org_id: topic.orgId,
-        name: topic.name,
-        name_key: searchFold(topic.name),
-        description: topic.description,
-        created_at: topic.createdAt,
-        talking_about: 0,
-      })
+      .values(
+        topics.map((topic) => ({
+          id: topic.id,
+          org_id: topic.orgId,
+          name: topic.name,
+          name_key: searchFold(topic.name),
+          description: topic.description,
+          created_at: topic.createdAt,
+          talking_about: 0,
+        })),
+      )
       .onConflict((oc) => oc.columns(['org_id', 'name_key']).doNothing())
       .returningAll()
-      .executeTakeFirst();
-    return row ? toTopic(row) : undefined;
+      .execute();
+    return rows.map(toTopic);
   }
 
   async find(orgId: string, ids: readonly string[]): Promise<TopicRecord[]> {

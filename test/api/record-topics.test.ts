@@ -240,6 +240,26 @@ describe('connect/records/{recordId}/topics (SPEC §12.4, F2 §4)', () => {
     assert.equal(await rows('record_topic_assignments'), others + 98);
   });
 
+  test('PUT costs as many statements for 100 names, new or existing, as for one', async () => {
+    const id = await account('Counted Co');
+    /** The least of three runs (a shared store re-checks sessions now and then), each with its own names. */
+    const statements = async (count: number, fresh: boolean) => {
+      let least = Number.POSITIVE_INFINITY;
+      for (let run = 0; run < 3; run++) {
+        const topicNames = Array.from({ length: count }, (_, i) => `Counted ${count} ${run} ${i}`);
+        if (!fresh)
+          assert.equal((await send('PUT', topicsOf(id), tokens.alice, { topicNames })).statusCode, 200);
+        const before = h.services.store.queries.count;
+        const response = await send('PUT', topicsOf(id), tokens.alice, { topicNames });
+        assert.equal(response.statusCode, 200, response.body);
+        least = Math.min(least, h.services.store.queries.count - before);
+      }
+      return least;
+    };
+    assert.equal(await statements(100, true), await statements(1, true), 'new names');
+    assert.equal(await statements(100, false), await statements(1, false), 'existing names');
+  });
+
   test('PUT: bad input is 400 and changes nothing; a 101st name 400; unknown or deleted record 404; not a record 400', async () => {
     const id = await account('Guarded Ltd');
     assert.equal((await send('POST', topicsOf(id), tokens.alice, { topicName: 'Guard' })).statusCode, 201);
