@@ -1,6 +1,6 @@
 import type { Viewer } from '../auth/viewer.js';
 import { apiError, insufficientAccess, invalidInput, notFound } from '../errors/api-error.js';
-import { KeyPrefix } from '../ids/salesforce-id.js';
+import { KeyPrefix, parseId, prefixOf, to18 } from '../ids/salesforce-id.js';
 import type { Clock } from '../lib/clock.js';
 import type { SubjectKind, SubscriptionFilter, SubscriptionRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
@@ -179,7 +179,8 @@ export class FollowService {
   /**
    * GET records/{id}/followers (Follower Page, F2 §1.2): a record's followers; a user or group ID
    * answers for that user or group, as records/{id} answers their own summaries (SPEC §12.1). A
-   * group's followers are shown to whoever may see the group (a hidden one is 404), as its summary is.
+   * group's followers are shown to whoever may see the group (a hidden one is 404), as its summary is;
+   * a topic ID answers for the topic.
    */
   async subjectFollowers(
     viewer: Viewer,
@@ -187,6 +188,15 @@ export class FollowService {
     rawId: string,
     params: { page: number; pageSize: number },
   ): Promise<{ userId: string; views: SubscriptionReadView[]; total: number }> {
+    const id15 = parseId(rawId);
+    if (id15 && prefixOf(id15) === KeyPrefix.topic) {
+      // A topic's followers (F2 §1.2, since 29). Topics are the org's, on the internal scope only
+      // (as connect/topics); nobody can follow one here yet (follow() takes no topic), so the page
+      // of a live topic is empty, and it lists them unchanged once they can.
+      const [topic] = await this.store.topics.find(viewer.orgId, [to18(id15)]);
+      if (!topic || scopeCommunityId(scope) !== null) throw notFound();
+      return this.#followersOf(viewer, scope, topic.id, params);
+    }
     const subject = await requireSubjectId(this.store, viewer.orgId, rawId);
     if (subject.kind === 'user') return this.followers(viewer, scope, subject.id, params);
     if (subject.kind === 'group') await this.groups.get(viewer, scope, subject.id);

@@ -17,6 +17,8 @@ export const TOPICS_PER_POST_MAX = 10;
 /** F2 §4: PUT records/{id}/topics takes at most 100 names for a record. */
 export const TOPICS_PER_RECORD_MAX = 100;
 export const TRENDING_WINDOW_MS = 7 * 24 * 3600 * 1000;
+/** New topics written by one statement: 7 parameters each, well within SQLite's 32,766. */
+const CREATE_BATCH = 1000;
 
 /** What topics are assigned to: posts (their Topics Capability) and records (F2 §4). */
 export type TopicHolder = 'post' | 'record';
@@ -158,6 +160,32 @@ export class TopicService {
     return this.get(viewer, id);
   }
 
+  /**
+   * PUT connect/records/{recordId}/topics `{topicNames}` (F2 §4): the record's topics become exactly
+   * these (new names created), in one transaction; at most 100 distinct names, compared folded as
+   * topic names are. Topics kept keep their place; the answer is the record's topics after.
+   */
+  async replaceOfRecord(
+    viewer: Viewer,
+    scope: Scope,
+    rawRecordId: string,
+    topicNames: readonly string[],
+  ): Promise<{ recordId: string; topics: TopicRecord[] }> {
+    requireInternal(viewer);
+    const recordId = await this.#record(viewer, scope, rawRecordId);
+    const names = new Map<string, string>();
+    for (const raw of topicNames) {
+      const name = checkName(raw);
+      if (!names.has(searchFold(name))) names.set(searchFold(name), name);
+    }
+    if (names.size > TOPICS_PER_RECORD_MAX) throw apiError('TOO_MANY_RECORD_TOPICS');
+    await this.store.transaction(async (tx) => {
+      const ids = await ensureTopics(tx, viewer.orgId, [...names.values()], this.clock.now());
+      await tx.topics.replaceRecordTopics({ id: recordId, orgId: viewer.orgId }, ids, this.clock.now());
+    });
+    return { recordId, topics: await this.store.topics.topicsOfRecord(recordId) };
+  }
+
   /** DELETE …/topics?topicId=: 404 when the post or record does not have the topic. */
   async unassign(
     viewer: Viewer,
@@ -243,25 +271,30 @@ export async function ensureTopics(
   names: readonly string[],
   now: number,
 ): Promise<string[]> {
-  const ids: string[] = [];
-  for (const name of names) {
-    const existing = await tx.topics.findByName(orgId, name);
-    if (existing) {
-      ids.push(existing.id);
-      continue;
-    }
-    const created = await tx.topics.create({
-      id: await tx.newId(KeyPrefix.topic),
+  // The existing ones in one query, the new ones in two (their IDs, then the rows), whatever the count.
+  const known = new Map((await tx.topics.findByNames(orgId, names)).map((t) => [searchFold(t.name), t.id]));
+  const fresh = new Map<string, string>();
+  for (const name of names)
+    if (!known.has(searchFold(name))) fresh.set(searchFold(name), fresh.get(searchFold(name)) ?? name);
+  if (fresh.size > 0) {
+    const ids = await tx.newIds(KeyPrefix.topic, fresh.size);
+    const rows = [...fresh.values()].map((name, i) => ({
+      id: ids[i] as string,
       orgId,
       name,
       description: null,
       createdAt: now,
-    });
-    // Created meanwhile by another writer: the unique index kept one; use it.
-    const topic = created ?? (await tx.topics.findByName(orgId, name));
-    if (topic) ids.push(topic.id);
+    }));
+    for (let i = 0; i < rows.length; i += CREATE_BATCH) {
+      for (const t of await tx.topics.createMany(rows.slice(i, i + CREATE_BATCH))) {
+        known.set(searchFold(t.name), t.id);
+      }
+    }
+    // Created meanwhile by another writer: the unique index kept theirs; use it.
+    const lost = [...fresh.values()].filter((name) => !known.has(searchFold(name)));
+    for (const t of await tx.topics.findByNames(orgId, lost)) known.set(searchFold(t.name), t.id);
   }
-  return ids;
+  return names.flatMap((name) => known.get(searchFold(name)) ?? []);
 }
 
 /** In the caller's transaction: assigns topics to a post, refusing an 11th. */

@@ -138,13 +138,20 @@ export class Store {
 
   /** A new 18-character ID with the given key prefix (SPEC §3). */
   async newId(prefix: string): Promise<string> {
+    return (await this.newIds(prefix, 1))[0] as string;
+  }
+
+  /** `count` new IDs of one key prefix in one statement: the sequence moves on by `count`. */
+  async newIds(prefix: string, count: number): Promise<string[]> {
+    if (count < 1) return [];
     const row = await this.#db
       .insertInto('id_sequences')
-      .values({ prefix, value: 1 })
-      .onConflict((oc) => oc.column('prefix').doUpdateSet({ value: sql`id_sequences.value + 1` }))
+      .values({ prefix, value: count })
+      .onConflict((oc) => oc.column('prefix').doUpdateSet({ value: sql`id_sequences.value + ${count}` }))
       .returning('value')
       .executeTakeFirstOrThrow();
-    return formatId18(prefix, this.idInstance, Number(row.value));
+    const first = Number(row.value) - count + 1;
+    return Array.from({ length: count }, (_, i) => formatId18(prefix, this.idInstance, first + i));
   }
 
   /**

@@ -19,21 +19,33 @@ export class TopicRepository {
 
   /** Creates a topic; undefined (nothing written) when the org has one of that name in any case. */
   async create(topic: Omit<TopicRecord, 'talkingAbout'>): Promise<TopicRecord | undefined> {
-    const row = await this.db
+    return (await this.createMany([topic]))[0];
+  }
+
+  /**
+   * Creates topics in one statement; returns those written. One whose name the org has in any case
+   * (another writer's, meanwhile) is left out, not written. The caller keeps the batch within
+   * SQLite's parameter limit.
+   */
+  async createMany(topics: readonly Omit<TopicRecord, 'talkingAbout'>[]): Promise<TopicRecord[]> {
+    if (topics.length === 0) return [];
+    const rows = await this.db
       .insertInto('topics')
-      .values({
-        id: topic.id,
-        org_id: topic.orgId,
-        name: topic.name,
-        name_key: searchFold(topic.name),
-        description: topic.description,
-        created_at: topic.createdAt,
-        talking_about: 0,
-      })
+      .values(
+        topics.map((topic) => ({
+          id: topic.id,
+          org_id: topic.orgId,
+          name: topic.name,
+          name_key: searchFold(topic.name),
+          description: topic.description,
+          created_at: topic.createdAt,
+          talking_about: 0,
+        })),
+      )
       .onConflict((oc) => oc.columns(['org_id', 'name_key']).doNothing())
       .returningAll()
-      .executeTakeFirst();
-    return row ? toTopic(row) : undefined;
+      .execute();
+    return rows.map(toTopic);
   }
 
   async find(orgId: string, ids: readonly string[]): Promise<TopicRecord[]> {
@@ -55,6 +67,18 @@ export class TopicRepository {
       .where('name_key', '=', searchFold(name))
       .executeTakeFirst();
     return row ? toTopic(row) : undefined;
+  }
+
+  /** The org's topics of these names (compared folded), in one query; names with none are left out. */
+  async findByNames(orgId: string, names: readonly string[]): Promise<TopicRecord[]> {
+    if (names.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('topics')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('name_key', 'in', [...new Set(names.map(searchFold))])
+      .execute();
+    return rows.map(toTopic);
   }
 
   /** A keyset page of an org's topics, by name or by talkingAbout; `q` matches names (folded). */
@@ -268,6 +292,33 @@ export class TopicRepository {
       .returning('topic_id')
       .executeTakeFirst();
     return deleted !== undefined;
+  }
+
+  /**
+   * The record's topics become exactly these: the others unassigned, the new ones assigned `at`,
+   * those kept left as they were (so they keep their place in the record's list).
+   */
+  async replaceRecordTopics(
+    record: { id: string; orgId: string },
+    topicIds: readonly string[],
+    at: number,
+  ): Promise<void> {
+    let removal = this.db.deleteFrom('record_topic_assignments').where('record_id', '=', record.id);
+    if (topicIds.length > 0) removal = removal.where('topic_id', 'not in', [...topicIds]);
+    await removal.execute();
+    if (topicIds.length === 0) return;
+    await this.db
+      .insertInto('record_topic_assignments')
+      .values(
+        topicIds.map((topicId) => ({
+          record_id: record.id,
+          topic_id: topicId,
+          org_id: record.orgId,
+          assigned_at: at,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['record_id', 'topic_id']).doNothing())
+      .execute();
   }
 
   /** A record was deleted: its topic assignments go with it. */

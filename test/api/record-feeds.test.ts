@@ -245,6 +245,44 @@ describe('Chatter on records (SPEC §12.1, F2 §1.1–1.5)', () => {
     );
   });
 
+  test("GET chatter/records/{id}/followers with a topic ID: the topic's Follower Page; unknown, deleted or in a community 404", async () => {
+    const admin = await h.login('admin@acme.example');
+    const made = await call('POST', '/connect/topics', alice, { name: 'Followable' });
+    assert.equal(made.statusCode, 201, made.body);
+    const topicId = made.json().id as string;
+    const followers = await call('GET', `/chatter/records/${topicId.slice(0, 15)}/followers?pageSize=5`);
+    assert.equal(followers.statusCode, 200, followers.body);
+    assert.equal(followers.headers['content-type'], JSON_TYPE);
+    // Nobody follows a topic here: users/me/following takes no topic ID (yet).
+    assert.deepEqual(followers.json(), {
+      currentPageUrl: `${V}/chatter/records/${topicId}/followers?page=0&pageSize=5`,
+      followers: [],
+      nextPageUrl: null,
+      previousPageUrl: null,
+      total: 0,
+    });
+    const missing = '/chatter/records/0TO000000000000/followers';
+    assertError(await call('GET', missing), 404, 'NOT_FOUND', 'The requested resource does not exist');
+    assertError(
+      await call('GET', `/chatter/records/${topicId}/followers`, carol),
+      403,
+      'INSUFFICIENT_ACCESS',
+      "External users can't access this resource.",
+    );
+    for (const token of [carol, alice]) {
+      const url = `${V}/connect/communities/${communityId}/chatter/records/${topicId}/followers`;
+      const response = await h.request({ method: 'GET', url, token });
+      assertError(response, 404, 'NOT_FOUND', 'The requested resource does not exist');
+    }
+    assert.equal((await call('DELETE', `/connect/topics/${topicId}`, admin)).statusCode, 204);
+    assertError(
+      await call('GET', `/chatter/records/${topicId}/followers`),
+      404,
+      'NOT_FOUND',
+      'The requested resource does not exist',
+    );
+  });
+
   test('deleting a record deletes its feed and its subscriptions', async () => {
     const id = await account('Short-lived');
     const follow = (await call('POST', '/chatter/users/me/following', alice, { subjectId: id })).json();

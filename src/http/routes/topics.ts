@@ -1,8 +1,10 @@
 import { type Static, type TObject, Type } from 'typebox';
 import type { TopicHolder } from '../../domain/topics.js';
 import { KeyPrefix } from '../../ids/salesforce-id.js';
+import type { TopicRecord } from '../../store/records.js';
 import { defineRoute } from '../api-route.js';
 import { FeedElementParams, PathText, recordId } from '../params.js';
+import type { PresentContext } from '../present-context.js';
 import { presentTopic, presentTopicCollection, topicsUrl } from '../presenters/topic.js';
 
 const TopicParams = Type.Object({ topicId: recordId(KeyPrefix.topic) });
@@ -30,6 +32,8 @@ const AssignInput = Type.Object(
   { topicId: Type.Optional(Type.String()), topicName: Type.Optional(Type.String()) },
   { additionalProperties: false },
 );
+/** PUT records/{id}/topics (F2 §4): the names the record's topics become. */
+const ReplaceInput = Type.Object({ topicNames: Type.Array(Type.String()) }, { additionalProperties: false });
 const UnassignQuery = Type.Object({ topicId: Type.String() }, { additionalProperties: false });
 /** A record ID: the domain checks which kind (400 for a user, a group or any other ID). */
 const RecordParams = Type.Object({ recordId: PathText });
@@ -69,6 +73,11 @@ function assignmentRoutes<P extends TObject>(
       },
     }),
   ];
+}
+
+/** A record's topics as a Topic Collection: all of them (at most 100), one page. */
+function recordTopics(ctx: PresentContext, of: { recordId: string; topics: TopicRecord[] }) {
+  return presentTopicCollection(ctx, of.topics, `${ctx.base}/connect/records/${of.recordId}/topics`, null);
 }
 
 /** Topics (SPEC §12.4, F2 §4). */
@@ -188,10 +197,20 @@ export const topicRoutes = [
     xmlRoot: 'topicCollection',
     schema: { params: RecordParams },
     handler: async ({ services, viewer, scope, ctx, params }) => {
-      const { recordId, topics } = await services.topics.ofRecord(viewer, scope, params.recordId);
-      const url = `${ctx.base}/connect/records/${recordId}/topics`;
-      return { body: presentTopicCollection(ctx, topics, url, null) };
+      return { body: recordTopics(ctx, await services.topics.ofRecord(viewer, scope, params.recordId)) };
     },
   }),
   ...assignmentRoutes('record', '/connect/records/:recordId/topics', RecordParams, 'recordId'),
+  defineRoute({
+    method: 'PUT',
+    path: '/connect/records/:recordId/topics',
+    summary: "A record's topics: replace them all (Topic Collection)",
+    since: 35,
+    xmlRoot: 'topicCollection',
+    schema: { params: RecordParams, body: ReplaceInput },
+    handler: async ({ services, viewer, scope, ctx, params, body }) => {
+      const replaced = await services.topics.replaceOfRecord(viewer, scope, params.recordId, body.topicNames);
+      return { body: recordTopics(ctx, replaced) };
+    },
+  }),
 ];
