@@ -60,7 +60,14 @@ export async function up(db: Kysely<any>): Promise<void> {
       daily_used := array_fill(null::bigint, array[n]);
       hourly_ok := array_fill(null::boolean, array[n]);
       hourly_used := array_fill(null::bigint, array[n]);
-      select min(l), max(l) into v_min, v_max from unnest(p_daily_limits) as l;
+      -- A loop of plain expressions, not a query: the lone take's call must cost no more than
+      -- chatterbox_take_quota_2's.
+      foreach v_count in array coalesce(p_daily_limits, '{}') loop
+        if v_count is not null then
+          v_min := least(v_min, v_count);
+          v_max := greatest(v_max, v_count);
+        end if;
+      end loop;
       if v_max is not null then
         v_lock := hashtextextended(current_schema() || ':' || p_lock, 0);
         v_margin := current_setting('max_connections')::bigint * 16;
