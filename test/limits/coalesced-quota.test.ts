@@ -122,6 +122,30 @@ describe('PostgreSQL quota takes coalesced per org (decision 0037)', () => {
     }
   });
 
+  test('far from the limit (shared lock) and near it (exclusive): exactly the limit across two servers', async () => {
+    const usages = await Promise.all(stores.map(counters));
+    const { rows } = await sql<{ max: string }>`select current_setting('max_connections') as max`.execute(
+      rawDatabase(stores[0] as Store),
+    );
+    // The first ~40 takes are at least max_connections × 16 below the limit: the shared way.
+    const limit = Number(rows[0]?.max) * 16 + 40;
+    const fire = (usage: StoreUsageCounters) =>
+      Promise.all(
+        Array.from({ length: limit / 2 + 30 }, () =>
+          usage.take({ orgId: '00Dfar', userId: '005far', appId: 'app', now: NOW, dailyLimit: limit }),
+        ),
+      );
+    const takes = (await Promise.all(usages.map(fire))).flat();
+    assert.deepEqual(
+      takes
+        .filter((t) => t.daily?.ok)
+        .map((t) => t.daily?.used)
+        .sort((a = 0, b = 0) => a - b),
+      Array.from({ length: limit }, (_, i) => i + 1),
+    );
+    assert.equal(takes.filter((t) => t.daily?.ok === false && t.daily.used === limit).length, 60);
+  });
+
   test('a failing statement fails each take queued in it with its error', async () => {
     const [store] = stores as [Store];
     const usage = await counters(store);
