@@ -125,6 +125,39 @@ try {
         return { take: Math.round((c1 - c0) / takes), select1: Math.round((c2 - c1) / takes) };
       });
   }
+  // The same for `chatterbox_take_quotas` (migration 019, decision 0037): PostgreSQL CPU per take
+  // when k takes go in one call (k = 1 is a lone request's call), against migration 013's call
+  // (`single`), on one connection, rounds alternating.
+  const coalesced: Record<string, number[]> = { single: [], k1: [], k4: [], k8: [], k16: [] };
+  await rawDatabase(after)
+    .connection()
+    .execute(async (conn) => {
+      const pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(conn)).rows[0]?.pid;
+      const cpu = () => {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+        return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+      };
+      const hour = Math.floor(Date.now() / 3_600_000);
+      const keys = Array.from({ length: 24 }, (_, i) => `d:00D8:${hour - 23 + i}`);
+      const single = sql`select * from chatterbox_take_quota_2(${'d-lock:00D8'}, ${keys}::text[], ${LIMIT}::bigint,
+        ${(hour + 24) * 3_600_000}::bigint, ${`h:0050:app:${hour}`}::text, ${LIMIT}::bigint,
+        ${(hour + 1) * 3_600_000}::bigint, false)`;
+      for (let round = 0; round < Number(values.rounds); round++) {
+        for (const k of [0, 1, 4, 8, 16]) {
+          const users = Array.from({ length: Math.max(k, 1) }, (_, i) => `h:005${i}:app:${hour}`);
+          const fn =
+            k === 0
+              ? single
+              : sql`select * from chatterbox_take_quotas(${'d-lock:00D8'}, ${keys}::text[],
+                ${(hour + 24) * 3_600_000}::bigint, ${users.map(() => LIMIT)}::bigint[], ${users}::text[],
+                ${users.map(() => LIMIT)}::bigint[], ${(hour + 1) * 3_600_000}::bigint, false)`;
+          const calls = Math.ceil(takes / Math.max(k, 1));
+          const c0 = cpu();
+          for (let i = 0; i < calls; i++) await fn.execute(conn);
+          coalesced[k === 0 ? 'single' : `k${k}`]?.push(Math.round((cpu() - c0) / (calls * Math.max(k, 1))));
+        }
+      }
+    });
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const row of rows) {
       (row.oneOrg as number[]).push(await throughput(row.mode as Mode, 1));
@@ -132,7 +165,7 @@ try {
     }
   }
   process.stdout.write(
-    `${JSON.stringify({ statementsPerTakeAfter: statements, connections, takesPerRound: takes, rows }, null, 1)}\n`,
+    `${JSON.stringify({ statementsPerTakeAfter: statements, connections, takesPerRound: takes, rows, coalescedBackendCpuUsPerTake: coalesced }, null, 1)}\n`,
   );
 } finally {
   for (const store of stores) await store.close();

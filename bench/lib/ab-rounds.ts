@@ -19,10 +19,21 @@ export function abFlags(): { seconds: string; rounds: number; connections: strin
   return { seconds: values.seconds, rounds: Number(values.rounds), connections: values.connections };
 }
 
-/** One mode's runs: req/s and this process's CPU (user + system) per request, run by run. */
+/**
+ * One mode's runs: req/s and this process's CPU (user + system) per request, run by run; with
+ * `otherCpuUs`, that one's too (e.g. PostgreSQL's backends).
+ */
 export interface AbSeries {
   rps: number[];
   cpuUsPerRequest: number[];
+  otherCpuUsPerRequest?: number[];
+}
+
+interface AbRequest {
+  url: string;
+  headers: string[];
+  method?: string;
+  body?: string;
 }
 
 /**
@@ -36,28 +47,35 @@ export async function abRounds<M extends string>(options: {
   seconds: string;
   connections: string;
   prepare: (mode: M) => Promise<void> | void;
-  request: { url: string; headers: string[]; method?: string; body?: string };
+  /** The request, or each mode's. */
+  request: AbRequest | ((mode: M) => AbRequest);
+  /** Reads another process's CPU so far, in µs, before and after each run (see AbSeries). */
+  otherCpuUs?: () => Promise<Map<number, number>>;
 }): Promise<Record<M, AbSeries>> {
   const results = {} as Record<M, AbSeries>;
   for (const mode of options.modes) results[mode] = { rps: [], cpuUsPerRequest: [] };
-  const { request } = options;
-  const args = [
-    '-j',
-    '-c',
-    options.connections,
-    '-d',
-    options.seconds,
-    ...(request.method ? ['-m', request.method] : []),
-    ...request.headers.flatMap((header) => ['-H', header]),
-    ...(request.body === undefined ? [] : ['-b', request.body]),
-    request.url,
-  ];
+  const { otherCpuUs } = options;
+  const argsOf = (mode: M) => {
+    const request = typeof options.request === 'function' ? options.request(mode) : options.request;
+    return [
+      '-j',
+      '-c',
+      options.connections,
+      '-d',
+      options.seconds,
+      ...(request.method ? ['-m', request.method] : []),
+      ...request.headers.flatMap((header) => ['-H', header]),
+      ...(request.body === undefined ? [] : ['-b', request.body]),
+      request.url,
+    ];
+  };
   for (let round = 0; round < options.rounds; round++) {
     for (const mode of options.modes) {
       await options.prepare(mode);
+      const other0 = await otherCpuUs?.();
       const cpu0 = process.cpuUsage();
       const run = await new Promise<string>((resolve) => {
-        execFile('node_modules/.bin/autocannon', args, { maxBuffer: 1 << 24 }, (_e, stdout) =>
+        execFile('node_modules/.bin/autocannon', argsOf(mode), { maxBuffer: 1 << 24 }, (_e, stdout) =>
           resolve(stdout),
         );
       });
@@ -65,6 +83,16 @@ export async function abRounds<M extends string>(options: {
       const report = JSON.parse(run) as { requests: { total: number; average: number }; non2xx: number };
       results[mode].rps.push(Math.round(report.requests.average));
       results[mode].cpuUsPerRequest.push(Math.round((cpu.user + cpu.system) / report.requests.total));
+      if (other0 && otherCpuUs) {
+        // Per process (e.g. backend) still there at the end: what it used since the start.
+        let used = 0;
+        for (const [pid, us] of await otherCpuUs()) used += us - (other0.get(pid) ?? 0);
+        const series = results[mode];
+        series.otherCpuUsPerRequest = [
+          ...(series.otherCpuUsPerRequest ?? []),
+          Math.round(used / report.requests.total),
+        ];
+      }
       if (report.non2xx) process.stderr.write(`${mode}: ${report.non2xx} non-2xx\n`);
     }
   }

@@ -1,3 +1,5 @@
+import { Coalescer } from '../lib/coalescer.js';
+import { MAX_TAKES_PER_CALL } from '../store/dialects/dialect.js';
 import type { Store } from '../store/store.js';
 import type { UsageRepository } from '../store/usage-repository.js';
 import {
@@ -14,6 +16,12 @@ import {
   windowHours,
 } from './usage.js';
 
+/** A take waiting for its org's statement (decision 0037). */
+interface QueuedTake {
+  request: TakeRequest;
+  hour: number;
+}
+
 const dailyKey = (orgId: string, hour: number) => `d:${orgId}:${hour}`;
 const hourlyKey = (userId: string, appId: string, hour: number) => `h:${userId}:${appId}:${hour}`;
 const dailyLock = (orgId: string) => `d-lock:${orgId}`;
@@ -24,13 +32,20 @@ const dailyLock = (orgId: string) => `d-lock:${orgId}`;
  * count sums 24 hourly buckets, so it first takes a lock of the org: concurrent requests of one
  * org, on any server, are counted one after the other.
  *
- * Where the dialect offers it (PostgreSQL's `chatterbox_take_quota`, migration 004), one statement
- * does both counts, so a request costs one round trip (decision 0013). Elsewhere (SQLite): one
+ * Where the dialect offers it (PostgreSQL's `chatterbox_take_quotas`, migration 019), one statement
+ * does both counts, so a request costs at most one round trip (decision 0013); takes of one org
+ * that arrive while that org's statement runs wait and go together in the next one, so a busy
+ * server sends fewer statements than requests (group commit, decision 0037). Elsewhere (SQLite): one
  * local transaction that starts by writing the org's lock row (the database's write lock).
  */
 export class StoreUsageCounters implements UsageCounters {
   readonly kind = 'store';
   #sweptHour = -1;
+  readonly #coalescer = new Coalescer<QueuedTake, Takes>((queued) => {
+    const takeQuotas = this.store.usage.takeQuotasAtOnce;
+    if (!takeQuotas) throw new Error('The store counts quotas in a transaction');
+    return this.#takeBatch(takeQuotas, queued);
+  }, MAX_TAKES_PER_CALL);
 
   constructor(private readonly store: Store) {}
 
@@ -39,8 +54,7 @@ export class StoreUsageCounters implements UsageCounters {
     if (dailyLimit === undefined && hourlyLimit === undefined) return {};
     const hour = hourOf(now);
     await this.#sweep(now, hour);
-    const atOnce = this.store.usage.takeQuotasAtOnce;
-    if (atOnce) return this.#takeAtOnce(atOnce, request, hour);
+    if (this.store.usage.takeQuotasAtOnce) return this.#takeAtOnce(request, hour);
     return this.store.transaction(async (tx) => {
       const usage = tx.usage;
       return takeInTurn(
@@ -51,47 +65,51 @@ export class StoreUsageCounters implements UsageCounters {
     });
   }
 
-  async #takeAtOnce(
+  /**
+   * The request's takes in one statement with whatever other takes of its org and hour queued
+   * while the previous statement for them ran (decision 0037); each gets its own answer.
+   */
+  #takeAtOnce(request: TakeRequest, hour: number): Promise<Takes> {
+    return this.#coalescer.submit(`${request.orgId}:${hour}`, { request, hour });
+  }
+
+  async #takeBatch(
     takeQuotas: NonNullable<UsageRepository['takeQuotasAtOnce']>,
-    request: TakeRequest,
-    hour: number,
-  ): Promise<Takes> {
-    const { orgId, now, dailyLimit, hourlyLimit } = request;
+    queued: QueuedTake[],
+  ): Promise<Takes[]> {
+    const { request: first, hour } = queued[0] as QueuedTake;
     const hours = windowHours(hour);
-    const result = await takeQuotas({
-      lock: dailyLock(orgId),
-      daily:
-        dailyLimit === undefined
-          ? undefined
-          : {
-              keys: hours.map((h) => dailyKey(orgId, h)),
-              limit: dailyLimit,
-              expiresAt: (hour + DAY_HOURS) * HOUR_MS,
-            },
-      hourly:
-        hourlyLimit === undefined
-          ? undefined
-          : {
-              key: hourlyKey(request.userId, request.appId, hour),
-              limit: hourlyLimit,
-              expiresAt: (hour + 1) * HOUR_MS,
-            },
+    const results = await takeQuotas({
+      lock: dailyLock(first.orgId),
+      dailyKeys: hours.map((h) => dailyKey(first.orgId, h)),
+      dailyExpiresAt: (hour + DAY_HOURS) * HOUR_MS,
+      hourlyExpiresAt: (hour + 1) * HOUR_MS,
+      takes: queued.map(({ request }) => ({
+        dailyLimit: request.dailyLimit,
+        hourly:
+          request.hourlyLimit === undefined
+            ? undefined
+            : { key: hourlyKey(request.userId, request.appId, hour), limit: request.hourlyLimit },
+      })),
     });
-    const takes: Takes = {};
-    if (result.daily) {
-      const { ok, used, counts } = result.daily;
-      const buckets = hours.map((h, i): [number, number] => [h, counts?.[i] ?? 0]);
-      takes.daily = {
-        ok,
-        used,
-        retryAfterMs: ok ? 0 : dailyRetryAfterMs(buckets, dailyLimit as number, now),
-      };
-    }
-    if (result.hourly) {
-      const { ok, used } = result.hourly;
-      takes.hourly = { ok, used, retryAfterMs: ok ? 0 : msToNextHour(now) };
-    }
-    return takes;
+    return queued.map(({ request }, i) => {
+      const result = results[i] ?? {};
+      const takes: Takes = {};
+      if (result.daily) {
+        const { ok, used, counts } = result.daily;
+        const buckets = hours.map((h, j): [number, number] => [h, counts?.[j] ?? 0]);
+        takes.daily = {
+          ok,
+          used,
+          retryAfterMs: ok ? 0 : dailyRetryAfterMs(buckets, request.dailyLimit as number, request.now),
+        };
+      }
+      if (result.hourly) {
+        const { ok, used } = result.hourly;
+        takes.hourly = { ok, used, retryAfterMs: ok ? 0 : msToNextHour(request.now) };
+      }
+      return takes;
+    });
   }
 
   /** Inside the transaction: the lock row first, so the org's requests are counted in turn. */

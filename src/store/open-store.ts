@@ -20,6 +20,7 @@ import * as m015 from './migrations/015-photos.js';
 import * as m016 from './migrations/016-inline-images-renditions.js';
 import * as m017 from './migrations/017-question-index.js';
 import * as m018 from './migrations/018-change-notifications.js';
+import * as m019 from './migrations/019-coalesced-quota-takes.js';
 import { rawDatabase } from './raw-database.js';
 import type { Database } from './schema.js';
 import { Store } from './store.js';
@@ -56,6 +57,7 @@ const migrations = {
   '016-inline-images-renditions': m016,
   '017-question-index': m017,
   '018-change-notifications': m018,
+  '019-coalesced-quota-takes': m019,
 };
 
 /**

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db, QuotaTakeRequest, QuotaTakeResult, StoreDialect } from './dialects/dialect.js';
+import type { Db, QuotaTakeBatch, QuotaTakeResult, StoreDialect } from './dialects/dialect.js';
 
 /** Rows of `usage_counters`: a named count that may be dropped after `expires_at` (SPEC §7). */
 export class UsageRepository {
@@ -69,10 +69,13 @@ export class UsageRepository {
     return row === undefined ? undefined : Number(row.count);
   }
 
-  /** Both quotas of a request in one round trip, where the dialect offers it (decision 0013). */
-  get takeQuotasAtOnce(): ((request: QuotaTakeRequest) => Promise<QuotaTakeResult>) | undefined {
+  /**
+   * The quotas of several requests of one org in one round trip, each answered as if counted on
+   * its own in that order, where the dialect offers it (decisions 0013, 0037).
+   */
+  get takeQuotasAtOnce(): ((batch: QuotaTakeBatch) => Promise<QuotaTakeResult[]>) | undefined {
     const take = this.dialect.takeQuotas;
-    return take && ((request) => take(this.db, request));
+    return take && ((batch) => take(this.db, batch));
   }
 
   async deleteExpired(now: number): Promise<void> {

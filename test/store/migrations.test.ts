@@ -45,6 +45,7 @@ const NEW_NAMES = [
   '016-inline-images-renditions',
   '017-question-index',
   '018-change-notifications',
+  '019-coalesced-quota-takes',
 ];
 
 /** Runs the migrations named in `names` under their old names, as a server before the renumbering did. */

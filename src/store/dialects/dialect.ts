@@ -10,14 +10,27 @@ export interface BulkColumn {
   type: 'text' | 'bigint' | 'integer';
 }
 
-/** Both quotas of one request, as one statement takes them (decision 0013). */
-export interface QuotaTakeRequest {
+/** At most this many takes go in one quota statement (decision 0037: its shared-lock margin). */
+export const MAX_TAKES_PER_CALL = 16;
+
+/**
+ * Quota takes of one org in one clock hour, counted in order by one statement (decisions 0013,
+ * 0037): at most MAX_TAKES_PER_CALL. A take without `dailyLimit` skips the daily quota, one without
+ * `hourly` the hourly one.
+ */
+export interface QuotaTakeBatch {
   lock: string;
-  daily?: { keys: string[]; limit: number; expiresAt: number } | undefined;
-  hourly?: { key: string; limit: number; expiresAt: number } | undefined;
+  /** The org's 24 daily buckets, oldest first (the current hour last). */
+  dailyKeys: string[];
+  /** When a new daily bucket (of the current hour) expires. */
+  dailyExpiresAt: number;
+  /** When a new hourly bucket expires. */
+  hourlyExpiresAt: number;
+  takes: { dailyLimit?: number | undefined; hourly?: { key: string; limit: number } | undefined }[];
 }
 
 export interface QuotaTakeResult {
+  /** `counts` (each daily key's, as this take saw them) when the daily quota refused. */
   daily?: { ok: boolean; used: number; counts?: number[] };
   hourly?: { ok: boolean; used: number };
 }
@@ -54,10 +67,11 @@ export interface StoreDialect {
   /** The schema Kysely's migration tables live in, where the database has schemas. */
   migrationTableSchema(db: Db): Promise<string | undefined>;
   /**
-   * Both quotas of a request in one round trip, where the database offers it (decision 0013);
-   * undefined where the store counts them in a local transaction instead.
+   * The quotas of several requests of one org in one round trip, each answered as if counted on
+   * its own in that order, where the database offers it (decisions 0013, 0037); undefined where
+   * the store counts them in a local transaction instead.
    */
-  readonly takeQuotas: ((db: Db, request: QuotaTakeRequest) => Promise<QuotaTakeResult>) | undefined;
+  readonly takeQuotas: ((db: Db, batch: QuotaTakeBatch) => Promise<QuotaTakeResult[]>) | undefined;
 }
 
 const bulkTexts = new Map<string, string>();

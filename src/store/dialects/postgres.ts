@@ -5,7 +5,7 @@ import type { Database } from '../schema.js';
 import {
   cachedText,
   type Db,
-  type QuotaTakeRequest,
+  type QuotaTakeBatch,
   type QuotaTakeResult,
   reportStatementLatency,
   type StoreDialect,
@@ -130,36 +130,53 @@ export const postgresDialect: StoreDialect = {
     return (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema;
   },
   /**
-   * One call of the `chatterbox_take_quota_2` function (migration 013, decision 0029). The daily
-   * count sums `daily.keys` (the org's 24 buckets, oldest first) and, below the limit, adds one to
-   * the last — far below the limit under the org's advisory lock in shared mode, near it in
-   * exclusive mode; then, unless the daily count refused, the hourly count adds one to
-   * `hourly.key` when it is below its limit. A refused daily count also returns the count of each
-   * of its keys. When the sum came near the limit between the function's two reads it writes
-   * nothing and asks for the exclusive mode: a second call, only then.
+   * One call of `chatterbox_take_quotas` (migration 019, decision 0037) for up to 16 takes of one
+   * org: the daily count sums `dailyKeys` once and admits the takes in turn while below each one's
+   * limit — far below the limits under the org's advisory lock in shared mode, near them in
+   * exclusive mode; each take the daily count did not refuse then has its hourly count, in turn.
+   * A refused daily take also gets the count of each daily key as it saw them (the current
+   * bucket plus the takes admitted before it). When the sum came near the limit between the
+   * function's two reads it writes nothing and asks for the exclusive mode: a second call, only then.
    */
-  async takeQuotas(db, request) {
-    let row = await callTakeQuota(db, request, false);
-    if (row?.retry) row = await callTakeQuota(db, request, true);
-    const result: QuotaTakeResult = {};
-    if (row?.daily_ok != null) {
-      result.daily = { ok: row.daily_ok, used: Number(row.daily_used) };
-      if (row.daily_counts) result.daily.counts = row.daily_counts.map(Number);
-    }
-    if (row?.hourly_ok != null) result.hourly = { ok: row.hourly_ok, used: Number(row.hourly_used) };
-    return result;
+  async takeQuotas(db, batch) {
+    let row = await callTakeQuotas(db, batch, false);
+    if (row?.retry) row = await callTakeQuotas(db, batch, true);
+    if (!row) throw new Error('chatterbox_take_quotas returned no row');
+    const { daily_ok, daily_used, daily_counts, daily_sum, hourly_ok, hourly_used } = row;
+    return batch.takes.map((_, i) => {
+      const result: QuotaTakeResult = {};
+      const dailyOk = daily_ok[i];
+      if (dailyOk != null) {
+        const used = Number(daily_used[i]);
+        result.daily = { ok: dailyOk, used };
+        if (!dailyOk && daily_counts) {
+          const counts = daily_counts.map(Number);
+          counts[counts.length - 1] = (counts.at(-1) ?? 0) + used - Number(daily_sum);
+          result.daily.counts = counts;
+        }
+      }
+      const hourlyOk = hourly_ok[i];
+      if (hourlyOk != null) result.hourly = { ok: hourlyOk, used: Number(hourly_used[i]) };
+      return result;
+    });
   },
 };
 
-async function callTakeQuota(db: Db, { lock, daily, hourly }: QuotaTakeRequest, exclusive: boolean) {
+type Bigint = number | string | null;
+
+async function callTakeQuotas(db: Db, batch: QuotaTakeBatch, exclusive: boolean) {
+  const { lock, dailyKeys, dailyExpiresAt, hourlyExpiresAt, takes } = batch;
   const { rows } = await sql<{
-    daily_ok: boolean | null;
-    daily_used: number | string | null;
-    daily_counts: (number | string)[] | null;
-    hourly_ok: boolean | null;
-    hourly_used: number | string | null;
+    daily_ok: (boolean | null)[];
+    daily_used: Bigint[];
+    daily_counts: Bigint[] | null;
+    daily_sum: Bigint;
+    hourly_ok: (boolean | null)[];
+    hourly_used: Bigint[];
     retry: boolean;
-  }>`select * from chatterbox_take_quota_2(${lock}, ${daily?.keys ?? null}::text[], ${daily?.limit ?? null}::bigint, ${daily?.expiresAt ?? null}::bigint, ${hourly?.key ?? null}::text, ${hourly?.limit ?? null}::bigint, ${hourly?.expiresAt ?? null}::bigint, ${exclusive})`.execute(
+  }>`select * from chatterbox_take_quotas(${lock}, ${dailyKeys}::text[], ${dailyExpiresAt}::bigint,
+    ${takes.map((t) => t.dailyLimit ?? null)}::bigint[], ${takes.map((t) => t.hourly?.key ?? null)}::text[],
+    ${takes.map((t) => t.hourly?.limit ?? null)}::bigint[], ${hourlyExpiresAt}::bigint, ${exclusive})`.execute(
     db,
   );
   return rows[0];
