@@ -48,9 +48,10 @@ const serveOptions = (command: Command) =>
     .option('--import <file>', "load an org's snapshot at start (replaces the org of the same ID)")
     .option('--export-on-exit <file>', 'write a snapshot of the org (imported, else the first) when stopped');
 
-serveOptions(program.command('serve').description('serve the API')).action(async (options: RawFlags) =>
-  (await import('../src/main.js')).serve(options),
-);
+serveOptions(program.command('serve').description('serve the API')).action(async (options: RawFlags) => {
+  (await import('../src/lib/heap-growth.js')).boundHeapGrowth();
+  return (await import('../src/main.js')).serve(options);
+});
 
 serveOptions(
   program

@@ -1,31 +1,12 @@
-import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { availableParallelism } from 'node:os';
-import { promisify } from 'node:util';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { scryptOnThread } from './scrypt-thread.js';
 
-const scryptOnce = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
-
-/**
- * At most one scrypt per core at a time. Each takes 16 MB and a core for ~50 ms; libuv would run
- * four at once on any machine, and on two cores the extra two only waited for CPU while holding
- * their memory (a burst of logins took the server from 150 MB to 290 MB RSS, bench scenario e).
- */
-const SCRYPT_SLOTS = Math.max(1, Math.min(4, availableParallelism()));
-let scryptRunning = 0;
 let scryptStarted = 0;
-const scryptWaiting: (() => void)[] = [];
 
-async function scryptAsync(password: string, salt: Buffer, keylen: number): Promise<Buffer> {
+/** scrypt on its own thread, one at a time (see scrypt-thread.ts for why). */
+function scryptAsync(password: string, salt: Buffer, keylen: number): Promise<Buffer> {
   scryptStarted++;
-  if (scryptRunning >= SCRYPT_SLOTS) await new Promise<void>((resolve) => scryptWaiting.push(resolve));
-  else scryptRunning++;
-  try {
-    return await scryptOnce(password, salt, keylen);
-  } finally {
-    // The slot passes straight to the next waiter, if any.
-    const next = scryptWaiting.shift();
-    if (next) next();
-    else scryptRunning--;
-  }
+  return scryptOnThread(password, salt, keylen);
 }
 
 /** How many scrypt computations this process has started (tests prove what a login costs). */
