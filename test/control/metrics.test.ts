@@ -20,7 +20,8 @@ describe('GET /_chatterbox/metrics (issue 15)', () => {
     assert.equal(response.body, JSON.stringify(ADMIN_TOKEN_WRONG));
   });
 
-  test('requests by route pattern, status and errorCode; latency; quota refusals; process figures', async () => {
+  test('requests by route pattern, status and errorCode; latency; quota refusals; process figures', async (t) => {
+    t.after(h.freezeClock());
     const token = await h.login('alice@acme.example');
     await h.admin('PUT', '/_chatterbox/limits', { hourly: 1 });
     assert.equal((await h.request({ url: ME, token })).statusCode, 200);
