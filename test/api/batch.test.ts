@@ -335,7 +335,8 @@ describe('batch (SPEC §8)', () => {
     ]);
   });
 
-  test('a batch counts once towards the daily quota, its subrequests each towards the hourly one', async () => {
+  test('a batch counts once towards the daily quota, its subrequests each towards the hourly one', async (t) => {
+    t.after(h.freezeClock());
     await h.admin('PUT', '/_chatterbox/limits', { hourly: 3 });
     const gets = { batchRequests: [1, 2, 3].map(() => ({ method: 'GET', url: '/v36.0/chatter' })) };
     const first = await batch(gets);
@@ -367,7 +368,8 @@ describe('batch (SPEC §8)', () => {
     assert.equal(me.headers['sforce-limit-info'], 'api-usage=4/15000');
   });
 
-  test('near the hourly limit each subrequest is counted on its own: those within it run, the rest are 503', async () => {
+  test('near the hourly limit each subrequest is counted on its own: those within it run, the rest are 503', async (t) => {
+    t.after(h.freezeClock());
     await h.admin('PUT', '/_chatterbox/limits', { hourly: 5 });
     for (let i = 0; i < 3; i++)
       assert.equal((await h.request({ method: 'GET', url: ME, token: alice })).statusCode, 200);
@@ -385,7 +387,8 @@ describe('batch (SPEC §8)', () => {
     });
   });
 
-  test('what a halted batch reserved and did not use is given back to the hourly quota', async () => {
+  test('what a halted batch reserved and did not use is given back to the hourly quota', async (t) => {
+    t.after(h.freezeClock());
     await h.admin('PUT', '/_chatterbox/limits', { hourly: 5 });
     const response = await batch({
       haltOnError: true,

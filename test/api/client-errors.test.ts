@@ -178,8 +178,10 @@ describe('slow requests time out (issue 9)', () => {
     await new Promise((resolve) => socket.on('close', resolve));
     clearInterval(trickle);
     const elapsed = Date.now() - started;
-    // The limit, plus at most one check interval (a quarter of it, here 150 ms) and some slack.
-    assert.ok(elapsed >= 550 && elapsed < 2_000, `closed after ${elapsed} ms`);
+    // The limit (600 ms), not the default minute: the upper bound leaves a loaded machine room
+    // (two suites at once on two cores stall a timer by whole seconds), as it only has to tell the
+    // two limits apart.
+    assert.ok(elapsed >= 550 && elapsed < 20_000, `closed after ${elapsed} ms`);
     const text = Buffer.concat(chunks).toString('utf8');
     assert.match(text, /^HTTP\/1\.1 400 Bad Request\r\n/);
     assert.equal(

@@ -41,8 +41,8 @@ test(
     try {
       const health = await fetch(`${server.url}/_chatterbox/health`);
       assert.equal(health.status, 200);
-      // The line is written once the response has gone: wait for it.
-      for (let i = 0; i < 100 && !server.output().includes('/_chatterbox/health'); i++)
+      // The line is written once the response has gone: wait for it (up to 30 s on a loaded machine).
+      for (let i = 0; i < 1500 && !server.output().includes('/_chatterbox/health'); i++)
         await new Promise((resolve) => setTimeout(resolve, 20));
       const lines = server.output().split('\n');
       assert.match(

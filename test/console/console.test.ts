@@ -8,8 +8,12 @@ const API = '/services/data/v36.0';
 /** How the list shows an API path: without `/services/data/`. */
 const LISTED = 'v36.0';
 
-/** Retries `check` until it passes (the page updates on its own time), or fails with its last error. */
-async function eventually(check: () => Promise<void>, timeoutMs = 5000): Promise<void> {
+/**
+ * Retries `check` until it passes (the page updates on its own time), or fails with its last error.
+ * The bound only limits how long a failure takes to show: a loaded machine (CI runs two suites at
+ * once on two cores, beside Chromium) can take seconds to paint.
+ */
+async function eventually(check: () => Promise<void>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -266,7 +270,9 @@ describe('the console in Chromium', () => {
     const shown = Date.parse(
       `${(await clock.locator('.big').innerText()).replace(' UTC', '').replace(' ', 'T')}Z`,
     );
-    assert.ok(Math.abs(shown - (Date.now() + 86_400_000)) < 5000, 'the page shows the moved clock');
+    // A day ahead of real time, give or take what a loaded machine takes to paint the page (the
+    // page shows seconds, and a stalled page a few seconds late): a minute tells a moved clock apart.
+    assert.ok(Math.abs(shown - (Date.now() + 86_400_000)) < 60_000, 'the page shows the moved clock');
     assert.equal(h.services.clock.offsetMs, 86_400_000);
   });
 

@@ -19,7 +19,8 @@ describe('GET /_chatterbox/limits/usage (the console gauges)', () => {
     return { status: response.statusCode, body: response.json() };
   };
 
-  test("shows the user × app hourly count and the org's daily count, with their limits", async () => {
+  test("shows the user × app hourly count and the org's daily count, with their limits", async (t) => {
+    t.after(h.freezeClock());
     assert.deepEqual(await usage('username=alice@acme.example'), {
       status: 200,
       body: {

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { deleteKeys, escapeGlob } from '../../src/lib/redis-keys.js';
 import { createHarness, type Harness, JSON_TYPE } from '../helpers/harness.js';
 import { ADMIN_TOKEN_WRONG } from '../helpers/oauth.js';
 
@@ -20,7 +23,8 @@ describe('GET /_chatterbox/metrics (issue 15)', () => {
     assert.equal(response.body, JSON.stringify(ADMIN_TOKEN_WRONG));
   });
 
-  test('requests by route pattern, status and errorCode; latency; quota refusals; process figures', async () => {
+  test('requests by route pattern, status and errorCode; latency; quota refusals; process figures', async (t) => {
+    t.after(h.freezeClock());
     const token = await h.login('alice@acme.example');
     await h.admin('PUT', '/_chatterbox/limits', { hourly: 1 });
     assert.equal((await h.request({ url: ME, token })).statusCode, 200);
@@ -65,7 +69,9 @@ describe('GET /_chatterbox/metrics (issue 15)', () => {
 
   test('store and Redis latency: one histogram observation per statement and per command', async () => {
     const redisUrl = process.env.CHATTERBOX_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-    const withRedis = await createHarness({ redisUrl, redisPrefix: `cbmetrics:${process.pid}:` });
+    // A prefix of its own, emptied after: a process ID comes again, and with it another run's keys.
+    const redisPrefix = `cbmetrics:${randomBytes(4).toString('hex')}:`;
+    const withRedis = await createHarness({ redisUrl, redisPrefix });
     try {
       const token = await withRedis.login('alice@acme.example');
       const count = async (dependency: string) => {
@@ -92,6 +98,9 @@ describe('GET /_chatterbox/metrics (issue 15)', () => {
       );
     } finally {
       await withRedis.close();
+      const redis = new Redis(redisUrl);
+      await deleteKeys(redis, `${escapeGlob(redisPrefix)}*`);
+      await redis.quit();
     }
   });
 });

@@ -11,7 +11,7 @@ import { buildApp } from '../../src/http/app.js';
 import { deleteKeys, escapeGlob } from '../../src/lib/redis-keys.js';
 import { createRuntime, type Runtime } from '../../src/main.js';
 import { dropPostgresSchema } from '../../src/store/dialects/postgres.js';
-import { ADMIN_TOKEN, JSON_TYPE, testConfig } from '../helpers/harness.js';
+import { ADMIN_TOKEN, freezeClocks, JSON_TYPE, testConfig } from '../helpers/harness.js';
 
 const REDIS_URL = process.env.CHATTERBOX_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ME = '/services/data/v36.0/chatter/users/me';
@@ -88,7 +88,8 @@ describe('servers sharing one store and one Redis (SPEC §10)', () => {
     assert.equal((await a.get(ME, alice)).statusCode, 200);
   });
 
-  test('quota settings and counters are shared: a quota of 2 is 2 requests in all', async () => {
+  test('quota settings and counters are shared: a quota of 2 is 2 requests in all', async (t) => {
+    t.after(freezeClocks(a.runtime.services.clock, b.runtime.services.clock));
     const put = await a.admin('PUT', '/_chatterbox/limits', { hourly: 2, dailyStatus: 403 });
     assert.deepEqual(put.json(), {
       hourly: 2,

@@ -6,6 +6,7 @@ import { type Config, defaults } from '../../src/config.js';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD } from '../../src/demo/demo-org.js';
 import { buildApp } from '../../src/http/app.js';
 import type { LazyValidators } from '../../src/http/lazy-validators.js';
+import type { Clock } from '../../src/lib/clock.js';
 import { createRuntime, type Runtime } from '../../src/main.js';
 import type { Services } from '../../src/services.js';
 import { dropPostgresSchema } from '../../src/store/dialects/postgres.js';
@@ -48,7 +49,8 @@ export interface Harness {
   admin(method: InjectOptions['method'], url: string, payload?: unknown): Promise<LightMyRequestResponse>;
   /**
    * Stops the server clock until the returned function is called, so that a steady-state
-   * measurement does not cross a time-based re-check (the session cache's TTL).
+   * measurement does not cross a time-based re-check (the session cache's TTL), nor an hourly
+   * count the turn of an hour (see freezeClocks).
    */
   freezeClock(): () => void;
   /** How many store round trips (queries) fn makes. */
@@ -116,9 +118,7 @@ export async function createHarness(
       });
     },
     freezeClock() {
-      const now = runtime.services.clock.now();
-      const frozen = mock.method(runtime.services.clock, 'now', () => now);
-      return () => frozen.mock.restore();
+      return freezeClocks(runtime.services.clock);
     },
     async countQueries(fn) {
       const { queries } = runtime.services.store;
@@ -139,6 +139,20 @@ export async function createHarness(
     },
   };
   return harness;
+}
+
+/**
+ * Stops real time under server clocks, all at one instant, until the returned function is called;
+ * moving a clock (the control plane's POST /_chatterbox/clock) still moves it. A test that counts
+ * requests against the hourly quota freezes its servers' clocks: otherwise the turn of an hour
+ * during the test (CI runs for over an hour) starts a new window and the count with it.
+ */
+export function freezeClocks(...clocks: Clock[]): () => void {
+  const now = Date.now();
+  const frozen = clocks.map((clock) => mock.method(clock, 'now', () => now + clock.offsetMs));
+  return () => {
+    for (const clock of frozen) clock.mock.restore();
+  };
 }
 
 export const JSON_TYPE = 'application/json;charset=UTF-8';

@@ -86,7 +86,17 @@ describe('PostgreSQL quota: shared lock far from the limit, exclusive near it (d
         call = sql<{ daily_ok: boolean | null; retry: boolean }>`select daily_ok, retry from
           chatterbox_take_quota_2(${'d-lock:00Dx'}, ${keys}::text[], ${limit}::bigint,
           ${(hour + 24) * 3_600_000}::bigint, null, null, null, false)`.execute(rawDatabase(caller));
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Until the call waits for this lock: a fixed pause lost the race on a loaded machine, where
+        // the call could first read after the commit below and so never meet the lock.
+        for (let waited = 0; ; waited += 20) {
+          const { rows } = await sql<{ waiting: number }>`select count(*)::int as waiting from pg_locks
+            where locktype = 'advisory' and not granted and pg_backend_pid() = any(pg_blocking_pids(pid))`.execute(
+            tx,
+          );
+          if (rows[0]?.waiting === 1) break;
+          assert.ok(waited < 60_000, 'the call never waited for the lock');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
         // Meanwhile the count comes within max_connections of the limit.
         await sql`insert into usage_counters (key, count, expires_at)
           values (${keys[23]}, ${limit} - current_setting('max_connections')::bigint + 1, 0)`.execute(tx);
