@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { StoreUsageCounters } from '../../src/limits/store-usage.js';
 import type { TakeRequest, Takes } from '../../src/limits/usage.js';
-import { dropPostgresSchema } from '../../src/store/dialects/postgres.js';
-import { migrate, openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
-import { testDatabaseUrl, testStore } from '../helpers/harness.js';
-import { rawDatabase } from '../helpers/store.js';
+import { testStore } from '../helpers/harness.js';
+import { openTestStore, rawDatabase, type TestStore } from '../helpers/store.js';
 
 const NOW = Date.parse('2026-03-02T10:30:00.000Z');
 const TAKES = 40;
@@ -34,26 +31,14 @@ function takesOf(orgId: string, appId: string): TakeRequest[] {
  */
 describe('PostgreSQL quota takes coalesced per org (decision 0037)', () => {
   if (testStore !== 'postgres') return;
-  const pgSchema = `cbtest_qcoal_${randomBytes(4).toString('hex')}`;
+  let shared: TestStore;
+  /** Two servers on one database: the first store and a peer (test/helpers/store.ts). */
   const stores: Store[] = [];
-  const open = async () => {
-    const store = await openStore({
-      sqlitePath: ':memory:',
-      databaseUrl: testDatabaseUrl,
-      pgSchema,
-      idInstance: 'Cb',
-    });
-    stores.push(store);
-    return store;
-  };
   before(async () => {
-    await migrate(await open());
-    await open();
+    shared = await openTestStore();
+    stores.push(shared.store, await shared.openPeer());
   });
-  after(async () => {
-    for (const store of stores) await store.close();
-    await dropPostgresSchema(testDatabaseUrl, pgSchema);
-  });
+  after(() => shared.close());
   /** Counters whose hourly sweep of expired buckets is done, so takes go straight to the queue. */
   const counters = async (store: Store) => {
     const usage = new StoreUsageCounters(store);

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { StoreUsageCounters } from '../../src/limits/store-usage.js';
-import { dropPostgresSchema } from '../../src/store/dialects/postgres.js';
-import { migrate, openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
-import { testDatabaseUrl, testStore } from '../helpers/harness.js';
-import { rawDatabase } from '../helpers/store.js';
+import { testStore } from '../helpers/harness.js';
+import { openTestStore, rawDatabase, type TestStore } from '../helpers/store.js';
 import { type Accepted, fireTakes } from '../helpers/usage-takes.js';
 
 const NOW = Date.parse('2026-03-02T10:30:00.000Z');
@@ -20,27 +17,17 @@ const POOLS = 3;
  */
 describe('PostgreSQL quota: shared lock far from the limit, exclusive near it (decision 0029)', () => {
   if (testStore !== 'postgres') return;
-  const pgSchema = `cbtest_qshared_${randomBytes(4).toString('hex')}`;
+  let shared: TestStore | undefined;
+  /** The servers of the first test, on one database; the second test reuses two of them. */
   const stores: Store[] = [];
-  after(async () => {
-    for (const store of stores) await store.close();
-    await dropPostgresSchema(testDatabaseUrl, pgSchema);
-  });
-  const open = async () => {
-    const store = await openStore({
-      sqlitePath: ':memory:',
-      databaseUrl: testDatabaseUrl,
-      pgSchema,
-      idInstance: 'Cb',
-    });
-    stores.push(store);
-    return store;
-  };
+  after(() => shared?.close());
 
   test('several pools firing at once across the shared and exclusive ways: exactly the limit accepted', async () => {
-    const first = await open();
-    await migrate(first);
-    const pools = [first, ...(await Promise.all(Array.from({ length: POOLS - 1 }, open)))];
+    shared = await openTestStore();
+    const first = shared.store;
+    const peers = shared;
+    const pools = [first, ...(await Promise.all(Array.from({ length: POOLS - 1 }, () => peers.openPeer())))];
+    stores.push(...pools);
     const db = rawDatabase(first);
     const { rows } = await sql<{ max: string }>`select current_setting('max_connections') as max`.execute(db);
     const limit = Number(rows[0]?.max) + 40;
