@@ -121,13 +121,12 @@ describe('PostgreSQL quota takes coalesced per org (decision 0037)', () => {
         ),
       );
     const takes = (await Promise.all(usages.map(fire))).flat();
-    assert.deepEqual(
-      takes
-        .filter((t) => t.daily?.ok)
-        .map((t) => t.daily?.used)
-        .sort((a = 0, b = 0) => a - b),
-      Array.from({ length: limit }, (_, i) => i + 1),
-    );
+    const admitted = takes.filter((t) => t.daily?.ok).map((t) => t.daily?.used ?? 0);
+    // Exactly the limit admitted. Positions are exact only near the limit: on the shared way two
+    // servers' calls may read the same sum at once (decision 0029), so a `used` may repeat there.
+    assert.equal(admitted.length, limit);
+    assert.ok(admitted.every((used) => used >= 1 && used <= limit));
+    assert.equal(Math.max(...admitted), limit);
     assert.equal(takes.filter((t) => t.daily?.ok === false && t.daily.used === limit).length, 60);
   });
 
