@@ -372,7 +372,9 @@ async function workersScenario(makeStore: () => BenchStore): Promise<void> {
     await alternate('(g)', targets);
     for (const target of targets) {
       const result = measuredRow(target);
-      result.notes = ['RSS and server CPU are those of the primary process only'];
+      result.notes = [
+        'server CPU is that of the primary process and its workers together; RSS that of the largest of them',
+      ];
       record(result);
     }
   } finally {

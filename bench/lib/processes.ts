@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -126,12 +126,37 @@ export function readRssMb(pid: number): number | undefined {
   }
 }
 
-/** Samples a process's RSS every `intervalMs` until stopped; returns the peak and the mean. */
+/**
+ * A process and its descendants (a server started with `--workers 2` serves from its workers),
+ * from /proc/<pid>/task/<tid>/children; just the process where that cannot be read.
+ */
+export function processTree(pid: number): number[] {
+  const pids = [pid];
+  for (let i = 0; i < pids.length; i++) {
+    const parent = pids[i] as number;
+    try {
+      for (const task of readdirSync(`/proc/${parent}/task`)) {
+        const children = readFileSync(`/proc/${parent}/task/${task}/children`, 'utf8').trim();
+        if (children) pids.push(...children.split(' ').map(Number));
+      }
+    } catch {
+      // gone, or no /proc: what was read so far
+    }
+  }
+  return pids;
+}
+
+/**
+ * Samples the RSS of a process (the largest of it and its descendants: each server process is
+ * judged on its own) every `intervalMs` until stopped; returns the peak and the mean.
+ */
 export function sampleRss(pid: number, intervalMs = 200): { stop: () => { peakMb: number; meanMb: number } } {
   const samples: number[] = [];
   const take = () => {
-    const mb = readRssMb(pid);
-    if (mb !== undefined) samples.push(mb);
+    const sizes = processTree(pid)
+      .map(readRssMb)
+      .filter((mb): mb is number => mb !== undefined);
+    if (sizes.length > 0) samples.push(Math.max(...sizes));
   };
   take();
   const timer = setInterval(take, intervalMs);
@@ -161,6 +186,19 @@ export function processTicks(pid: number | 'self'): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
+/** utime + stime of a process and its descendants; a child that ended in between counts 0. */
+function treeTicks(pid: number): number {
+  let ticks = processTicks(pid);
+  for (const child of processTree(pid).slice(1)) {
+    try {
+      ticks += processTicks(child);
+    } catch {
+      // ended since the tree was read
+    }
+  }
+  return ticks;
+}
+
 function snapshot(pid: number): CpuSnapshot | undefined {
   try {
     const cpu =
@@ -168,7 +206,7 @@ function snapshot(pid: number): CpuSnapshot | undefined {
     const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = cpu;
     return {
       machine: user + nice + system + irq + softirq + steal,
-      server: processTicks(pid),
+      server: treeTicks(pid),
       self: processTicks('self'),
     };
   } catch {

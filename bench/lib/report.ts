@@ -307,7 +307,8 @@ export function renderReport(results: BenchResults, chartFile: string): string {
   line(
     'req/s in brackets: the lowest and highest of the measured runs, when there were several (the row is the median run). ' +
       'errors = connection errors and timeouts; non-2xx = responses with another status (both should be 0). ' +
-      'RSS = VmRSS of the server process from /proc, sampled every 200 ms during the measured period. ' +
+      'RSS = VmRSS of the server process from /proc, sampled every 200 ms during the measured period ' +
+      '(with --workers, of the largest of its processes; its CPU is theirs together). ' +
       `CPU = % of one core during the measured period (the machine has ${meta.cpus * 100} %): the server, the ` +
       'load generator, and every other process on the machine; a large last figure means the machine was busy ' +
       'with other work and the row is pessimistic (on PostgreSQL rows it also holds the PostgreSQL server itself). ' +
