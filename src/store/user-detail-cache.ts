@@ -13,11 +13,12 @@ type Followed = UserWithStats & { subscriptionId: string | null };
 type Entry = UserWithStats & { subscriptions?: Map<string, string | null> };
 
 /** Viewers whose subscription one entry keeps; past this the map starts again. */
-const SUBSCRIBERS_PER_ENTRY = 64;
+const SUBSCRIBERS_PER_ENTRY = 16;
 
 /**
  * A user with the counts of User Detail, kept in memory while the store's change feed says
- * nothing changed them (decision 0031): what `GET users/me` reads on every request.
+ * nothing changed them (decision 0031): what `GET users/me` reads on every request, and User
+ * Detail of another user with the viewer's subscription to them (findFollowed).
  * Only with a feed that hears this process's own writes too (PostgreSQL): follows, posts and
  * likes change the counts from many places, and every one of them goes through the feed.
  */
