@@ -3,8 +3,12 @@
  * loopback connection, then as one POST /connect/batch. Starts the built server (demo org, SQLite
  * in memory, quotas out of the way) in a child process, or measures `--url` with `--token`.
  *
- *   npm run build && node --import tsx bench/batch-vs-sequential.ts [--rounds 40] [--mix users-me|mixed]
- *     [--database-url postgres://…] [--cli bin/chatterbox.js --cli /elsewhere/bin/chatterbox.js]
+ *   npm run build && node --import tsx bench/batch-vs-sequential.ts [--rounds 40] [--mix users-me|mixed|bench]
+ *     [--database-url postgres://… [--redis-url redis://…]] [--log-level info]
+ *     [--cli bin/chatterbox.js --cli /elsewhere/bin/chatterbox.js]
+ *
+ * `--mix bench` is bench (d)'s: User Detail of `me` and of the org's users in turn; `--log-level
+ * info` writes a request log line per request as a default server does (bench (d) runs so).
  *
  * Prints, for each server, the median wall time of each way over the rounds, their ratio, and the
  * server's CPU (utime + stime from /proc) per GET each way. Several `--cli` (e.g. a copy of the
@@ -14,6 +18,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { dropPostgresSchema } from '../src/store/dialects/postgres.js';
 import { processTicks } from './lib/processes.js';
 
 const { values } = parseArgs({
@@ -23,19 +28,30 @@ const { values } = parseArgs({
     url: { type: 'string' },
     token: { type: 'string' },
     'database-url': { type: 'string' },
+    'redis-url': { type: 'string' },
+    'log-level': { type: 'string', default: 'warn' },
+    /** Sets sent at once in a round (each on its own connection), as bench (d)'s 10 connections. */
+    connections: { type: 'string', default: '1' },
     cli: { type: 'string', multiple: true, default: ['bin/chatterbox.js'] },
   },
 });
 const ROUNDS = Number(values.rounds);
+const CONNECTIONS = Number(values.connections);
 const VERSION = 'v36.0';
 const TICK_US = 10_000; // getconf CLK_TCK = 100 on Linux
 
+/** The PostgreSQL schemas of the servers started, dropped at the end. */
+const schemas: string[] = [];
+
 async function startServer(cli: string): Promise<{ url: string; child: ChildProcess }> {
-  const args = [cli, 'serve', '--demo', '--port', '0', '--log-level', 'warn'];
+  const args = [cli, 'serve', '--demo', '--port', '0', '--log-level', values['log-level'] as string];
+  const schema = `bench_${process.pid}_${schemas.length}`;
+  schemas.push(schema);
   args.push(
     ...(values['database-url']
-      ? ['--database-url', values['database-url'], '--pg-schema', `bench_${process.pid}_${Date.now()}`]
+      ? ['--database-url', values['database-url'], '--pg-schema', schema]
       : ['--db', ':memory:']),
+    ...(values['redis-url'] ? ['--redis-url', values['redis-url'], '--redis-prefix', `${schema}:`] : []),
   );
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -46,14 +62,18 @@ async function startServer(cli: string): Promise<{ url: string; child: ChildProc
       CHATTERBOX_DAILY_LIMIT: '100000000',
     },
   });
-  for await (const line of createInterface({ input: child.stdout as NonNullable<typeof child.stdout> })) {
-    const match = /listening on (http:\/\/\S+)/.exec(line);
-    if (match) return { url: match[1] as string, child };
-  }
-  throw new Error('the server did not start');
+  // Read to the end, not only to the banner: the request log lines of --log-level info keep coming.
+  const lines = createInterface({ input: child.stdout as NonNullable<typeof child.stdout> });
+  return new Promise((resolve, reject) => {
+    lines.on('line', (line) => {
+      const match = /listening on (http:\/\/\S+)/.exec(line);
+      if (match) resolve({ url: match[1] as string, child });
+    });
+    lines.on('close', () => reject(new Error('the server did not start')));
+  });
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
 
 function send(
   base: string,
@@ -110,8 +130,23 @@ async function paths(base: string, token: string): Promise<string[]> {
   if (values.mix === 'users-me')
     return Array.from({ length: 25 }, () => `/services/data/${VERSION}/chatter/users/me`);
   const users = JSON.parse(
-    (await send(base, 'GET', `/services/data/${VERSION}/chatter/users?pageSize=5`, token)).text,
+    (
+      await send(
+        base,
+        'GET',
+        `/services/data/${VERSION}/chatter/users?pageSize=${values.mix === 'bench' ? 100 : 5}`,
+        token,
+      )
+    ).text,
   ).users as { id: string }[];
+  if (values.mix === 'bench') {
+    // bench/lib/chatterbox-scenarios.ts twentyFiveGets
+    const subjects = ['me', ...users.map((u) => u.id)];
+    return Array.from(
+      { length: 25 },
+      (_, i) => `/services/data/${VERSION}/chatter/users/${subjects[i % subjects.length]}`,
+    );
+  }
   const cycle = [
     `/services/data/${VERSION}/chatter/users/me`,
     ...users.map((u) => `/services/data/${VERSION}/chatter/users/${u.id}`),
@@ -176,7 +211,7 @@ async function target(
 async function measure(t: Target, way: 'seq' | 'bat'): Promise<void> {
   const ticks0 = t.pid === undefined ? 0 : processTicks(t.pid);
   const start = process.hrtime.bigint();
-  await (way === 'seq' ? t.sequential() : t.batch());
+  await Promise.all(Array.from({ length: CONNECTIONS }, () => (way === 'seq' ? t.sequential() : t.batch())));
   t.wall[way].push(Number(process.hrtime.bigint() - start) / 1e6);
   if (t.pid !== undefined) t.ticks[way] += processTicks(t.pid) - ticks0;
 }
@@ -199,7 +234,7 @@ async function main(): Promise<void> {
         await measure(t, 'bat');
       }
     }
-    const gets = 25 * ROUNDS;
+    const gets = 25 * ROUNDS * CONNECTIONS;
     for (const t of targets) {
       const s = median(t.wall.seq);
       const b = median(t.wall.bat);
@@ -209,13 +244,22 @@ async function main(): Promise<void> {
           : `; server CPU per GET: one by one ${((t.ticks.seq * TICK_US) / gets).toFixed(0)} µs, ` +
             `in a batch ${((t.ticks.bat * TICK_US) / gets).toFixed(0)} µs`;
       process.stdout.write(
-        `${t.name}: 25 GETs (${values.mix}), ${ROUNDS} rounds, medians: one by one ${s.toFixed(2)} ms, ` +
+        `${t.name}: 25 GETs (${values.mix}), ${ROUNDS} rounds of ${CONNECTIONS} at once, medians: one by one ${s.toFixed(2)} ms, ` +
           `batch ${b.toFixed(2)} ms, batch is ${(s / b).toFixed(2)}x faster${cpu}\n`,
       );
     }
   } finally {
     agent.destroy();
     for (const t of targets) t.child?.kill('SIGTERM');
+    const url = values['database-url'];
+    if (url) {
+      const exited = (child: ChildProcess | undefined) =>
+        !child || child.exitCode !== null || child.signalCode !== null
+          ? undefined
+          : new Promise((resolve) => child.once('exit', resolve));
+      await Promise.all(targets.map((t) => exited(t.child)));
+      for (const schema of schemas) await dropPostgresSchema(url, schema);
+    }
   }
 }
 

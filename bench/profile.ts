@@ -1,4 +1,4 @@
-// `node --import tsx bench/profile.ts [--scenario a|b|d|e] [--posts 10000] [--seconds 10] [--database-url …]`: runs one
+// `node --import tsx bench/profile.ts [--scenario a|b|d|e] [--posts 10000] [--seconds 10] [--database-url … [--redis-url …]]`: runs one
 // scenario against `node --cpu-prof bin/chatterbox.js serve` and prints where the server's CPU time
 // went (self and inclusive, by function). Build first (`npm run build`). Profiles are kept in
 // bench/results/profiles/ (ignored by git) for Chrome DevTools.
@@ -23,6 +23,8 @@ const { values: args } = parseArgs({
     scenario: { type: 'string', default: 'a' },
     seconds: { type: 'string', default: '10' },
     'database-url': { type: 'string' },
+    /** with --database-url: Redis holds the quotas and caches (own key prefix) */
+    'redis-url': { type: 'string' },
     top: { type: 'string', default: '25' },
     /** scenario b: the number of posts `chatterbox seed` loads first */
     posts: { type: 'string', default: '10000' },
@@ -43,7 +45,7 @@ interface Profile {
 const dir = join(root, 'bench', 'results', 'profiles', new Date().toISOString().replace(/[:.]/g, '-'));
 mkdirSync(dir, { recursive: true });
 const databaseUrl = args['database-url'];
-const store = databaseUrl ? postgresStore(databaseUrl) : sqliteStore();
+const store = databaseUrl ? postgresStore(databaseUrl, args['redis-url']) : sqliteStore();
 if (args.scenario === 'b') {
   const seeded = await seedPosts(BUILT_CLI, store, Number(args.posts), root);
   if (seeded.status !== 'seeded') throw new Error(`chatterbox seed: ${JSON.stringify(seeded)}`);

@@ -43,7 +43,8 @@ export class UserService {
   /**
    * The users' rows with their counts and the viewer's subscription to each. Nobody follows
    * themselves (follows.ts refuses it), so users/me reads no subscription at all; one user from
-   * the cache (decision 0031) costs one subscription lookup when it is another user.
+   * the cache (decision 0031), another user with the viewer's subscription to them, costs none in
+   * steady state.
    */
   async #rows(
     viewer: Viewer,
@@ -52,11 +53,10 @@ export class UserService {
   ): Promise<{ user: UserRecord; stats: UserStats; subscriptionId: string | null }[]> {
     const unfollowed = viewer.isGuest || ids.every((id) => id === viewer.user.id);
     if (cached && ids.length === 1 && this.details && viewer.readMark !== undefined) {
-      const rows = await this.details.find(viewer.orgId, ids[0] as string, viewer.readMark);
-      const subscriptions = unfollowed
-        ? new Map<string, string>()
-        : await this.store.follows.subscriptionIds(viewer.user.id, ids);
-      return rows.map((r) => ({ ...r, subscriptionId: subscriptions.get(r.user.id) ?? null }));
+      const id = ids[0] as string;
+      if (!unfollowed) return this.details.findFollowed(viewer.orgId, id, viewer.user.id, viewer.readMark);
+      const rows = await this.details.find(viewer.orgId, id, viewer.readMark);
+      return rows.map((r) => ({ ...r, subscriptionId: null }));
     }
     if (unfollowed)
       return (await this.store.users.findManyWithStats(viewer.orgId, ids)).map((r) => ({

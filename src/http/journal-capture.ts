@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SUBREQUEST_HEADER } from '../batch/subrequest.js';
 import type { JournalExchange, JournalMessage } from '../control/journal.js';
 
 /**
@@ -9,8 +10,17 @@ import type { JournalExchange, JournalMessage } from '../control/journal.js';
 export const JOURNAL_BODY_CHARS = 4096;
 export const REDACTED = '[redacted]';
 
-/** Header names whose values are credentials. */
-const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
+/**
+ * Header names whose values are credentials; a batch's subrequests carry the process's subrequest
+ * secret, which would let whoever reads it pose as a subrequest (subrequest.ts).
+ */
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  SUBREQUEST_HEADER,
+]);
 /**
  * Field names whose values are credentials (OAuth parameters and answers, passwords, secrets):
  * exact names, so that `nextPageToken` and the like stay visible.

@@ -155,6 +155,38 @@ describe('hot reads across servers sharing one store (decision 0031)', {
     assert.deepEqual(seen, { ...bob.body, followersCount: (bob.body.followersCount as number) + 1 });
   });
 
+  test("a follow and an unfollow through one server show in the follower's User Detail of the followed user on the other at once", async () => {
+    const bob = await cachedOnB('bob@acme.example');
+    const admin = await cachedOnB('admin@acme.example');
+    const bobOnB = `/services/data/v36.0/chatter/users/${bob.body.id as string}`;
+    const before = assertOk(await b.call('GET', bobOnB, admin.token));
+    assert.equal(before.mySubscription, null);
+    // Cached now, the viewer's subscription included: no statement but the quota's.
+    const quotaStage = b.runtime.services.usage.kind === 'store' ? 1 : 0;
+    let again: LightMyRequestResponse | undefined;
+    assert.equal(
+      await b.statements(async () => {
+        again = await b.call('GET', bobOnB, admin.token);
+      }),
+      quotaStage,
+    );
+    assert.deepEqual(again?.json(), before);
+    const follow = await a.call('POST', '/services/data/v36.0/chatter/users/me/following', admin.token, {
+      subjectId: bob.body.id,
+    });
+    assert.equal(follow.statusCode, 201, follow.body);
+    const subscription = follow.json() as { id: string; url: string };
+    const followed = assertOk(await b.call('GET', bobOnB, admin.token));
+    assert.deepEqual(followed, {
+      ...before,
+      followersCount: (before.followersCount as number) + 1,
+      mySubscription: { id: subscription.id, url: subscription.url },
+    });
+    const unfollow = await a.call('DELETE', subscription.url, admin.token);
+    assert.equal(unfollow.statusCode, 204, unfollow.body);
+    assert.deepEqual(assertOk(await b.call('GET', bobOnB, admin.token)), before);
+  });
+
   test('a wrong password through one server leaves what the other keeps (the login throttle is not cached)', async () => {
     const { token, body } = await cachedOnB('alice@acme.example');
     const login = await a.app.inject({

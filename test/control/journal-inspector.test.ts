@@ -204,6 +204,38 @@ describe('request journal filters, entries and emptying (SPEC §9, the console)'
   });
 });
 
+describe('a batch subrequest in the journal', () => {
+  let h: Harness;
+  before(async () => {
+    h = await createHarness();
+  });
+  after(() => h.close());
+
+  test('shows the subrequest secret redacted, as a credential', async () => {
+    const alice = await h.login(ALICE);
+    const batch = await h.request({
+      method: 'POST',
+      url: `${API}/connect/batch`,
+      token: alice,
+      payload: { batchRequests: [{ method: 'GET', url: 'v36.0/chatter/users/me' }] },
+    });
+    assert.equal(batch.statusCode, 200, batch.body);
+    const [entry] = (await h.admin('GET', '/_chatterbox/requests?path=/chatter/users/me')).json().requests;
+    const detail = (await h.admin('GET', `/_chatterbox/requests/${entry.id}`)).json();
+    assert.deepEqual(detail.request, {
+      headers: {
+        accept: 'application/json',
+        'x-chatterbox-subrequest': '[redacted]',
+        authorization: 'Bearer [redacted]',
+        host: 'localhost:80',
+      },
+      body: null,
+      bodyBytes: 0,
+      truncated: false,
+    });
+  });
+});
+
 describe('a long body in the journal', () => {
   let h: Harness;
   before(async () => {
