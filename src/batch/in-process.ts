@@ -37,6 +37,11 @@ export function keepJsonValue(raw: unknown, value: unknown): boolean {
   return true;
 }
 
+/** The JSON value a subrequest's response kept instead of its text; undefined for any other response. */
+export function keptJsonValue(raw: unknown): unknown {
+  return raw instanceof SubrequestResponse ? raw.value : undefined;
+}
+
 /** The hourly reservation of the batch a subrequest belongs to; undefined for any other request. */
 export function subrequestReservation(request: FastifyRequest): HourlyReservation | undefined {
   const raw: unknown = request.raw;

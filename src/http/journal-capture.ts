@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { keptJsonValue } from '../batch/in-process.js';
 import { SUBREQUEST_HEADER } from '../batch/subrequest.js';
 import type { JournalExchange, JournalMessage } from '../control/journal.js';
 
@@ -59,13 +60,15 @@ export function registerJournalCapture(app: FastifyInstance): void {
  * the busiest path pays for no pattern scan (about half a JSON.parse of the body, measured).
  */
 export function captureExchange(request: FastifyRequest, reply: FastifyReply, path: string): JournalExchange {
+  const headers = redactHeaders(reply.getHeaders());
+  // A batch subrequest kept its JSON value for the batch's body and sent no text (keepJsonValue):
+  // the journal shows the response as it would have been sent on its own.
+  const kept = keptJsonValue(reply.raw);
+  const payload = kept === undefined ? reply.journalPayload : JSON.stringify(kept);
+  if (kept !== undefined) headers['content-length'] = String(Buffer.byteLength(payload as string));
   return {
     request: message(redactHeaders(request.headers), requestBody(request), true),
-    response: message(
-      redactHeaders(reply.getHeaders()),
-      responseBody(reply.journalPayload),
-      path.startsWith('/services/oauth2/'),
-    ),
+    response: message(headers, responseBody(payload), path.startsWith('/services/oauth2/')),
   };
 }
 

@@ -234,6 +234,29 @@ describe('a batch subrequest in the journal', () => {
       truncated: false,
     });
   });
+
+  test('shows the response the subrequest answered, though the batch sent it inside its own body', async () => {
+    const alice = await h.login(ALICE);
+    const batch = await h.request({
+      method: 'POST',
+      url: `${API}/connect/batch`,
+      token: alice,
+      payload: { batchRequests: [{ method: 'GET', url: 'v36.0/chatter/users/me' }] },
+    });
+    assert.equal(batch.statusCode, 200, batch.body);
+    const sent = JSON.stringify(batch.json().results[0].result);
+    const [entry] = (await h.admin('GET', '/_chatterbox/requests?path=/chatter/users/me')).json().requests;
+    const detail = (await h.admin('GET', `/_chatterbox/requests/${entry.id}`)).json();
+    assert.deepEqual(detail.response, {
+      headers: {
+        'content-type': 'application/json;charset=UTF-8',
+        'content-length': String(Buffer.byteLength(sent)),
+      },
+      body: sent,
+      bodyBytes: Buffer.byteLength(sent),
+      truncated: false,
+    });
+  });
 });
 
 describe('a long body in the journal', () => {
