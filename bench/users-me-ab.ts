@@ -1,0 +1,82 @@
+/**
+ * A/B of builds and flags on users/me (SQLite): one `chatterbox serve --demo` per target, wrk with
+ * 10 connections against each in turn, the order reversed every other round; server CPU µs per
+ * request (utime + stime from /proc) per round, and each target's median of its per-round ratios
+ * to the first target (rounds close in time see about the same load from other work, so the
+ * ratio is steadier than either figure on a shared machine).
+ *
+ * A target is `dir;node flags;serve flags`: a directory holding a build (bin/, dist/ and a
+ * node_modules), then optional Node flags and `chatterbox serve` flags. Targets are separated by `|`:
+ *
+ *   node --import tsx bench/users-me-ab.ts --targets '/tmp/base|.|.;--heap-growing-percent=0;--log-level warn' [--rounds 6] [--seconds 3]
+ */
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { login, sqliteStore, startChatterbox } from './lib/chatterbox.js';
+import { usersMe } from './lib/chatterbox-scenarios.js';
+import { prepareLoad } from './lib/load.js';
+
+const { values } = parseArgs({
+  options: {
+    /** `dir;node flags;serve flags` per server, separated by `|` */
+    targets: { type: 'string', default: '.' },
+    rounds: { type: 'string', default: '6' },
+    seconds: { type: 'string', default: '3' },
+  },
+});
+const specs = (values.targets as string).split('|').map((t) => t.split(';'));
+const targets = [];
+for (const [dir = '.', node = '', serve = ''] of specs) {
+  const store = sqliteStore();
+  const server = await startChatterbox(
+    [process.execPath, ...node.split(' ').filter(Boolean), 'bin/chatterbox.js'],
+    store,
+    { cwd: resolve(dir), extraArgs: serve.split(' ').filter(Boolean) },
+  );
+  const token = await login(server, 'alice@acme.example');
+  targets.push({ name: `${dir} ${node} ${serve}`.trim(), store, server, token });
+}
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
+console.log(`load ${load()}`);
+const settings = {
+  connections: 10,
+  durationS: Number(values.seconds),
+  warmupS: 1,
+  generator: 'wrk' as const,
+};
+try {
+  const loads = targets.map((t) => prepareLoad(t.server, usersMe('sqlite', t.token).load, settings));
+  for (const l of loads) await l.warmUp();
+  const rows = targets.map(() => ({ cpu: [] as number[], rps: [] as number[], rss: 0 }));
+  for (let round = 0; round < Number(values.rounds); round++) {
+    const order = round % 2 === 0 ? loads.map((_, i) => i) : loads.map((_, i) => loads.length - 1 - i);
+    for (const i of order) {
+      const m = await (loads[i] as (typeof loads)[number]).runOnce();
+      const row = rows[i] as (typeof rows)[number];
+      row.cpu.push(m.serverCpuUsPerRequest ?? Number.NaN);
+      row.rps.push(m.requestsPerSecond);
+      row.rss = Math.max(row.rss, m.rssPeakMb);
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+  for (const [i, row] of rows.entries())
+    console.log(
+      `${targets[i]?.name}: CPU µs/req median ${median(row.cpu).toFixed(0)} [${row.cpu.map((x) => x.toFixed(0)).join(', ')}]; req/s ${row.rps.map((x) => x.toFixed(0)).join(', ')}; peak RSS ${row.rss.toFixed(0)} MB`,
+    );
+  const base = rows[0] as (typeof rows)[number];
+  for (const [i, row] of rows.entries())
+    if (i > 0)
+      console.log(
+        `${targets[i]?.name} ÷ ${targets[0]?.name}: CPU per request, median of the per-round ratios ${median(row.cpu.map((x, r) => x / (base.cpu[r] ?? Number.NaN))).toFixed(3)}`,
+      );
+  console.log(`load ${load()}`);
+} finally {
+  for (const t of targets) {
+    await t.server.stop();
+    await t.store.dispose();
+  }
+}
