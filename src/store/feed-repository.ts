@@ -27,7 +27,8 @@ export class FeedRepository {
       return built ? (await built.execute()).map(toFeedElement) : [];
     }
     // Building and compiling this statement cost more CPU than SQLite takes to run it: it is
-    // compiled once per shape, and the placeholders are swapped for the values (as #withStats).
+    // compiled once per shape, and the placeholders are swapped for the values (as UserRepository does
+    // with its stats query).
     let compiled = this.#pages.get(template.key);
     if (compiled === undefined) {
       compiled = this.#pageQuery(template.query)?.compile() ?? null;
