@@ -139,10 +139,19 @@ export function sendBody(
   }
   // A batch subrequest: its value goes into the batch's body, which is serialized once, there.
   if (keepJsonValue(reply.raw, body)) return reply.header('content-type', JSON_CONTENT_TYPE).send('');
+  const json = options.pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body);
   return reply
     .header('content-type', JSON_CONTENT_TYPE)
-    .send(options.pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body));
+    .send(json.length < LARGE_BODY ? json : Buffer.from(json));
 }
+
+/**
+ * From this length (UTF-16 code units) a JSON body is sent as bytes, encoded once. Handed a
+ * string, Fastify measures its UTF-8 length, then Node joins it to the headers and encodes the
+ * whole again: three passes over a body that one non-ASCII character (a feed page's em dash) makes
+ * V8 hold as UTF-16. A small body is cheaper as a string, written with its headers in one piece.
+ */
+const LARGE_BODY = 16_384;
 
 export function wantsPretty(request: FastifyRequest): boolean {
   const value = request.headers['x-prettyprint'];

@@ -1,11 +1,15 @@
-import { type Selectable, type SelectQueryBuilder, sql } from 'kysely';
+import { type CompiledQuery, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import { containsPattern } from '../lib/search-fold.js';
 import type { Db } from './dialects/dialect.js';
+import { feedPageTemplate } from './feed-page-template.js';
 import { toFeedElement } from './post-repository.js';
 import type { FeedBranch, FeedElementRecord, FeedPageQuery, QuestionFilter } from './records.js';
 import type { Database } from './schema.js';
 
 type FeedRow = Selectable<Database['feed_elements']>;
+
+/** Feeds, filters, sorts and source counts make few shapes; the bound is a safeguard. */
+const MAX_PAGE_SHAPES = 256;
 
 /** Feed pages, and what a viewer's feeds draw from. Deleted posts are never returned. */
 export class FeedRepository {
@@ -17,17 +21,62 @@ export class FeedRepository {
    * merged in one statement.
    */
   async page(query: FeedPageQuery): Promise<FeedElementRecord[]> {
+    const template = feedPageTemplate(query);
+    if (!template) {
+      const built = this.#pageQuery(query);
+      return built ? (await built.execute()).map(toFeedElement) : [];
+    }
+    // Building and compiling this statement cost more CPU than SQLite takes to run it: it is
+    // compiled once per shape, and the placeholders are swapped for the values (as UserRepository does
+    // with its stats query).
+    let compiled = this.#pages.get(template.key);
+    if (compiled === undefined) {
+      compiled = this.#pageQuery(template.query)?.compile() ?? null;
+      if (this.#pages.size < MAX_PAGE_SHAPES) this.#pages.set(template.key, compiled);
+    }
+    if (compiled === null) return [];
+    const { values } = template;
+    const { rows } = await this.db.executeQuery<FeedRow>({
+      ...compiled,
+      parameters: compiled.parameters.map((p) =>
+        typeof p === 'string' && values.has(p) ? values.get(p) : p,
+      ),
+    });
+    return rows.map(toFeedElement);
+  }
+
+  readonly #pages = new Map<string, CompiledQuery<FeedRow> | null>();
+
+  #pageQuery(query: FeedPageQuery) {
     const column = query.sort === 'modified' ? 'modified_at' : 'created_at';
     const branches = query.branches.map((branch) => this.#branch(branch, query, column));
     const [first, ...rest] = branches;
-    if (!first) return [];
-    if (rest.length === 0) return (await first.limit(query.limit).execute()).map(toFeedElement);
-    let union = this.db.selectFrom(first.limit(query.limit).as('b0')).selectAll();
+    if (!first) return undefined;
+    if (rest.length === 0) return first.limit(query.limit);
+    // The branches merge only their keys, and the page's rows are read after: a union of whole
+    // rows compared every column of every branch's rows to remove duplicates (SQLite: 1.15 ms of
+    // the news page, 0.6 ms this way), while a post's key is equal in every branch that finds it.
+    const keys = (branch: (typeof branches)[number], i: number) =>
+      this.db
+        .selectFrom(
+          branch
+            .clearSelect()
+            .select(['fe.id', `fe.${column}`] as const)
+            .limit(query.limit)
+            .as(`b${i}`),
+        )
+        .selectAll();
+    let union = keys(first, 0);
     rest.forEach((branch, i) => {
-      union = union.union(this.db.selectFrom(branch.limit(query.limit).as(`b${i + 1}`)).selectAll());
+      union = union.union(keys(branch, i + 1));
     });
-    const rows = await union.orderBy(column, 'desc').orderBy('id', 'desc').limit(query.limit).execute();
-    return rows.map(toFeedElement);
+    const page = union.orderBy(column, 'desc').orderBy('id', 'desc').limit(query.limit).as('p');
+    return this.db
+      .selectFrom(page)
+      .innerJoin('feed_elements as fe', 'fe.id', 'p.id')
+      .selectAll('fe')
+      .orderBy(`p.${column}`, 'desc')
+      .orderBy('p.id', 'desc');
   }
 
   #branch(branch: FeedBranch, query: FeedPageQuery, column: 'created_at' | 'modified_at') {

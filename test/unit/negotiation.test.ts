@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { describe, test } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { FastifyRequest } from 'fastify';
-import { requestFormat, rewriteUrl, toXml, wantsPretty } from '../../src/http/negotiation.js';
+import Fastify, { type FastifyRequest } from 'fastify';
+import { requestFormat, rewriteUrl, sendBody, toXml, wantsPretty } from '../../src/http/negotiation.js';
 
 /** Parses XML back the way a client would: entities decoded, every value kept as text. */
 const parser = new XMLParser({ parseTagValue: false, trimValues: false, processEntities: true });
@@ -136,5 +136,34 @@ describe('format and method negotiation (SPEC §1)', () => {
     assert.equal(pretty('true'), true);
     assert.equal(pretty('0'), false);
     assert.equal(pretty(), false);
+  });
+});
+
+describe('JSON bodies (SPEC §1)', () => {
+  test('a small and a large body, with a non-ASCII character, arrive whole with their UTF-8 length', async () => {
+    const app = Fastify();
+    const bodies: Record<string, unknown> = {
+      small: { text: 'a — b' },
+      large: { items: Array.from({ length: 1000 }, (_, i) => ({ i, text: `item ${i} — ünïcödé 😀` })) },
+    };
+    app.get('/:size', (request, reply) =>
+      sendBody(reply, 200, bodies[(request.params as { size: string }).size], {
+        format: 'json',
+        pretty: false,
+        xmlRoot: 'x',
+      }),
+    );
+    try {
+      for (const size of ['small', 'large']) {
+        const response = await app.inject({ method: 'GET', url: `/${size}` });
+        const json = JSON.stringify(bodies[size]);
+        assert.equal(response.statusCode, 200);
+        assert.equal(response.headers['content-type'], 'application/json;charset=UTF-8');
+        assert.equal(response.headers['content-length'], String(Buffer.byteLength(json)));
+        assert.equal(response.body, json);
+      }
+    } finally {
+      await app.close();
+    }
   });
 });
