@@ -17,7 +17,8 @@ import { Worker } from 'node:worker_threads';
  * scrypt's 16 MB landed a little higher in the arena, and after a burst of logins the arena held
  * two of them (bench scenario e: the thread's arena 17.5 → 34 MB). A minor collection costs
  * nothing measurable beside the 50 ms of the scrypt. `gc` is exposed to this thread's context
- * only: the flag is set while the context is made, then unset.
+ * only: the flag is set while the context is made, then unset (unless the operator set it: then
+ * every context has `gc` already). Without `gc`, the thread still works, as it did before.
  *
  * Should the thread fail to start or die, the scrypt runs through `crypto.scrypt` instead (the
  * login still answers) and the next one tries a new thread.
@@ -25,11 +26,16 @@ import { Worker } from 'node:worker_threads';
 const SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { scryptSync } = require('node:crypto');
-const { setFlagsFromString } = require('node:v8');
-const { runInNewContext } = require('node:vm');
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc');
-setFlagsFromString('--no-expose-gc');
+let gc = globalThis.gc;
+if (typeof gc !== 'function') {
+  const { setFlagsFromString } = require('node:v8');
+  setFlagsFromString('--expose-gc');
+  try {
+    gc = require('node:vm').runInNewContext('typeof gc === "function" ? gc : () => {}');
+  } finally {
+    setFlagsFromString('--no-expose-gc');
+  }
+}
 parentPort.on('message', ({ id, password, salt, keylen }) => {
   try {
     parentPort.postMessage({ id, key: scryptSync(password, salt, keylen) });
