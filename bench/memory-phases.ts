@@ -5,6 +5,13 @@
  *
  *   node --import tsx bench/memory-phases.ts [--store sqlite|postgres|postgres+redis]
  *     [--database-url postgres://…] [--redis-url redis://…] [--posts N] [--duration S]
+ *     [--warmup S] [--repeat N] [--generator wrk|autocannon] [--node-flags='--require x.cjs']
+ *
+ * `--warmup 3 --repeat 3 --duration 10 --generator wrk` runs each phase as the full bench does.
+ * `--node-flags` starts the server with those Node flags (e.g. a debug preload); none by default.
+ * `--maps` prints, after each phase, every mapping with 1 MB or more resident, by address: glibc's
+ * arenas (one per thread, 64 MB reserved each) show as separate mappings, so the scrypt thread's
+ * 16 MB or the main thread's heap (SQLite's page cache) can be told apart.
  *
  * With --posts, the store is first filled by `chatterbox seed --posts N` (its own process, as in
  * (f)) and the feed pages of (f) are run too.
@@ -32,7 +39,7 @@ import {
   twentyFiveGets,
   usersMe,
 } from './lib/chatterbox-scenarios.js';
-import { measure } from './lib/load.js';
+import { type GeneratorName, type LoadSettings, measure } from './lib/load.js';
 import type { ScenarioDef } from './lib/scenarios.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,9 +50,22 @@ const { values: args } = parseArgs({
     'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
     posts: { type: 'string' },
     duration: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '0' },
+    repeat: { type: 'string', default: '1' },
+    generator: { type: 'string', default: 'autocannon' },
+    'node-flags': { type: 'string', default: '' },
+    maps: { type: 'boolean', default: false },
   },
 });
-const settings = { connections: 10, durationS: Number(args.duration), warmupS: 0 };
+const settings: LoadSettings = {
+  connections: 10,
+  durationS: Number(args.duration),
+  warmupS: Number(args.warmup),
+  repeat: Number(args.repeat),
+  generator: args.generator as GeneratorName,
+};
+const [node, ...bin] = BUILT_CLI;
+const cli = [node as string, ...(args['node-flags'] as string).split(' ').filter(Boolean), ...bin];
 
 function memory(pid: number): string {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -74,6 +94,19 @@ function residentByMapping(pid: number): [string, number][] {
   return [...totals].sort((a, b) => b[1] - a[1]);
 }
 
+/** Mappings with at least 1 MB resident, in address order, as [address range, perms, name]. */
+function residentMappings(pid: number): [string, number][] {
+  const rows: [string, number][] = [];
+  let where = '';
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const header = /^([0-9a-f]+-[0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) where = `${header[1]} ${header[2]} ${header[3] || '[anon]'}`;
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss && Number(rss[1]) >= 1024) rows.push([where, Number(rss[1])]);
+  }
+  return rows;
+}
+
 const makeStore: () => BenchStore =
   args.store === 'sqlite'
     ? sqliteStore
@@ -89,7 +122,7 @@ if (posts !== undefined) {
   seeded = await seedPosts(BUILT_CLI, store, posts, root);
   console.log(`seeded ${posts} posts: ${seeded.status}`);
 }
-const server = await startChatterbox(BUILT_CLI, store, { cwd: root });
+const server = await startChatterbox(cli, store, { cwd: root });
 console.log(
   `load ${loadavg()[0]?.toFixed(1)}; ${args.store}; started in ${server.startupMs.toFixed(0)} ms: ${memory(server.pid)}`,
 );
@@ -121,8 +154,11 @@ try {
   for (const [name, def] of phases) {
     const m = await measure(server, def.load, settings);
     console.log(
-      `${name}: ${m.requestsPerSecond.toFixed(0)} req/s, non-2xx ${m.non2xx}, sampled peak ${m.rssPeakMb.toFixed(0)} MB; ${memory(server.pid)}`,
+      `${name}: ${m.requestsPerSecond.toFixed(0)} req/s, server CPU ${m.serverCpuUsPerRequest?.toFixed(0)} µs/req, non-2xx ${m.non2xx}, sampled peak ${m.rssPeakMb.toFixed(0)} MB; ${memory(server.pid)}`,
     );
+    if (args.maps)
+      for (const [where, kb] of residentMappings(server.pid))
+        console.log(`  ${(kb / 1024).toFixed(1).padStart(7)} MB  ${where}`);
   }
   console.log(`where the resident memory is (/proc/${server.pid}/smaps):`);
   for (const [name, kb] of residentByMapping(server.pid).slice(0, 25))

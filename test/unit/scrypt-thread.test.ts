@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, scryptSync } from 'node:crypto';
 import { test } from 'node:test';
+import { runInNewContext } from 'node:vm';
 import { scryptThreadsStarted, stopScryptThread } from '../../src/auth/scrypt-thread.js';
 import { hashPassword, scryptCount, verifyPassword } from '../../src/auth/secrets.js';
 
@@ -40,4 +41,12 @@ test('a scrypt whose thread ends still answers, and the next one starts a new th
   assert.deepEqual(await Promise.all(pending), [true, false]);
   assert.equal(await verifyPassword('secret-1', stored), true);
   assert.equal(scryptThreadsStarted(), threads + 1);
+});
+
+test('the scrypt thread keeps gc to itself: contexts made after it started have none', async () => {
+  await stopScryptThread();
+  const stored = storedBefore('secret-3');
+  assert.equal(await verifyPassword('secret-3', stored), true);
+  assert.equal(runInNewContext('typeof gc'), 'undefined');
+  assert.equal(await verifyPassword('secret-4', stored), false);
 });

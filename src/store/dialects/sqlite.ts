@@ -16,6 +16,9 @@ import {
 import type { Database } from '../schema.js';
 import { cachedText, type Db, reportStatementLatency, type StoreDialect } from './dialect.js';
 
+/** The page cache of each SQLite connection, in KiB. */
+const SQLITE_CACHE_KIB = 2000;
+
 export function createSqliteDb(path: string): Kysely<Database> {
   if (path !== ':memory:' && path !== '') createPrivately(path);
   const sqlite = new SQLite(path);
@@ -24,6 +27,10 @@ export function createSqliteDb(path: string): Kysely<Database> {
   sqlite.pragma('foreign_keys = ON');
   // Several processes may share one file (--workers): wait for a writer instead of failing.
   sqlite.pragma('busy_timeout = 5000');
+  // SQLite's own default page cache, 2 MB: better-sqlite3 builds SQLite with 16 MB, which a store
+  // that grows under load (posts) filled, all of it resident (issue 14, target 5); the pages it no
+  // longer holds are read from the OS's file cache.
+  sqlite.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
   return new Kysely<Database>({
     dialect: new MigrationLockingSqliteDialect({ database: withStatementCache(sqlite) }),
     log: reportStatementLatency,
