@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deleteKeys, escapeGlob } from '../../src/lib/redis-keys.js';
 import { dropPostgresSchema } from '../../src/store/dialects/postgres.js';
 import { freePort, runCommand, type ServerProcess, startServer } from './processes.js';
 import type { StoreLabel } from './scenarios.js';
@@ -44,8 +45,23 @@ export function postgresStore(url: string, redisUrl?: string): BenchStore {
     kind: redisUrl ? 'postgres+redis' : 'postgres',
     flags: ['--database-url', url, '--pg-schema', schema],
     serveFlags: redis,
-    dispose: () => dropPostgresSchema(url, schema),
+    dispose: async () => {
+      await dropPostgresSchema(url, schema);
+      if (redisUrl) await deleteRedisPrefix(redisUrl, `${schema}:`);
+    },
   };
+}
+
+/** The keys a bench server left under its prefix (quota counters live a day otherwise). */
+async function deleteRedisPrefix(url: string, prefix: string): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    await deleteKeys(redis, `${escapeGlob(prefix)}*`);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** `chatterbox serve --demo` on its own store and a free loopback port. */
