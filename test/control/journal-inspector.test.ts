@@ -211,7 +211,8 @@ describe('a batch subrequest in the journal', () => {
   });
   after(() => h.close());
 
-  test('shows the subrequest secret redacted, as a credential', async () => {
+  /** A batch of one GET users/me, and the journal's record of that subrequest. */
+  async function batchOfUsersMe() {
     const alice = await h.login(ALICE);
     const batch = await h.request({
       method: 'POST',
@@ -222,6 +223,11 @@ describe('a batch subrequest in the journal', () => {
     assert.equal(batch.statusCode, 200, batch.body);
     const [entry] = (await h.admin('GET', '/_chatterbox/requests?path=/chatter/users/me')).json().requests;
     const detail = (await h.admin('GET', `/_chatterbox/requests/${entry.id}`)).json();
+    return { batch, detail };
+  }
+
+  test('shows the subrequest secret redacted, as a credential', async () => {
+    const { detail } = await batchOfUsersMe();
     assert.deepEqual(detail.request, {
       headers: {
         accept: 'application/json',
@@ -236,17 +242,8 @@ describe('a batch subrequest in the journal', () => {
   });
 
   test('shows the response the subrequest answered, though the batch sent it inside its own body', async () => {
-    const alice = await h.login(ALICE);
-    const batch = await h.request({
-      method: 'POST',
-      url: `${API}/connect/batch`,
-      token: alice,
-      payload: { batchRequests: [{ method: 'GET', url: 'v36.0/chatter/users/me' }] },
-    });
-    assert.equal(batch.statusCode, 200, batch.body);
+    const { batch, detail } = await batchOfUsersMe();
     const sent = JSON.stringify(batch.json().results[0].result);
-    const [entry] = (await h.admin('GET', '/_chatterbox/requests?path=/chatter/users/me')).json().requests;
-    const detail = (await h.admin('GET', `/_chatterbox/requests/${entry.id}`)).json();
     assert.deepEqual(detail.response, {
       headers: {
         'content-type': 'application/json;charset=UTF-8',
