@@ -1,19 +1,20 @@
-import { type CompiledQuery, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
+import { type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import { containsPattern } from '../lib/search-fold.js';
 import type { Db } from './dialects/dialect.js';
-import { feedPageTemplate } from './feed-page-template.js';
 import { toFeedElement } from './post-repository.js';
 import type { FeedBranch, FeedElementRecord, FeedPageQuery, QuestionFilter } from './records.js';
 import type { Database } from './schema.js';
+import { StatementShapes } from './statement-shapes.js';
 
 type FeedRow = Selectable<Database['feed_elements']>;
 
-/** Feeds, filters, sorts and source counts make few shapes; the bound is a safeguard. */
-const MAX_PAGE_SHAPES = 256;
-
 /** Feed pages, and what a viewer's feeds draw from. Deleted posts are never returned. */
 export class FeedRepository {
-  constructor(private readonly db: Db) {}
+  readonly #shapes: StatementShapes;
+
+  constructor(private readonly db: Db) {
+    this.#shapes = new StatementShapes(db);
+  }
 
   /**
    * One page of a feed, newest first. Each branch reads its own keyset index and stops after
@@ -21,33 +22,13 @@ export class FeedRepository {
    * merged in one statement.
    */
   async page(query: FeedPageQuery): Promise<FeedElementRecord[]> {
-    const template = feedPageTemplate(query);
-    if (!template) {
-      const built = this.#pageQuery(query);
-      return built ? (await built.execute()).map(toFeedElement) : [];
-    }
-    // Building and compiling this statement cost more CPU than SQLite takes to run it: it is
-    // compiled once per shape, and the placeholders are swapped for the values (as UserRepository does
-    // with its stats query).
-    let compiled = this.#pages.get(template.key);
-    if (compiled === undefined) {
-      compiled = this.#pageQuery(template.query)?.compile() ?? null;
-      if (this.#pages.size < MAX_PAGE_SHAPES) this.#pages.set(template.key, compiled);
-    }
-    if (compiled === null) return [];
-    const { values } = template;
-    const { rows } = await this.db.executeQuery<FeedRow>({
-      ...compiled,
-      parameters: compiled.parameters.map((p) =>
-        typeof p === 'string' && values.has(p) ? values.get(p) : p,
-      ),
-    });
+    // A branch's kind, the sort and a question filter pick the SQL; every other value is a
+    // parameter. A text search is built each time (its value is rewritten into a pattern).
+    const rows = await this.#shapes.rows('page', query, (q) => this.#pageQuery(q), PAGE_LITERALS);
     return rows.map(toFeedElement);
   }
 
-  readonly #pages = new Map<string, CompiledQuery<FeedRow> | null>();
-
-  #pageQuery(query: FeedPageQuery) {
+  #pageQuery(query: FeedPageQuery): SelectQueryBuilder<Database, never, FeedRow> | undefined {
     const column = query.sort === 'modified' ? 'modified_at' : 'created_at';
     const branches = query.branches.map((branch) => this.#branch(branch, query, column));
     const [first, ...rest] = branches;
@@ -221,6 +202,9 @@ export class FeedRepository {
     };
   }
 }
+
+/** The fields of a page query whose values are part of its SQL, not parameters. */
+const PAGE_LITERALS = ['kind', 'sort', 'questions'] as const;
 
 /**
  * The questions a filter keeps (F2 §1.4): solved = a best answer, unsolved = none, unanswered = no

@@ -1,15 +1,10 @@
-import { type CompiledQuery, type Selectable, sql } from 'kysely';
+import { type Compilable, type Selectable, sql } from 'kysely';
 import { containsPattern, searchFold } from '../lib/search-fold.js';
 import type { UserCredentials, UserRecord, UserStats, UserType } from './records.js';
 import type { Database } from './schema.js';
+import { StatementShapes } from './statement-shapes.js';
 import type { Db } from './store.js';
-import {
-  followedBy,
-  PLACEHOLDER,
-  STATS_QUERY_CACHE_MAX_IDS,
-  type StatsRow,
-  statsQuery,
-} from './user-stats-query.js';
+import { followedBy, type StatsRow, statsQuery } from './user-stats-query.js';
 
 export interface NewUser {
   id: string;
@@ -29,7 +24,12 @@ export interface NewUser {
 }
 
 export class UserRepository {
-  constructor(private readonly db: Db) {}
+  /** The stats query costs more to build than SQLite takes to run it: compiled once per shape. */
+  readonly #shapes: StatementShapes;
+
+  constructor(private readonly db: Db) {
+    this.#shapes = new StatementShapes(db);
+  }
 
   async create(user: NewUser): Promise<void> {
     await this.db
@@ -167,44 +167,17 @@ export class UserRepository {
 
   async #withStats(orgId: string, ids: readonly string[], subscriberId: string | null) {
     if (ids.length === 0) return [];
-    const unique = [...new Set(ids)];
-    const template = this.#statsQueryFor(unique.length, subscriberId !== null);
-    const values = new Map<unknown, string>([[`${PLACEHOLDER}org`, orgId]]);
-    if (subscriberId !== null) values.set(`${PLACEHOLDER}subscriber`, subscriberId);
-    for (const [i, id] of unique.entries()) values.set(`${PLACEHOLDER}${i}`, id);
-    const { rows } = await this.db.executeQuery<StatsRow>({
-      ...template,
-      parameters: template.parameters.map((p) => values.get(p) ?? p),
-    });
+    const rows = await this.#shapes.rows(
+      'stats',
+      { orgId, ids: [...new Set(ids)], subscriberId },
+      (a) => statsQuery(this.db, a.orgId, a.ids, a.subscriberId) as Compilable<StatsRow>,
+    );
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.flatMap((id) => {
       const row = byId.get(id);
       return row ? [{ ...toUserWithStats(row), subscriptionId: row.my_subscription_id ?? null }] : [];
     });
   }
-
-  /**
-   * Building and compiling this query cost more CPU than SQLite takes to run it (bench/profile.ts),
-   * so it is compiled once per number of IDs (and with or without the subscriber's subscription),
-   * with placeholder values that #withStats swaps for the real ones in the parameter list (the SQL
-   * text does not depend on the values).
-   */
-  #statsQueryFor(count: number, followed: boolean) {
-    const key = followed ? -count : count;
-    const cached = this.#statsQueries.get(key);
-    if (cached) return cached;
-    const ids = Array.from({ length: count }, (_, i) => `${PLACEHOLDER}${i}`);
-    const compiled = statsQuery(
-      this.db,
-      `${PLACEHOLDER}org`,
-      ids,
-      followed ? `${PLACEHOLDER}subscriber` : null,
-    ).compile() as CompiledQuery<StatsRow>;
-    if (count <= STATS_QUERY_CACHE_MAX_IDS) this.#statsQueries.set(key, compiled);
-    return compiled;
-  }
-
-  readonly #statsQueries = new Map<number, CompiledQuery<StatsRow>>();
 
   /**
    * Users of an org, by name, optionally filtered by a name search and limited to the members of

@@ -65,8 +65,3 @@ export function followedBy(
 export type StatsRow = Awaited<ReturnType<ReturnType<typeof statsQuery>['executeTakeFirstOrThrow']>> & {
   my_subscription_id?: string | null;
 };
-
-/** Placeholder values of the compiled stats query; no real ID or org ID starts with NUL. */
-export const PLACEHOLDER = '\u0000';
-/** The users batch takes up to 500 IDs; only the usual small shapes stay compiled. */
-export const STATS_QUERY_CACHE_MAX_IDS = 100;

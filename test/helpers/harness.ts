@@ -10,6 +10,11 @@ import type { Clock } from '../../src/lib/clock.js';
 import { createRuntime, type Runtime } from '../../src/main.js';
 import type { Services } from '../../src/services.js';
 import { dropPostgresSchema } from '../../src/store/dialects/postgres.js';
+import { checkStatementShapes } from '../../src/store/statement-shapes.js';
+
+// Every statement compiled once per shape is also built with its own values and compared, in every
+// suite that opens a store: a builder that picked its SQL by a value fails the test that reached it.
+checkStatementShapes(true);
 
 /** Which store the suite runs on: CHATTERBOX_TEST_STORE=sqlite (default) or postgres (STYLE #10). */
 export const testStore = (process.env.CHATTERBOX_TEST_STORE ?? 'sqlite') as 'sqlite' | 'postgres';
