@@ -2,6 +2,7 @@ import { type Selectable, sql } from 'kysely';
 import type { Db } from './dialects/dialect.js';
 import type { CommentRecord, DeletedComment, NewComment, StoredSegment, TouchedPost } from './records.js';
 import type { Database } from './schema.js';
+import { StatementShapes } from './statement-shapes.js';
 
 /**
  * Comments on posts. Deleted comments are never returned. Each write locks the rows it depends on
@@ -9,7 +10,12 @@ import type { Database } from './schema.js';
  * the caller counts from it (src/domain/activity.ts) stays exact when writes to one post race.
  */
 export class CommentRepository {
-  constructor(private readonly db: Db) {}
+  /** The statements a feed page reads with, compiled once per shape (statement-shapes.ts). */
+  readonly #shapes: StatementShapes;
+
+  constructor(private readonly db: Db) {
+    this.#shapes = new StatementShapes(db);
+  }
 
   /**
    * Adds a comment and counts it on its post, which moves up in LastModifiedDateDesc order.
@@ -114,6 +120,15 @@ export class CommentRepository {
   /** The latest `count` comments of each post, for a whole page of posts in one query. */
   async recentComments(feedElementIds: readonly string[], count: number): Promise<CommentRecord[]> {
     if (feedElementIds.length === 0 || count <= 0) return [];
+    const rows = await this.#shapes.rows(
+      'recent',
+      { ids: [...new Set(feedElementIds)], count },
+      ({ ids, count }) => this.#recentComments(ids, count),
+    );
+    return rows.map(toComment);
+  }
+
+  #recentComments(feedElementIds: string[], count: number) {
     const ranked = this.db
       .selectFrom('comments')
       .selectAll()
@@ -123,16 +138,14 @@ export class CommentRepository {
           .over((ob) => ob.partitionBy('feed_element_id').orderBy('created_at', 'desc').orderBy('id', 'desc'))
           .as('rn'),
       )
-      .where('feed_element_id', 'in', [...new Set(feedElementIds)])
+      .where('feed_element_id', 'in', feedElementIds)
       .where('deleted_at', 'is', null);
-    const rows = await this.db
+    return this.db
       .selectFrom(ranked.as('c'))
       .selectAll()
       .where('rn', '<=', count)
       .orderBy('created_at')
-      .orderBy('id')
-      .execute();
-    return rows.map(toComment);
+      .orderBy('id');
   }
 
   /**

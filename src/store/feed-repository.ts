@@ -182,17 +182,18 @@ export class FeedRepository {
     followedRecords: string[];
     memberGroups: string[];
   }> {
-    const rows = await this.db
-      .selectFrom('subscriptions')
-      .select(['subject_id as id', sql<string>`subject_kind`.as('kind')])
-      .where('subscriber_id', '=', userId)
-      .unionAll(
-        this.db
-          .selectFrom('group_members')
-          .select(['group_id as id', sql<string>`'member'`.as('kind')])
-          .where('user_id', '=', userId),
-      )
-      .execute();
+    const rows = await this.#shapes.rows('sources', userId, (userId) =>
+      this.db
+        .selectFrom('subscriptions')
+        .select(['subject_id as id', sql<string>`subject_kind`.as('kind')])
+        .where('subscriber_id', '=', userId)
+        .unionAll(
+          this.db
+            .selectFrom('group_members')
+            .select(['group_id as id', sql<string>`'member'`.as('kind')])
+            .where('user_id', '=', userId),
+        ),
+    );
     const of = (kind: string) => rows.filter((r) => r.kind === kind).map((r) => r.id);
     return {
       followedUsers: of('user'),

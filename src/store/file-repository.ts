@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Db } from './dialects/dialect.js';
 import type { FileAttachmentRecord, FileRecord, SubjectKind } from './records.js';
 import type { Database } from './schema.js';
+import { StatementShapes } from './statement-shapes.js';
 
 /** A file on a post or comment, and the file itself (null once deleted). */
 export interface AttachedFile {
@@ -39,7 +40,12 @@ export interface FinishedFile {
  * writer for the length of an upload.
  */
 export class FileRepository {
-  constructor(private readonly db: Db) {}
+  /** The statements a feed page reads with, compiled once per shape (statement-shapes.ts). */
+  readonly #shapes: StatementShapes;
+
+  constructor(private readonly db: Db) {
+    this.#shapes = new StatementShapes(db);
+  }
 
   async begin(file: NewFile): Promise<void> {
     await this.db
@@ -297,37 +303,38 @@ export class FileRepository {
    */
   async attachedFiles(feedElementIds: readonly string[]): Promise<AttachedFile[]> {
     if (feedElementIds.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('file_attachments as a')
-      .leftJoin('files as f', (join) => join.onRef('f.id', '=', 'a.file_id').on('f.status', '=', 'ready'))
-      .select([
-        'a.file_id',
-        'a.feed_element_id',
-        'a.comment_id',
-        'a.inline',
-        'a.position',
-        'f.id',
-        'f.org_id',
-        'f.owner_id',
-        'f.version_id',
-        'f.status',
-        'f.name',
-        'f.title',
-        'f.description',
-        'f.mime_type',
-        'f.content_size',
-        'f.checksum',
-        'f.is_image',
-        'f.chunk_size',
-        'f.created_at',
-        'f.modified_at',
-      ])
-      .where('a.feed_element_id', 'in', [...new Set(feedElementIds)])
-      .orderBy('a.feed_element_id')
-      .orderBy('a.comment_id')
-      .orderBy('a.inline')
-      .orderBy('a.position')
-      .execute();
+    const rows = await this.#shapes.rows('attached', [...new Set(feedElementIds)], (ids) =>
+      this.db
+        .selectFrom('file_attachments as a')
+        .leftJoin('files as f', (join) => join.onRef('f.id', '=', 'a.file_id').on('f.status', '=', 'ready'))
+        .select([
+          'a.file_id',
+          'a.feed_element_id',
+          'a.comment_id',
+          'a.inline',
+          'a.position',
+          'f.id',
+          'f.org_id',
+          'f.owner_id',
+          'f.version_id',
+          'f.status',
+          'f.name',
+          'f.title',
+          'f.description',
+          'f.mime_type',
+          'f.content_size',
+          'f.checksum',
+          'f.is_image',
+          'f.chunk_size',
+          'f.created_at',
+          'f.modified_at',
+        ])
+        .where('a.feed_element_id', 'in', ids)
+        .orderBy('a.feed_element_id')
+        .orderBy('a.comment_id')
+        .orderBy('a.inline')
+        .orderBy('a.position'),
+    );
     return rows.map((row) => ({
       attachment: toAttachment(row),
       file:

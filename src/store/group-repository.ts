@@ -10,6 +10,7 @@ import {
   type GroupSearch,
 } from './records.js';
 import type { Database } from './schema.js';
+import { StatementShapes } from './statement-shapes.js';
 
 type GroupsEb = ExpressionBuilder<Database, 'groups'>;
 
@@ -53,10 +54,15 @@ function nameTakenOr(dialect: StoreDialect, error: unknown): unknown {
 
 /** Groups, memberships and join requests. Deleted groups are never returned. */
 export class GroupRepository {
+  /** The statements a feed page reads with, compiled once per shape (statement-shapes.ts). */
+  readonly #shapes: StatementShapes;
+
   constructor(
     private readonly db: Db,
     private readonly dialect: StoreDialect,
-  ) {}
+  ) {
+    this.#shapes = new StatementShapes(db);
+  }
 
   /** Throws GroupNameTaken when the scope has a live group of that name (any case). A new group has no photo. */
   async create(group: Omit<GroupRecord, 'photoId'>): Promise<void> {
@@ -146,11 +152,12 @@ export class GroupRepository {
     memberId: string | null,
   ): Promise<{ group: GroupRecord; role: GroupRole | null }[]> {
     if (ids.length === 0) return [];
-    const rows = await this.#withRoleOf(memberId)
-      .where('g.org_id', '=', orgId)
-      .where('g.id', 'in', [...new Set(ids)])
-      .where('g.deleted_at', 'is', null)
-      .execute();
+    const rows = await this.#shapes.rows('with-roles', { orgId, ids: [...new Set(ids)], memberId }, (a) =>
+      this.#withRoleOf(a.memberId)
+        .where('g.org_id', '=', a.orgId)
+        .where('g.id', 'in', a.ids)
+        .where('g.deleted_at', 'is', null),
+    );
     return rows.map((row) => ({ group: toGroup(row), role: row.role ?? null }));
   }
 
@@ -163,10 +170,11 @@ export class GroupRepository {
     communityId: string | null,
     memberId: string | null,
   ): Promise<{ id: string; group: GroupRecord | null; role: GroupRole | null }[]> {
-    const rows = await this.#withRoleOf(memberId)
-      .where('g.org_id', '=', orgId)
-      .where('g.community_id', communityId === null ? 'is' : '=', communityId)
-      .execute();
+    const rows = await this.#shapes.rows('in-scope-with-roles', { orgId, communityId, memberId }, (a) =>
+      this.#withRoleOf(a.memberId)
+        .where('g.org_id', '=', a.orgId)
+        .where('g.community_id', a.communityId === null ? 'is' : '=', a.communityId),
+    );
     return rows.map((row) => ({
       id: row.id,
       group: row.deleted_at === null ? toGroup(row) : null,

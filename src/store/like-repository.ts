@@ -2,13 +2,19 @@ import type { Selectable } from 'kysely';
 import type { Db, StoreDialect } from './dialects/dialect.js';
 import type { LikedItem, LikeRecord } from './records.js';
 import type { Database } from './schema.js';
+import { StatementShapes } from './statement-shapes.js';
 
 /** Likes of posts and comments. */
 export class LikeRepository {
+  /** The statements a feed page reads with, compiled once per shape (statement-shapes.ts). */
+  readonly #shapes: StatementShapes;
+
   constructor(
     private readonly db: Db,
     private readonly dialect: StoreDialect,
-  ) {}
+  ) {
+    this.#shapes = new StatementShapes(db);
+  }
 
   /**
    * Adds a like and counts it on its item; returns the item as the write left it, or undefined
@@ -97,6 +103,15 @@ export class LikeRepository {
     userId: string | null,
   ): Promise<LikeRecord[]> {
     if (feedElementIds.length === 0) return [];
+    const rows = await this.#shapes.rows(
+      'likes-for',
+      { posts: [...new Set(feedElementIds)], comments: [...new Set(commentIds)], count, userId },
+      (a) => this.#likesFor(a.posts, a.comments, a.count, a.userId),
+    );
+    return rows.map(toLike);
+  }
+
+  #likesFor(feedElementIds: string[], commentIds: string[], count: number, userId: string | null) {
     const ranked = this.db
       .selectFrom('likes')
       .selectAll()
@@ -111,20 +126,18 @@ export class LikeRepository {
           )
           .as('rn'),
       )
-      .where('feed_element_id', 'in', [...new Set(feedElementIds)])
+      .where('feed_element_id', 'in', feedElementIds)
       .where((eb) =>
         commentIds.length > 0
-          ? eb.or([eb('comment_id', '=', ''), eb('comment_id', 'in', [...new Set(commentIds)])])
+          ? eb.or([eb('comment_id', '=', ''), eb('comment_id', 'in', commentIds)])
           : eb('comment_id', '=', ''),
       );
-    const rows = await this.db
+    return this.db
       .selectFrom(ranked.as('l'))
       .selectAll()
       .where((eb) => eb.or([eb('rn', '<=', count), eb('user_id', '=', userId ?? '')]))
       .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .execute();
-    return rows.map(toLike);
+      .orderBy('id', 'desc');
   }
 
   /** A page of the likes of a post (commentId null) or of a comment, newest first. */

@@ -2,10 +2,16 @@ import type { Selectable } from 'kysely';
 import type { Db } from './dialects/dialect.js';
 import type { GroupRole, MembershipRecord } from './records.js';
 import type { Database } from './schema.js';
+import { StatementShapes } from './statement-shapes.js';
 
 /** Who belongs to which group, in which role: the one place group roles are read. */
 export class MembershipRepository {
-  constructor(private readonly db: Db) {}
+  /** The statements a feed page reads with, compiled once per shape (statement-shapes.ts). */
+  readonly #shapes: StatementShapes;
+
+  constructor(private readonly db: Db) {
+    this.#shapes = new StatementShapes(db);
+  }
 
   /** The memberships of several users in several groups (one query). */
   async membershipsAmong(
@@ -13,12 +19,16 @@ export class MembershipRepository {
     groupIds: readonly string[],
   ): Promise<MembershipRecord[]> {
     if (userIds.length === 0 || groupIds.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('group_members')
-      .selectAll()
-      .where('user_id', 'in', [...new Set(userIds)])
-      .where('group_id', 'in', [...new Set(groupIds)])
-      .execute();
+    const rows = await this.#shapes.rows(
+      'among',
+      { users: [...new Set(userIds)], groups: [...new Set(groupIds)] },
+      (a) =>
+        this.db
+          .selectFrom('group_members')
+          .selectAll()
+          .where('user_id', 'in', a.users)
+          .where('group_id', 'in', a.groups),
+    );
     return rows.map(toMembership);
   }
 
@@ -43,8 +53,24 @@ export class MembershipRepository {
     groupIds: readonly string[],
   ): Promise<Map<string, { membership: MembershipRecord | null; requested: boolean; memberCount: number }>> {
     if (groupIds.length === 0) return new Map();
-    const viewer = userId ?? '';
-    const rows = await this.db
+    const rows = await this.#shapes.rows('group-states', { userId, ids: [...new Set(groupIds)] }, (a) =>
+      this.#viewerGroupStates(a.userId ?? '', a.ids),
+    );
+    return new Map(
+      rows.map((r) => [
+        r.gid,
+        {
+          // No membership row: every gm column is null (the left join found nothing).
+          membership: r.id === null ? null : toMembership(r as Selectable<Database['group_members']>),
+          requested: Number(r.pending ?? 0) > 0,
+          memberCount: Number(r.member_count ?? 0),
+        },
+      ]),
+    );
+  }
+
+  #viewerGroupStates(viewer: string, groupIds: string[]) {
+    return this.db
       .selectFrom('groups as g')
       .leftJoin('group_members as gm', (join) =>
         join.onRef('gm.group_id', '=', 'g.id').on('gm.user_id', '=', viewer),
@@ -70,19 +96,7 @@ export class MembershipRepository {
           .where('jr.status', '=', 'Pending')
           .as('pending'),
       ])
-      .where('g.id', 'in', [...new Set(groupIds)])
-      .execute();
-    return new Map(
-      rows.map((r) => [
-        r.gid,
-        {
-          // No membership row: every gm column is null (the left join found nothing).
-          membership: r.id === null ? null : toMembership(r as Selectable<Database['group_members']>),
-          requested: Number(r.pending ?? 0) > 0,
-          memberCount: Number(r.member_count ?? 0),
-        },
-      ]),
-    );
+      .where('g.id', 'in', groupIds);
   }
 
   /** Memberships of the org by ID (one query; a batch read). */

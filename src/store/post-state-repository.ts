@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from './dialects/dialect.js';
 import type { PostReadRecord, ViewerPostState } from './records.js';
+import { StatementShapes } from './statement-shapes.js';
 
 type Mark = 'feed_bookmarks' | 'feed_mutes';
 
@@ -9,7 +10,12 @@ type Mark = 'feed_bookmarks' | 'feed_mutes';
  * the edit history a post carries (decision 0028). Each read takes a whole page of posts at once.
  */
 export class PostStateRepository {
-  constructor(private readonly db: Db) {}
+  /** The statements a feed page reads with, compiled once per shape (statement-shapes.ts). */
+  readonly #shapes: StatementShapes;
+
+  constructor(private readonly db: Db) {
+    this.#shapes = new StatementShapes(db);
+  }
 
   /** Sets or clears a bookmark (`feed_bookmarks`) or a mute (`feed_mutes`); idempotent. */
   async mark(table: Mark, userId: string, feedElementId: string, on: boolean, at: number): Promise<void> {
@@ -73,27 +79,30 @@ export class PostStateRepository {
   async viewerState(userId: string, feedElementIds: readonly string[]): Promise<ViewerPostState> {
     const state: ViewerPostState = { bookmarked: new Set(), muted: new Set(), readAt: new Map() };
     if (feedElementIds.length === 0) return state;
-    const ids = [...new Set(feedElementIds)];
-    const rows = await this.db
-      .selectFrom('feed_bookmarks')
-      .select(['feed_element_id as id', sql<string>`'b'`.as('kind'), 'created_at as at'])
-      .where('user_id', '=', userId)
-      .where('feed_element_id', 'in', ids)
-      .unionAll(
+    const rows = await this.#shapes.rows(
+      'viewer-state',
+      { userId, ids: [...new Set(feedElementIds)] },
+      ({ userId, ids }) =>
         this.db
-          .selectFrom('feed_mutes')
-          .select(['feed_element_id as id', sql<string>`'m'`.as('kind'), 'created_at as at'])
+          .selectFrom('feed_bookmarks')
+          .select(['feed_element_id as id', sql<string>`'b'`.as('kind'), 'created_at as at'])
           .where('user_id', '=', userId)
-          .where('feed_element_id', 'in', ids),
-      )
-      .unionAll(
-        this.db
-          .selectFrom('feed_reads')
-          .select(['feed_element_id as id', sql<string>`'r'`.as('kind'), 'last_read_at as at'])
-          .where('user_id', '=', userId)
-          .where('feed_element_id', 'in', ids),
-      )
-      .execute();
+          .where('feed_element_id', 'in', ids)
+          .unionAll(
+            this.db
+              .selectFrom('feed_mutes')
+              .select(['feed_element_id as id', sql<string>`'m'`.as('kind'), 'created_at as at'])
+              .where('user_id', '=', userId)
+              .where('feed_element_id', 'in', ids),
+          )
+          .unionAll(
+            this.db
+              .selectFrom('feed_reads')
+              .select(['feed_element_id as id', sql<string>`'r'`.as('kind'), 'last_read_at as at'])
+              .where('user_id', '=', userId)
+              .where('feed_element_id', 'in', ids),
+          ),
+    );
     for (const row of rows) {
       if (row.kind === 'b') state.bookmarked.add(row.id);
       else if (row.kind === 'm') state.muted.add(row.id);

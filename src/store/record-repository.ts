@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Db } from './dialects/dialect.js';
 import type { CustomObjectRecord, SObjectRow, StoredFieldValue } from './records.js';
 import type { Database } from './schema.js';
+import { StatementShapes } from './statement-shapes.js';
 
 /**
  * Records of sObjects and the custom objects an org declares (decision 0008): typed columns for
@@ -9,7 +10,12 @@ import type { Database } from './schema.js';
  * fields exist, their types and who may write them are the domain's (src/domain/sobject-*.ts).
  */
 export class RecordRepository {
-  constructor(private readonly db: Db) {}
+  /** The statements a feed page reads with, compiled once per shape (statement-shapes.ts). */
+  readonly #shapes: StatementShapes;
+
+  constructor(private readonly db: Db) {
+    this.#shapes = new StatementShapes(db);
+  }
 
   async create(row: SObjectRow): Promise<void> {
     await this.db
@@ -78,21 +84,25 @@ export class RecordRepository {
     subscriberId: string,
   ): Promise<{ row: SObjectRow; subscriptionId: string | null }[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('records as r')
-      .selectAll('r')
-      .select((eb) =>
-        eb
-          .selectFrom('subscriptions as s')
-          .select('s.id')
-          .whereRef('s.subject_id', '=', 'r.id')
-          .where('s.subscriber_id', '=', subscriberId)
-          .as('my_subscription_id'),
-      )
-      .where('r.org_id', '=', orgId)
-      .where('r.id', 'in', [...new Set(ids)])
-      .where('r.deleted_at', 'is', null)
-      .execute();
+    const rows = await this.#shapes.rows(
+      'live-followed',
+      { orgId, ids: [...new Set(ids)], subscriberId },
+      (a) =>
+        this.db
+          .selectFrom('records as r')
+          .selectAll('r')
+          .select((eb) =>
+            eb
+              .selectFrom('subscriptions as s')
+              .select('s.id')
+              .whereRef('s.subject_id', '=', 'r.id')
+              .where('s.subscriber_id', '=', a.subscriberId)
+              .as('my_subscription_id'),
+          )
+          .where('r.org_id', '=', a.orgId)
+          .where('r.id', 'in', a.ids)
+          .where('r.deleted_at', 'is', null),
+    );
     return rows.map((r) => ({ row: toRow(r), subscriptionId: r.my_subscription_id ?? null }));
   }
 

@@ -14,8 +14,8 @@ import type { Db } from './dialects/dialect.js';
  *
  * A builder may only pass the values it is given into the statement: one that computes with a
  * value (a pattern from a search text) or picks its SQL by one would be wrong here. What the first
- * compile can see is checked (every placeholder became one whole parameter and none reached the
- * SQL text), and that shape is then built each time instead; what it cannot see is what
+ * compile can see is checked (no parameter and no SQL text holds part of a placeholder), and that
+ * shape is then built each time instead; what it cannot see is what
  * `checkStatementShapes` is for: the test suite turns it on, and every call is also built with its
  * real values and compared.
  */
@@ -105,20 +105,18 @@ function check(name: string, filled: CompiledQuery | undefined, built: CompiledQ
   }
 }
 
-/** Every placeholder became a whole parameter, and no parameter or SQL text holds part of one. */
+/**
+ * No parameter or SQL text holds part of a placeholder (a value the builder rewrote). A value may go
+ * unused: the feed page names the org only in the branches that need it.
+ */
 function fits(compiled: CompiledQuery, values: Map<string, unknown>): boolean {
   if (compiled.sql.includes(NUL)) return false;
-  const used = new Set<string>();
-  for (const p of compiled.parameters) {
-    if (typeof p === 'string' && p.includes(NUL)) {
-      if (!values.has(p)) return false;
-      used.add(p);
-    } else if (typeof p === 'object' && p !== null) {
-      // An array or a JSON value as one parameter: its placeholders would stay inside it.
-      if (JSON.stringify(p).includes('\\u0000')) return false;
-    }
-  }
-  return used.size === values.size;
+  return compiled.parameters.every((p) => {
+    if (typeof p === 'string') return !p.includes(NUL) || values.has(p);
+    // An array or a JSON value as one parameter: its placeholders would stay inside it.
+    if (typeof p === 'object' && p !== null) return !JSON.stringify(p).includes('\\u0000');
+    return true;
+  });
 }
 
 /**

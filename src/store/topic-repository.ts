@@ -3,6 +3,7 @@ import { containsPattern, searchFold } from '../lib/search-fold.js';
 import type { BulkColumn, Db, StoreDialect } from './dialects/dialect.js';
 import type { TopicRecord } from './records.js';
 import type { Database } from './schema.js';
+import { StatementShapes } from './statement-shapes.js';
 
 export type TopicSort = 'popularDesc' | 'alphaAsc';
 
@@ -12,10 +13,15 @@ export type TopicSort = 'popularDesc' | 'alphaAsc';
  * same transaction, with `+ 1`/`- 1` in the UPDATE (the row lock orders concurrent writers).
  */
 export class TopicRepository {
+  /** The statements a feed page reads with, compiled once per shape (statement-shapes.ts). */
+  readonly #shapes: StatementShapes;
+
   constructor(
     private readonly db: Db,
     private readonly dialect: StoreDialect,
-  ) {}
+  ) {
+    this.#shapes = new StatementShapes(db);
+  }
 
   /** Creates a topic; undefined (nothing written) when the org has one of that name in any case. */
   async create(topic: Omit<TopicRecord, 'talkingAbout'>): Promise<TopicRecord | undefined> {
@@ -248,15 +254,16 @@ export class TopicRepository {
     feedElementIds: readonly string[],
   ): Promise<{ feedElementId: string; topic: TopicRecord }[]> {
     if (feedElementIds.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('topic_assignments as ta')
-      .innerJoin('topics as t', 't.id', 'ta.topic_id')
-      .selectAll('t')
-      .select('ta.feed_element_id')
-      .where('ta.feed_element_id', 'in', [...new Set(feedElementIds)])
-      .orderBy('ta.assigned_at')
-      .orderBy('t.name_key')
-      .execute();
+    const rows = await this.#shapes.rows('topics-of', [...new Set(feedElementIds)], (ids) =>
+      this.db
+        .selectFrom('topic_assignments as ta')
+        .innerJoin('topics as t', 't.id', 'ta.topic_id')
+        .selectAll('t')
+        .select('ta.feed_element_id')
+        .where('ta.feed_element_id', 'in', ids)
+        .orderBy('ta.assigned_at')
+        .orderBy('t.name_key'),
+    );
     return rows.map((r) => ({ feedElementId: r.feed_element_id, topic: toTopic(r) }));
   }
 

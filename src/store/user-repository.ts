@@ -24,7 +24,7 @@ export interface NewUser {
 }
 
 export class UserRepository {
-  /** The stats query costs more to build than SQLite takes to run it: compiled once per shape. */
+  /** The reads of users by ID cost more to build than SQLite takes to run them: compiled once per shape. */
   readonly #shapes: StatementShapes;
 
   constructor(private readonly db: Db) {
@@ -85,12 +85,9 @@ export class UserRepository {
 
   async findMany(orgId: string, ids: readonly string[]): Promise<UserRecord[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .where('id', 'in', [...new Set(ids)])
-      .execute();
+    const rows = await this.#shapes.rows('many', { orgId, ids: [...new Set(ids)] }, (a) =>
+      this.db.selectFrom('users').selectAll().where('org_id', '=', a.orgId).where('id', 'in', a.ids),
+    );
     return rows.map(toUser);
   }
 
@@ -101,13 +98,17 @@ export class UserRepository {
     subscriberId: string,
   ): Promise<{ user: UserRecord; subscriptionId: string | null }[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('users as u')
-      .selectAll('u')
-      .select((eb) => followedBy(eb, subscriberId).as('my_subscription_id'))
-      .where('u.org_id', '=', orgId)
-      .where('u.id', 'in', [...new Set(ids)])
-      .execute();
+    const rows = await this.#shapes.rows(
+      'many-followed',
+      { orgId, ids: [...new Set(ids)], subscriberId },
+      (a) =>
+        this.db
+          .selectFrom('users as u')
+          .selectAll('u')
+          .select((eb) => followedBy(eb, a.subscriberId).as('my_subscription_id'))
+          .where('u.org_id', '=', a.orgId)
+          .where('u.id', 'in', a.ids),
+    );
     return rows.map((row) => ({ user: toUser(row), subscriptionId: row.my_subscription_id ?? null }));
   }
 
