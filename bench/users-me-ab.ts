@@ -9,12 +9,16 @@
  * node_modules), then optional Node flags and `chatterbox serve` flags. Targets are separated by `|`:
  *
  *   node --import tsx bench/users-me-ab.ts --targets '/tmp/base|.|.;--heap-growing-percent=0;--log-level warn' [--rounds 6] [--seconds 3]
+ *
+ * `--posts N` seeds each target's store with `chatterbox seed --posts N` (the target's own build)
+ * before it starts, and `--path` names another GET than users/me, e.g. bench (b)'s news page:
+ *
+ *   … --posts 100000 --path '/services/data/v36.0/chatter/feeds/news/me/feed-elements?pageSize=25'
  */
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { login, sqliteStore, startChatterbox } from './lib/chatterbox.js';
-import { usersMe } from './lib/chatterbox-scenarios.js';
+import { login, seedPosts, sqliteStore, startChatterbox } from './lib/chatterbox.js';
 import { prepareLoad } from './lib/load.js';
 
 const { values } = parseArgs({
@@ -23,17 +27,24 @@ const { values } = parseArgs({
     targets: { type: 'string', default: '.' },
     rounds: { type: 'string', default: '6' },
     seconds: { type: 'string', default: '3' },
+    path: { type: 'string', default: '/services/data/v36.0/chatter/users/me' },
+    posts: { type: 'string', default: '0' },
   },
 });
 const specs = (values.targets as string).split('|').map((t) => t.split(';'));
 const targets = [];
 for (const [dir = '.', node = '', serve = ''] of specs) {
   const store = sqliteStore();
-  const server = await startChatterbox(
-    [process.execPath, ...node.split(' ').filter(Boolean), 'bin/chatterbox.js'],
-    store,
-    { cwd: resolve(dir), extraArgs: serve.split(' ').filter(Boolean) },
-  );
+  const cli = [process.execPath, ...node.split(' ').filter(Boolean), 'bin/chatterbox.js'];
+  const posts = Number(values.posts);
+  if (posts > 0) {
+    const seeded = await seedPosts(cli, store, posts, resolve(dir));
+    if (seeded.status !== 'seeded') throw new Error(`${dir}: seeding failed (${JSON.stringify(seeded)})`);
+  }
+  const server = await startChatterbox(cli, store, {
+    cwd: resolve(dir),
+    extraArgs: serve.split(' ').filter(Boolean),
+  });
   const token = await login(server, 'alice@acme.example');
   targets.push({ name: `${dir} ${node} ${serve}`.trim(), store, server, token });
 }
@@ -49,7 +60,13 @@ const settings = {
   generator: 'wrk' as const,
 };
 try {
-  const loads = targets.map((t) => prepareLoad(t.server, usersMe('sqlite', t.token).load, settings));
+  const loads = targets.map((t) =>
+    prepareLoad(
+      t.server,
+      { path: values.path as string, headers: { authorization: `Bearer ${t.token}` } },
+      settings,
+    ),
+  );
   for (const l of loads) await l.warmUp();
   const rows = targets.map(() => ({ cpu: [] as number[], rps: [] as number[], rss: 0 }));
   for (let round = 0; round < Number(values.rounds); round++) {
