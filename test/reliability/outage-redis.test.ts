@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { deleteKeys, escapeGlob } from '../../src/lib/redis-keys.js';
 import { freshStoreArgs, startServe, stopAllServers } from '../helpers/cli.js';
 import { testStore } from '../helpers/harness.js';
 import {
@@ -24,6 +26,8 @@ const REDIS = new URL(process.env.CHATTERBOX_TEST_REDIS_URL ?? 'redis://127.0.0.
  */
 describe('Redis outages', () => {
   const store = freshStoreArgs();
+  // A prefix of its own, emptied after: the server's quota counters would otherwise live a day.
+  const prefix = `cbout:${randomBytes(4).toString('hex')}:`;
   let proxy: TcpProxy;
   let client: Client;
 
@@ -34,7 +38,7 @@ describe('Redis outages', () => {
       '--redis-url',
       `redis://127.0.0.1:${proxy.port}`,
       '--redis-prefix',
-      `cbout:${randomBytes(4).toString('hex')}:`,
+      prefix,
       '--demo',
       '--port',
       '0',
@@ -52,6 +56,9 @@ describe('Redis outages', () => {
     await stopAllServers();
     proxy?.close();
     await store.cleanup();
+    const redis = new Redis(REDIS.toString());
+    await deleteKeys(redis, `${escapeGlob(prefix)}*`);
+    await redis.quit();
   });
 
   outageStories(() => ({ proxy, client }), {
