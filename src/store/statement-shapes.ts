@@ -20,7 +20,9 @@ import type { Db } from './dialects/dialect.js';
  * real values and compared.
  */
 export class StatementShapes {
-  readonly #compiled = new Map<string, CompiledQuery | typeof NO_STATEMENT | typeof NOT_A_TEMPLATE>();
+  readonly #compiled = new Map<string, Template | typeof NO_STATEMENT | typeof NOT_A_TEMPLATE>();
+  /** The literal field names of each call site, as a set (made once per array). */
+  readonly #literals = new WeakMap<readonly string[], ReadonlySet<string>>();
 
   constructor(
     private readonly db: Db,
@@ -32,7 +34,7 @@ export class StatementShapes {
     name: string,
     args: A,
     build: (args: A) => Compilable<R> | undefined,
-    literal: readonly string[] = [],
+    literal: readonly string[] = NONE,
   ): Promise<R[]> {
     const compiled = this.compile(name, args, build, literal);
     if (compiled === undefined) return [];
@@ -44,40 +46,78 @@ export class StatementShapes {
     name: string,
     args: A,
     build: (args: A) => Compilable<R> | undefined,
-    literal: readonly string[] = [],
+    literal: readonly string[] = NONE,
   ): CompiledQuery<R> | undefined {
-    const template = templateOf(args, new Set(literal));
-    if (template === undefined) return build(args)?.compile();
-    const key = `${name}\u0001${template.key}`;
-    let compiled = this.#compiled.get(key);
-    if (compiled === undefined) {
-      const built = build(template.args as A);
-      compiled = built === undefined ? NO_STATEMENT : built.compile();
-      if (compiled !== NO_STATEMENT && !fits(compiled, template.values)) compiled = NOT_A_TEMPLATE;
-      if (this.#compiled.size < this.maxShapes) this.#compiled.set(key, compiled);
+    let literals = this.#literals.get(literal);
+    if (literals === undefined) {
+      literals = new Set(literal);
+      this.#literals.set(literal, literals);
     }
-    if (compiled === NOT_A_TEMPLATE) return build(args)?.compile();
-    const { values } = template;
-    const filled =
-      compiled === NO_STATEMENT
-        ? undefined
-        : ({
-            ...compiled,
-            parameters: compiled.parameters.map((p) =>
-              typeof p === 'string' && values.has(p) ? values.get(p) : p,
-            ),
-          } as CompiledQuery<R>);
+    const shape = shapeOf(args, literals);
+    if (shape === undefined) return build(args)?.compile();
+    const key = `${name}\u0001${shape.key}`;
+    let template = this.#compiled.get(key);
+    if (template === undefined) {
+      template = templateFor(build(placeholders(args, literals) as A), shape.values.length);
+      if (this.#compiled.size < this.maxShapes) this.#compiled.set(key, template);
+    }
+    if (template === NOT_A_TEMPLATE) return build(args)?.compile();
+    const filled = template === NO_STATEMENT ? undefined : fill<R>(template, shape.values);
     if (checking) check(name, filled, build(args)?.compile());
     return filled;
   }
 }
 
+const NONE: readonly string[] = [];
 const NO_STATEMENT = Symbol('no statement');
 const NOT_A_TEMPLATE = Symbol('not a template');
 /** Placeholders are a NUL, a number and a NUL, which no ID, date, name or page size is. */
 const NUL = '\u0000';
+const PLACEHOLDER = /^\u0000(\d+)\u0000$/;
 /** Above this many values (a feed of very many sources) a statement is compiled each time. */
 const MAX_VALUES = 200;
+
+/** A compiled statement, and for each of its parameters the index of the value it takes (or -1: a constant). */
+interface Template {
+  compiled: CompiledQuery;
+  slots: number[];
+}
+
+function fill<R>({ compiled, slots }: Template, values: unknown[]): CompiledQuery<R> {
+  const parameters = compiled.parameters.map((p, i) => {
+    const slot = slots[i] as number;
+    return slot < 0 ? p : values[slot];
+  });
+  return { ...compiled, parameters } as CompiledQuery<R>;
+}
+
+/**
+ * Where each placeholder went in the compiled statement; NOT_A_TEMPLATE when part of one reached
+ * the SQL text or a parameter (the builder rewrote a value). A value may go unused: the feed page
+ * names the org only in the branches that need it.
+ */
+function templateFor(
+  built: Compilable<unknown> | undefined,
+  count: number,
+): Template | typeof NO_STATEMENT | typeof NOT_A_TEMPLATE {
+  if (built === undefined) return NO_STATEMENT;
+  const compiled = built.compile();
+  if (compiled.sql.includes(NUL)) return NOT_A_TEMPLATE;
+  const slots: number[] = [];
+  for (const p of compiled.parameters) {
+    if (typeof p === 'string' && p.includes(NUL)) {
+      const slot = Number(PLACEHOLDER.exec(p)?.[1] ?? -1);
+      if (slot < 0 || slot >= count) return NOT_A_TEMPLATE;
+      slots.push(slot);
+    } else if (typeof p === 'object' && p !== null && JSON.stringify(p).includes('\\u0000')) {
+      // An array or a JSON value as one parameter: its placeholders would stay inside it.
+      return NOT_A_TEMPLATE;
+    } else {
+      slots.push(-1);
+    }
+  }
+  return { compiled, slots };
+}
 
 let checking = false;
 
@@ -106,75 +146,97 @@ function check(name: string, filled: CompiledQuery | undefined, built: CompiledQ
 }
 
 /**
- * No parameter or SQL text holds part of a placeholder (a value the builder rewrote). A value may go
- * unused: the feed page names the org only in the branches that need it.
+ * The key of the arguments' shape and their values in walk order (every string and number);
+ * undefined when they hold something else (a Date, a Buffer) or very many values. Runs on every
+ * statement, so it only reads: the copy with placeholders is made once per shape (placeholders).
  */
-function fits(compiled: CompiledQuery, values: Map<string, unknown>): boolean {
-  if (compiled.sql.includes(NUL)) return false;
-  return compiled.parameters.every((p) => {
-    if (typeof p === 'string') return !p.includes(NUL) || values.has(p);
-    // An array or a JSON value as one parameter: its placeholders would stay inside it.
-    if (typeof p === 'object' && p !== null) return !JSON.stringify(p).includes('\\u0000');
-    return true;
-  });
+export function shapeOf(
+  args: unknown,
+  literal: ReadonlySet<string> = new Set(),
+): { key: string; values: unknown[] } | undefined {
+  const walk = new ShapeWalk(literal);
+  if (!walk.visit(args) || walk.values.length > MAX_VALUES) return undefined;
+  return { key: walk.key, values: walk.values };
+}
+
+/** The arguments with their n-th value (in shapeOf's walk order) replaced by the n-th placeholder. */
+export function placeholders(args: unknown, literal: ReadonlySet<string> = new Set()): unknown {
+  let next = 0;
+  const copy = (value: unknown): unknown => {
+    if (typeof value === 'string' || typeof value === 'number') return `${NUL}${next++}${NUL}`;
+    if (Array.isArray(value)) return value.map(copy);
+    if (value !== null && typeof value === 'object') {
+      const result: Record<string, unknown> = {};
+      for (const name in value) {
+        const field = (value as Record<string, unknown>)[name];
+        result[name] = isLiteral(literal, name, field) ? field : copy(field);
+      }
+      return result;
+    }
+    return value;
+  };
+  return copy(args);
+}
+
+function isLiteral(literal: ReadonlySet<string>, name: string, field: unknown): boolean {
+  return literal.has(name) && (typeof field === 'string' || field === undefined);
 }
 
 /**
- * The arguments with every string and number replaced by a placeholder, the placeholders' values,
- * and the key of the shape; undefined when they hold something else (a Date, a Buffer) or very
- * many values.
+ * One walk of shapeOf. What the SQL may depend on goes into the key: list lengths, field names
+ * (in their order: one call site builds its arguments in one order), null, undefined, booleans and
+ * literal fields' values; strings and numbers go into `values`, with only their type in the key.
  */
-export function templateOf(
-  args: unknown,
-  literal: ReadonlySet<string> = new Set(),
-): { key: string; args: unknown; values: Map<string, unknown> } | undefined {
-  const key: string[] = [];
-  const values = new Map<string, unknown>();
-  const walk = (value: unknown): unknown => {
-    if (typeof value === 'string' || typeof value === 'number') {
-      const placeholder = `${NUL}${values.size}${NUL}`;
-      values.set(placeholder, value);
-      key.push(typeof value === 'string' ? 's' : 'n');
-      return placeholder;
+class ShapeWalk {
+  key = '';
+  readonly values: unknown[] = [];
+
+  constructor(private readonly literal: ReadonlySet<string>) {}
+
+  visit(value: unknown): boolean {
+    switch (typeof value) {
+      case 'string':
+        this.values.push(value);
+        this.key += 's';
+        return true;
+      case 'number':
+        this.values.push(value);
+        this.key += 'n';
+        return true;
+      case 'boolean':
+      case 'undefined':
+        this.key += value === undefined ? 'u' : value ? 't' : 'f';
+        return true;
+      case 'object':
+        return this.#object(value);
+      default:
+        return false;
+    }
+  }
+
+  #object(value: object | null): boolean {
+    if (value === null) {
+      this.key += '0';
+      return true;
     }
     if (Array.isArray(value)) {
-      key.push('[');
-      const items = value.map(walk);
-      key.push(']');
-      return items;
+      this.key += '[';
+      for (const item of value) if (!this.visit(item)) return false;
+      this.key += ']';
+      return true;
     }
-    if (value !== null && typeof value === 'object') {
-      if (Object.getPrototypeOf(value) !== Object.prototype) throw NOT_PLAIN;
-      const copy: Record<string, unknown> = {};
-      key.push('{');
-      for (const name of Object.keys(value).sort()) {
-        const field = (value as Record<string, unknown>)[name];
-        key.push(name);
-        if (literal.has(name) && (typeof field === 'string' || field === undefined)) {
-          key.push(`=${String(field)}`);
-          copy[name] = field;
-        } else {
-          key.push(':');
-          copy[name] = walk(field);
-        }
+    if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+    this.key += '{';
+    for (const name in value) {
+      const field = (value as Record<string, unknown>)[name];
+      if (isLiteral(this.literal, name, field)) {
+        this.key += `${name}=${String(field)},`;
+      } else {
+        this.key += `${name}:`;
+        if (!this.visit(field)) return false;
       }
-      key.push('}');
-      return copy;
     }
-    if (value === undefined || value === null || typeof value === 'boolean') {
-      key.push(String(value));
-      return value;
-    }
-    throw NOT_PLAIN;
-  };
-  try {
-    const template = walk(args);
-    if (values.size > MAX_VALUES) return undefined;
-    return { key: key.join(' '), args: template, values };
-  } catch (error) {
-    if (error === NOT_PLAIN) return undefined;
-    throw error;
+    this.key += '}';
+    return true;
   }
 }
-
-const NOT_PLAIN = Symbol('not plain data');
