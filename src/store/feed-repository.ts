@@ -10,6 +10,7 @@ type FeedRow = Selectable<Database['feed_elements']>;
 
 /** Feed pages, and what a viewer's feeds draw from. Deleted posts are never returned. */
 export class FeedRepository {
+  /** The page statement and the feed sources', compiled once per shape (statement-shapes.ts). */
   readonly #shapes: StatementShapes;
 
   constructor(private readonly db: Db) {

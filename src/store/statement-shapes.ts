@@ -15,9 +15,8 @@ import type { Db } from './dialects/dialect.js';
  * A builder may only pass the values it is given into the statement: one that computes with a
  * value (a pattern from a search text) or picks its SQL by one would be wrong here. What the first
  * compile can see is checked (no parameter and no SQL text holds part of a placeholder), and that
- * shape is then built each time instead; what it cannot see is what
- * `checkStatementShapes` is for: the test suite turns it on, and every call is also built with its
- * real values and compared.
+ * shape is then built each time instead; what it cannot see is what `checkStatementShapes` is for:
+ * the test suite turns it on, and every call is also built with its real values and compared.
  */
 export class StatementShapes {
   readonly #compiled = new Map<string, Template | typeof NO_STATEMENT | typeof NOT_A_TEMPLATE>();
@@ -36,13 +35,13 @@ export class StatementShapes {
     build: (args: A) => Compilable<R> | undefined,
     literal: readonly string[] = NONE,
   ): Promise<R[]> {
-    const compiled = this.compile(name, args, build, literal);
+    const compiled = this.#compile(name, args, build, literal);
     if (compiled === undefined) return [];
     return (await this.db.executeQuery(compiled)).rows;
   }
 
   /** The compiled statement of `build(args)` with the values of `args` (undefined: none). */
-  compile<A, R>(
+  #compile<A, R>(
     name: string,
     args: A,
     build: (args: A) => Compilable<R> | undefined,
@@ -77,7 +76,7 @@ const PLACEHOLDER = /^\u0000(\d+)\u0000$/;
 /** Above this many values (a feed of very many sources) a statement is compiled each time. */
 const MAX_VALUES = 200;
 
-/** A compiled statement, and for each of its parameters the index of the value it takes (or -1: a constant). */
+/** A compiled statement, and for each parameter the index of the value it takes (-1: a constant). */
 interface Template {
   compiled: CompiledQuery;
   slots: number[];
