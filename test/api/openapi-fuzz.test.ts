@@ -35,6 +35,16 @@ const EVENT_STREAM = '/_chatterbox/requests/stream';
 const EVENT_STREAM_TYPE = 'text/event-stream; charset=utf-8';
 
 /** The path as the server reads it (decision 0019), to know which surface answered. */
+/**
+ * The routes whose success is the bytes of an image or a file rather than JSON or XML: profile
+ * photos and file renditions are PNGs, a file's content has the file's own type (SPEC §12.2).
+ */
+const BINARY_ROUTES = [
+  { path: /^\/profilephoto\/[^/]+\/[^/]+$/, type: /^image\/png$/ },
+  { path: /\/connect\/files\/[^/]+\/rendition$/, type: /^image\/png$/ },
+  { path: /\/connect\/files\/[^/]+\/content$/, type: /^[\w.+-]+\/[\w.+-]+/ },
+];
+
 function pathOf(request: FuzzRequest): string {
   return normalizePath(request.url.split('?')[0] as string);
 }
@@ -132,7 +142,9 @@ describe('property-based fuzz over the OpenAPI document (issue 9)', () => {
         assert.equal(response.body.split('\n\n')[0], 'retry: 2000', context);
         return;
       }
-      assert.ok(type === JSON_TYPE || type === XML_TYPE, context);
+      const binary = BINARY_ROUTES.find((route) => route.path.test(pathOf(request)));
+      if (binary) assert.match(String(type), binary.type, context);
+      else assert.ok(type === JSON_TYPE || type === XML_TYPE, context);
       return;
     }
     if (request.method === 'HEAD') {
