@@ -72,7 +72,6 @@ const NO_STATEMENT = Symbol('no statement');
 const NOT_A_TEMPLATE = Symbol('not a template');
 /** Placeholders are a NUL, a number and a NUL, which no ID, date, name or page size is. */
 const NUL = '\u0000';
-const PLACEHOLDER = /^\u0000(\d+)\u0000$/;
 /** Above this many values (a feed of very many sources) a statement is compiled each time. */
 const MAX_VALUES = 200;
 
@@ -105,7 +104,7 @@ function templateFor(
   const slots: number[] = [];
   for (const p of compiled.parameters) {
     if (typeof p === 'string' && p.includes(NUL)) {
-      const slot = Number(PLACEHOLDER.exec(p)?.[1] ?? -1);
+      const slot = placeholderIndex(p);
       if (slot < 0 || slot >= count) return NOT_A_TEMPLATE;
       slots.push(slot);
     } else if (typeof p === 'object' && p !== null && JSON.stringify(p).includes('\\u0000')) {
@@ -116,6 +115,13 @@ function templateFor(
     }
   }
   return { compiled, slots };
+}
+
+/** n for the placeholder NUL n NUL, else -1. */
+function placeholderIndex(parameter: string): number {
+  const digits = parameter.slice(1, -1);
+  const framed = parameter.startsWith(NUL) && parameter.endsWith(NUL) && /^\d+$/.test(digits);
+  return framed ? Number(digits) : -1;
 }
 
 let checking = false;
