@@ -10,9 +10,9 @@ test('processTree finds the children of a process and theirs; sampleRss reads th
   const child = `
     const { spawn } = require('node:child_process');
     const g = spawn(process.execPath, ['-e', ${JSON.stringify(grandchild)}], { stdio: 'ignore' });
-    console.log(g.pid);
+    process.on('SIGTERM', () => { g.kill(); process.exit(0); });
     setInterval(() => {}, 1000);
-    process.on('SIGTERM', () => { g.kill(); process.exit(0); });`;
+    console.log(g.pid);`;
   const top = spawn(process.execPath, ['-e', child], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const [line] = (await once(top.stdout, 'data')) as [Buffer];
