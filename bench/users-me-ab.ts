@@ -14,11 +14,14 @@
  * before it starts, and `--path` names another GET than users/me, e.g. bench (b)'s news page:
  *
  *   … --posts 100000 --path '/services/data/v36.0/chatter/feeds/news/me/feed-elements?pageSize=25'
+ *
+ * `--batch` sends bench (d)'s batch of 25 GETs instead (POST connect/batch; CPU per batch).
  */
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { login, seedPosts, sqliteStore, startChatterbox } from './lib/chatterbox.js';
+import { batchOf25, twentyFiveGets } from './lib/chatterbox-scenarios.js';
 import { prepareLoad } from './lib/load.js';
 
 const { values } = parseArgs({
@@ -29,6 +32,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '3' },
     path: { type: 'string', default: '/services/data/v36.0/chatter/users/me' },
     posts: { type: 'string', default: '0' },
+    batch: { type: 'boolean', default: false },
   },
 });
 const specs = (values.targets as string).split('|').map((t) => t.split(';'));
@@ -60,13 +64,14 @@ const settings = {
   generator: 'wrk' as const,
 };
 try {
-  const loads = targets.map((t) =>
-    prepareLoad(
-      t.server,
-      { path: values.path as string, headers: { authorization: `Bearer ${t.token}` } },
-      settings,
-    ),
-  );
+  const loads = [];
+  for (const t of targets) {
+    const headers = { authorization: `Bearer ${t.token}` };
+    const spec = values.batch
+      ? batchOf25('sqlite', t.token, twentyFiveGets(await userIds(t.server.url, headers))).load
+      : { path: values.path as string, headers };
+    loads.push(prepareLoad(t.server, spec, settings));
+  }
   for (const l of loads) await l.warmUp();
   const rows = targets.map(() => ({ cpu: [] as number[], rps: [] as number[], rss: 0 }));
   for (let round = 0; round < Number(values.rounds); round++) {
@@ -96,4 +101,9 @@ try {
     await t.server.stop();
     await t.store.dispose();
   }
+}
+
+async function userIds(url: string, headers: Record<string, string>): Promise<string[]> {
+  const list = await fetch(`${url}/services/data/v36.0/chatter/users?pageSize=25`, { headers });
+  return ((await list.json()) as { users: { id: string }[] }).users.map((u) => u.id);
 }

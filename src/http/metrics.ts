@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { onDependencyLatency } from '../dependencies/latency.js';
+import { droppedLogLines } from '../lib/log-destination.js';
 import type { Services } from '../services.js';
 import { checkAdminToken } from './admin-token.js';
 
@@ -25,6 +26,15 @@ function processMetrics(): Registry {
     const store = latency.labels('store');
     const redis = latency.labels('redis');
     onDependencyLatency((dependency, seconds) => (dependency === 'store' ? store : redis).observe(seconds));
+    new Counter({
+      name: 'chatterbox_log_lines_dropped_total',
+      help: 'Log lines dropped because stdout was not read as fast as they were written',
+      registers: [processRegistry],
+      collect() {
+        this.reset();
+        this.inc(droppedLogLines());
+      },
+    });
   }
   return processRegistry;
 }

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { fdLineDestination, type LineDestination } from './log-destination.js';
 
 /** pino's levels, the only values `--log-level` accepts. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -27,8 +28,20 @@ export async function createLogger(
     return pino({ level: options.level }, stream);
   }
   // Lines to stdout are written asynchronously: a request does not wait for its log line's write
-  // (a synchronous write per line was 8 % of a request's CPU, decision 0016). pino flushes what is
-  // left when the process exits; the banner is flushed as soon as it is logged (main.ts).
+  // (a synchronous write per line was 8 % of a request's CPU, decision 0016), and what a turn of
+  // the event loop logged goes out in one write (decision 0038). pino flushes what is left when
+  // the process exits; the banner is flushed as soon as it is logged (main.ts).
   if (destination !== process.stdout) return pino({ level: options.level }, destination);
-  return pino({ level: options.level }, pino.destination({ dest: 1, sync: false }));
+  return lineLogger(options.level, fdLineDestination(1));
+}
+
+/** JSON lines to `lines`, with a warning in the log itself when lines had to be dropped. */
+export function lineLogger(level: string, lines: LineDestination): Logger {
+  const logger = pino({ level }, lines);
+  lines.onDropsReported = (dropped) =>
+    logger.warn(
+      { droppedLines: dropped },
+      'log lines dropped: the log was not read as fast as it was written',
+    );
+  return logger;
 }

@@ -65,6 +65,15 @@ describe('GET /_chatterbox/metrics (issue 15)', () => {
       const line = lines.find((l) => l.startsWith(`${name} `));
       assert.match(line ?? '', /^\S+ \d+(\.\d+)?(e[-+]\d+)?$/, name);
     }
+    // This process logs to the harness's stream, not through the stdout destination: none dropped.
+    assert.deepEqual(
+      lines.filter((l) => l.includes('chatterbox_log_lines_dropped_total')),
+      [
+        '# HELP chatterbox_log_lines_dropped_total Log lines dropped because stdout was not read as fast as they were written',
+        '# TYPE chatterbox_log_lines_dropped_total counter',
+        'chatterbox_log_lines_dropped_total 0',
+      ],
+    );
   });
 
   test('store and Redis latency: one histogram observation per statement and per command', async () => {
