@@ -25,8 +25,8 @@ export interface LineDestination {
   onDropsReported?: (lines: number) => void;
 }
 
-export const LOG_MAX_WRITE_BYTES = 1024 * 1024;
-export const LOG_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+const LOG_MAX_WRITE_BYTES = 1024 * 1024;
+const LOG_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 let droppedLines = 0;
 /** Lines every destination of this process dropped since it started (a metric). */

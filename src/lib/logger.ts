@@ -30,7 +30,8 @@ export async function createLogger(
   // Lines to stdout are written asynchronously: a request does not wait for its log line's write
   // (a synchronous write per line was 8 % of a request's CPU, decision 0016), and what a turn of
   // the event loop logged goes out in one write (decision 0038). pino flushes what is left when
-  // the process exits; the banner is flushed as soon as it is logged (main.ts).
+  // the process exits. Without a minimum length, sonic-boom starts a write as soon as none is in
+  // flight, so the banner (start-up.ts) goes out at once or right after the write before it.
   if (destination !== process.stdout) return pino({ level: options.level }, destination);
   return lineLogger(options.level, fdLineDestination(1));
 }
