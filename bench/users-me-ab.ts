@@ -73,7 +73,7 @@ try {
     loads.push(prepareLoad(t.server, spec, settings));
   }
   for (const l of loads) await l.warmUp();
-  const rows = targets.map(() => ({ cpu: [] as number[], rps: [] as number[], rss: 0 }));
+  const rows = targets.map(() => ({ cpu: [] as number[], rps: [] as number[], rss: 0, non2xx: 0 }));
   for (let round = 0; round < Number(values.rounds); round++) {
     const order = round % 2 === 0 ? loads.map((_, i) => i) : loads.map((_, i) => loads.length - 1 - i);
     for (const i of order) {
@@ -82,12 +82,13 @@ try {
       row.cpu.push(m.serverCpuUsPerRequest ?? Number.NaN);
       row.rps.push(m.requestsPerSecond);
       row.rss = Math.max(row.rss, m.rssPeakMb);
+      row.non2xx += m.non2xx;
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
   for (const [i, row] of rows.entries())
     console.log(
-      `${targets[i]?.name}: CPU µs/req median ${median(row.cpu).toFixed(0)} [${row.cpu.map((x) => x.toFixed(0)).join(', ')}]; req/s ${row.rps.map((x) => x.toFixed(0)).join(', ')}; peak RSS ${row.rss.toFixed(0)} MB`,
+      `${targets[i]?.name}: CPU µs/req median ${median(row.cpu).toFixed(0)} [${row.cpu.map((x) => x.toFixed(0)).join(', ')}]; req/s ${row.rps.map((x) => x.toFixed(0)).join(', ')}; peak RSS ${row.rss.toFixed(0)} MB; non-2xx ${row.non2xx}`,
     );
   const base = rows[0] as (typeof rows)[number];
   for (const [i, row] of rows.entries())

@@ -335,6 +335,30 @@ describe('batch (SPEC §8)', () => {
     ]);
   });
 
+  test('the body holds, byte for byte, the text each subrequest answers when sent alone', async () => {
+    const missing = '/v36.0/chatter/users/005Cb0000000999AAA';
+    const response = await batch({
+      haltOnError: true,
+      batchRequests: [
+        { method: 'GET', url: '/v36.0/chatter/users/me' },
+        { method: 'GET', url: `/v36.0/chatter/users?q=an&pageSize=2` },
+        { method: 'GET', url: missing },
+        { method: 'GET', url: '/v36.0/chatter' },
+      ],
+    });
+    const alone = async (url: string) =>
+      (await h.request({ url: `/services/data${url}`, token: alice })).body;
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.headers['content-type'], JSON_TYPE);
+    assert.equal(
+      response.body,
+      `{"hasErrors":true,"results":[{"statusCode":200,"result":${await alone('/v36.0/chatter/users/me')}},` +
+        `{"statusCode":200,"result":${await alone('/v36.0/chatter/users?q=an&pageSize=2')}},` +
+        `{"statusCode":404,"result":${await alone(missing)}},` +
+        `{"statusCode":412,"result":${JSON.stringify(HALTED)}}]}`,
+    );
+  });
+
   test('a batch counts once towards the daily quota, its subrequests each towards the hourly one', async (t) => {
     t.after(h.freezeClock());
     await h.admin('PUT', '/_chatterbox/limits', { hourly: 3 });
