@@ -20,6 +20,7 @@ import pino from 'pino';
 export interface LineDestination {
   write(line: string): void;
   flush(callback?: (error?: Error) => void): void;
+  /** pino calls it after a `fatal` line, so that line is out before the process dies. */
   flushSync(): void;
   /** Called with the count of lines dropped since the last call, once writing has caught up. */
   onDropsReported?: (lines: number) => void;

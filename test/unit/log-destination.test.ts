@@ -30,6 +30,26 @@ test('what one turn of the event loop logged goes out in one write, not in 16 KB
   assert.equal(readFileSync(file, 'utf8'), line.repeat(3000));
 });
 
+test('a fatal line is written before logger.fatal returns, with every line logged before it', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'cb-log-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'out.log');
+  const fd = fs.openSync(file, 'w');
+  t.after(() => fs.closeSync(fd));
+  const logger = lineLogger('info', fdLineDestination(fd));
+  for (let n = 0; n < 1000; n++) logger.info({ n }, 'request');
+  logger.fatal('the store is gone');
+  // Read in the same turn: only a synchronous flush can have written the lines after the first.
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { n?: number; msg: string });
+  assert.deepEqual(
+    lines.map((l) => l.n ?? l.msg),
+    [...[...Array(1000).keys()], 'the store is gone'],
+  );
+});
+
 test('a reader that stops reading: lines beyond the buffer are dropped, counted and reported once it reads again', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'cb-log-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
