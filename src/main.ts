@@ -164,14 +164,16 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
     return config.secretKey ? [keyFromPassphrase(config.secretKey), stored] : [stored];
   });
   if (options.prepare !== false) await prepareStore(store, clock, config, appSecrets);
-  // Hot reads (decision 0031): what requests read again and again, kept while nothing changed it.
-  const changes = await openChangeFeed(storeOptions);
-  const shared = store.dialect.sharedByServers || config.workers > 1;
+  // Hot reads (decisions 0031, 0039): what requests read again and again, kept while nothing
+  // changed it, once the store has its tables (`chatterbox migrate` opens it before). With
+  // --workers on one SQLite file every request's quota write is another process's change, which
+  // SQLite's feed can only take for everything: no feed there, and a session another worker may
+  // have revoked is re-checked after 2 s (decision 0003).
+  const feed = options.prepare !== false && (Boolean(config.databaseUrl) || config.workers === 1);
+  const changes = feed ? await openChangeFeed(storeOptions, store) : undefined;
   const sessions = new SessionService(store, clock, {
     sessionTimeoutMs: config.sessionTimeout * 1000,
-    // Without a change feed, another server may revoke a session this one has cached: re-check
-    // shared sessions often.
-    cacheTtlMs: shared ? 2_000 : 30_000,
+    cacheTtlMs: 2_000,
     changes,
   });
   const control = new ControlState(
@@ -189,11 +191,7 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
   const usage = usageCounters(config, store, redis, redisGuard);
   const checks: DependencyCheck[] = [{ dependency: 'store', ping: () => store.getSetting('health') }];
   if (redis) checks.push({ dependency: 'redis', ping: () => redisGuard.run(() => redis.ping()) });
-  const users = new UserService(
-    store,
-    clock,
-    changes?.hearsOwnWrites ? new UserDetailCache(store, changes) : undefined,
-  );
+  const users = new UserService(store, clock, changes ? new UserDetailCache(store, changes) : undefined);
   const groups = new GroupService(store, clock, users);
   const feedViews = new FeedViews(store, clock, users);
   const files = new FileService(store, clock, users);

@@ -33,7 +33,7 @@ import type { Store } from './store/store.js';
 export interface Services {
   config: Config;
   store: Store;
-  /** The store's changes as it announces them (PostgreSQL), which the hot-read caches follow. */
+  /** The store's changes, which the hot-read caches follow (decisions 0031, 0039); none with --workers on SQLite or before migrating. */
   changes: ChangeFeed | undefined;
   clock: Clock;
   control: ControlState;

@@ -26,7 +26,7 @@ export interface IssuedTokens {
  * Access tokens and their sessions (SPEC §4). A verified session is cached in memory so that a
  * request costs no store round trip for authentication in steady state; the cache entry is dropped
  * on revoke, expiry or deactivation in this process. Other servers sharing the database may revoke
- * it too: with a change feed (decision 0031) their writes drop it as well, and a request
+ * it too: with a change feed (decisions 0031, 0039) their writes drop it as well, and a request
  * uses it only once the feed has caught up with the request's arrival (and not at all while the
  * feed is down); without one, it is re-checked against the store after `cacheTtlMs`.
  */
@@ -47,7 +47,7 @@ export class SessionService {
       cacheTtlMs: number;
       /** The most sessions kept verified in memory (10 000 unless set). */
       cacheMax?: number;
-      /** The store's changes, when it announces them (PostgreSQL). */
+      /** The store's changes (decisions 0031, 0039); none with --workers on SQLite. */
       changes?: ChangeFeed | undefined;
     },
   ) {

@@ -25,7 +25,7 @@ export class UserService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    /** Where the store announces its changes (PostgreSQL): one user's detail from memory. */
+    /** One user's detail from memory, kept by the store's change feed (decisions 0031, 0039). */
     private readonly details?: UserDetailCache,
   ) {}
 

@@ -37,12 +37,6 @@ export function parseChange(payload: string): Change {
  * moment has reached the listeners, so an entry still cached then is the store's current row.
  */
 export interface ChangeFeed {
-  /**
-   * Whether this process's own writes come through the feed too (PostgreSQL's notifications do);
-   * where they do not (SQLite's data_version), only caches that this process's writers keep in
-   * step themselves may use it.
-   */
-  readonly hearsOwnWrites: boolean;
   /** Whether changes are being heard now; nothing read while they are not may be cached. */
   readonly live: boolean;
   /** Moves on every change and drop: a read filled into a cache only if it did not move meanwhile. */

@@ -1,7 +1,9 @@
+import type SQLite from 'better-sqlite3';
 import { type Kysely, type MigrationResult, Migrator } from 'kysely';
 import type { CircuitBreaker } from '../dependencies/circuit-breaker.js';
 import type { ChangeFeed } from './change-feed.js';
-import { createSqliteDb, sqliteDialect } from './dialects/sqlite.js';
+import { createSqliteDb, sqliteConnection, sqliteDialect } from './dialects/sqlite.js';
+import { SqliteChangeFeed } from './dialects/sqlite-changes.js';
 import * as m001 from './migrations/001-foundation.js';
 import * as m002 from './migrations/002-collab-groups.js';
 import * as m003 from './migrations/003-feed.js';
@@ -83,15 +85,26 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     });
     return new Store(db, postgresDialect, options.idInstance);
   }
-  return new Store(createSqliteDb(options.sqlitePath), sqliteDialect, options.idInstance);
+  const db = createSqliteDb(options.sqlitePath);
+  const store = new Store(db, sqliteDialect, options.idInstance);
+  sqliteConnections.set(store, sqliteConnection(db));
+  return store;
 }
+
+/** The connection of each SQLite store openStore opened, for its change feed. */
+const sqliteConnections = new WeakMap<Store, SQLite.Database>();
 
 /**
  * The store's changes as it announces them to every server sharing it (decision 0031):
- * PostgreSQL's notifications (migration 018); none on SQLite. Call after migrate().
+ * PostgreSQL's notifications (migration 018), or on SQLite this connection's own triggers and
+ * `PRAGMA data_version` (decision 0039). Call after migrate(), with the store it opened.
  */
-export async function openChangeFeed(options: StoreOptions): Promise<ChangeFeed | undefined> {
-  if (!options.databaseUrl) return undefined;
+export async function openChangeFeed(options: StoreOptions, store: Store): Promise<ChangeFeed> {
+  if (!options.databaseUrl) {
+    const sqlite = sqliteConnections.get(store);
+    if (!sqlite) throw new Error('openChangeFeed: not a store openStore opened');
+    return new SqliteChangeFeed(sqlite);
+  }
   const { PostgresChangeFeed } = await import('./dialects/postgres-changes.js');
   const feed = new PostgresChangeFeed(
     options.databaseUrl,

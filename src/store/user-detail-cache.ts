@@ -19,8 +19,9 @@ const SUBSCRIBERS_PER_ENTRY = 16;
  * A user with the counts of User Detail, kept in memory while the store's change feed says
  * nothing changed them (decision 0031): what `GET users/me` reads on every request, and User
  * Detail of another user with the viewer's subscription to them (findFollowed).
- * Only with a feed that hears this process's own writes too (PostgreSQL): follows, posts and
- * likes change the counts from many places, and every one of them goes through the feed.
+ * Follows, posts and likes change the counts from many places; every one of them comes through
+ * the feed, this process's own writes included (PostgreSQL's notifications, SQLite's triggers:
+ * decision 0039).
  */
 export class UserDetailCache {
   readonly #entries: LruMap<string, Entry>;

@@ -7,7 +7,6 @@ import { QueryCounter } from '../../src/store/store.js';
 /** A feed whose marks count the round trips asked for (each mark() a new one). */
 function feed(): ChangeFeed & { marks: number } {
   return {
-    hearsOwnWrites: true,
     live: true,
     generation: 0,
     marks: 0,

@@ -31,7 +31,6 @@ export function changeChannel(schema: string): string {
  * connection (tried every second), and nothing read meanwhile is cached.
  */
 export class PostgresChangeFeed implements ChangeFeed {
-  readonly hearsOwnWrites = true;
   readonly #listeners = new ChangeListeners();
   #client: pg.Client | undefined;
   #closed = false;

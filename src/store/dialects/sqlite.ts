@@ -31,10 +31,22 @@ export function createSqliteDb(path: string): Kysely<Database> {
   // that grows under load (posts) filled, all of it resident (issue 14, target 5); the pages it no
   // longer holds are read from the OS's file cache.
   sqlite.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
-  return new Kysely<Database>({
+  const db = new Kysely<Database>({
     dialect: new MigrationLockingSqliteDialect({ database: withStatementCache(sqlite) }),
     log: reportStatementLatency,
   });
+  connections.set(db, sqlite);
+  return db;
+}
+
+/** The connection behind each Kysely handle createSqliteDb made. */
+const connections = new WeakMap<Kysely<Database>, SQLite.Database>();
+
+/** The SQLite connection behind a store's handle, for its change feed (sqlite-changes.ts). */
+export function sqliteConnection(db: Kysely<Database>): SQLite.Database {
+  const sqlite = connections.get(db);
+  if (!sqlite) throw new Error('not a SQLite store');
+  return sqlite;
 }
 
 /**
