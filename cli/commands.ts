@@ -12,7 +12,10 @@ import { migrate } from '../src/store/open-store.js';
 
 export async function migrateCommand(options: RawFlags): Promise<void> {
   // Migrations and bulk loads may run long statements: no per-call bound (decision 0021).
-  const runtime = await createRuntime({ ...loadConfig(options), dependencyTimeoutMs: 0 }, { prepare: false });
+  const runtime = await createRuntime(
+    { ...loadConfig(options), dependencyTimeoutMs: 0 },
+    { prepare: false, changes: false },
+  );
   const applied = await migrate(runtime.services.store);
   await runtime.close();
   process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Already up to date.\n');

@@ -141,7 +141,15 @@ export interface Runtime {
 }
 
 /** Opens the store, migrates it, seeds the demo org on an empty store with --demo, wires the services. */
-export async function createRuntime(config: Config, options: { prepare?: boolean } = {}): Promise<Runtime> {
+export async function createRuntime(
+  config: Config,
+  options: {
+    /** false: the store is used as it is (a --workers worker, whose primary prepared it). */
+    prepare?: boolean;
+    /** false: no change feed, for a store that may have no tables yet (`chatterbox migrate`). */
+    changes?: boolean;
+  } = {},
+): Promise<Runtime> {
   const storeBreaker = new CircuitBreaker('store');
   checkStoreFlags(config);
   const storeOptions = {
@@ -165,11 +173,10 @@ export async function createRuntime(config: Config, options: { prepare?: boolean
   });
   if (options.prepare !== false) await prepareStore(store, clock, config, appSecrets);
   // Hot reads (decisions 0031, 0039): what requests read again and again, kept while nothing
-  // changed it, once the store has its tables (`chatterbox migrate` opens it before). With
-  // --workers on one SQLite file every request's quota write is another process's change, which
-  // SQLite's feed can only take for everything: no feed there, and a session another worker may
-  // have revoked is re-checked after 2 s (decision 0003).
-  const feed = options.prepare !== false && (Boolean(config.databaseUrl) || config.workers === 1);
+  // changed it. With --workers on one SQLite file every request's quota write is another
+  // process's change, which SQLite's feed can only take for everything: no feed there, and a
+  // session another worker may have revoked is re-checked after 2 s (decision 0003).
+  const feed = options.changes !== false && (Boolean(config.databaseUrl) || config.workers === 1);
   const changes = feed ? await openChangeFeed(storeOptions, store) : undefined;
   const sessions = new SessionService(store, clock, {
     sessionTimeoutMs: config.sessionTimeout * 1000,

@@ -33,7 +33,10 @@ import type { Store } from './store/store.js';
 export interface Services {
   config: Config;
   store: Store;
-  /** The store's changes, which the hot-read caches follow (decisions 0031, 0039); none with --workers on SQLite or before migrating. */
+  /**
+   * The store's changes, which the hot-read caches follow (decisions 0031, 0039); none with
+   * --workers on SQLite, nor before the store is migrated.
+   */
   changes: ChangeFeed | undefined;
   clock: Clock;
   control: ControlState;

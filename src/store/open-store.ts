@@ -2,7 +2,7 @@ import type SQLite from 'better-sqlite3';
 import { type Kysely, type MigrationResult, Migrator } from 'kysely';
 import type { CircuitBreaker } from '../dependencies/circuit-breaker.js';
 import type { ChangeFeed } from './change-feed.js';
-import { createSqliteDb, sqliteConnection, sqliteDialect } from './dialects/sqlite.js';
+import { openSqlite, sqliteDialect } from './dialects/sqlite.js';
 import { SqliteChangeFeed } from './dialects/sqlite-changes.js';
 import * as m001 from './migrations/001-foundation.js';
 import * as m002 from './migrations/002-collab-groups.js';
@@ -85,9 +85,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     });
     return new Store(db, postgresDialect, options.idInstance);
   }
-  const db = createSqliteDb(options.sqlitePath);
+  const { db, connection } = openSqlite(options.sqlitePath);
   const store = new Store(db, sqliteDialect, options.idInstance);
-  sqliteConnections.set(store, sqliteConnection(db));
+  sqliteConnections.set(store, connection);
   return store;
 }
 

@@ -28,8 +28,11 @@ interface Server {
   statements(fn: () => Promise<unknown>): Promise<number>;
 }
 
-async function startServer(config: ReturnType<typeof testConfig>): Promise<Server> {
-  const runtime = await createRuntime(config);
+async function startServer(
+  config: ReturnType<typeof testConfig>,
+  options: Parameters<typeof createRuntime>[1] = {},
+): Promise<Server> {
+  const runtime = await createRuntime(config, options);
   const app = await buildApp(runtime.services, { logger: false, reset: runtime.reset });
   await app.ready();
   const inject = (method: InjectOptions['method'], url: string, token: string, payload?: unknown) =>
@@ -81,7 +84,8 @@ describe('hot reads across servers sharing one store (decisions 0031, 0039)', ()
   let b: Server;
   before(async () => {
     a = await startServer(config);
-    b = await startServer(config);
+    // As a --workers worker starts: the primary (here A) prepared the store.
+    b = await startServer(config, { prepare: false });
   });
   after(async () => {
     for (const server of [a, b]) {

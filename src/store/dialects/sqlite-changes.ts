@@ -59,7 +59,9 @@ export class SqliteChangeFeed implements ChangeFeed {
   #seenVersion: number;
 
   constructor(private readonly sqlite: SQLite.Database) {
-    sqlite.function(FUNCTION, { deterministic: false, directOnly: false }, (payload: unknown) => {
+    // directOnly: SQL stored in the file (a view, a trigger someone else created) cannot call it;
+    // TEMP triggers may, being this connection's own.
+    sqlite.function(FUNCTION, { deterministic: false, directOnly: true }, (payload: unknown) => {
       this.#listeners.emit(parseChange(String(payload)));
       return null;
     });

@@ -19,7 +19,13 @@ import { cachedText, type Db, reportStatementLatency, type StoreDialect } from '
 /** The page cache of each SQLite connection, in KiB. */
 const SQLITE_CACHE_KIB = 2000;
 
+/** A SQLite database as a Kysely handle (openStore wraps it in a Store). */
 export function createSqliteDb(path: string): Kysely<Database> {
+  return openSqlite(path).db;
+}
+
+/** The Kysely handle, and the connection behind it (for the store's change feed, sqlite-changes.ts). */
+export function openSqlite(path: string): { db: Kysely<Database>; connection: SQLite.Database } {
   if (path !== ':memory:' && path !== '') createPrivately(path);
   const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');
@@ -35,18 +41,7 @@ export function createSqliteDb(path: string): Kysely<Database> {
     dialect: new MigrationLockingSqliteDialect({ database: withStatementCache(sqlite) }),
     log: reportStatementLatency,
   });
-  connections.set(db, sqlite);
-  return db;
-}
-
-/** The connection behind each Kysely handle createSqliteDb made. */
-const connections = new WeakMap<Kysely<Database>, SQLite.Database>();
-
-/** The SQLite connection behind a store's handle, for its change feed (sqlite-changes.ts). */
-export function sqliteConnection(db: Kysely<Database>): SQLite.Database {
-  const sqlite = connections.get(db);
-  if (!sqlite) throw new Error('not a SQLite store');
-  return sqlite;
+  return { db, connection: sqlite };
 }
 
 /**
