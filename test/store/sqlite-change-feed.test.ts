@@ -9,7 +9,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { rawDatabase } from '../../src/store/raw-database.js';
 import type { Store } from '../../src/store/store.js';
 import { createHarness, type Harness, testStore } from '../helpers/harness.js';
-import { usersMe } from '../helpers/oauth.js';
+import { demoUser, usersMe } from '../helpers/oauth.js';
 
 /**
  * SQLite's change feed (decision 0039): a server's own writes announce exactly what they change,
@@ -45,18 +45,9 @@ describe('SQLite change feed (decision 0039)', { skip: testStore !== 'sqlite' },
     return [...seen];
   }
 
-  async function userId(username: string): Promise<string> {
-    const row = await rawDatabase(h.services.store)
-      .selectFrom('users')
-      .select('id')
-      .where('username', '=', username)
-      .executeTakeFirstOrThrow();
-    return row.id;
-  }
-
   test("the server's own writes announce the row they changed, and nothing else", async () => {
-    const alice = await userId('alice@acme.example');
-    const bob = await userId('bob@acme.example');
+    const alice = (await demoUser(h, 'alice@acme.example')).id;
+    const bob = (await demoUser(h, 'bob@acme.example')).id;
     const token = await h.login('alice@acme.example');
     assert.deepEqual(
       await announced(async () => {

@@ -6,36 +6,39 @@ const FUNCTION = 'chatterbox_changed';
 
 /**
  * What each trigger announces, in the payloads of migration 018 (PostgreSQL's notifications):
- * table, event, and the payload built from the row (`new` or `old`).
+ * table, event, and the payload built from the row (`new` or `old`). `userColumns`: the columns of
+ * `users` whose update announces the user, i.e. all but the login throttle's.
  */
-const TRIGGERS: readonly { table: string; event: string; payload: string }[] = [
-  // Touching last_used_at (once a minute per session in use) announces nothing.
-  {
-    table: 'sessions',
-    event: 'update of revoked_at, user_id, org_id, app_id',
-    payload: `'s:' || new.token_hash`,
-  },
-  { table: 'sessions', event: 'delete', payload: `'s:' || old.token_hash` },
-  { table: 'users', event: 'insert', payload: `'u:' || new.id` },
-  // `update of` every column but the login throttle's (below): a wrong password changes nothing kept.
-  { table: 'users', event: 'update of %USER_COLUMNS%', payload: `'u:' || new.id` },
-  { table: 'users', event: 'delete', payload: `'u:' || old.id` },
-  ...['user_activity', 'group_members'].flatMap((table) => [
-    { table, event: 'insert', payload: `'a:' || new.user_id` },
-    { table, event: 'update', payload: `'a:' || new.user_id` },
-    { table, event: 'delete', payload: `'a:' || old.user_id` },
-  ]),
-  ...(['insert', 'update', 'delete'] as const).flatMap((event) => {
-    const row = event === 'delete' ? 'old' : 'new';
-    return [
-      { table: 'subscriptions', event, payload: `'a:' || ${row}.subscriber_id` },
-      { table: 'subscriptions', event, payload: `'a:' || ${row}.subject_id` },
-    ];
-  }),
-  { table: 'groups', event: 'update of deleted_at', payload: `'o:' || new.org_id` },
-  { table: 'groups', event: 'delete', payload: `'o:' || old.org_id` },
-];
+function triggers(userColumns: readonly string[]): { table: string; event: string; payload: string }[] {
+  return [
+    // Touching last_used_at (once a minute per session in use) announces nothing.
+    {
+      table: 'sessions',
+      event: 'update of revoked_at, user_id, org_id, app_id',
+      payload: `'s:' || new.token_hash`,
+    },
+    { table: 'sessions', event: 'delete', payload: `'s:' || old.token_hash` },
+    { table: 'users', event: 'insert', payload: `'u:' || new.id` },
+    { table: 'users', event: `update of ${userColumns.join(', ')}`, payload: `'u:' || new.id` },
+    { table: 'users', event: 'delete', payload: `'u:' || old.id` },
+    ...['user_activity', 'group_members'].flatMap((table) => [
+      { table, event: 'insert', payload: `'a:' || new.user_id` },
+      { table, event: 'update', payload: `'a:' || new.user_id` },
+      { table, event: 'delete', payload: `'a:' || old.user_id` },
+    ]),
+    ...(['insert', 'update', 'delete'] as const).flatMap((event) => {
+      const row = event === 'delete' ? 'old' : 'new';
+      return [
+        { table: 'subscriptions', event, payload: `'a:' || ${row}.subscriber_id` },
+        { table: 'subscriptions', event, payload: `'a:' || ${row}.subject_id` },
+      ];
+    }),
+    { table: 'groups', event: 'update of deleted_at', payload: `'o:' || new.org_id` },
+    { table: 'groups', event: 'delete', payload: `'o:' || old.org_id` },
+  ];
+}
 
+/** A wrong password changes these and nothing a server keeps. */
 const THROTTLE_COLUMNS = new Set(['failed_logins', 'locked_until']);
 
 /**
@@ -68,10 +71,9 @@ export class SqliteChangeFeed implements ChangeFeed {
     const userColumns = (sqlite.pragma('table_info(users)') as { name: string }[])
       .map((column) => column.name)
       .filter((name) => !THROTTLE_COLUMNS.has(name));
-    TRIGGERS.forEach(({ table, event, payload }, i) => {
-      const on = event.replace('%USER_COLUMNS%', userColumns.join(', '));
+    triggers(userColumns).forEach(({ table, event, payload }, i) => {
       sqlite.exec(
-        `create temp trigger if not exists chatterbox_changed_${i} after ${on} on main.${table} ` +
+        `create temp trigger if not exists chatterbox_changed_${i} after ${event} on main.${table} ` +
           `begin select ${FUNCTION}(${payload}); end`,
       );
     });
