@@ -3,9 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { createSqliteDb, sqliteDialect } from '../../src/store/dialects/sqlite.js';
-import { migrate } from '../../src/store/open-store.js';
-import { Store } from '../../src/store/store.js';
+import { migrate, openStore } from '../../src/store/open-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chatterbox-mode-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,7 +11,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 /** Issue 9, item 14: the SQLite file held password hashes and secrets world-readable (0644). */
 test('a new SQLite database, its -wal and -shm files are readable by their owner only (0600)', async () => {
   const path = join(dir, 'data', 'chatterbox.db');
-  const store = new Store(createSqliteDb(path), sqliteDialect, 'Cb');
+  const store = await openStore({ sqlitePath: path, pgSchema: 'public', idInstance: 'Cb' });
   try {
     await migrate(store);
     await store.putSetting('written', 'yes');

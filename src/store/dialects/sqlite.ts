@@ -19,12 +19,10 @@ import { cachedText, type Db, reportStatementLatency, type StoreDialect } from '
 /** The page cache of each SQLite connection, in KiB. */
 const SQLITE_CACHE_KIB = 2000;
 
-/** A SQLite database as a Kysely handle (openStore wraps it in a Store). */
-export function createSqliteDb(path: string): Kysely<Database> {
-  return openSqlite(path).db;
-}
-
-/** The Kysely handle, and the connection behind it (for the store's change feed, sqlite-changes.ts). */
+/**
+ * A SQLite database as a Kysely handle (openStore wraps it in a Store), and the connection behind
+ * it, for the store's change feed (sqlite-changes.ts).
+ */
 export function openSqlite(path: string): { db: Kysely<Database>; connection: SQLite.Database } {
   if (path !== ':memory:' && path !== '') createPrivately(path);
   const sqlite = new SQLite(path);
