@@ -114,6 +114,16 @@ describe('SQLite change feed (decision 0039)', { skip: testStore !== 'sqlite' },
     );
   });
 
+  test("a request looks once: another connection's commit after its mark is heard by the next request", async () => {
+    const mark = changes.mark();
+    seen.length = 0;
+    await rawDatabase(other).updateTable('users').set({ about_me: 'after the mark' }).execute();
+    assert.equal(changes.caughtUp(mark), true);
+    assert.deepEqual(seen, []);
+    changes.mark();
+    assert.deepEqual(seen, [{ kind: 'all' }]);
+  });
+
   test('inside an open transaction the feed cannot tell, and says so; after it, it can', async () => {
     await h.services.store.transaction(async (tx) => {
       await tx.getSetting('health');

@@ -38,6 +38,10 @@ function triggers(userColumns: readonly string[]): { table: string; event: strin
   ];
 }
 
+/** The marks: whether the feed looked at data_version when the request arrived. */
+const LOOKED = 1;
+const NOT_LOOKED = 0;
+
 /** A wrong password changes these and nothing a server keeps. */
 const THROTTLE_COLUMNS = new Set(['failed_logins', 'locked_until']);
 
@@ -87,15 +91,19 @@ export class SqliteChangeFeed implements ChangeFeed {
 
   /**
    * Looks as the request arrives, so that what it reads first (its session, before it asks
-   * caughtUp) is no older than the other connections' commits before it.
+   * caughtUp) is no older than the other connections' commits before it. The mark says whether
+   * that look was made: caughtUp needs no other, since a commit after the mark is one the request
+   * may miss (it could as well have run before it), and this connection's own writes are heard as
+   * they are made. One look a request, not one before each cached entry too: a batch's
+   * subrequests, which share a mark (shared-mark.ts), look once between them.
    */
   mark(): number {
-    this.#look();
-    return this.#listeners.generation;
+    return this.#look() ? LOOKED : NOT_LOOKED;
   }
 
-  caughtUp(_mark: number): boolean {
-    return this.#look();
+  /** A mark taken inside a transaction looks now, as the cached entry is about to be used. */
+  caughtUp(mark: number): boolean {
+    return mark === LOOKED || this.#look();
   }
 
   /**
