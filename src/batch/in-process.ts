@@ -22,24 +22,28 @@ export interface InProcessResponse {
   statusCode: number;
   headers: OutgoingHttpHeaders;
   body: string;
-  /** The JSON body as the handler returned it, when sendBody wrote it (see keepJsonValue). */
+  /** The JSON body as the handler returned it, when sendBody wrote it (see keepJson). */
   value?: unknown;
+  /** Its JSON text, which the batch's body embeds as it is. */
+  text?: string | undefined;
 }
 
 /**
- * Called by sendBody with a JSON body: a subrequest's response keeps the value, and the batch
- * embeds it as it is, so no text is made for it only to be parsed back (JSON.parse alone was a
- * tenth of a batch's CPU). True when it was kept; any other response ignores it.
+ * Called by sendBody with a JSON body and its text: a subrequest's response keeps both, sends no
+ * text of its own, and the batch embeds the value and the text as they are: no text is parsed
+ * back (JSON.parse alone was a tenth of a batch's CPU), and none is made twice (the journal's copy
+ * and the batch's body are the same text). True when it was kept; any other response ignores it.
  */
-export function keepJsonValue(raw: unknown, value: unknown): boolean {
+export function keepJson(raw: unknown, value: unknown, text: string): boolean {
   if (!(raw instanceof SubrequestResponse)) return false;
   raw.value = value;
+  raw.text = text;
   return true;
 }
 
-/** The JSON value a subrequest's response kept instead of its text; undefined for any other response. */
-export function keptJsonValue(raw: unknown): unknown {
-  return raw instanceof SubrequestResponse ? raw.value : undefined;
+/** The JSON text a subrequest's response kept instead of sending it; undefined for any other response. */
+export function keptJsonText(raw: unknown): string | undefined {
+  return raw instanceof SubrequestResponse ? raw.text : undefined;
 }
 
 /** The hourly reservation of the batch a subrequest belongs to; undefined for any other request. */
@@ -163,6 +167,7 @@ class SubrequestResponse extends EventEmitter {
   destroyed = false;
   readonly sendDate = false;
   value: unknown;
+  text: string | undefined;
   readonly #headers: OutgoingHttpHeaders = {};
   /** Fastify writes a body as one string: kept as it is, not turned into bytes and back. */
   readonly #chunks: (string | Buffer)[] = [];
@@ -221,6 +226,7 @@ class SubrequestResponse extends EventEmitter {
       headers: { ...this.#headers },
       body: this.#body(),
       value: this.value,
+      text: this.text,
     });
     // As a real response does once its last byte is out: after the current tick.
     process.nextTick(() => {

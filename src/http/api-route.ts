@@ -24,6 +24,11 @@ export interface ApiResult {
   status?: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /**
+   * A JSON body already serialized, sent as it is; only for a request whose negotiated format is
+   * JSON, not pretty printed (a batch's body, made of its subrequests' texts).
+   */
+  json?: string;
   /** Bytes sent as they are (file content, images), instead of a negotiated body. */
   raw?: { contentType: string; body: Readable | Buffer };
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { keptJsonValue } from '../batch/in-process.js';
+import { keptJsonText } from '../batch/in-process.js';
 import { SUBREQUEST_HEADER } from '../batch/subrequest.js';
 import type { JournalExchange, JournalMessage } from '../control/journal.js';
 
@@ -61,10 +61,10 @@ export function registerJournalCapture(app: FastifyInstance): void {
  */
 export function captureExchange(request: FastifyRequest, reply: FastifyReply, path: string): JournalExchange {
   const headers = redactHeaders(reply.getHeaders());
-  // A batch subrequest kept its JSON value for the batch's body and sent no text (keepJsonValue):
-  // the journal shows the response as it would have been sent on its own.
-  const kept = keptJsonValue(reply.raw);
-  const payload = kept === undefined ? reply.journalPayload : JSON.stringify(kept);
+  // A batch subrequest kept its JSON text for the batch's body and sent none (keepJson): the
+  // journal shows the response as it would have been sent on its own.
+  const kept = keptJsonText(reply.raw);
+  const payload = kept === undefined ? reply.journalPayload : kept;
   if (kept !== undefined) headers['content-length'] = String(Buffer.byteLength(payload as string));
   return {
     request: message(redactHeaders(request.headers), requestBody(request), true),

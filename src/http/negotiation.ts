@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import type { XMLBuilder } from 'fast-xml-parser';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { keepJsonValue } from '../batch/in-process.js';
+import { keepJson } from '../batch/in-process.js';
 import { normalizePath, rememberPath } from './request-path.js';
 
 export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
@@ -137,9 +137,14 @@ export function sendBody(
   if (options.format === 'xml') {
     return reply.header('content-type', XML_CONTENT_TYPE).send(toXml(options.xmlRoot, body));
   }
-  // A batch subrequest: its value goes into the batch's body, which is serialized once, there.
-  if (keepJsonValue(reply.raw, body)) return reply.header('content-type', JSON_CONTENT_TYPE).send('');
   const json = options.pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body);
+  // A batch subrequest: its value and text go into the batch's body as they are.
+  if (keepJson(reply.raw, body, json)) return reply.header('content-type', JSON_CONTENT_TYPE).send('');
+  return sendJsonText(reply, json);
+}
+
+/** Writes a JSON body already serialized (the status is set). */
+export function sendJsonText(reply: FastifyReply, json: string): FastifyReply {
   return reply
     .header('content-type', JSON_CONTENT_TYPE)
     .send(json.length < LARGE_BODY ? json : Buffer.from(json));

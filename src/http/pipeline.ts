@@ -10,7 +10,7 @@ import type { Services } from '../services.js';
 import type { AnyApiRoute } from './api-route.js';
 import { checkInputText } from './input-text.js';
 import { instanceUrl } from './instance-url.js';
-import { type Format, mediaType, requestFormat, sendBody, wantsPretty } from './negotiation.js';
+import { type Format, mediaType, requestFormat, sendBody, sendJsonText, wantsPretty } from './negotiation.js';
 import { checkNumericParameters } from './numeric-parameters.js';
 import { applyFaults, journalRequest } from './ops-hooks.js';
 import { type PresentContext, textEncoder } from './present-context.js';
@@ -201,6 +201,7 @@ async function respond(
       .header('content-type', result.raw.contentType)
       .send(result.raw.body);
   }
+  if (result.json !== undefined) return sendJsonText(reply.code(result.status ?? 200), result.json);
   return sendBody(reply, result.status ?? 200, result.body, {
     format: state.format,
     pretty: state.pretty,

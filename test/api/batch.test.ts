@@ -357,6 +357,21 @@ describe('batch (SPEC §8)', () => {
         `{"statusCode":404,"result":${await alone(missing)}},` +
         `{"statusCode":412,"result":${JSON.stringify(HALTED)}}]}`,
     );
+    // Pretty printed, the whole body is indented, the subrequests' answers included.
+    const pretty = await h.request({
+      method: 'POST',
+      url: BATCH,
+      token: alice,
+      headers: { 'x-prettyprint': '1' },
+      payload: { batchRequests: [{ method: 'GET', url: '/v36.0/chatter/users/me' }] },
+    });
+    assert.equal(pretty.statusCode, 200);
+    assert.equal(pretty.headers['content-type'], JSON_TYPE);
+    const me = JSON.parse(await alone('/v36.0/chatter/users/me'));
+    assert.equal(
+      pretty.body,
+      JSON.stringify({ hasErrors: false, results: [{ statusCode: 200, result: me }] }, null, 2),
+    );
   });
 
   test('a batch counts once towards the daily quota, its subrequests each towards the hourly one', async (t) => {

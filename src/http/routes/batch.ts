@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { type BatchInput, parseBatch } from '../../batch/batch-request.js';
-import { runBatch } from '../../batch/run-batch.js';
+import { batchJson, batchValue, runBatch } from '../../batch/run-batch.js';
 import { defineRoute } from '../api-route.js';
 
 const BatchBody = Type.Object(
@@ -35,7 +35,12 @@ const batchRoute = (path: string, summary: string) =>
     schema: { body: BatchBody },
     handler: async ({ request, body, services }) => {
       const batch = parseBatch(body as BatchInput, request.api?.version as string);
-      return { body: await runBatch(request.server, request, batch, services.store.queries) };
+      // In compact JSON the body is written from the subrequests' texts; XML and pretty JSON
+      // render the values.
+      const asText = request.api?.format === 'json' && !request.api.pretty;
+      const queries = services.store.queries;
+      const outcome = await runBatch(request.server, request, batch, { queries, values: !asText });
+      return asText ? { json: batchJson(outcome) } : { body: batchValue(outcome) };
     },
   });
 
