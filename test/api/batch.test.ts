@@ -33,8 +33,10 @@ describe('batch (SPEC §8)', () => {
   });
   after(() => h.close());
 
-  const batch = (payload: unknown, token = alice, url = BATCH) =>
-    h.request({ method: 'POST', url, token, payload: payload as Record<string, unknown> });
+  const batch = (payload: unknown, token = alice, url = BATCH, headers: Record<string, string> = {}) =>
+    h.request({ method: 'POST', url, token, headers, payload: payload as Record<string, unknown> });
+  /** A batch of one GET users/me. */
+  const ONE_GET = { batchRequests: [{ method: 'GET', url: '/v36.0/chatter/users/me' }] };
   const direct = async (method: 'GET' | 'PATCH' | 'PUT', url: string, payload?: unknown) => {
     const response = await h.request({
       method,
@@ -211,13 +213,7 @@ describe('batch (SPEC §8)', () => {
 
   test('X-Chatter-Entity-Encoding: false is passed on to the subrequests', async () => {
     await direct('PATCH', ME, { aboutMe: 'a <b> & "c"' });
-    const response = await h.request({
-      method: 'POST',
-      url: BATCH,
-      token: alice,
-      headers: { 'x-chatter-entity-encoding': 'false' },
-      payload: { batchRequests: [{ method: 'GET', url: '/v36.0/chatter/users/me' }] },
-    });
+    const response = await batch(ONE_GET, alice, BATCH, { 'x-chatter-entity-encoding': 'false' });
     assert.equal(response.json().results[0].result.aboutMe, 'a <b> & "c"');
   });
 
@@ -358,13 +354,7 @@ describe('batch (SPEC §8)', () => {
         `{"statusCode":412,"result":${JSON.stringify(HALTED)}}]}`,
     );
     // Pretty printed, the whole body is indented, the subrequests' answers included.
-    const pretty = await h.request({
-      method: 'POST',
-      url: BATCH,
-      token: alice,
-      headers: { 'x-prettyprint': '1' },
-      payload: { batchRequests: [{ method: 'GET', url: '/v36.0/chatter/users/me' }] },
-    });
+    const pretty = await batch(ONE_GET, alice, BATCH, { 'x-prettyprint': '1' });
     assert.equal(pretty.statusCode, 200);
     assert.equal(pretty.headers['content-type'], JSON_TYPE);
     const me = JSON.parse(await alone('/v36.0/chatter/users/me'));
