@@ -49,7 +49,7 @@ const serveOptions = (command: Command) =>
     .option('--export-on-exit <file>', 'write a snapshot of the org (imported, else the first) when stopped');
 
 serveOptions(program.command('serve').description('serve the API')).action(async (options: RawFlags) => {
-  (await import('../src/lib/heap-growth.js')).boundHeapGrowth();
+  (await import('../src/lib/heap-growth.js')).tuneHeap();
   return (await import('../src/main.js')).serve(options);
 });
 

@@ -6,13 +6,30 @@ import { setFlagsFromString } from 'node:v8';
  * are ~30 MB after a collection, and under steady traffic the old space filled to 50–60 MB of
  * mostly dead objects before the next one, every MB of it resident (issue 14, target 5: peak RSS
  * under 200 MB). The factor is read at each collection, so setting it at the start of `serve` is
- * enough. An operator who sets the factor with Node's own flag (`node --heap-growing-percent=N
- * bin/chatterbox.js serve`) keeps theirs. bench/heap-ab.ts measures both.
+ * enough. bench/heap-ab.ts measures it.
  */
 export const HEAP_GROWING_PERCENT = 20;
 
-export function boundHeapGrowth(): void {
+/**
+ * V8's flags a server sets for itself before it builds anything (decision 0040). Each is left
+ * alone when the operator's Node flags (`node --heap-growing-percent=N bin/chatterbox.js serve`,
+ * or `NODE_OPTIONS`) name it, in either polarity.
+ *
+ * - The heap growth bound above.
+ * - No allocation-site pretenuring: V8 may decide, from what survived a few early collections,
+ *   to allocate the objects of some site straight into the old generation. About one server
+ *   process in three decided so for objects that the request path then drops young; from then on,
+ *   for its whole life, each scavenge copied three times as much (kept alive by the dead old
+ *   objects pointing at them) and full collections ran three times as often, and a batch cost
+ *   1.5× to 1.8× the CPU it did in its fellow processes. Without it every process runs as the
+ *   fast ones did, a few per cent slower than the fastest (decision 0040 has the figures).
+ */
+export function tuneHeap(): void {
   const nodeFlags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ');
-  if (/heap[-_]growing[-_]percent/.test(nodeFlags)) return;
-  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  if (!/heap[-_]growing[-_]percent/.test(nodeFlags)) {
+    setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  }
+  if (!/allocation[-_]site[-_]pretenuring/.test(nodeFlags)) {
+    setFlagsFromString('--no-allocation-site-pretenuring');
+  }
 }
