@@ -1,3 +1,5 @@
+import { ExchangeRing, type ExchangeSlot } from './exchange-ring.js';
+
 /** One API request as the journal keeps it (SPEC §9). */
 export interface JournalEntry {
   /** Assigned by the journal when recorded: 1, 2, 3, … in this process, never reused (not even after a clear). */
@@ -20,8 +22,8 @@ export interface JournalEntry {
    * arriving within RETRY_WINDOW_MS of it (issue 10: "did my client back off after the 503?").
    */
   retryOf: number | null;
-  /** The request and response as sent, bounded and redacted when recorded (journal-capture.ts). */
-  exchange?: JournalExchange;
+  /** Where the ring holds the request and response as sent (`RequestJournal.exchange`). */
+  exchange?: ExchangeSlot | undefined;
 }
 
 /** One side of an exchange: headers and the start of the body, secrets already redacted. */
@@ -62,6 +64,13 @@ interface Recent {
 export const RETRY_WINDOW_MS = 60_000;
 
 /**
+ * The bytes of exchanges the journal keeps for each entry it holds (decision 0041): a users/me
+ * exchange takes about 1.5 KiB, a feed page's about 5 KiB (its bodies bounded to 4096 characters
+ * each). When large ones fill the ring, the oldest entries lose their exchange, not their row.
+ */
+export const EXCHANGE_BYTES_PER_ENTRY = 4096;
+
+/**
  * The most recent API requests, in a ring of fixed size: recording never allocates more than the
  * ring, however much traffic passes, and the oldest entry is overwritten first. Beside it, the
  * last entry of each distinct request of the past minute, to mark retries; bounded the same way.
@@ -74,16 +83,23 @@ export class RequestJournal {
   readonly #listeners = new Set<JournalListener>();
   /** Insertion order is arrival order: the oldest key comes first, and is evicted first. */
   readonly #recent = new Map<string, Recent>();
+  readonly #exchanges: ExchangeRing | undefined;
 
   constructor(readonly capacity: number) {
     this.#ring = new Array(Math.max(0, capacity)).fill(undefined);
+    this.#exchanges = capacity > 0 ? new ExchangeRing(capacity * EXCHANGE_BYTES_PER_ENTRY) : undefined;
   }
 
-  record(entry: Omit<JournalEntry, 'id' | 'retryOf'>, retryKey: RetryKey = undefined): void {
-    if (this.capacity === 0) return;
+  /** `exchange` is made only when the journal keeps entries. */
+  record(
+    entry: Omit<JournalEntry, 'id' | 'retryOf' | 'exchange'>,
+    exchange: () => JournalExchange,
+    retryKey: RetryKey = undefined,
+  ): void {
+    if (this.#exchanges === undefined) return;
     const id = ++this.#lastId;
     const retryOf = retryKey === undefined ? null : this.#remember(retryKey, id, entry.time);
-    const recorded: JournalEntry = { id, ...entry, retryOf };
+    const recorded: JournalEntry = { id, ...entry, retryOf, exchange: this.#exchanges.write(exchange()) };
     this.#ring[this.#next] = recorded;
     this.#next = (this.#next + 1) % this.capacity;
     this.#count = Math.min(this.#count + 1, this.capacity);
@@ -123,6 +139,11 @@ export class RequestJournal {
     const age = this.#lastId - id;
     if (!Number.isInteger(id) || age < 0 || age >= this.#count) return undefined;
     return this.#ring[(this.#next - 1 - age + this.capacity) % this.capacity];
+  }
+
+  /** The entry's request and response, while the ring still holds them. */
+  exchange(entry: JournalEntry): JournalExchange | undefined {
+    return entry.exchange && this.#exchanges?.read(entry.exchange);
   }
 
   /** Starts telling `listener` of new entries and clears; the returned function stops it. */

@@ -39,8 +39,8 @@ export function journalRequest(services: Services, request: FastifyRequest, repl
       clientId: form?.client_id ?? null,
       appId: viewer?.appId ?? null,
       durationMs: Math.round(durationMs * 1000) / 1000,
-      exchange: captureExchange(request, reply, path),
     },
+    () => captureExchange(request, reply, path),
     retryKey(request),
   );
 }

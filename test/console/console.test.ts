@@ -362,3 +362,51 @@ describe('the console in Chromium', () => {
     assert.deepEqual(elsewhere, []);
   });
 });
+
+describe('the console, on a journal whose exchanges outgrew their bytes', () => {
+  let h: Harness;
+  let browser: Browser;
+
+  before(async () => {
+    // Two entries, so 8 KiB of exchanges: two lists of users (4 096 characters each) do not fit.
+    h = await createHarness({ journalSize: 2 }, { consoleDir: await buildConsole() });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  test('an entry whose exchange was written over says so; the newer one shows its own', async () => {
+    const base = await h.listen();
+    const alice = await h.login('alice@acme.example');
+    for (let i = 0; i < 2; i++) {
+      const listed = await fetch(`${base}${API}/chatter/users?pageSize=50`, {
+        headers: { authorization: `Bearer ${alice}` },
+      });
+      assert.equal(listed.status, 200);
+      assert.ok((await listed.text()).length > 4096);
+    }
+    const page = await browser.newPage({ viewport: { width: 1600, height: 860 } });
+    // Straight to the request list, signed in: the page's own requests are not API requests.
+    await page.goto(`${base}/_chatterbox/console/`);
+    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const cells = page.getByRole('cell', { name: `${LISTED}/chatter/users` });
+    await eventually(async () => assert.equal(await cells.count(), 2));
+    const detail = page.getByRole('article', { name: 'Request detail' });
+
+    await cells.nth(1).click();
+    await eventually(async () =>
+      assert.equal(
+        await detail.locator('p.hint').innerText(),
+        "The journal no longer keeps this request's headers and bodies: newer requests took their room.",
+      ),
+    );
+    assert.equal(await detail.getByRole('region').count(), 0);
+
+    await cells.nth(0).click();
+    await eventually(async () => assert.equal(await detail.getByRole('region').count(), 2));
+    assert.equal(await detail.getByText('newer requests took their room').count(), 0);
+  });
+});

@@ -293,6 +293,43 @@ describe('a long body in the journal', () => {
   });
 });
 
+describe('a journal whose exchanges outgrow their bytes', () => {
+  let h: Harness;
+  before(async () => {
+    // Two entries, so 8 KiB of exchanges (EXCHANGE_BYTES_PER_ENTRY each).
+    h = await createHarness({ journalSize: 2 });
+  });
+  after(() => h.close());
+
+  test('keeps the older entry without its exchange, the newer with it', async () => {
+    const alice = await h.login(ALICE);
+    const users = { method: 'GET', url: `${API}/chatter/users?pageSize=50`, token: alice } as const;
+    // Each exchange holds 4096 characters of the list and its headers: two do not fit in 8 KiB.
+    assert.ok((await h.request(users)).body.length > 4096);
+    const sent = await h.request(users);
+    const [newer, older] = (await h.admin('GET', '/_chatterbox/requests')).json().requests;
+    assert.deepEqual([newer.id, older.id], [3, 2]);
+
+    const lost = await h.admin('GET', '/_chatterbox/requests/2');
+    assert.equal(lost.statusCode, 200);
+    assert.equal(lost.headers['content-type'], JSON_TYPE);
+    assert.deepEqual(lost.json(), { ...older, request: null, response: null });
+
+    const { request, response, ...kept } = (await h.admin('GET', '/_chatterbox/requests/3')).json();
+    assert.deepEqual(kept, newer);
+    assert.deepEqual(request.headers.authorization, 'Bearer [redacted]');
+    assert.deepEqual(
+      { ...response, headers: undefined },
+      {
+        headers: undefined,
+        body: sent.body.slice(0, 4096),
+        bodyBytes: Buffer.byteLength(sent.body),
+        truncated: true,
+      },
+    );
+  });
+});
+
 describe('GET /_chatterbox/requests/stream (server-sent events)', () => {
   let h: Harness;
   let base: string;

@@ -67,11 +67,8 @@ export function registerControlRequestRoutes(app: FastifyInstance, services: Ser
       const entry = journal.find(request.params.id);
       if (!entry) throw notFound();
       const [row] = await presentJournal(services, [entry]);
-      const body = {
-        ...row,
-        request: entry.exchange?.request ?? null,
-        response: entry.exchange?.response ?? null,
-      };
+      const exchange = journal.exchange(entry);
+      const body = { ...row, request: exchange?.request ?? null, response: exchange?.response ?? null };
       return reply.code(200).header('content-type', JSON_CONTENT_TYPE).send(JSON.stringify(body));
     },
   );

@@ -31,8 +31,16 @@ export function RequestDetail({ id }: { id: number }) {
         · {detail.durationMs} ms{detail.username && ` · ${detail.username}`}
         {detail.clientId && ` · ${detail.clientId}`}
       </p>
-      <Message title="Request" message={detail.request} />
-      <Message title="Response" message={detail.response} />
+      {detail.request === null && detail.response === null ? (
+        <p class="hint">
+          The journal no longer keeps this request's headers and bodies: newer requests took their room.
+        </p>
+      ) : (
+        <>
+          <Message title="Request" message={detail.request} />
+          <Message title="Response" message={detail.response} />
+        </>
+      )}
     </article>
   );
 }
