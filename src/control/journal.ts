@@ -69,6 +69,8 @@ export const RETRY_WINDOW_MS = 60_000;
  * each). When large ones fill the ring, the oldest entries lose their exchange, not their row.
  */
 export const EXCHANGE_BYTES_PER_ENTRY = 4096;
+/** However many entries the journal holds, its exchanges take at most this (the latest ~16 000). */
+export const MAX_EXCHANGE_BYTES = 64 * 1024 * 1024;
 
 /**
  * The most recent API requests, in a ring of fixed size: recording never allocates more than the
@@ -87,7 +89,10 @@ export class RequestJournal {
 
   constructor(readonly capacity: number) {
     this.#ring = new Array(Math.max(0, capacity)).fill(undefined);
-    this.#exchanges = capacity > 0 ? new ExchangeRing(capacity * EXCHANGE_BYTES_PER_ENTRY) : undefined;
+    this.#exchanges =
+      capacity > 0
+        ? new ExchangeRing(Math.min(capacity * EXCHANGE_BYTES_PER_ENTRY, MAX_EXCHANGE_BYTES))
+        : undefined;
   }
 
   /** `exchange` is made only when the journal keeps entries. */

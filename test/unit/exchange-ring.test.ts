@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ExchangeRing } from '../../src/control/exchange-ring.js';
-import type { JournalExchange } from '../../src/control/journal.js';
+import { type JournalExchange, RequestJournal } from '../../src/control/journal.js';
 
 /** An exchange whose response body is `body`; the request has headers and no body. */
 function exchange(body: string | null, truncated = false): JournalExchange {
@@ -83,5 +83,20 @@ describe('ExchangeRing (the journal exchanges, kept as bytes outside the heap)',
     assert.equal(ring.write(exchange('z'.repeat(5000))), undefined);
     assert.ok(kept);
     assert.equal(ring.read(kept)?.response.body, small);
+  });
+});
+
+describe('RequestJournal with its exchange ring', () => {
+  test('a journal of millions of entries bounds its exchanges, and keeps the latest', () => {
+    // 4 KiB an entry would be 8 GB, more than one buffer can hold: the ring stops at 64 MiB.
+    const journal = new RequestJournal(2_000_000);
+    const row = { time: 0, method: 'GET', path: '/x', status: 200, errorCode: null, durationMs: 1 };
+    const names = { username: null, clientId: null, appId: null };
+    journal.record({ ...row, ...names }, () => exchange('{"first":true}'));
+    journal.record({ ...row, ...names }, () => exchange('{"second":true}'));
+    assert.deepEqual(
+      journal.list(2).map((entry) => journal.exchange(entry)),
+      [exchange('{"second":true}'), exchange('{"first":true}')],
+    );
   });
 });
