@@ -1,10 +1,10 @@
 import type { JournalExchange, JournalMessage } from './journal.js';
 
-/** Where an exchange was written: its first byte counted from the ring's first write, and its size. */
-export interface ExchangeSlot {
-  start: number;
-  bytes: number;
-}
+/**
+ * Where an exchange was written: its first byte, counted from the ring's first write. A number,
+ * not an object, so that the journal entry holding it is the only object an entry keeps.
+ */
+export type ExchangeSlot = number;
 
 /** What the ring keeps of one message beside its body: headers, sizes, and the body's encoding. */
 type Meta = [headers: Record<string, string>, bodyBytes: number, truncated: boolean, body: BodyShape];
@@ -51,7 +51,7 @@ export class ExchangeRing {
       this.#written += this.size - at;
       at = 0;
     }
-    const slot = { start: this.#written, bytes };
+    const slot = this.#written;
     this.#bytes.writeUInt32LE(metaBytes, at);
     at += LENGTH_BYTES;
     at += this.#bytes.write(meta, at);
@@ -63,8 +63,9 @@ export class ExchangeRing {
 
   /** The exchange written at `slot`, unless a later one has been written over it since. */
   read(slot: ExchangeSlot): JournalExchange | undefined {
-    if (this.#written - slot.start > this.size) return undefined;
-    let at = slot.start % this.size;
+    // Whatever was written after it starts past its end: it is whole until the ring comes round.
+    if (this.#written - slot > this.size) return undefined;
+    let at = slot % this.size;
     const metaBytes = this.#bytes.readUInt32LE(at);
     at += LENGTH_BYTES;
     const [requestMeta, responseMeta] = JSON.parse(this.#bytes.toString('utf8', at, at + metaBytes)) as [

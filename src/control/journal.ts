@@ -148,7 +148,7 @@ export class RequestJournal {
 
   /** The entry's request and response, while the ring still holds them. */
   exchange(entry: JournalEntry): JournalExchange | undefined {
-    return entry.exchange && this.#exchanges?.read(entry.exchange);
+    return entry.exchange === undefined ? undefined : this.#exchanges?.read(entry.exchange);
   }
 
   /** Starts telling `listener` of new entries and clears; the returned function stops it. */

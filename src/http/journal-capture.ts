@@ -29,6 +29,8 @@ const SECRET_HEADERS = new Set([
 const SECRET_NAMES =
   '(?:access_token|refresh_token|id_token|password|new_?password|old_?password|client_secret|clientSecret|secret|assertion|code|token)';
 const SECRET_FIELD = new RegExp(`^${SECRET_NAMES}$`, 'i');
+/** One of those names as a member's name in JSON text (as JSON.stringify writes it). */
+const SECRET_KEY_IN_JSON = new RegExp(`"${SECRET_NAMES}":`, 'i');
 /**
  * The same fields inside a body already serialized: a JSON string member, an XML element or a
  * form parameter. The bound may cut a value off, so a value without its end counts too.
@@ -130,10 +132,15 @@ function requestBody(request: FastifyRequest): { text: string; bytes: number } |
     // Redacted by redactText once serialized.
     return { text: new URLSearchParams(body as Record<string, string>).toString(), bytes };
   }
-  const text = JSON.stringify(body, (key, value) =>
+  const text = JSON.stringify(body);
+  if (text === undefined) return null;
+  // A replacer makes JSON.stringify call back for every member: only a body that names a secret
+  // field pays for it (a batch's body, 25 subrequests, took 17 µs with it).
+  if (!SECRET_KEY_IN_JSON.test(text)) return { text, bytes };
+  const redacted = JSON.stringify(body, (key, value) =>
     key !== '' && SECRET_FIELD.test(key) && typeof value !== 'object' ? REDACTED : value,
   );
-  return text === undefined ? null : { text, bytes };
+  return { text: redacted, bytes };
 }
 
 function responseBody(payload: unknown): { text: string; bytes: number } | null {
