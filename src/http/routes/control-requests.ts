@@ -58,6 +58,9 @@ export function registerControlRequestRoutes(app: FastifyInstance, services: Ser
     {
       schema: {
         summary: 'One journal entry with its request and response (bounded, secrets redacted)',
+        description:
+          '`request` and `response` are null once newer exchanges have taken their room: the journal ' +
+          'keeps 4 KiB of them for each entry it holds.',
         tags,
         params: RequestParams,
         response: { 200: RequestDetail },
