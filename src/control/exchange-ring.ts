@@ -101,8 +101,9 @@ function metaOf(message: JournalMessage, body: Utf8Body | undefined): Meta {
 /**
  * The last code unit when it is a high surrogate without its pair (0 otherwise): the journal's
  * bound may cut a pair in half (journal-capture.ts), and UTF-8 has no encoding for half a pair.
- * Nothing else in a kept body can be a lone surrogate: the bodies are JSON or forms this server
- * serialized, which escape them, or bytes decoded from UTF-8.
+ * Elsewhere a kept body has none (JSON and forms this server serialized escape them; bytes
+ * decoded from UTF-8 cannot hold them), or had one that went out as UTF-8 too, and reads back as
+ * the client received it.
  */
 function loneSurrogateAtEnd(text: string): number {
   const last = text.charCodeAt(text.length - 1);
