@@ -17,11 +17,11 @@ export const HEAP_GROWING_PERCENT = 20;
  *
  * - The heap growth bound above.
  * - No allocation-site pretenuring: V8 may decide, from what survived a few early collections,
- *   to allocate the objects of some site straight into the old generation. About one server
- *   process in three decided so for objects that the request path then drops young; from then on,
- *   for its whole life, each scavenge copied three times as much (kept alive by the dead old
+ *   to allocate the objects of some site straight into the old generation. About two server
+ *   processes in five decided so for objects that the request path then drops young; from then
+ *   on, for its whole life, each scavenge copied three times as much (kept alive by the dead old
  *   objects pointing at them) and full collections ran three times as often, and a batch cost
- *   1.5× to 1.8× the CPU it did in its fellow processes. Without it every process runs as the
+ *   about 1.5× the CPU it did in its fellow processes. Without it every process runs as the
  *   fast ones did, a few per cent slower than the fastest (decision 0040 has the figures).
  */
 export function tuneHeap(): void {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
-import type { JournalEntry, JournalListener } from '../../control/journal.js';
+import { EXCHANGE_BYTES_PER_ENTRY, type JournalEntry, type JournalListener } from '../../control/journal.js';
 import { journalFilter } from '../../control/journal-filter.js';
 import { notFound } from '../../errors/api-error.js';
 import type { Services } from '../../services.js';
@@ -60,7 +60,7 @@ export function registerControlRequestRoutes(app: FastifyInstance, services: Ser
         summary: 'One journal entry with its request and response (bounded, secrets redacted)',
         description:
           '`request` and `response` are null once newer exchanges have taken their room: the journal ' +
-          'keeps 4 KiB of them for each entry it holds.',
+          `keeps ${EXCHANGE_BYTES_PER_ENTRY / 1024} KiB of them for each entry it holds.`,
         tags,
         params: RequestParams,
         response: { 200: RequestDetail },
