@@ -1,3 +1,5 @@
+import { setImmediate as endOfTurn } from 'node:timers/promises';
+
 interface Waiting<T, R> {
   item: T;
   resolve: (result: R) => void;
@@ -5,10 +7,12 @@ interface Waiting<T, R> {
 }
 
 /**
- * Group commit: items of one key submitted while that key's previous call is running wait, and go
- * together (at most `maxPerCall`, in the order they arrived) in the next call. A lone item is
- * passed on at once: no timer, nothing waits for company. A call that fails fails each of its
- * items with its error; the items queued behind it go in the next call.
+ * Group commit: items of one key go together (at most `maxPerCall`, in the order they arrived) in
+ * one call. A call goes at the end of the event loop's turn in which its first item arrived, or in
+ * which the key's previous call returned (setImmediate, as ioredis's auto-pipelining does): every
+ * item submitted in that turn, and every item that arrived while the previous call ran, goes in
+ * it. No timer: a lone item waits for nothing but the rest of its turn (decision 0042). A call
+ * that fails fails each of its items with its error; the items queued behind it go in the next.
  */
 export class Coalescer<T, R> {
   readonly #queues = new Map<string, Waiting<T, R>[]>();
@@ -31,9 +35,10 @@ export class Coalescer<T, R> {
     });
   }
 
-  /** Runs the key's queue call after call until it is empty, then forgets the key. */
+  /** Runs the key's queue call after call, each at the end of a turn, until it is empty. */
   async #drain(key: string, queue: Waiting<T, R>[]): Promise<void> {
-    while (queue.length > 0) {
+    do {
+      await endOfTurn();
       const batch = queue.splice(0, this.maxPerCall);
       try {
         const results = await this.run(batch.map((w) => w.item));
@@ -41,7 +46,7 @@ export class Coalescer<T, R> {
       } catch (error) {
         for (const w of batch) w.reject(error);
       }
-    }
+    } while (queue.length > 0);
     this.#queues.delete(key);
   }
 }

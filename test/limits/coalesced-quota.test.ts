@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { setImmediate as endOfTurn } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { StoreUsageCounters } from '../../src/limits/store-usage.js';
 import type { TakeRequest, Takes } from '../../src/limits/usage.js';
@@ -26,8 +27,9 @@ function takesOf(orgId: string, appId: string): TakeRequest[] {
 }
 
 /**
- * PostgreSQL without Redis: a server's takes of one org that arrive while that org's quota
- * statement runs go together in the next one (decision 0037), each answered as if counted alone.
+ * PostgreSQL without Redis: a server's takes of one org that arrive in one turn of the event loop,
+ * or while that org's quota statement runs, go together in one statement (decisions 0037, 0042),
+ * each answered as if counted alone.
  */
 describe('PostgreSQL quota takes coalesced per org (decision 0037)', () => {
   if (testStore !== 'postgres') return;
@@ -53,8 +55,8 @@ describe('PostgreSQL quota takes coalesced per org (decision 0037)', () => {
     for (const take of takesOf('00Dseq', 'appSeq')) sequential.push(await usage.take(take));
     const q0 = store.queries.count;
     const concurrent = await Promise.all(takesOf('00Dcon', 'appCon').map((take) => usage.take(take)));
-    // The first take alone, the 39 that queued behind it in calls of at most 16.
-    assert.equal(store.queries.count - q0, 4);
+    // The 40 arrived in one turn: calls of 16, 16 and 8 (decision 0042), none of them alone.
+    assert.equal(store.queries.count - q0, 3);
     assert.deepEqual(concurrent, sequential);
     // What that is: the daily quota admits 20 of the 35 that count there, each at its own position.
     const daily = concurrent.flatMap((t) => (t.daily?.ok ? [t.daily.used] : []));
@@ -136,18 +138,21 @@ describe('PostgreSQL quota takes coalesced per org (decision 0037)', () => {
     const db = rawDatabase(store);
     await sql`alter function chatterbox_take_quotas rename to chatterbox_take_quotas_away`.execute(db);
     try {
-      const outcomes = await Promise.allSettled(
-        Array.from({ length: 5 }, (_, i) =>
-          usage.take({
-            orgId: '00Dfail',
-            userId: `005f${i}`,
-            appId: 'app',
-            now: NOW,
-            dailyLimit: 10,
-            hourlyLimit: 10,
-          }),
-        ),
-      );
+      const take = (i: number) =>
+        usage.take({
+          orgId: '00Dfail',
+          userId: `005f${i}`,
+          appId: 'app',
+          now: NOW,
+          dailyLimit: 10,
+          hourlyLimit: 10,
+        });
+      const lone = Promise.allSettled([take(0)]);
+      // Its call is scheduled in this turn and sent at its end; the next four arrive a turn later,
+      // while it runs, and queue for the next call.
+      await endOfTurn();
+      await endOfTurn();
+      const outcomes = [...(await lone), ...(await Promise.allSettled([1, 2, 3, 4].map(take)))];
       const errors = outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code?: string }) : o));
       // The lone first call, then the four that queued behind it, in one call: one error for them.
       assert.deepEqual(

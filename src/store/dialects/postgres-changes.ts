@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setImmediate as endOfTurn } from 'node:timers/promises';
 import pg from 'pg';
 import type { CircuitBreaker } from '../../dependencies/circuit-breaker.js';
 import { type Change, type ChangeFeed, ChangeListeners, parseChange } from '../change-feed.js';
@@ -23,8 +24,10 @@ export function changeChannel(schema: string): string {
  * that was *sent after it arrived*: PostgreSQL sends a listening session every notification
  * committed before a statement ends ahead of that statement's result (it flushes them before
  * ReadyForQuery), and pg emits each one as it parses it, before the statement settles. Requests
- * arriving together share one such round trip (`select 1`): the one in flight if it was sent
- * after their mark, else the next, sent when it returns.
+ * share such round trips (`select 1`), one in flight at a time: a request waits for the one in
+ * flight if it was sent after its mark, else for the next. The next goes at the end of the event
+ * loop's turn in which it was first wanted, or in which the one in flight returned, so every
+ * request read in that turn shares it (decision 0042).
  *
  * **Down.** When the connection is lost (reset, PostgreSQL restarted, a round trip timed out), every
  * listener is told `all` (caches empty), caughtUp() answers false until LISTEN works again on a new
@@ -40,7 +43,8 @@ export class PostgresChangeFeed implements ChangeFeed {
   /** The latest round trip that returned while listening. */
   #returned = 0;
   #inFlight: { id: number; done: Promise<boolean> } | undefined;
-  #queued: Promise<boolean> | undefined;
+  /** The next round trip, not sent yet: it carries every mark taken before it goes. */
+  #next: Promise<boolean> | undefined;
 
   constructor(
     private readonly url: string,
@@ -75,13 +79,14 @@ export class PostgresChangeFeed implements ChangeFeed {
     if (!this.#client) return false;
     if (this.#returned > mark) return true;
     const inFlight = this.#inFlight;
-    if (!inFlight) return this.#roundTrip();
-    if (inFlight.id > mark) return inFlight.done;
-    this.#queued ??= inFlight.done.then(() => {
-      this.#queued = undefined;
-      return this.#client ? this.#roundTrip() : false;
-    });
-    return this.#queued;
+    if (inFlight && inFlight.id > mark) return inFlight.done;
+    this.#next ??= (inFlight ? inFlight.done : Promise.resolve())
+      .then(() => endOfTurn())
+      .then(() => {
+        this.#next = undefined;
+        return this.#client ? this.#roundTrip() : false;
+      });
+    return this.#next;
   }
 
   #roundTrip(): Promise<boolean> {
