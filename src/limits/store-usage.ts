@@ -34,8 +34,9 @@ const dailyLock = (orgId: string) => `d-lock:${orgId}`;
  *
  * Where the dialect offers it (PostgreSQL's `chatterbox_take_quotas`, migration 019), one statement
  * does both counts, so a request costs at most one round trip (decision 0013); takes of one org
- * that arrive while that org's statement runs wait and go together in the next one, so a busy
- * server sends fewer statements than requests (group commit, decision 0037). Elsewhere (SQLite): one
+ * that arrive in one turn of the event loop, or while that org's statement runs, go together in
+ * one statement, so a busy server sends fewer statements than requests (group commit, decisions
+ * 0037 and 0042). Elsewhere (SQLite): one
  * local transaction that starts by writing the org's lock row (the database's write lock).
  */
 export class StoreUsageCounters implements UsageCounters {
@@ -66,8 +67,9 @@ export class StoreUsageCounters implements UsageCounters {
   }
 
   /**
-   * The request's takes in one statement with whatever other takes of its org and hour queued
-   * while the previous statement for them ran (decision 0037); each gets its own answer.
+   * The request's takes in one statement with whatever other takes of its org and hour arrived in
+   * its turn or queued while the previous statement for them ran (decisions 0037, 0042); each
+   * gets its own answer.
    */
   #takeAtOnce(request: TakeRequest, hour: number): Promise<Takes> {
     return this.#coalescer.submit(`${request.orgId}:${hour}`, { request, hour });
