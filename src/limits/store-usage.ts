@@ -36,8 +36,8 @@ const dailyLock = (orgId: string) => `d-lock:${orgId}`;
  * does both counts, so a request costs at most one round trip (decision 0013); takes of one org
  * that arrive in one turn of the event loop, or while that org's statement runs, go together in
  * one statement, so a busy server sends fewer statements than requests (group commit, decisions
- * 0037 and 0042). Elsewhere (SQLite): one
- * local transaction that starts by writing the org's lock row (the database's write lock).
+ * 0037 and 0042). Elsewhere (SQLite): one local transaction that starts by writing the org's lock
+ * row (the database's write lock).
  */
 export class StoreUsageCounters implements UsageCounters {
   readonly kind = 'store';
