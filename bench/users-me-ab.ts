@@ -1,9 +1,10 @@
 /**
- * A/B of builds and flags on users/me (SQLite): one `chatterbox serve --demo` per target, wrk with
- * 10 connections against each in turn, the order reversed every other round; server CPU µs per
- * request (utime + stime from /proc) per round, and each target's median of its per-round ratios
- * to the first target (rounds close in time see about the same load from other work, so the
- * ratio is steadier than either figure on a shared machine).
+ * A/B of builds, flags and stores on users/me: one `chatterbox serve --demo` per target (SQLite
+ * unless the target names another store), wrk with 10 connections against each in turn, the
+ * order reversed every other round; server CPU µs per request (utime + stime from /proc) per
+ * round, and each target's median of its per-round ratios to the first target, by CPU and by
+ * req/s (rounds close in time see about the same load from other work, so the ratio is steadier
+ * than either figure on a shared machine).
  *
  * A target is `dir;node flags;serve flags`: a directory holding a build (bin/, dist/ and a
  * node_modules), then optional Node flags and `chatterbox serve` flags. Targets are separated by `|`:
@@ -79,7 +80,7 @@ try {
   for (const t of targets) {
     const headers = { authorization: `Bearer ${t.token}` };
     const spec = values.batch
-      ? batchOf25('sqlite', t.token, twentyFiveGets(await userIds(t.server.url, headers))).load
+      ? batchOf25(t.store.kind, t.token, twentyFiveGets(await userIds(t.server.url, headers))).load
       : { path: values.path as string, headers };
     loads.push(prepareLoad(t.server, spec, settings));
   }
